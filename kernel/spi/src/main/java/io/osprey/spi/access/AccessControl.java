@@ -1,0 +1,21 @@
+package io.osprey.spi.access;
+
+import java.util.concurrent.CompletionStage;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The kernel's hooks, combining every registered policy: the first denial wins; with no policy, everything is
+ * allowed. Every ingest and output calls both before it publishes or plays.
+ */
+@ProviderType
+public interface AccessControl {
+
+    /** Asks every access policy; completes with the first denial, or {@link AccessDecision#ALLOW}. */
+    CompletionStage<AccessDecision> check(AccessRequest request);
+
+    /**
+     * Asks every admission policy; a refusal releases the permits already granted by the others. An admitted
+     * connection must {@link Admission#release()} its permit when it closes.
+     */
+    Admission admit(AdmissionRequest request);
+}

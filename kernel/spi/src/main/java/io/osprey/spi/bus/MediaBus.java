@@ -1,0 +1,58 @@
+package io.osprey.spi.bus;
+
+import io.osprey.spi.Registration;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The kernel's media bus: the only way plugins exchange media.
+ *
+ * <p>A stream exists while a publisher holds it (and for a grace period after the publisher's connection is lost,
+ * during which a returning publisher continues the same stream and subscribers stay attached). Each stream keeps
+ * a bounded ring of recent frames holding at least the current GOP, so a new subscriber starts with a key frame at
+ * once. Publishing never blocks; each subscriber reads at its own pace, and one that falls further behind than its
+ * {@link SubscribeOptions} allow is moved forward to the newest key frame (frames dropped), then closed if it keeps
+ * falling behind.
+ *
+ * <p>All methods are thread-safe and non-blocking.
+ */
+@ProviderType
+public interface MediaBus {
+
+    /**
+     * Opens {@code key} for publishing.
+     *
+     * @throws StreamBusyException if another publisher holds the key and the request does not take over (or the
+     *                             bus is configured to refuse takeovers)
+     */
+    Publisher publish(StreamKey key, PublishRequest request) throws StreamBusyException;
+
+    /**
+     * Attaches a subscriber to a live stream. The first frames it polls are the current codec configs, then the
+     * cached GOP from its key frame, then live frames.
+     *
+     * @throws StreamNotFoundException if no such stream is live
+     */
+    Subscription subscribe(StreamKey key, SubscribeOptions options, SubscriptionListener listener)
+            throws StreamNotFoundException;
+
+    /**
+     * Watches every stream's start and end (packagers, recorders). {@link StreamWatcher#onStreamStarted} is called
+     * at once for streams already live. Callbacks come from bus threads, one at a time per watcher.
+     */
+    Registration watch(StreamWatcher watcher);
+
+    /** The live stream {@code key}, if any. */
+    Optional<StreamView> stream(StreamKey key);
+
+    /** All live streams (including those in their reconnect grace period), in no particular order. */
+    List<StreamView> streams();
+
+    /**
+     * Ends a stream now: its publisher is told to disconnect and its subscribers see the end.
+     *
+     * @return whether the stream existed
+     */
+    boolean kick(StreamKey key, String reason);
+}

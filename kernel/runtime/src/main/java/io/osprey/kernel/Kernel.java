@@ -1,0 +1,276 @@
+package io.osprey.kernel;
+
+import io.osprey.kernel.access.KernelAccessControl;
+import io.osprey.kernel.admin.AdminApi;
+import io.osprey.kernel.admin.HealthRegistry;
+import io.osprey.kernel.admin.MetricsHandler;
+import io.osprey.kernel.bus.Bus;
+import io.osprey.kernel.config.Config;
+import io.osprey.kernel.config.ConfigError;
+import io.osprey.kernel.config.ConfigLoader;
+import io.osprey.kernel.http.JettyHost;
+import io.osprey.kernel.osgi.OsgiPlugins;
+import io.osprey.kernel.plugin.ClasspathPlugins;
+import io.osprey.kernel.plugin.KernelServices;
+import io.osprey.kernel.plugin.PluginManager;
+import io.osprey.kernel.plugin.PluginStatus;
+import io.osprey.spi.ServerInfo;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The running server: config, Jetty host, bus, hooks, metrics, admin API and the plugins, in either run mode.
+ * {@link #start} returns once every enabled plugin has started (or failed); {@link #close} stops everything.
+ */
+public final class Kernel implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Kernel.class.getName());
+
+    private final KernelOptions options;
+    private final ConfigLoader loader;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private volatile Config config;
+    private JettyHost host;
+    private Bus bus;
+    private PluginManager plugins;
+    private OsgiPlugins osgi;
+    private String adminToken;
+    private byte[] configDigest;
+    private boolean osgiMode;
+
+    private Kernel(KernelOptions options) {
+        this.options = options;
+        this.loader = new ConfigLoader(options.configFile(), options.sets(), options.env());
+        this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "osprey-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Version of the kernel, from the build. */
+    public static String version() {
+        try (InputStream in = Kernel.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    /**
+     * Loads the config and starts everything.
+     *
+     * @throws ConfigError if the config is invalid (nothing was started)
+     * @throws Exception   if a port cannot be bound or the plugin host cannot start (everything started is stopped)
+     */
+    public static Kernel start(KernelOptions options) throws Exception {
+        Kernel k = new Kernel(options);
+        try {
+            k.doStart();
+            return k;
+        } catch (Throwable t) {
+            k.close();
+            throw t;
+        }
+    }
+
+    private void doStart() throws Exception {
+        long t0 = System.nanoTime();
+        config = loader.load();
+        configDigest = digestConfigFile();
+        Path home = options.home();
+        Path dataDir = home.resolve(config.server().dataDir).toAbsolutePath().normalize();
+        Files.createDirectories(dataDir);
+        adminToken = resolveToken(dataDir);
+
+        host = new JettyHost(config.server().http);
+        host.start();
+        bus = new Bus(config.bus().settings(), host.executor(), scheduler);
+        String mode = config.server().plugins.mode;
+        Path pluginsDir = home.resolve(config.server().plugins.dir).toAbsolutePath().normalize();
+        osgiMode = mode.equals("osgi") || (mode.equals("auto") && Files.isDirectory(pluginsDir));
+        ServerInfo info = new ServerInfo(version(), host.httpPort(), dataDir, osgiMode);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        HealthRegistry health = new HealthRegistry();
+        KernelAccessControl access = new KernelAccessControl();
+        plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info), config);
+
+        host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
+                () -> osgi == null ? Map.of() : osgi.errors(), adminToken));
+        host.router().add("kernel", "/metrics", new MetricsHandler(registry, bus, plugins));
+        if (!config.server().webDir.isEmpty()) {
+            host.serveStatic(home.resolve(config.server().webDir));
+        }
+
+        if (osgiMode) {
+            osgi = new OsgiPlugins(pluginsDir, dataDir.resolve(".osgi-cache"), plugins);
+            osgi.start();
+            long scan = config.server().plugins.scanIntervalMs;
+            scheduler.scheduleWithFixedDelay(this::scanPlugins, scan, scan, TimeUnit.MILLISECONDS);
+        } else {
+            ClasspathPlugins.discover(options.pluginLoader(), plugins);
+        }
+        long cfgScan = config.server().configScanIntervalMs;
+        if (options.configFile() != null && cfgScan > 0) {
+            scheduler.scheduleWithFixedDelay(this::checkConfigFile, cfgScan, cfgScan, TimeUnit.MILLISECONDS);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String summary = plugins.list().stream().map(p -> p.id() + " " + p.state().label())
+                .collect(Collectors.joining(", "));
+        LOG.log(Level.INFO, "Osprey {0} started in {1} ms ({2} mode): http on port {3}; plugins: {4}", version(),
+                String.valueOf(ms), osgiMode ? "OSGi" : "ServiceLoader", String.valueOf(host.httpPort()),
+                summary.isEmpty() ? "none" : summary);
+    }
+
+    private void scanPlugins() {
+        try {
+            osgi.scan();
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "plugin folder scan failed", t);
+        }
+    }
+
+    private void checkConfigFile() {
+        try {
+            byte[] d = digestConfigFile();
+            if (d == null || Arrays.equals(d, configDigest)) {
+                return;
+            }
+            configDigest = d;
+            reloadConfig();
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "config reload failed", t);
+        }
+    }
+
+    /** Re-reads the config; applies it if valid, otherwise logs why and keeps the running one. */
+    public synchronized boolean reloadConfig() {
+        Config next;
+        try {
+            next = loader.load();
+            plugins.validate(next);
+        } catch (ConfigError e) {
+            LOG.log(Level.ERROR, "config change rejected, keeping the running config: {0}", e.getMessage());
+            return false;
+        }
+        if (!next.tree().path("server").equals(config.tree().path("server"))) {
+            LOG.log(Level.WARNING, "changes to the server section take effect at the next start");
+        }
+        bus.setSettings(next.bus().settings());
+        config = next;
+        plugins.apply(next);
+        LOG.log(Level.INFO, "config reloaded from {0}", options.configFile());
+        return true;
+    }
+
+    private byte[] digestConfigFile() {
+        Path f = options.configFile();
+        if (f == null) {
+            return null;
+        }
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
+        } catch (IOException e) {
+            return null;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String resolveToken(Path dataDir) throws IOException {
+        String configured = config.server().admin.token;
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        Path file = dataDir.resolve("admin.token");
+        if (Files.exists(file)) {
+            String t = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (t.length() >= 16) {
+                return t;
+            }
+        }
+        byte[] raw = new byte[24];
+        new SecureRandom().nextBytes(raw);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
+        LOG.log(Level.WARNING, "server.admin.token is not set: generated one for the admin API and saved it in {0}. "
+                + "Token: {1}", file, token);
+        return token;
+    }
+
+    public int httpPort() {
+        return host.httpPort();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public PluginManager plugins() {
+        return plugins;
+    }
+
+    public Bus bus() {
+        return bus;
+    }
+
+    public JettyHost host() {
+        return host;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public boolean osgiMode() {
+        return osgiMode;
+    }
+
+    /** Plugins as the admin API lists them. */
+    public java.util.List<PluginStatus> pluginStatus() {
+        return plugins == null ? Collections.emptyList() : plugins.list();
+    }
+
+    @Override
+    public synchronized void close() {
+        scheduler.shutdownNow();
+        if (plugins != null) {
+            plugins.stopAll();
+        }
+        if (bus != null) {
+            bus.close();
+        }
+        if (osgi != null) {
+            osgi.close();
+        }
+        if (host != null) {
+            host.stop();
+        }
+    }
+}

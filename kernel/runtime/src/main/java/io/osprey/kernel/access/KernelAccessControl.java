@@ -1,0 +1,83 @@
+package io.osprey.kernel.access;
+
+import io.osprey.spi.Registration;
+import io.osprey.spi.access.AccessControl;
+import io.osprey.spi.access.AccessDecision;
+import io.osprey.spi.access.AccessPolicy;
+import io.osprey.spi.access.AccessRequest;
+import io.osprey.spi.access.Admission;
+import io.osprey.spi.access.AdmissionPolicy;
+import io.osprey.spi.access.AdmissionRequest;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The access and admission hooks: every registered policy in turn; the first denial wins. */
+public final class KernelAccessControl implements AccessControl {
+
+    private static final System.Logger LOG = System.getLogger(KernelAccessControl.class.getName());
+
+    private final CopyOnWriteArrayList<AccessPolicy> access = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<AdmissionPolicy> admission = new CopyOnWriteArrayList<>();
+
+    public Registration add(AccessPolicy p) {
+        access.add(p);
+        return () -> access.remove(p);
+    }
+
+    public Registration add(AdmissionPolicy p) {
+        admission.add(p);
+        return () -> admission.remove(p);
+    }
+
+    @Override
+    public CompletionStage<AccessDecision> check(AccessRequest request) {
+        CompletionStage<AccessDecision> result = CompletableFuture.completedFuture(AccessDecision.ALLOW);
+        for (AccessPolicy p : access) {
+            result = result.thenCompose(d -> {
+                if (!d.allowed()) {
+                    return CompletableFuture.completedFuture(d);
+                }
+                try {
+                    return p.check(request).exceptionally(t -> AccessDecision.deny("access check failed: " + t));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "access policy threw", e);
+                    return CompletableFuture.completedFuture(AccessDecision.deny("access check failed"));
+                }
+            });
+        }
+        return result.thenApply(d -> {
+            if (!d.allowed()) {
+                LOG.log(Level.INFO, "{0} {1} via {2} from {3} denied: {4}", request.action(), request.stream(),
+                        request.protocol(), request.remote(), d.reason());
+            }
+            return d;
+        });
+    }
+
+    @Override
+    public Admission admit(AdmissionRequest request) {
+        if (admission.isEmpty()) {
+            return Admission.admit();
+        }
+        List<Admission> granted = new ArrayList<>();
+        for (AdmissionPolicy p : admission) {
+            Admission a;
+            try {
+                a = p.admit(request);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "admission policy threw; refusing", e);
+                a = Admission.reject("admission check failed", 1);
+            }
+            if (!a.admitted()) {
+                granted.forEach(Admission::release);
+                return a;
+            }
+            granted.add(a);
+        }
+        return Admission.admit(() -> granted.forEach(Admission::release));
+    }
+}

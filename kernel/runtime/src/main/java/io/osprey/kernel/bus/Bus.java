@@ -1,0 +1,279 @@
+package io.osprey.kernel.bus;
+
+import io.osprey.spi.Registration;
+import io.osprey.spi.bus.MediaBus;
+import io.osprey.spi.bus.PublishRequest;
+import io.osprey.spi.bus.Publisher;
+import io.osprey.spi.bus.StreamBusyException;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.bus.StreamNotFoundException;
+import io.osprey.spi.bus.StreamView;
+import io.osprey.spi.bus.StreamWatcher;
+import io.osprey.spi.bus.SubscribeOptions;
+import io.osprey.spi.bus.Subscription;
+import io.osprey.spi.bus.SubscriptionListener;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The kernel's {@link MediaBus}. Stream transitions (publish, end, reconnect) take one lock; the frame path takes
+ * none: a publisher appends to its stream's ring and hands ready subscribers to the executor in batches.
+ */
+public final class Bus implements MediaBus {
+
+    private static final System.Logger LOG = System.getLogger(Bus.class.getName());
+    private static final int DISPATCH_BATCH = 32;
+
+    private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<WatcherEntry> watchers = new CopyOnWriteArrayList<>();
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    private final LongAdder framesDropped = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder framesIn = new LongAdder();
+    private volatile BusSettings settings;
+
+    public Bus(BusSettings settings, Executor executor, ScheduledExecutorService scheduler) {
+        this.settings = settings;
+        this.executor = executor;
+        this.scheduler = scheduler;
+    }
+
+    public void setSettings(BusSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Publisher publish(StreamKey key, PublishRequest request) throws StreamBusyException {
+        LiveStream started = null;
+        BusPublisher p;
+        BusPublisher evicted = null;
+        synchronized (this) {
+            LiveStream s = streams.get(key);
+            if (s == null || s.isEnded()) {
+                BusSettings cfg = settings;
+                s = new LiveStream(key, this, new FrameRing(cfg.ringMaxFrames(), cfg.ringMaxBytes(), cfg.retainMillis()));
+                streams.put(key, s);
+                p = new BusPublisher(s, request, false);
+                started = s;
+            } else if (s.publisher() == null) {
+                p = new BusPublisher(s, request, true);
+                LOG.log(Level.INFO, "stream {0}: publisher returned within the grace period ({1})", key, request.protocol());
+            } else if (request.takeover()) {
+                evicted = s.publisher();
+                s.detach(evicted);
+                p = new BusPublisher(s, request, true);
+                LOG.log(Level.INFO, "stream {0}: taken over by a new publisher ({1})", key, request.protocol());
+            } else {
+                throw new StreamBusyException(key, "stream " + key + " is already being published");
+            }
+            s.attach(p);
+        }
+        if (evicted != null) {
+            evicted.evict("taken over by another publisher");
+        }
+        if (started != null) {
+            LOG.log(Level.INFO, "stream {0}: started ({1} from {2})", key, request.protocol(), request.remote());
+            for (WatcherEntry w : watchers) {
+                w.started(started);
+            }
+        }
+        return p;
+    }
+
+    /** The publisher stopped on purpose: the stream ends now. */
+    void ended(LiveStream s, BusPublisher p, String reason) {
+        synchronized (this) {
+            if (!s.detach(p)) {
+                return;
+            }
+        }
+        finish(s, reason);
+    }
+
+    /** The publisher's connection was lost: wait for it to come back. */
+    void lost(LiveStream s, BusPublisher p, String reason) {
+        synchronized (this) {
+            if (!s.detach(p)) {
+                return;
+            }
+            long grace = settings.reconnectGraceMillis();
+            if (grace <= 0) {
+                grace = 0;
+            }
+            LOG.log(Level.INFO, "stream {0}: publisher lost ({1}); waiting {2} ms for it to return", s.key(), reason, grace);
+            ScheduledFuture<?> f = scheduler.schedule(() -> {
+                synchronized (this) {
+                    if (s.publisher() != null || s.isEnded()) {
+                        return;
+                    }
+                }
+                finish(s, "publisher lost: " + reason);
+            }, grace, TimeUnit.MILLISECONDS);
+            s.setGraceTimer(() -> f.cancel(false));
+        }
+    }
+
+    private void finish(LiveStream s, String reason) {
+        s.end(reason);
+        streams.remove(s.key(), s);
+        LOG.log(Level.INFO, "stream {0}: ended ({1})", s.key(), reason);
+        for (WatcherEntry w : watchers) {
+            w.ended(s);
+        }
+    }
+
+    @Override
+    public boolean kick(StreamKey key, String reason) {
+        LiveStream s = streams.get(key);
+        if (s == null) {
+            return false;
+        }
+        BusPublisher p;
+        synchronized (this) {
+            p = s.publisher();
+            if (p != null) {
+                s.detach(p);
+            }
+        }
+        if (p != null) {
+            p.evict(reason);
+        }
+        finish(s, reason);
+        return true;
+    }
+
+    @Override
+    public Subscription subscribe(StreamKey key, SubscribeOptions options, SubscriptionListener listener)
+            throws StreamNotFoundException {
+        LiveStream s = streams.get(key);
+        if (s == null || s.isEnded()) {
+            throw new StreamNotFoundException(key, "no live stream " + key);
+        }
+        BusSubscription sub = new BusSubscription(s, options, listener);
+        s.addSubscription(sub);
+        return sub;
+    }
+
+    @Override
+    public Registration watch(StreamWatcher watcher) {
+        WatcherEntry entry = new WatcherEntry(watcher);
+        watchers.add(entry);
+        for (LiveStream s : streams.values()) {
+            if (!s.isEnded()) {
+                entry.started(s);
+            }
+        }
+        return () -> watchers.remove(entry);
+    }
+
+    @Override
+    public Optional<StreamView> stream(StreamKey key) {
+        return Optional.ofNullable(streams.get(key));
+    }
+
+    @Override
+    public List<StreamView> streams() {
+        return new ArrayList<>(streams.values());
+    }
+
+    void dispatch(BusSubscription s) {
+        executor.execute(() -> deliver(s));
+    }
+
+    void dispatch(List<BusSubscription> ready) {
+        int n = ready.size();
+        for (int from = 0; from < n; from += DISPATCH_BATCH) {
+            List<BusSubscription> batch = ready.subList(from, Math.min(n, from + DISPATCH_BATCH));
+            executor.execute(() -> {
+                for (BusSubscription s : batch) {
+                    deliver(s);
+                }
+            });
+        }
+    }
+
+    private static void deliver(BusSubscription s) {
+        if (s.isClosed()) {
+            return;
+        }
+        try {
+            s.listener().onReadable(s);
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "subscriber of " + s.stream().key() + " (" + s.options().protocol()
+                    + ") failed; closing its subscription", t);
+            s.close();
+        }
+    }
+
+    void countDropped(long n) {
+        framesDropped.add(n);
+    }
+
+    void countBytesOut(long n) {
+        bytesOut.add(n);
+    }
+
+    void countIn(long bytes) {
+        bytesIn.add(bytes);
+        framesIn.increment();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long framesIn() {
+        return framesIn.sum();
+    }
+
+    public long framesDropped() {
+        return framesDropped.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Ends every stream (kernel shutdown). */
+    public void close() {
+        for (LiveStream s : new ArrayList<>(streams.values())) {
+            kick(s.key(), "server stopping");
+        }
+    }
+
+    /** A watcher, called one event at a time, isolated from the others. */
+    private static final class WatcherEntry {
+        private final StreamWatcher watcher;
+
+        WatcherEntry(StreamWatcher watcher) {
+            this.watcher = watcher;
+        }
+
+        synchronized void started(StreamView s) {
+            try {
+                watcher.onStreamStarted(s);
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "stream watcher failed on start of " + s.key(), t);
+            }
+        }
+
+        synchronized void ended(StreamView s) {
+            try {
+                watcher.onStreamEnded(s);
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "stream watcher failed on end of " + s.key(), t);
+            }
+        }
+    }
+}

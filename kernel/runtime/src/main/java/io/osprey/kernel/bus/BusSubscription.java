@@ -1,0 +1,283 @@
+package io.osprey.kernel.bus;
+
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.MediaKind;
+import io.osprey.spi.bus.StreamView;
+import io.osprey.spi.bus.SubscribeOptions;
+import io.osprey.spi.bus.Subscription;
+import io.osprey.spi.bus.SubscriptionListener;
+import io.osprey.spi.bus.TrackInfo;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A cursor into a stream's {@link FrameRing}, with the slow-reader policy of {@link SubscribeOptions}. */
+final class BusSubscription implements Subscription {
+
+    private final LiveStream stream;
+    private final SubscribeOptions options;
+    private final SubscriptionListener listener;
+    private final AtomicBoolean demanded = new AtomicBoolean();
+    private final ArrayDeque<Frame> prelude = new ArrayDeque<>();
+    private final Map<Integer, TrackInfo> delivered = new HashMap<>();
+
+    private long cursor;
+    private boolean waitingForSync;
+    private int drops;
+    private volatile long droppedFrames;
+    private volatile boolean closed;
+    private volatile String endReason;
+
+    BusSubscription(LiveStream stream, SubscribeOptions options, SubscriptionListener listener) {
+        this.stream = stream;
+        this.options = options;
+        this.listener = listener;
+        FrameRing ring = stream.ring();
+        long sync = ring.syncPoint();
+        if (sync >= 0 && sync >= ring.tail() && options.video()) {
+            cursor = sync;
+            FrameRing.Entry e = ring.get(sync);
+            addPrelude(e != null && e.tracks != null ? e.tracks : stream.tracks());
+        } else {
+            cursor = ring.head();
+            waitingForSync = true;
+        }
+    }
+
+    SubscribeOptions options() {
+        return options;
+    }
+
+    SubscriptionListener listener() {
+        return listener;
+    }
+
+    @Override
+    public StreamView stream() {
+        return stream;
+    }
+
+    @Override
+    public int poll(List<? super Frame> out, int max) {
+        if (closed || endReason != null) {
+            return -1;
+        }
+        int n = 0;
+        while (n < max && !prelude.isEmpty()) {
+            out.add(prelude.poll());
+            n++;
+        }
+        FrameRing ring = stream.ring();
+        long head = ring.head();
+        if (n < max && cursor < head && isBehind(ring, head)) {
+            resync(ring, head);
+            if (endReason != null) {
+                return n > 0 ? n : -1;
+            }
+            while (n < max && !prelude.isEmpty()) {
+                out.add(prelude.poll());
+                n++;
+            }
+        }
+        long c = cursor;
+        while (n < max && c < head) {
+            FrameRing.Entry e = ring.get(c);
+            if (e == null) { // lapped by the writer while reading
+                cursor = c;
+                resync(ring, ring.head());
+                if (endReason != null) {
+                    return n > 0 ? n : -1;
+                }
+                c = cursor;
+                head = ring.head();
+                continue;
+            }
+            c++;
+            Frame f = e.frame;
+            if (waitingForSync) {
+                if (!isSync(f)) {
+                    if (!f.isConfig()) {
+                        droppedFrames++;
+                    }
+                    continue;
+                }
+                waitingForSync = false;
+                addPrelude(e.tracks != null ? e.tracks : stream.tracks());
+                while (n < max && !prelude.isEmpty()) {
+                    out.add(prelude.poll());
+                    n++;
+                }
+                if (n >= max) {
+                    c--; // deliver this frame next time
+                    waitingForSync = false;
+                    break;
+                }
+            }
+            if (!wants(f)) {
+                continue;
+            }
+            if (f.isConfig()) {
+                TrackInfo last = delivered.get(trackKey(f.kind(), f.track()));
+                if (last != null && last.codec() == f.codec() && last.config().equals(f.payload())) {
+                    continue;
+                }
+                delivered.put(trackKey(f.kind(), f.track()), new TrackInfo(f.track(), f.codec(), f.payload(), 0, 0, 0, 0, 0));
+            }
+            out.add(f);
+            n++;
+        }
+        cursor = c;
+        if (n == 0 && stream.isEnded() && cursor >= ring.head()) {
+            endReason = stream.endReason();
+            return -1;
+        }
+        return n;
+    }
+
+    private boolean isBehind(FrameRing ring, long head) {
+        if (cursor < ring.tail()) {
+            return true;
+        }
+        long lagFrames = head - cursor;
+        if (lagFrames > options.maxLagFrames()) {
+            return true;
+        }
+        FrameRing.Entry oldest = ring.get(cursor);
+        FrameRing.Entry newest = ring.get(head - 1);
+        if (oldest == null || newest == null) {
+            return true;
+        }
+        long lagBytes = newest.cumulativeBytes - (oldest.cumulativeBytes - oldest.frame.size());
+        long lagMillis = newest.frame.dts() - oldest.frame.dts();
+        return lagBytes > options.maxLagBytes() || lagMillis > options.maxLagMillis();
+    }
+
+    /** Moves the cursor forward to the newest sync point (or to the head, waiting for the next one). */
+    private void resync(FrameRing ring, long head) {
+        drops++;
+        long sync = ring.syncPoint();
+        long target;
+        if (sync > cursor && sync >= ring.tail() && options.video()) {
+            target = sync;
+            long saved = cursor;
+            cursor = sync;
+            if (isBehind(ring, head)) { // even the current GOP is over the bounds: wait for the next key frame
+                target = head;
+            }
+            cursor = saved;
+        } else {
+            target = head;
+        }
+        droppedFrames += Math.max(0, target - cursor);
+        stream.countDropped(Math.max(0, target - cursor));
+        cursor = target;
+        if (target == head) {
+            waitingForSync = true;
+        } else {
+            FrameRing.Entry e = ring.get(target);
+            addPrelude(e != null && e.tracks != null ? e.tracks : stream.tracks());
+            waitingForSync = false;
+        }
+        if (options.maxDrops() > 0 && drops > options.maxDrops()) {
+            endReason = "too slow";
+            stream.removeSubscription(this);
+        }
+    }
+
+    private void addPrelude(List<TrackInfo> tracks) {
+        prelude.clear();
+        for (TrackInfo t : tracks) {
+            if (!wantsKind(t.kind()) || t.config().remaining() == 0) {
+                continue;
+            }
+            TrackInfo last = delivered.get(trackKey(t.kind(), t.id()));
+            if (last != null && last.codec() == t.codec() && last.config().equals(t.config())) {
+                continue;
+            }
+            delivered.put(trackKey(t.kind(), t.id()), t);
+            prelude.add(Frame.config(t.id(), t.codec(), stream.lastDts(), t.config()));
+        }
+    }
+
+    private boolean isSync(Frame f) {
+        if (options.video() && stream.hasVideo()) {
+            return f.isVideoKey();
+        }
+        return f.kind() == MediaKind.AUDIO && !f.isConfig();
+    }
+
+    private boolean wants(Frame f) {
+        return wantsKind(f.kind());
+    }
+
+    private boolean wantsKind(MediaKind kind) {
+        switch (kind) {
+            case VIDEO:
+                return options.video();
+            case AUDIO:
+                return options.audio();
+            default:
+                return options.data();
+        }
+    }
+
+    private static int trackKey(MediaKind kind, int track) {
+        return kind.ordinal() << 16 | track;
+    }
+
+    @Override
+    public void demand() {
+        if (closed || !demanded.compareAndSet(false, true)) {
+            return;
+        }
+        stream.addWaiter(this);
+        if (readable() && demanded.compareAndSet(true, false)) {
+            stream.bus().dispatch(this);
+        }
+    }
+
+    /** Called by the stream when frames arrive or it ends: claims the pending demand, if any. */
+    boolean claimDemand() {
+        return demanded.compareAndSet(true, false);
+    }
+
+    private boolean readable() {
+        return !prelude.isEmpty() || cursor < stream.ring().head() || stream.isEnded() || endReason != null || closed;
+    }
+
+    /** Ends this subscription from the bus side (stream kicked, kernel stopping); the listener is told once more. */
+    void end(String reason) {
+        if (endReason == null) {
+            endReason = reason;
+        }
+    }
+
+    @Override
+    public String endReason() {
+        return closed && endReason == null ? "closed" : endReason;
+    }
+
+    @Override
+    public long droppedFrames() {
+        return droppedFrames;
+    }
+
+    @Override
+    public void addBytesOut(long bytes) {
+        stream.countBytesOut(bytes);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            stream.removeSubscription(this);
+        }
+    }
+}

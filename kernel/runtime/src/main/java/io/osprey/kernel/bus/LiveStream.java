@@ -1,0 +1,277 @@
+package io.osprey.kernel.bus;
+
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.MediaKind;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.bus.StreamStats;
+import io.osprey.spi.bus.StreamView;
+import io.osprey.spi.bus.TrackInfo;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One live stream: its ring, tracks, publisher slot, subscribers and counters. */
+final class LiveStream implements StreamView {
+
+    private final StreamKey key;
+    private final Bus bus;
+    private final FrameRing ring;
+    private final Instant startedAt = Instant.now();
+    private final Set<BusSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<BusSubscription> waiters = new ConcurrentLinkedQueue<>();
+    private final RateMeter bitrate = new RateMeter();
+    private final RateMeter videoFrames = new RateMeter();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    private volatile List<TrackInfo> tracks = List.of();
+    private volatile Map<String, Object> metadata = Map.of();
+    private volatile BusPublisher publisher;
+    private volatile String publisherProtocol;
+    private volatile InetSocketAddress publisherAddress;
+    private volatile boolean ended;
+    private volatile String endReason;
+    private volatile long lastDts;
+    private volatile long bytesIn;
+    private volatile long framesIn;
+    private volatile int publishes;
+    private volatile Runnable graceTimer;
+
+    LiveStream(StreamKey key, Bus bus, FrameRing ring) {
+        this.key = key;
+        this.bus = bus;
+        this.ring = ring;
+    }
+
+    Bus bus() {
+        return bus;
+    }
+
+    FrameRing ring() {
+        return ring;
+    }
+
+    // ---- publisher side (one thread at a time) ----
+
+    void attach(BusPublisher p) {
+        publisher = p;
+        publisherProtocol = p.request().protocol();
+        publisherAddress = p.request().remote();
+        publishes++;
+        Runnable timer = graceTimer;
+        graceTimer = null;
+        if (timer != null) {
+            timer.run(); // cancels the pending end
+        }
+    }
+
+    BusPublisher publisher() {
+        return publisher;
+    }
+
+    /** Detaches {@code p} if it is still the publisher; returns whether it was. */
+    synchronized boolean detach(BusPublisher p) {
+        if (publisher != p) {
+            return false;
+        }
+        publisher = null;
+        return true;
+    }
+
+    void setGraceTimer(Runnable cancel) {
+        graceTimer = cancel;
+    }
+
+    void append(Frame f) {
+        boolean sync = f.isVideoKey() || (!f.isConfig() && f.kind() == MediaKind.AUDIO && !hasVideo());
+        ring.append(f, sync, tracks);
+        lastDts = f.dts();
+        bytesIn += f.size();
+        framesIn++;
+        bitrate.add(f.size());
+        bus.countIn(f.size());
+        if (f.kind() == MediaKind.VIDEO && !f.isConfig()) {
+            videoFrames.add(1);
+        }
+        wakeWaiters();
+    }
+
+    /** Sets a track; returns false if nothing changed. */
+    boolean putTrack(TrackInfo t) {
+        List<TrackInfo> current = tracks;
+        List<TrackInfo> next = new ArrayList<>(current.size() + 1);
+        boolean replaced = false;
+        for (TrackInfo old : current) {
+            if (old.kind() == t.kind() && old.id() == t.id()) {
+                if (old.equals(t) || (old.sameConfig(t) && old.width() == t.width() && old.height() == t.height()
+                        && old.sampleRate() == t.sampleRate() && old.channels() == t.channels())) {
+                    return false;
+                }
+                next.add(t);
+                replaced = true;
+            } else {
+                next.add(old);
+            }
+        }
+        if (!replaced) {
+            next.add(t);
+        }
+        tracks = List.copyOf(next);
+        return true;
+    }
+
+    void setMetadata(Map<String, Object> md) {
+        metadata = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(md));
+    }
+
+    void end(String reason) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            endReason = reason;
+            ended = true;
+        }
+        for (BusSubscription s : subscriptions) {
+            s.end(reason);
+        }
+        wakeAll();
+    }
+
+    private void wakeWaiters() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        List<BusSubscription> ready = null;
+        BusSubscription s;
+        while ((s = waiters.poll()) != null) {
+            if (s.claimDemand()) {
+                if (ready == null) {
+                    ready = new ArrayList<>();
+                }
+                ready.add(s);
+            }
+        }
+        if (ready != null) {
+            bus.dispatch(ready);
+        }
+    }
+
+    private void wakeAll() {
+        wakeWaiters();
+    }
+
+    // ---- subscriber side ----
+
+    void addWaiter(BusSubscription s) {
+        waiters.add(s);
+    }
+
+    void addSubscription(BusSubscription s) {
+        subscriptions.add(s);
+    }
+
+    void removeSubscription(BusSubscription s) {
+        subscriptions.remove(s);
+    }
+
+    Set<BusSubscription> subscriptions() {
+        return subscriptions;
+    }
+
+    void countDropped(long n) {
+        dropped.addAndGet(n);
+        bus.countDropped(n);
+    }
+
+    void countBytesOut(long n) {
+        bytesOut.addAndGet(n);
+        bus.countBytesOut(n);
+    }
+
+    long lastDts() {
+        return lastDts;
+    }
+
+    boolean hasVideo() {
+        for (TrackInfo t : tracks) {
+            if (t.kind() == MediaKind.VIDEO) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    String endReason() {
+        return endReason;
+    }
+
+    // ---- StreamView ----
+
+    @Override
+    public StreamKey key() {
+        return key;
+    }
+
+    @Override
+    public String publisherProtocol() {
+        return publisherProtocol;
+    }
+
+    @Override
+    public InetSocketAddress publisherAddress() {
+        return publisherAddress;
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public boolean hasPublisher() {
+        return publisher != null;
+    }
+
+    @Override
+    public boolean isEnded() {
+        return ended;
+    }
+
+    @Override
+    public List<TrackInfo> tracks() {
+        return tracks;
+    }
+
+    @Override
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    @Override
+    public StreamStats stats() {
+        Map<String, Integer> viewers = new TreeMap<>();
+        int all = 0;
+        for (BusSubscription s : subscriptions) {
+            all++;
+            if (s.options().viewer()) {
+                viewers.merge(s.options().protocol(), 1, Integer::sum);
+            }
+        }
+        return new StreamStats(bytesIn, framesIn, bitrate.perSecond() * 8, videoFrames.perSecondExact(),
+                Collections.unmodifiableMap(viewers), all, bytesOut.get(), dropped.get(), publishes);
+    }
+
+    @Override
+    public String toString() {
+        return key.toString();
+    }
+}

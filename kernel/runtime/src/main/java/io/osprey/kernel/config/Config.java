@@ -1,0 +1,77 @@
+package io.osprey.kernel.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A loaded, validated configuration: the merged tree (defaults, file, environment, {@code --set}), the typed
+ * kernel sections, and the raw plugin sections, which are bound when the plugin's config class is known.
+ */
+public final class Config {
+
+    private final ObjectNode tree;
+    private final Path file;
+    private final Map<String, String> overrides;
+    private final ServerConfig server;
+    private final BusConfig bus;
+
+    Config(ObjectNode tree, Path file, Map<String, String> overrides, ServerConfig server, BusConfig bus) {
+        this.tree = tree;
+        this.file = file;
+        this.overrides = overrides;
+        this.server = server;
+        this.bus = bus;
+    }
+
+    public ServerConfig server() {
+        return server;
+    }
+
+    public BusConfig bus() {
+        return bus;
+    }
+
+    /** The config file, or {@code null} when running on built-in defaults. */
+    public Path file() {
+        return file;
+    }
+
+    public ObjectNode tree() {
+        return tree;
+    }
+
+    /** Plugin ids that have a section. */
+    public Set<String> pluginIds() {
+        JsonNode p = tree.path("plugins");
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        p.fieldNames().forEachRemaining(ids::add);
+        return ids;
+    }
+
+    /** {@code plugins.<id>.enabled}; a plugin with no section is enabled. */
+    public boolean pluginEnabled(String id) {
+        JsonNode e = tree.path("plugins").path(id).path("enabled");
+        return e.isMissingNode() || e.isNull() || e.asBoolean(true);
+    }
+
+    /** The plugin's section without {@code enabled}: what its config class binds. */
+    public ObjectNode pluginSettings(String id) {
+        JsonNode s = tree.path("plugins").path(id);
+        ObjectNode copy = s.isObject() ? ((ObjectNode) s).deepCopy() : tree.objectNode();
+        copy.remove("enabled");
+        return copy;
+    }
+
+    /** Binds and validates {@code plugins.<id>} to {@code type} (null: the section may hold only {@code enabled}). */
+    public Object bindPlugin(String id, Class<?> type) throws ConfigError {
+        return ConfigBinder.bind(pluginSettings(id), type, "plugins." + id, file, overrides);
+    }
+
+    /** Where a key's value came from, for error messages. */
+    String sourceOf(String key) {
+        return overrides.getOrDefault(key, file == null ? "(built-in defaults)" : file.toString());
+    }
+}

@@ -1,0 +1,58 @@
+package io.osprey.kernel.config;
+
+import io.osprey.spi.ConfigException;
+import io.osprey.spi.PluginConfig;
+
+/** The {@code server} section: listeners, folders, admin token, plugin hosting. */
+public final class ServerConfig implements PluginConfig {
+
+    public Http http = new Http();
+    /** Where recordings and other data go; relative paths are against the server's home folder. */
+    public String dataDir = "data";
+    public Admin admin = new Admin();
+    public Plugins plugins = new Plugins();
+    /** Folder served at {@code /} (the players and console); relative to home; empty for none. */
+    public String webDir = "web";
+    /** How often the config file is checked for edits, ms; 0 turns reloading off. */
+    public long configScanIntervalMs = 1000;
+
+    /** {@code server.http}. */
+    public static final class Http {
+        public String host = "";
+        public int port = 8080;
+        public long idleTimeoutMs = 30_000;
+        public int maxRequestHeaderBytes = 8192;
+    }
+
+    /** {@code server.admin}. */
+    public static final class Admin {
+        /** Bearer token for {@code /api}; empty: generated at first start into {@code <dataDir>/admin.token}. */
+        public String token = "";
+    }
+
+    /** {@code server.plugins}. */
+    public static final class Plugins {
+        /** {@code osgi}, {@code classpath} or {@code auto} (osgi when {@link #dir} exists). */
+        public String mode = "auto";
+        /** The folder of plugin bundles watched in OSGi mode; relative to home. */
+        public String dir = "plugins";
+        /** How often the plugin folder is scanned for new, replaced or removed jars, ms. */
+        public long scanIntervalMs = 1000;
+    }
+
+    @Override
+    public void validate() {
+        ConfigException.check(http.port >= 0 && http.port <= 65535, "http.port", "must be 0..65535, was " + http.port);
+        ConfigException.check(http.idleTimeoutMs > 0, "http.idleTimeoutMs", "must be positive");
+        ConfigException.check(http.maxRequestHeaderBytes >= 1024, "http.maxRequestHeaderBytes", "must be at least 1024");
+        ConfigException.check(dataDir != null && !dataDir.isBlank(), "dataDir", "must not be empty");
+        ConfigException.check(admin.token != null, "admin.token", "must be a string");
+        ConfigException.check(admin.token.isEmpty() || admin.token.length() >= 16, "admin.token",
+                "must be at least 16 characters (or empty to generate one)");
+        ConfigException.check(plugins.mode.equals("osgi") || plugins.mode.equals("classpath")
+                || plugins.mode.equals("auto"), "plugins.mode", "must be osgi, classpath or auto, was '" + plugins.mode + "'");
+        ConfigException.check(plugins.scanIntervalMs >= 100, "plugins.scanIntervalMs", "must be at least 100");
+        ConfigException.check(configScanIntervalMs == 0 || configScanIntervalMs >= 100, "configScanIntervalMs",
+                "must be 0 (off) or at least 100");
+    }
+}

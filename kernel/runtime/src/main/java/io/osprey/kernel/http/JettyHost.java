@@ -1,0 +1,192 @@
+package io.osprey.kernel.http;
+
+import io.osprey.kernel.config.ServerConfig;
+import io.osprey.spi.Registration;
+import io.osprey.spi.http.WebSocketFactory;
+import io.osprey.spi.net.TcpListener;
+import io.osprey.spi.net.TcpListenerSpec;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
+
+/**
+ * The one Jetty server: the HTTP connector, the root {@link Router}, the static web folder, and raw TCP
+ * connectors that plugins add and remove at runtime.
+ */
+public final class JettyHost {
+
+    private static final System.Logger LOG = System.getLogger(JettyHost.class.getName());
+
+    private final ServerConfig.Http config;
+    private final Server server;
+    private final Router router = new Router();
+    private final ContextHandler context;
+    private ServerConnector http;
+
+    public JettyHost(ServerConfig.Http config) {
+        this.config = config;
+        QueuedThreadPool pool = new QueuedThreadPool(512, 8);
+        pool.setName("osprey");
+        this.server = new Server(pool);
+        server.setStopAtShutdown(false);
+        context = new ContextHandler("/");
+        context.setHandler(router);
+        server.setHandler(context);
+    }
+
+    /** Binds the HTTP port and starts the server. */
+    public void start() throws Exception {
+        HttpConfiguration hc = new HttpConfiguration();
+        hc.setSendServerVersion(false);
+        hc.setSendXPoweredBy(false);
+        hc.setRequestHeaderSize(config.maxRequestHeaderBytes);
+        http = new ServerConnector(server, 1, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                new HttpConnectionFactory(hc));
+        http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);
+        http.setPort(config.port);
+        http.setIdleTimeout(config.idleTimeoutMs);
+        http.setName("http");
+        server.addConnector(http);
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen for HTTP on " + (http.getHost() == null ? "*" : http.getHost()) + ":"
+                    + config.port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void stop() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "stopping Jetty", e);
+        }
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public int httpPort() {
+        return http.getLocalPort();
+    }
+
+    public Executor executor() {
+        return server.getThreadPool();
+    }
+
+    public Scheduler scheduler() {
+        return server.getScheduler();
+    }
+
+    /** Serves {@code dir} at {@code /} (lowest precedence), if it exists. */
+    public Registration serveStatic(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return () -> { };
+        }
+        ResourceHandler rh = new ResourceHandler();
+        rh.setBaseResource(ResourceFactory.of(server).newResource(dir.toAbsolutePath().normalize()));
+        rh.setDirAllowed(false);
+        rh.setWelcomeFiles("index.html");
+        rh.setCacheControl("no-cache");
+        return router.add("kernel", "/", rh);
+    }
+
+    /** A WebSocket route: upgrade requests go to {@code factory}, others fall through to the next route. */
+    public Registration webSocket(String owner, String pathSpec, WebSocketFactory factory) {
+        WebSocketUpgradeHandler ws = new WebSocketUpgradeHandler();
+        ws.addMapping("/*", new WebSocketNegotiator() {
+            @Override
+            public org.eclipse.jetty.websocket.core.FrameHandler negotiate(ServerUpgradeRequest request,
+                    ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback) {
+                return factory.newFrameHandler(request, response);
+            }
+        });
+        return router.add(owner, pathSpec, ws);
+    }
+
+    /** Adds and starts a raw TCP connector. */
+    public TcpListener listen(TcpListenerSpec spec, ConnectionFactory factory) throws IOException {
+        ServerConnector c;
+        if (spec.tls()) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(spec.keyStore().toAbsolutePath().toString());
+            ssl.setKeyStorePassword(spec.keyStorePassword());
+            c = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, factory.getProtocol()), factory);
+        } else {
+            c = new ServerConnector(server, 1, 1, factory);
+        }
+        c.setHost(spec.host() == null || spec.host().isEmpty() ? null : spec.host());
+        c.setPort(spec.port());
+        c.setIdleTimeout(spec.idleTimeoutMillis());
+        c.setName(spec.name());
+        server.addConnector(c);
+        try {
+            c.start();
+        } catch (Exception e) {
+            server.removeConnector(c);
+            try {
+                c.stop();
+            } catch (Exception ignored) {
+                // already failed
+            }
+            throw new IOException("cannot listen for " + spec.name() + " on "
+                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + spec.port() + ": " + e.getMessage(), e);
+        }
+        LOG.log(Level.INFO, "{0} listening on port {1}", spec.name(), String.valueOf(c.getLocalPort()));
+        return new TcpListener() {
+            private volatile boolean closed;
+
+            @Override
+            public String name() {
+                return spec.name();
+            }
+
+            @Override
+            public int port() {
+                return c.getLocalPort();
+            }
+
+            @Override
+            public int connections() {
+                return c.getConnectedEndPoints().size();
+            }
+
+            @Override
+            public void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    c.stop();
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "stopping listener " + spec.name(), e);
+                }
+                server.removeConnector(c);
+            }
+        };
+    }
+}

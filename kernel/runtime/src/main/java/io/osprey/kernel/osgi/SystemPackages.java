@@ -1,0 +1,99 @@
+package io.osprey.kernel.osgi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Manifest;
+
+/**
+ * Computes {@code org.osgi.framework.system.packages.extra}: every package that a jar on the kernel's class path
+ * exports in its OSGi manifest (the SPI, the media library, Jetty, Jackson, JavaCPP/FFmpeg...), with its version,
+ * so bundles import them from the kernel and never load copies of their own.
+ */
+public final class SystemPackages {
+
+    private SystemPackages() {
+    }
+
+    public static String compute(ClassLoader loader) throws IOException {
+        Map<String, String> packages = new LinkedHashMap<>();
+        Enumeration<URL> manifests = loader.getResources("META-INF/MANIFEST.MF");
+        while (manifests.hasMoreElements()) {
+            URL url = manifests.nextElement();
+            Manifest m;
+            try (InputStream in = url.openStream()) {
+                m = new Manifest(in);
+            }
+            String bsn = m.getMainAttributes().getValue("Bundle-SymbolicName");
+            String exports = m.getMainAttributes().getValue("Export-Package");
+            if (bsn == null || exports == null || bsn.startsWith("org.apache.felix.framework")
+                    || bsn.startsWith("osprey-plugin")) {
+                continue;
+            }
+            for (String clause : splitClauses(exports)) {
+                List<String> parts = splitParams(clause);
+                String version = null;
+                List<String> names = new ArrayList<>();
+                for (String part : parts) {
+                    String p = part.trim();
+                    if (p.startsWith("version=")) {
+                        version = p.substring("version=".length()).replace("\"", "");
+                    } else if (!p.contains("=")) {
+                        names.add(p);
+                    }
+                }
+                for (String name : names) {
+                    if (name.startsWith("org.osgi.") || name.startsWith("java.")) {
+                        continue;
+                    }
+                    packages.putIfAbsent(name, version);
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        packages.forEach((name, version) -> {
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(name);
+            if (version != null) {
+                b.append(";version=\"").append(version).append('"');
+            }
+        });
+        return b.toString();
+    }
+
+    /** Splits an OSGi header on commas outside quotes. */
+    static List<String> splitClauses(String header) {
+        return split(header, ',');
+    }
+
+    static List<String> splitParams(String clause) {
+        return split(clause, ';');
+    }
+
+    private static List<String> split(String s, char sep) {
+        List<String> out = new ArrayList<>();
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == sep && !quoted) {
+                out.add(s.substring(start, i).trim());
+                start = i + 1;
+            }
+        }
+        String last = s.substring(start).trim();
+        if (!last.isEmpty()) {
+            out.add(last);
+        }
+        return out;
+    }
+}

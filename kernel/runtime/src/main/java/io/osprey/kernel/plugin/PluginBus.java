@@ -1,0 +1,193 @@
+package io.osprey.kernel.plugin;
+
+import io.osprey.spi.Registration;
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.MediaBus;
+import io.osprey.spi.bus.PublishRequest;
+import io.osprey.spi.bus.Publisher;
+import io.osprey.spi.bus.StreamBusyException;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.bus.StreamNotFoundException;
+import io.osprey.spi.bus.StreamView;
+import io.osprey.spi.bus.StreamWatcher;
+import io.osprey.spi.bus.SubscribeOptions;
+import io.osprey.spi.bus.Subscription;
+import io.osprey.spi.bus.SubscriptionListener;
+import io.osprey.spi.bus.TrackInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One plugin's view of the bus: what it opens is tracked and released when it stops (publishers disconnect, so
+ * a restarted ingest can continue its streams within the grace period), and an exception from one of its
+ * callbacks marks the plugin failed.
+ */
+final class PluginBus implements MediaBus {
+
+    private final MediaBus bus;
+    private final PluginContextImpl ctx;
+
+    PluginBus(MediaBus bus, PluginContextImpl ctx) {
+        this.bus = bus;
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Publisher publish(StreamKey key, PublishRequest request) throws StreamBusyException {
+        Publisher p = bus.publish(key, request);
+        TrackedPublisher t = new TrackedPublisher(p);
+        ctx.resources().add(t.onStop);
+        return t;
+    }
+
+    @Override
+    public Subscription subscribe(StreamKey key, SubscribeOptions options, SubscriptionListener listener)
+            throws StreamNotFoundException {
+        TrackedSubscription[] holder = new TrackedSubscription[1];
+        SubscriptionListener guarded = s -> {
+            try {
+                listener.onReadable(holder[0] != null ? holder[0] : s);
+            } catch (Throwable t) {
+                ctx.fail("frame callback for " + key + " threw " + t, t);
+                throw t;
+            }
+        };
+        Subscription s = bus.subscribe(key, options, guarded);
+        holder[0] = new TrackedSubscription(s);
+        ctx.resources().add(holder[0]);
+        return holder[0];
+    }
+
+    @Override
+    public Registration watch(StreamWatcher watcher) {
+        StreamWatcher guarded = new StreamWatcher() {
+            @Override
+            public void onStreamStarted(StreamView stream) {
+                try {
+                    watcher.onStreamStarted(stream);
+                } catch (Throwable t) {
+                    ctx.fail("stream watcher threw on start of " + stream.key() + ": " + t, t);
+                }
+            }
+
+            @Override
+            public void onStreamEnded(StreamView stream) {
+                try {
+                    watcher.onStreamEnded(stream);
+                } catch (Throwable t) {
+                    ctx.fail("stream watcher threw on end of " + stream.key() + ": " + t, t);
+                }
+            }
+        };
+        return ctx.resources().add(bus.watch(guarded));
+    }
+
+    @Override
+    public Optional<StreamView> stream(StreamKey key) {
+        return bus.stream(key);
+    }
+
+    @Override
+    public List<StreamView> streams() {
+        return bus.streams();
+    }
+
+    @Override
+    public boolean kick(StreamKey key, String reason) {
+        return bus.kick(key, reason);
+    }
+
+    /** A publisher released when the plugin stops: its connection is treated as lost. */
+    private final class TrackedPublisher implements Publisher {
+        private final Publisher p;
+        private final Registration onStop;
+
+        TrackedPublisher(Publisher p) {
+            this.p = p;
+            this.onStop = () -> p.disconnect("plugin " + ctx.pluginId() + " stopped");
+        }
+
+        @Override
+        public StreamView stream() {
+            return p.stream();
+        }
+
+        @Override
+        public void setTrack(TrackInfo track) {
+            p.setTrack(track);
+        }
+
+        @Override
+        public void setMetadata(Map<String, Object> metadata) {
+            p.setMetadata(metadata);
+        }
+
+        @Override
+        public void push(Frame frame) {
+            p.push(frame);
+        }
+
+        @Override
+        public boolean isEvicted() {
+            return p.isEvicted();
+        }
+
+        @Override
+        public void close() {
+            ctx.resources().remove(onStop);
+            p.close();
+        }
+
+        @Override
+        public void disconnect(String reason) {
+            ctx.resources().remove(onStop);
+            p.disconnect(reason);
+        }
+    }
+
+    /** A subscription released when the plugin stops. */
+    private final class TrackedSubscription implements Subscription, AutoCloseable {
+        private final Subscription s;
+
+        TrackedSubscription(Subscription s) {
+            this.s = s;
+        }
+
+        @Override
+        public StreamView stream() {
+            return s.stream();
+        }
+
+        @Override
+        public int poll(List<? super Frame> out, int max) {
+            return s.poll(out, max);
+        }
+
+        @Override
+        public void demand() {
+            s.demand();
+        }
+
+        @Override
+        public String endReason() {
+            return s.endReason();
+        }
+
+        @Override
+        public long droppedFrames() {
+            return s.droppedFrames();
+        }
+
+        @Override
+        public void addBytesOut(long bytes) {
+            s.addBytesOut(bytes);
+        }
+
+        @Override
+        public void close() {
+            ctx.resources().remove(this);
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.osprey.kernel.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.osprey.spi.bus.Codec;
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.PublishRequest;
+import io.osprey.spi.bus.Publisher;
+import io.osprey.spi.bus.StreamBusyException;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.bus.StreamNotFoundException;
+import io.osprey.spi.bus.StreamView;
+import io.osprey.spi.bus.StreamWatcher;
+import io.osprey.spi.bus.SubscribeOptions;
+import io.osprey.spi.bus.Subscription;
+import io.osprey.spi.bus.TrackInfo;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BusTest {
+
+    private static final StreamKey KEY = new StreamKey("live", "test");
+    private final ScheduledExecutorService sched = Executors.newScheduledThreadPool(2);
+    private Bus bus = new Bus(BusSettings.DEFAULT, Runnable::run, sched);
+
+    @AfterEach
+    void stop() {
+        sched.shutdownNow();
+    }
+
+    private static PublishRequest req() {
+        return new PublishRequest("test", null, false, null);
+    }
+
+    private static ByteBuffer bytes(int n) {
+        return ByteBuffer.wrap(new byte[n]);
+    }
+
+    private static void declare(Publisher p) {
+        p.setTrack(TrackInfo.video(0, Codec.H264, ByteBuffer.wrap(new byte[] {1, 2, 3}), 640, 360, 25));
+        p.setTrack(TrackInfo.audio(0, Codec.AAC, ByteBuffer.wrap(new byte[] {0x12, 0x10}), 44100, 2));
+    }
+
+    /** Pushes one GOP: a key frame and {@code n-1} inter frames, 40 ms apart, plus audio. */
+    private static long gop(Publisher p, long dts, int n, int size) {
+        for (int i = 0; i < n; i++) {
+            p.push(Frame.media(0, Codec.H264, dts, 0, i == 0, bytes(size)));
+            p.push(Frame.media(0, Codec.AAC, dts, 0, true, bytes(10)));
+            dts += 40;
+        }
+        return dts;
+    }
+
+    private static List<Frame> drain(Subscription s) {
+        List<Frame> out = new ArrayList<>();
+        while (s.poll(out, 1000) > 0) {
+            // keep going
+        }
+        return out;
+    }
+
+    @Test
+    void newSubscriberStartsWithConfigsThenTheCachedGopKeyFrame() throws Exception {
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        long dts = gop(p, 0, 10, 100);
+        gop(p, dts, 5, 100);
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        List<Frame> got = drain(s);
+        assertTrue(got.get(0).isConfig());
+        assertTrue(got.get(1).isConfig());
+        assertTrue(got.get(2).isVideoKey(), "first media frame is the cached GOP's key frame: " + got.get(2));
+        assertEquals(400, got.get(2).dts());
+        assertEquals(2 + 10, got.size(), "configs + 5 video + 5 audio of the current GOP");
+    }
+
+    @Test
+    void subscriberIsWokenOncePerDemandAndSeesTheEnd() throws Exception {
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        AtomicInteger wakeups = new AtomicInteger();
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> wakeups.incrementAndGet());
+        drain(s);
+        s.demand();
+        s.demand();
+        gop(p, 0, 3, 10);
+        assertEquals(1, wakeups.get());
+        drain(s);
+        s.demand();
+        p.close();
+        assertEquals(2, wakeups.get());
+        assertEquals(-1, s.poll(new ArrayList<>(), 10));
+        assertEquals("publisher stopped", s.endReason());
+        assertThrows(StreamNotFoundException.class, () -> bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { }));
+    }
+
+    @Test
+    void slowSubscriberSkipsToTheNewestKeyFrameThenIsClosed() throws Exception {
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        SubscribeOptions opts = SubscribeOptions.viewer("t").withLag(100, 1 << 20, 60_000, 2);
+        Subscription s = bus.subscribe(KEY, opts, x -> { });
+        long dts = 0;
+        for (int round = 1; round <= 3; round++) {
+            for (int g = 0; g < 3; g++) {
+                dts = gop(p, dts, 40, 100); // 3 GOPs of 80 frames: more than the 100 allowed
+            }
+            List<Frame> got = new ArrayList<>();
+            int n = s.poll(got, 1000);
+            if (round < 3) {
+                assertTrue(n > 0);
+                Frame firstMedia = got.stream().filter(f -> !f.isConfig()).findFirst().orElseThrow();
+                assertTrue(firstMedia.isVideoKey(), "resumes at a key frame");
+                assertTrue(s.droppedFrames() > 0);
+            } else {
+                assertEquals(-1, n, "closed after too many drops");
+                assertEquals("too slow", s.endReason());
+            }
+        }
+    }
+
+    @Test
+    void slowSubscriberStaysBoundedWithConstantTimestamps() throws Exception {
+        // srs#712: a bound on time alone never trims when timestamps stand still; frames and bytes must.
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t").withLag(100, 10_000, 1_000_000, 0), x -> { });
+        for (int i = 0; i < 5000; i++) {
+            p.push(Frame.media(0, Codec.H264, 0, 0, i % 50 == 0, bytes(1000)));
+        }
+        List<Frame> got = new ArrayList<>();
+        s.poll(got, 10_000);
+        assertTrue(got.size() <= 60, "lag bounded, got " + got.size());
+        assertTrue(s.droppedFrames() > 4000);
+        LiveStream ls = (LiveStream) s.stream();
+        assertTrue(ls.ring().retainedBytes() <= BusSettings.DEFAULT.ringMaxBytes());
+    }
+
+    @Test
+    void ringIsBoundedWithoutKeyFrames() throws Exception {
+        bus = new Bus(new BusSettings(256, 100_000, 10_000, 5_000), Runnable::run, sched);
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        for (int i = 0; i < 10_000; i++) {
+            p.push(Frame.media(0, Codec.H264, i, 0, false, bytes(1000)));
+        }
+        LiveStream ls = (LiveStream) p.stream();
+        assertTrue(ls.ring().retainedFrames() <= 256);
+        assertTrue(ls.ring().retainedBytes() <= 100_000);
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        List<Frame> got = drain(s);
+        assertTrue(got.isEmpty(), "no key frame yet: nothing to show, nothing queued");
+        p.push(Frame.media(0, Codec.H264, 10_000, 0, true, bytes(10)));
+        got = drain(s);
+        assertEquals(3, got.size(), "configs, then the key frame");
+    }
+
+    @Test
+    void secondPublisherIsRefusedUnlessTakingOver() throws Exception {
+        AtomicReference<String> evicted = new AtomicReference<>();
+        Publisher p1 = bus.publish(KEY, new PublishRequest("a", null, false, evicted::set));
+        declare(p1);
+        assertThrows(StreamBusyException.class, () -> bus.publish(KEY, req()));
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        long dts = gop(p1, 1000, 5, 10);
+        Publisher p2 = bus.publish(KEY, new PublishRequest("b", null, true, null));
+        assertNotNull(evicted.get());
+        assertTrue(p1.isEvicted());
+        declare(p2);
+        gop(p2, 0, 2, 10);
+        List<Frame> got = drain(s);
+        Frame firstOfSecond = got.stream().filter(Frame::isDiscontinuity).findFirst().orElseThrow();
+        assertTrue(firstOfSecond.dts() >= dts - 40, "timestamps continue: " + firstOfSecond.dts());
+        assertNull(s.endReason());
+    }
+
+    private static void assertNull(Object o) {
+        assertEquals(null, o);
+    }
+
+    @Test
+    void lostPublisherThatReturnsWithinGraceContinuesTheStream() throws Exception {
+        bus = new Bus(new BusSettings(4096, 1 << 24, 10_000, 2_000), Runnable::run, sched);
+        Publisher p1 = bus.publish(KEY, req());
+        declare(p1);
+        gop(p1, 0, 5, 10);
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        drain(s);
+        p1.disconnect("connection reset");
+        StreamView view = bus.stream(KEY).orElseThrow();
+        assertFalse(view.hasPublisher());
+        Publisher p2 = bus.publish(KEY, req());
+        declare(p2);
+        gop(p2, 0, 2, 10);
+        assertTrue(drain(s).size() > 0);
+        assertEquals(2, view.stats().publishes());
+        p2.disconnect("again");
+        CountDownLatch ended = new CountDownLatch(1);
+        bus.watch(new StreamWatcher() {
+            @Override
+            public void onStreamEnded(StreamView stream) {
+                ended.countDown();
+            }
+        });
+        assertTrue(ended.await(5, TimeUnit.SECONDS), "ends when the grace period passes");
+        assertEquals(-1, s.poll(new ArrayList<>(), 10));
+    }
+
+    @Test
+    void viewersAreCountedPerProtocol() throws Exception {
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        Subscription a = bus.subscribe(KEY, SubscribeOptions.viewer("httpflv"), x -> { });
+        bus.subscribe(KEY, SubscribeOptions.viewer("httpflv"), x -> { });
+        bus.subscribe(KEY, SubscribeOptions.packager("hls"), x -> { });
+        StreamView v = p.stream();
+        assertEquals(2, v.stats().viewers().get("httpflv"));
+        assertEquals(3, v.stats().subscribers());
+        a.close();
+        assertEquals(1, v.stats().viewers().get("httpflv"));
+    }
+
+    @Test
+    void audioOnlySubscriberSkipsVideo() throws Exception {
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        gop(p, 0, 3, 10);
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t").withTracks(false, true), x -> { });
+        gop(p, 120, 3, 10);
+        for (Frame f : drain(s)) {
+            assertEquals(io.osprey.spi.bus.MediaKind.AUDIO, f.kind());
+        }
+    }
+}

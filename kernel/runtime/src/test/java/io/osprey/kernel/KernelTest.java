@@ -1,0 +1,187 @@
+package io.osprey.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.osprey.kernel.plugin.PluginState;
+import io.osprey.kernel.plugin.PluginStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The kernel with the test plugins of this module, in ServiceLoader mode. */
+class KernelTest {
+
+    private static final String TOKEN = "kernel-test-token-0123456789";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Kernel kernel;
+
+    @TempDir
+    Path home;
+
+    @AfterEach
+    void stop() {
+        if (kernel != null) {
+            kernel.close();
+        }
+    }
+
+    private Kernel start(Path configFile, String... sets) throws Exception {
+        List<String> all = new ArrayList<>(List.of("server.http.port=0", "server.plugins.mode=classpath",
+                "server.admin.token=" + TOKEN, "server.configScanIntervalMs=100", "plugins.rtmp-ingest.enabled=false",
+                "plugins.httpflv.enabled=false"));
+        all.addAll(List.of(sets));
+        kernel = Kernel.start(new KernelOptions(home, configFile, all, Map.of(), null));
+        return kernel;
+    }
+
+    private HttpResponse<String> get(String path, boolean auth) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kernel.httpPort() + path));
+        if (auth) {
+            b.header("Authorization", "Bearer " + TOKEN);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kernel.httpPort() + path))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private PluginStatus plugin(String id) {
+        return kernel.plugins().status(id).orElseThrow();
+    }
+
+    private static void await(String what, BooleanSupplier c) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void adminApiNeedsTheTokenButHealthDoesNot() throws Exception {
+        start(null);
+        assertEquals(401, get("/api/plugins", false).statusCode());
+        HttpResponse<String> r = get("/api/plugins", true);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("\"id\" : \"echo\""), r.body());
+        assertFalse(r.headers().firstValue("Access-Control-Allow-Origin").isPresent());
+        HttpResponse<String> h = get("/api/health", false);
+        assertEquals(200, h.statusCode());
+        assertTrue(h.body().contains("\"status\" : \"healthy\""), h.body());
+        assertEquals("hello", get("/echo/x", false).body());
+    }
+
+    @Test
+    void stopAndStartThroughTheApiReleaseEverything() throws Exception {
+        start(null);
+        get("/echo/warm", false);
+        int threadsBefore = Thread.activeCount();
+        int routesBefore = kernel.host().router().count();
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, post("/api/plugins/echo/stop").statusCode());
+            assertEquals(PluginState.STOPPED, plugin("echo").state());
+            assertEquals(0, kernel.host().router().count("echo"));
+            assertEquals(404, get("/echo/x", false).statusCode());
+            assertFalse(get("/metrics", false).body().contains("osprey_echo_ticks"));
+            assertEquals(200, post("/api/plugins/echo/start").statusCode());
+            assertEquals(PluginState.ACTIVE, plugin("echo").state());
+            assertEquals("hello", get("/echo/x", false).body());
+        }
+        assertEquals(routesBefore, kernel.host().router().count());
+        assertTrue(get("/metrics", false).body().contains("osprey_echo_ticks"));
+        assertTrue(Thread.activeCount() <= threadsBefore + 4,
+                "threads before " + threadsBefore + ", after " + Thread.activeCount());
+        assertEquals(404, post("/api/plugins/nope/start").statusCode());
+    }
+
+    @Test
+    void aPluginThatThrowsInStartIsFailedAndTheOthersRun() throws Exception {
+        start(null, "plugins.faulty.failIn=start");
+        PluginStatus s = plugin("faulty");
+        assertEquals(PluginState.FAILED, s.state());
+        assertTrue(s.reason().contains("boom in start"), s.reason());
+        assertEquals(0, kernel.host().router().count("faulty"), "its route was released");
+        assertEquals(PluginState.ACTIVE, plugin("echo").state());
+        String health = get("/api/health", false).body();
+        assertTrue(health.contains("degraded") && health.contains("boom in start"), health);
+    }
+
+    @Test
+    void aPluginThatThrowsInStopIsFailedAndReleased() throws Exception {
+        start(null, "plugins.faulty.failIn=stop");
+        assertEquals(PluginState.ACTIVE, plugin("faulty").state());
+        post("/api/plugins/faulty/stop");
+        assertEquals(PluginState.FAILED, plugin("faulty").state());
+        assertTrue(plugin("faulty").reason().contains("boom in stop"));
+        assertEquals(0, kernel.host().router().count("faulty"));
+    }
+
+    @Test
+    void aPluginThatThrowsInAFrameCallbackIsFailed() throws Exception {
+        start(null, "plugins.faulty.failIn=callback");
+        await("faulty failed", () -> plugin("faulty").state() == PluginState.FAILED);
+        assertTrue(plugin("faulty").reason().contains("boom in a frame callback"), plugin("faulty").reason());
+        assertEquals(PluginState.ACTIVE, plugin("echo").state());
+        await("its stream is gone", () -> kernel.bus().streams().isEmpty() || !kernel.bus().streams().get(0).hasPublisher());
+    }
+
+    @Test
+    void editingTheConfigFileAppliesItAndBadValuesAreRejected() throws Exception {
+        Path cfg = home.resolve("osprey.yaml");
+        Files.writeString(cfg, "plugins:\n  echo:\n    greeting: hi\n");
+        start(cfg);
+        assertEquals("hi", get("/echo/x", false).body());
+
+        Files.writeString(cfg, "plugins:\n  echo:\n    greeting: hey\n    repeat: 2\n");
+        await("reconfigured", () -> body("/echo/x").equals("heyhey"));
+        assertEquals(PluginState.ACTIVE, plugin("echo").state());
+
+        Files.writeString(cfg, "plugins:\n  echo:\n    greeting: hey\n    repeat: 99\n");
+        Thread.sleep(400);
+        assertEquals("heyhey", body("/echo/x"), "a bad value keeps the running config");
+        assertEquals(PluginState.ACTIVE, plugin("echo").state());
+
+        Files.writeString(cfg, "plugins:\n  echo:\n    enabled: false\n    greeting: hey\n    repeat: 2\n");
+        await("disabled", () -> plugin("echo").state() == PluginState.STOPPED);
+        assertEquals(404, get("/echo/x", false).statusCode());
+
+        Files.writeString(cfg, "plugins:\n  echo:\n    enabled: true\n    greeting: back\n");
+        await("enabled again", () -> body("/echo/x").equals("back"));
+    }
+
+    private String body(String path) {
+        try {
+            return get(path, false).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Test
+    void metricsAreExposedInPrometheusText() throws Exception {
+        start(null);
+        String m = get("/metrics", false).body();
+        assertTrue(m.contains("osprey_streams "), m);
+        assertTrue(m.contains("osprey_plugin_state{plugin=\"echo\",state=\"active\"} 1"), m);
+        assertTrue(m.contains("jvm_memory_used_bytes"), m);
+    }
+}

@@ -1,0 +1,117 @@
+package io.osprey.kernel.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.osprey.spi.ConfigException;
+import io.osprey.spi.PluginConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    /** A plugin config for binding tests. */
+    public static final class RtmpLike implements PluginConfig {
+        public int port = 1935;
+        public boolean takeover;
+
+        @Override
+        public void validate() {
+            ConfigException.check(port > 0 && port < 65536, "port", "must be 1..65535, was " + port);
+        }
+    }
+
+    private Config load(String yaml, List<String> sets, Map<String, String> env) throws Exception {
+        Path f = dir.resolve("osprey.yaml");
+        Files.writeString(f, yaml);
+        return new ConfigLoader(f, sets, env).load();
+    }
+
+    @Test
+    void defaultsApplyWithoutAFile() throws Exception {
+        Config c = new ConfigLoader(null, List.of(), Map.of()).load();
+        assertEquals(8080, c.server().http.port);
+        assertEquals("data", c.server().dataDir);
+        assertEquals(1935, c.pluginSettings("rtmp-ingest").get("port").asInt());
+        assertTrue(c.pluginEnabled("httpflv"));
+        assertTrue(c.pluginEnabled("never-heard-of"));
+    }
+
+    @Test
+    void fileThenEnvironmentThenSetEachOverride() throws Exception {
+        Config c = load("server:\n  http:\n    port: 9000\n  dataDir: /tmp/x\nplugins:\n  rtmp-ingest:\n    port: 1000\n",
+                List.of("server.dataDir=/srv/osprey", "plugins.httpflv.enabled=false"),
+                Map.of("OSPREY_SERVER_HTTP_PORT", "18080", "OSPREY_PLUGINS_RTMP_INGEST_PORT", "19350", "PATH", "/bin"));
+        assertEquals(18080, c.server().http.port);
+        assertEquals("/srv/osprey", c.server().dataDir);
+        assertEquals(19350, c.pluginSettings("rtmp-ingest").get("port").asInt());
+        assertFalse(c.pluginEnabled("httpflv"));
+        RtmpLike r = (RtmpLike) c.bindPlugin("rtmp-ingest", RtmpLike.class);
+        assertEquals(19350, r.port);
+    }
+
+    @Test
+    void environmentNamesResolveAgainstKnownKeys() {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        tree.putObject("server").put("dataDir", "x").putObject("http").put("port", 1);
+        tree.putObject("plugins").putObject("rtmp-ingest").put("port", 1);
+        assertEquals("server.http.port", ConfigLoader.resolveEnv(tree, "SERVER_HTTP_PORT"));
+        assertEquals("server.dataDir", ConfigLoader.resolveEnv(tree, "SERVER_DATADIR"));
+        assertEquals("plugins.rtmp-ingest.port", ConfigLoader.resolveEnv(tree, "PLUGINS_RTMP_INGEST_PORT"));
+        assertEquals("plugins.hls.window", ConfigLoader.resolveEnv(tree, "PLUGINS_HLS_WINDOW"));
+    }
+
+    @Test
+    void badValuesNameKeyFileAndReason() throws Exception {
+        ConfigError e = assertThrows(ConfigError.class, () -> load("server:\n  http:\n    port: lots\n", List.of(), Map.of()));
+        assertEquals("server.http.port", e.key());
+        assertTrue(e.source().endsWith("osprey.yaml"));
+        assertTrue(e.getMessage().contains("'lots' is not a valid whole number"), e.getMessage());
+
+        e = assertThrows(ConfigError.class, () -> load("server:\n  http:\n    port: 70000\n", List.of(), Map.of()));
+        assertEquals("server.http.port", e.key());
+        assertTrue(e.reason().contains("0..65535"), e.reason());
+
+        e = assertThrows(ConfigError.class, () -> load("server:\n  htp:\n    port: 1\n", List.of(), Map.of()));
+        assertEquals("server.htp", e.key());
+        assertTrue(e.reason().contains("unknown key"), e.reason());
+
+        e = assertThrows(ConfigError.class, () -> load("plugins:\n  httpflv:\n    enabled: maybe\n", List.of(), Map.of()));
+        assertEquals("plugins.httpflv.enabled", e.key());
+
+        e = assertThrows(ConfigError.class, () -> load("server: [1, 2\n", List.of(), Map.of()));
+        assertTrue(e.reason().contains("not valid YAML at line"), e.reason());
+
+        e = assertThrows(ConfigError.class, () -> load("", List.of("server.http.port=x"), Map.of()));
+        assertEquals("--set server.http.port", e.source());
+
+        e = assertThrows(ConfigError.class, () -> load("", List.of(), Map.of("OSPREY_SERVER_HTTP_PORT", "-5")));
+        assertEquals("environment variable OSPREY_SERVER_HTTP_PORT", e.source());
+    }
+
+    @Test
+    void pluginSectionsBindToTheirTypeWithKeyedErrors() throws Exception {
+        Config c = load("plugins:\n  rtmp-ingest:\n    port: 0\n", List.of(), Map.of());
+        ConfigError e = assertThrows(ConfigError.class, () -> c.bindPlugin("rtmp-ingest", RtmpLike.class));
+        assertEquals("plugins.rtmp-ingest.port", e.key());
+        assertTrue(e.reason().contains("1..65535"));
+
+        Config c2 = load("plugins:\n  rtmp-ingest:\n    prot: 1\n", List.of(), Map.of());
+        e = assertThrows(ConfigError.class, () -> c2.bindPlugin("rtmp-ingest", RtmpLike.class));
+        assertEquals("plugins.rtmp-ingest.prot", e.key());
+        assertTrue(e.reason().contains("unknown key"));
+
+        Config c3 = load("plugins:\n  rtmp-ingest:\n    takeover: sometimes\n", List.of(), Map.of());
+        e = assertThrows(ConfigError.class, () -> c3.bindPlugin("rtmp-ingest", RtmpLike.class));
+        assertEquals("plugins.rtmp-ingest.takeover", e.key());
+    }
+}

@@ -138,9 +138,10 @@ public final class Kernel implements AutoCloseable {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String summary = plugins.list().stream().map(p -> p.id() + " " + p.state().label())
                 .collect(Collectors.joining(", "));
-        LOG.log(Level.INFO, "Osprey {0} started in {1} ms ({2} mode): http on port {3}; plugins: {4}", version(),
-                String.valueOf(ms), osgiMode ? "OSGi" : "ServiceLoader", String.valueOf(host.httpPort()),
-                summary.isEmpty() ? "none" : summary);
+        long sinceJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        LOG.log(Level.INFO, "Osprey {0} ready {1} ms after JVM start (kernel start {2} ms, {3} mode): http on port {4};"
+                + " plugins: {5}", version(), String.valueOf(sinceJvm), String.valueOf(ms),
+                osgiMode ? "OSGi" : "ServiceLoader", String.valueOf(host.httpPort()), summary.isEmpty() ? "none" : summary);
     }
 
     private void scanPlugins() {

@@ -1,0 +1,295 @@
+package io.osprey.plugin.rtmp;
+
+import io.osprey.media.amf0.Amf0Exception;
+import io.osprey.plugin.rtmp.protocol.ProtocolControl;
+import io.osprey.plugin.rtmp.protocol.RtmpMessage;
+import io.osprey.plugin.rtmp.protocol.RtmpProtocolException;
+import io.osprey.spi.PluginContext;
+import io.osprey.spi.access.AccessRequest;
+import io.osprey.spi.access.Action;
+import io.osprey.spi.bus.PublishRequest;
+import io.osprey.spi.bus.Publisher;
+import io.osprey.spi.bus.StreamBusyException;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.bus.StreamNotFoundException;
+import io.osprey.spi.bus.SubscribeOptions;
+import io.osprey.spi.bus.Subscription;
+import java.lang.System.Logger.Level;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * NetConnection and NetStream commands (RTMP 7.2): connect, createStream, publish, play and their teardown, with
+ * every argument type-checked (HOSTILE-INPUTS C5, C6, C9) and names validated before use (C10).
+ */
+final class CommandHandler {
+
+    private static final System.Logger LOG = System.getLogger(CommandHandler.class.getName());
+    private static final int MAX_STREAMS = 8;
+
+    private final RtmpConnection conn;
+    private final PluginContext ctx;
+    private final RtmpConfig config;
+    private String app;
+    private final Map<String, String> connectParams = new HashMap<>();
+    private int nextStreamId = 1;
+    private PublishSession publishing;
+    private PlaySession playing;
+    private boolean pending;
+
+    CommandHandler(RtmpConnection conn, PluginContext ctx, RtmpConfig config) {
+        this.conn = conn;
+        this.ctx = ctx;
+        this.config = config;
+    }
+
+    boolean isPublishing() {
+        return publishing != null;
+    }
+
+    boolean isPlaying() {
+        return playing != null;
+    }
+
+    void onCommand(RtmpMessage m) throws Amf0Exception, RtmpProtocolException {
+        List<Object> v = RtmpConnection.decode(m);
+        if (v.isEmpty() || !(v.get(0) instanceof String name)) {
+            throw new RtmpProtocolException("command without a name");
+        }
+        double txId = v.size() > 1 && v.get(1) instanceof Double d && Double.isFinite(d) ? d : 0;
+        switch (name) {
+            case "connect" -> connect(txId, v);
+            case "createStream" -> {
+                if (nextStreamId > MAX_STREAMS) {
+                    throw new RtmpProtocolException("more than " + MAX_STREAMS + " createStream calls");
+                }
+                conn.send(Commands.result(txId, (double) nextStreamId++));
+            }
+            case "releaseStream", "FCPublish", "FCSubscribe" -> {
+                if (txId > 0) {
+                    conn.send(Commands.result(txId, Commands.undefined()));
+                }
+            }
+            case "publish" -> publish(m.streamId(), txId, v);
+            case "play" -> play(m.streamId(), v);
+            case "FCUnpublish", "deleteStream", "closeStream" -> endSession("client sent " + name);
+            case "getStreamLength" -> conn.send(Commands.result(txId, 0.0));
+            case "_checkbw", "_result", "_error", "onBWDone", "pause", "receiveAudio", "receiveVideo", "seek" -> { }
+            default -> LOG.log(Level.DEBUG, "rtmp {0}: ignoring command {1}", conn.who(), abbreviate(name));
+        }
+    }
+
+    private void connect(double txId, List<Object> v) throws RtmpProtocolException {
+        if (app != null) {
+            throw new RtmpProtocolException("connect sent twice");
+        }
+        if (v.size() < 3 || !(v.get(2) instanceof Map<?, ?> cmd) || !(cmd.get("app") instanceof String appArg)) {
+            throw new RtmpProtocolException("connect without an app");
+        }
+        String a = appArg;
+        int q = a.indexOf('?');
+        if (q >= 0) {
+            parseQuery(a.substring(q + 1), connectParams);
+            a = a.substring(0, q);
+        }
+        while (a.endsWith("/")) {
+            a = a.substring(0, a.length() - 1);
+        }
+        if (!StreamKey.isValidPart(a)) {
+            conn.send(Commands.error(txId, "NetConnection.Connect.Rejected", "invalid app name"));
+            throw new RtmpProtocolException("invalid app name '" + abbreviate(a) + "'");
+        }
+        if (cmd.get("tcUrl") instanceof String tcUrl) {
+            int tq = tcUrl.indexOf('?');
+            if (tq >= 0 && tcUrl.length() < 4096) {
+                parseQuery(tcUrl.substring(tq + 1), connectParams);
+            }
+        }
+        app = a;
+        conn.send(ProtocolControl.windowAckSize(config.windowAckSize),
+                ProtocolControl.setPeerBandwidth(config.windowAckSize, 2),
+                ProtocolControl.setChunkSize(config.outChunkSize),
+                Commands.connectResult(txId));
+    }
+
+    private void publish(int streamId, double txId, List<Object> v) throws RtmpProtocolException {
+        if (app == null) {
+            throw new RtmpProtocolException("publish before connect");
+        }
+        if (v.size() < 4 || !(v.get(3) instanceof String rawName)) {
+            throw new RtmpProtocolException("publish without a stream name");
+        }
+        if (publishing != null || playing != null || pending) {
+            throw new RtmpProtocolException("publish on a connection that already publishes or plays");
+        }
+        Map<String, String> params = new HashMap<>(connectParams);
+        String name = splitQuery(rawName, params);
+        if (!StreamKey.isValidPart(name)) {
+            conn.send(Commands.status(streamId, "error", "NetStream.Publish.BadName", "invalid stream name"));
+            throw new RtmpProtocolException("invalid stream name '" + abbreviate(name) + "'");
+        }
+        StreamKey key = new StreamKey(app, name);
+        pending = true;
+        ctx.access().check(new AccessRequest(Action.PUBLISH, key, "rtmp", conn.remote(), params))
+                .whenComplete((d, t) -> {
+                    synchronized (conn) {
+                        pending = false;
+                        if (t != null || !d.allowed()) {
+                            String why = t != null ? "access check failed" : d.reason();
+                            conn.send(Commands.status(streamId, "error", "NetStream.Publish.Denied", why));
+                            conn.closeWith("publish of " + key + " denied: " + why);
+                            return;
+                        }
+                        startPublish(streamId, key);
+                    }
+                });
+    }
+
+    private void startPublish(int streamId, StreamKey key) {
+        Publisher p;
+        try {
+            p = ctx.bus().publish(key, new PublishRequest("rtmp", conn.remote(), config.busyPolicy.equals("takeover"),
+                    reason -> conn.closeWith("publisher of " + key + " evicted: " + reason)));
+        } catch (StreamBusyException e) {
+            conn.send(Commands.status(streamId, "error", "NetStream.Publish.BadName", "stream " + key
+                    + " is already being published"));
+            conn.closeWith("publish of " + key + " refused: already publishing");
+            return;
+        } catch (IllegalStateException e) {
+            conn.closeWith("publish refused: " + e.getMessage());
+            return;
+        }
+        publishing = new PublishSession(p, key, conn.who());
+        conn.startedSession();
+        conn.send(ProtocolControl.streamBegin(streamId),
+                Commands.status(streamId, "status", "NetStream.Publish.Start", key + " is now published."));
+        LOG.log(Level.INFO, "rtmp {0}: publishing {1}", conn.who(), key);
+    }
+
+    private void play(int streamId, List<Object> v) throws RtmpProtocolException {
+        if (app == null) {
+            throw new RtmpProtocolException("play before connect");
+        }
+        if (v.size() < 4 || !(v.get(3) instanceof String rawName)) {
+            throw new RtmpProtocolException("play without a stream name");
+        }
+        if (publishing != null || playing != null || pending) {
+            throw new RtmpProtocolException("play on a connection that already publishes or plays");
+        }
+        Map<String, String> params = new HashMap<>(connectParams);
+        String name = splitQuery(rawName, params);
+        if (!StreamKey.isValidPart(name)) {
+            conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", "invalid stream name"));
+            throw new RtmpProtocolException("invalid stream name '" + abbreviate(name) + "'");
+        }
+        StreamKey key = new StreamKey(app, name);
+        pending = true;
+        ctx.access().check(new AccessRequest(Action.PLAY, key, "rtmp", conn.remote(), params)).whenComplete((d, t) -> {
+            synchronized (conn) {
+                pending = false;
+                if (t != null || !d.allowed()) {
+                    String why = t != null ? "access check failed" : d.reason();
+                    conn.send(Commands.status(streamId, "error", "NetStream.Play.Failed", why));
+                    conn.closeWith("play of " + key + " denied: " + why);
+                    return;
+                }
+                startPlay(streamId, key);
+            }
+        });
+    }
+
+    private void startPlay(int streamId, StreamKey key) {
+        PlaySession session = new PlaySession(conn, streamId, key);
+        Subscription sub;
+        try {
+            sub = ctx.bus().subscribe(key, SubscribeOptions.viewer("rtmp"), session);
+        } catch (StreamNotFoundException e) {
+            conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", "no live stream " + key));
+            conn.closeWith("play of " + key + ": no such stream");
+            return;
+        }
+        playing = session;
+        conn.startedSession();
+        session.begin(sub);
+        LOG.log(Level.INFO, "rtmp {0}: playing {1}", conn.who(), key);
+    }
+
+    void onData(RtmpMessage m) throws Amf0Exception, RtmpProtocolException {
+        if (publishing != null) {
+            publishing.onData(m);
+        }
+    }
+
+    void onMedia(RtmpMessage m) throws RtmpProtocolException {
+        if (publishing != null) {
+            publishing.onMedia(m);
+        }
+    }
+
+    void onDrained() {
+        PlaySession p = playing;
+        if (p != null) {
+            p.onDrained();
+        }
+    }
+
+    private void endSession(String why) {
+        if (publishing != null) {
+            publishing.close(why);
+            publishing = null;
+        }
+        if (playing != null) {
+            playing.close();
+            playing = null;
+        }
+    }
+
+    void onClose(String reason) {
+        if (publishing != null) {
+            publishing.lost(reason);
+            publishing = null;
+        }
+        if (playing != null) {
+            playing.close();
+            playing = null;
+        }
+    }
+
+    private static String splitQuery(String raw, Map<String, String> params) {
+        int q = raw.indexOf('?');
+        if (q < 0) {
+            return raw;
+        }
+        parseQuery(raw.substring(q + 1), params);
+        return raw.substring(0, q);
+    }
+
+    private static void parseQuery(String query, Map<String, String> out) {
+        if (query.length() > 4096) {
+            return;
+        }
+        for (String pair : query.split("&")) {
+            if (out.size() >= 32) {
+                return;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String val = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (!k.isEmpty()) {
+                    out.put(k, val);
+                }
+            } catch (IllegalArgumentException ignored) {
+                // malformed escape: skip the pair
+            }
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return t.replaceAll("[\\p{Cntrl}]", "?");
+    }
+}

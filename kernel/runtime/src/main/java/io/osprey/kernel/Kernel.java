@@ -53,6 +53,7 @@ public final class Kernel implements AutoCloseable {
     private String adminToken;
     private byte[] configDigest;
     private boolean osgiMode;
+    private volatile boolean ready;
 
     private Kernel(KernelOptions options) {
         this.options = options;
@@ -117,7 +118,7 @@ public final class Kernel implements AutoCloseable {
         plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info), config);
 
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
-                () -> osgi == null ? Map.of() : osgi.errors(), adminToken));
+                () -> osgi == null ? Map.of() : osgi.errors(), adminToken, () -> ready));
         host.router().add("kernel", "/metrics", new MetricsHandler(registry, bus, plugins));
         if (!config.server().webDir.isEmpty()) {
             host.serveStatic(home.resolve(config.server().webDir));
@@ -131,6 +132,7 @@ public final class Kernel implements AutoCloseable {
         } else {
             ClasspathPlugins.discover(options.pluginLoader(), plugins);
         }
+        plugins.validate(config); // a bad plugin section fails start-up, naming the key, like a bad server key
         long cfgScan = config.server().configScanIntervalMs;
         if (options.configFile() != null && cfgScan > 0) {
             scheduler.scheduleWithFixedDelay(this::checkConfigFile, cfgScan, cfgScan, TimeUnit.MILLISECONDS);
@@ -138,6 +140,7 @@ public final class Kernel implements AutoCloseable {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String summary = plugins.list().stream().map(p -> p.id() + " " + p.state().label())
                 .collect(Collectors.joining(", "));
+        ready = true;
         long sinceJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
         LOG.log(Level.INFO, "Osprey {0} ready {1} ms after JVM start (kernel start {2} ms, {3} mode): http on port {4};"
                 + " plugins: {5}", version(), String.valueOf(sinceJvm), String.valueOf(ms),

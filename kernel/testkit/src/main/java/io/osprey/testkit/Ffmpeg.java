@@ -43,7 +43,7 @@ public final class Ffmpeg {
         cmd.add("-hide_banner");
         cmd.add("-nostdin");
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = withLibraries(new ProcessBuilder(cmd)).redirectErrorStream(true);
         if (log != null) {
             pb.redirectOutput(log.toFile());
         } else {
@@ -57,7 +57,7 @@ public final class Ffmpeg {
         List<String> cmd = new ArrayList<>();
         cmd.add(tool);
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        Process p = withLibraries(new ProcessBuilder(cmd)).redirectErrorStream(false).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread t1 = pump(p.getInputStream(), out);
@@ -70,6 +70,14 @@ public final class Ffmpeg {
         t2.join(5000);
         int code = p.isAlive() ? -1 : p.exitValue();
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The bundled executables find their shared libraries (libav*, libva...) in their own folder. */
+    private static ProcessBuilder withLibraries(ProcessBuilder pb) {
+        String dir = java.nio.file.Path.of(pb.command().get(0)).getParent().toString();
+        String old = pb.environment().get("LD_LIBRARY_PATH");
+        pb.environment().put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? dir : dir + ":" + old);
+        return pb;
     }
 
     private static Thread pump(InputStream in, ByteArrayOutputStream out) {

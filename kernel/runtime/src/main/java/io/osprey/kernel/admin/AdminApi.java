@@ -39,9 +39,11 @@ public final class AdminApi extends Handler.Abstract {
     private final HealthRegistry health;
     private final Supplier<Map<String, String>> bundleErrors;
     private final byte[] token;
+    private final java.util.function.BooleanSupplier ready;
 
     public AdminApi(PluginManager plugins, MediaBus bus, HealthRegistry health,
-                    Supplier<Map<String, String>> bundleErrors, String token) {
+                    Supplier<Map<String, String>> bundleErrors, String token, java.util.function.BooleanSupplier ready) {
+        this.ready = ready;
         this.plugins = plugins;
         this.bus = bus;
         this.health = health;
@@ -54,7 +56,8 @@ public final class AdminApi extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         if (path.equals("/api/health") && HttpMethod.GET.is(method)) {
-            Json.write(response, 200, health(), callback);
+            Map<String, Object> h = health();
+            Json.write(response, "unhealthy".equals(h.get("status")) ? 503 : 200, h, callback);
             return true;
         }
         if (!authorized(request)) {
@@ -111,6 +114,10 @@ public final class AdminApi extends Handler.Abstract {
     public Map<String, Object> health() {
         Health.Status status = Health.Status.HEALTHY;
         List<String> reasons = new ArrayList<>();
+        if (!ready.getAsBoolean()) {
+            status = Health.Status.UNHEALTHY;
+            reasons.add("starting");
+        }
         for (PluginStatus p : plugins.list()) {
             if (p.state() == PluginState.FAILED) {
                 status = worst(status, Health.Status.DEGRADED);

@@ -1,0 +1,120 @@
+package io.osprey.distribution;
+
+import io.osprey.testkit.FreePorts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * OSGi mode: the assembled distribution, copied to a temporary folder (so its plugins folder can be changed),
+ * started with {@code bin/osprey} as its own process on free ports.
+ */
+final class DistributionProcess extends ServerUnderTest {
+
+    private final Path home;
+    private final Path log;
+    private final Path config;
+    private final int httpPort = FreePorts.next();
+    private final int rtmpPort = FreePorts.next();
+    private final Process process;
+
+    DistributionProcess(String configYaml, String... extraArgs) throws IOException {
+        Path dist = Path.of(System.getProperty("osprey.dist", "target/osprey"));
+        home = Files.createTempDirectory("osprey-dist");
+        copy(dist, home);
+        config = home.resolve("conf/osprey.yaml");
+        Files.writeString(config, configYaml);
+        log = home.resolve("server.log");
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/osprey").toString(),
+                "--set", "server.http.port=" + httpPort, "--set", "plugins.rtmp-ingest.port=" + rtmpPort,
+                "--set", "server.admin.token=" + TOKEN, "--set", "server.configScanIntervalMs=200",
+                "--set", "server.plugins.scanIntervalMs=200"));
+        cmd.addAll(List.of(extraArgs));
+        process = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (p.getParent().getFileName().toString().equals("lib")) {
+                    Files.createSymbolicLink(target, p.toAbsolutePath());
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** Waits until {@code /api/health} answers, or the process dies. */
+    void awaitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (get("/api/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("server not ready in 60 s:\n" + log());
+    }
+
+    @Override
+    int httpPort() {
+        return httpPort;
+    }
+
+    @Override
+    int rtmpPort() {
+        return rtmpPort;
+    }
+
+    @Override
+    Path configFile() {
+        return config;
+    }
+
+    @Override
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** SIGTERM, then waits for the exit code. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            terminate();
+        }
+    }
+}

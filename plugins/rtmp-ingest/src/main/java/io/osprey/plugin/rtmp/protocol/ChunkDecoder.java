@@ -31,7 +31,6 @@ public final class ChunkDecoder {
     private static final int MAX_HEADER_LENGTH = 3 + 11 + 4;
     private static final int TIMESTAMP_EXTENDED = 0xFFFFFF;
     private static final long UINT32 = 0xFFFFFFFFL;
-    private static final int INITIAL_PAYLOAD_CAPACITY = 4096;
     private static final int DEFAULT_CHUNK_SIZE = 128;
 
     private final RtmpLimits limits;
@@ -268,26 +267,12 @@ public final class ChunkDecoder {
     }
 
     private void readPayload(ByteBuffer in) throws RtmpProtocolException {
-        ChunkStream cs = current;
         int n = Math.min(chunkRemaining, in.remaining());
-        int needed = cs.filled + n;
-        if (cs.buffer == null || needed > cs.buffer.length) {
-            grow(cs, needed);
-        }
-        in.get(cs.buffer, cs.filled, n);
-        cs.filled = needed;
+        bufferedBytes += current.append(in, n);
         chunkRemaining -= n;
         if (chunkRemaining == 0) {
             finishChunk();
         }
-    }
-
-    /** Grows by doubling, never past the message length, so the finished buffer is exactly the payload. */
-    private void grow(ChunkStream cs, int needed) {
-        int old = cs.buffer == null ? 0 : cs.buffer.length;
-        int capacity = (int) Math.min(cs.length, Math.max(needed, Math.max(INITIAL_PAYLOAD_CAPACITY, 2L * old)));
-        cs.buffer = cs.buffer == null ? new byte[capacity] : Arrays.copyOf(cs.buffer, capacity);
-        bufferedBytes += capacity - old;
     }
 
     private void finishChunk() throws RtmpProtocolException {
@@ -297,8 +282,8 @@ public final class ChunkDecoder {
         if (cs.filled < cs.length) {
             return;
         }
-        ByteBuffer payload = cs.buffer == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(cs.buffer);
-        discard(cs);
+        bufferedBytes -= cs.capacity();
+        ByteBuffer payload = cs.takePayload();
         RtmpMessage message = new RtmpMessage(cs.csid, cs.type, cs.timestamp, cs.streamId, payload);
         if (cs.type == MessageType.SET_CHUNK_SIZE) {
             chunkSize = ProtocolControl.checkChunkSize(message, limits);
@@ -312,17 +297,9 @@ public final class ChunkDecoder {
         // 5.4.2 Abort Message: discard the partially received message on that chunk stream (HOSTILE B9)
         ChunkStream cs = csid <= RtmpLimits.MAX_CSID ? streams.get((int) csid) : null;
         if (cs != null) {
-            discard(cs);
+            bufferedBytes -= cs.capacity();
+            cs.discard();
         }
-    }
-
-    private void discard(ChunkStream cs) {
-        if (cs.buffer != null) {
-            bufferedBytes -= cs.buffer.length;
-            cs.buffer = null;
-        }
-        cs.filled = 0;
-        cs.inMessage = false;
     }
 
     private static int get24(ByteBuffer src, int p) {

@@ -1,10 +1,15 @@
 package io.osprey.plugin.rtmp.protocol;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
 /**
  * Receive-side state of one chunk stream: the last message header (5.3.1.2, which fmt 1-3 chunks inherit) and the
  * partially received payload of the message in progress.
  */
 final class ChunkStream {
+    private static final int INITIAL_CAPACITY = 4096;
+
     final int csid;
     /** Absolute timestamp of the current (or last) message, unsigned 32-bit. */
     long timestamp;
@@ -19,11 +24,48 @@ final class ChunkStream {
     long extendedValue;
     /** A message has started (its first chunk was read) and not yet completed. */
     boolean inMessage;
-    /** Payload bytes received so far; grows with what arrives, never to more than {@link #length}. */
-    byte[] buffer;
+    /** Payload bytes received so far. */
     int filled;
+    private byte[] buffer;
 
     ChunkStream(int csid) {
         this.csid = csid;
+    }
+
+    /**
+     * Appends {@code n} payload bytes from {@code in} and returns how many bytes of capacity that added. The buffer
+     * grows with what arrives (doubling, from 4 KiB), never past {@link #length}, so the finished one is exactly the
+     * payload and a large declared length costs nothing until its bytes come (HOSTILE B5).
+     */
+    int append(ByteBuffer in, int n) {
+        int needed = filled + n;
+        int old = capacity();
+        int added = 0;
+        if (needed > old) {
+            int grown = (int) Math.min(length, Math.max(needed, Math.max(INITIAL_CAPACITY, 2L * old)));
+            buffer = buffer == null ? new byte[grown] : Arrays.copyOf(buffer, grown);
+            added = grown - old;
+        }
+        in.get(buffer, filled, n);
+        filled = needed;
+        return added;
+    }
+
+    int capacity() {
+        return buffer == null ? 0 : buffer.length;
+    }
+
+    /** Hands over the completed payload (the decoder keeps no reference) and ends the message. */
+    ByteBuffer takePayload() {
+        ByteBuffer payload = buffer == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(buffer);
+        discard();
+        return payload;
+    }
+
+    /** Drops the message in progress (5.4.2 Abort). */
+    void discard() {
+        buffer = null;
+        filled = 0;
+        inMessage = false;
     }
 }

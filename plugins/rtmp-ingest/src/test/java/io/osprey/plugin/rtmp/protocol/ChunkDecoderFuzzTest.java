@@ -35,6 +35,36 @@ class ChunkDecoderFuzzTest {
         assertEquals(whole, split, "the decode result must not depend on TCP segmentation");
     }
 
+    /** Fuzzer-built messages, encoded at a fuzzer-chosen chunk size and decoded at fuzzer-chosen splits. */
+    @FuzzTest(maxDuration = "60s")
+    void roundTrip(FuzzedDataProvider data) throws RtmpProtocolException {
+        ChunkEncoder encoder = new ChunkEncoder();
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        List<RtmpMessage> sent = new ArrayList<>();
+        int chunkSize = data.consumeInt(128, 70_000);
+        RtmpMessage announce = ProtocolControl.setChunkSize(chunkSize);
+        wire.writeBytes(Bytes.array(encoder.encode(announce)));
+        encoder.setChunkSize(chunkSize);
+        sent.add(announce);
+        int[] splits = new int[data.consumeInt(1, 4)];
+        for (int i = 0; i < splits.length; i++) {
+            splits[i] = data.consumeInt(1, 5000);
+        }
+        int count = data.consumeInt(0, 20);
+        for (int i = 0; i < count && data.remainingBytes() > 0; i++) {
+            int csid = data.pickValue(new int[] {3, 4, 5, 63, 64, 319, 320, 65599});
+            int type = data.pickValue(new int[] {MessageType.AUDIO, MessageType.VIDEO, MessageType.DATA_AMF0});
+            long timestamp = data.consumeLong(0, 0xFFFFFFFFL);
+            int streamId = data.consumeInt();
+            byte[] payload = data.consumeBytes(data.consumeInt(0, 20_000));
+            RtmpMessage m = new RtmpMessage(csid, type, timestamp, streamId, ByteBuffer.wrap(payload));
+            sent.add(m);
+            wire.writeBytes(Bytes.array(encoder.encode(m)));
+        }
+        Outcome received = run(RtmpLimits.DEFAULT, wire.toByteArray(), splits);
+        assertEquals(new Outcome(sent, null), received);
+    }
+
     private static Outcome run(RtmpLimits limits, byte[] wire, int[] splits) {
         List<RtmpMessage> messages = new ArrayList<>();
         ChunkDecoder decoder = new ChunkDecoder(limits, m -> {

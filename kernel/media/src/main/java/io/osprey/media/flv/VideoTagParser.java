@@ -75,7 +75,8 @@ final class VideoTagParser {
             return; // vp08, vvc1, unknown FourCC: not carried, the caller logs
         }
         switch (packetType) {
-            // SequenceStart: [AVC|HEVC]DecoderConfigurationRecord, AV1CodecConfigurationRecord, VPCodecConfigurationRecord
+            // SequenceStart: [AVC|HEVC]DecoderConfigurationRecord, AV1CodecConfigurationRecord,
+            // VPCodecConfigurationRecord
             case SEQUENCE_START -> out.addAll(config(track, codec, c.rest()));
             case CODED_FRAMES, CODED_FRAMES_X -> {
                 // CodedFrames: "if (videoFourCc == Avc | Hevc) compositionTimeOffset = SI24"; CodedFramesX: 0

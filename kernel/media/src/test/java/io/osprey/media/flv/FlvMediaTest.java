@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class FlvMediaTest {
 
-    private static final byte[] AVCC = hex("01 64001F FF E1 0004 67640 01F E1 0002 68EE"); // toy AVCDecoderConfigurationRecord
+    /** A small AVCDecoderConfigurationRecord: version 1, High@3.1, one 4-byte SPS, one 2-byte PPS. */
+    private static final byte[] AVCC = hex("01 64001F FF E1 0004 6764001F 01 0002 68EE");
     private static final byte[] NALUS = hex("00000002 6588 00000002 0600");
 
     private static MediaPacket only(List<MediaPacket> packets) {
@@ -89,7 +90,8 @@ class FlvMediaTest {
 
     @Test
     void enhancedVideo() throws Exception {
-        // isExVideoHeader 1, FrameType 1, PacketType 0 SequenceStart = 0x90, FOURCC 'hvc1', HEVCDecoderConfigurationRecord
+        // isExVideoHeader 1, FrameType 1, PacketType 0 SequenceStart = 0x90, FOURCC 'hvc1',
+        // HEVCDecoderConfigurationRecord
         assertPacket(only(FlvMedia.parseVideo(buf("90", ascii("hvc1"), "01 02 03"))), 0, Codec.H265,
                 PacketKind.CONFIG, true, 0, hex("010203"));
         // FrameType 2, CodedFrames = 0xA1, 'hvc1', SI24 cts 33
@@ -251,7 +253,8 @@ class FlvMediaTest {
     @Test
     void tagsUseTheDtsCutTo32BitsAndMetadataTagsOnMetaData() throws Exception {
         Frame f = Frame.media(0, Codec.AAC, 0x1_2345_6789L, 0, true, ByteBuffer.wrap(hex("2110")));
-        // E.4.1: TagType 8, DataSize 4, Timestamp 0x456789, TimestampExtended 0x23, StreamID 0; body; PreviousTagSize 15
+        // E.4.1: TagType 8, DataSize 4, Timestamp 0x456789, TimestampExtended 0x23, StreamID 0;
+        // body; PreviousTagSize 15
         assertArrayEquals(hex("08 000004 456789 23 000000 AF01 2110 0000000F"),
                 Bytes.toArray(FlvMedia.tag(f, null)));
         ByteBuffer meta = FlvMedia.metadataTag(Map.of("width", 1280.0));

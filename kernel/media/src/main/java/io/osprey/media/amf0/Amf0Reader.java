@@ -122,7 +122,8 @@ public final class Amf0Reader {
 
     private Object value() throws Amf0Exception {
         count();
-        // AMF0 3.1: value-type = number-type | boolean-type | string-type | object-type | ...; each starts with a U8 marker
+        // AMF0 3.1: value-type = number-type | boolean-type | string-type | object-type | ...;
+        // each starts with a U8 marker
         int marker = u8();
         switch (marker) {
             case Amf0.NUMBER:

@@ -50,7 +50,7 @@ final class AudioTagParser {
                 int packetType = c.u8();
                 ByteBuffer data = c.rest();
                 return switch (packetType) {
-                    case 0 -> List.of(config(0, Codec.AAC, data, 0, 0));
+                    case 0 -> config(0, Codec.AAC, data);
                     case 1 -> frame(0, Codec.AAC, data, 0, 0);
                     default -> throw new FlvFormatException(WHAT + ": AACPacketType " + packetType);
                 };
@@ -76,12 +76,15 @@ final class AudioTagParser {
         switch (packetType) {
             case SEQUENCE_START -> {
                 if (codec == Codec.OPUS) {
-                    // "Opus Sequence header (a.k.a., ID header)", RFC 7845 5.1; may be empty
+                    // "Opus Sequence header (a.k.a., ID header)", RFC 7845 5.1. It may be empty ("default to
+                    // mono/stereo mode"): then, as for every empty sequence header, there is no config to pass on.
                     ByteBuffer dops = OpusHeader.toDops(c.rest());
-                    out.add(new MediaPacket(track, codec, PacketKind.CONFIG, true, 0, dops, 48000,
-                            OpusHeader.channels(dops)));
+                    if (dops.hasRemaining()) {
+                        out.add(new MediaPacket(track, codec, PacketKind.CONFIG, true, 0, dops, 48000,
+                                OpusHeader.channels(dops)));
+                    }
                 } else if (codec == Codec.AAC) {
-                    out.add(config(track, codec, c.rest(), 0, 0)); // AacSequenceHeader = AudioSpecificConfig
+                    out.addAll(config(track, codec, c.rest())); // AacSequenceHeader = AudioSpecificConfig
                 }
                 // MP3 has no sequence header
             }
@@ -108,12 +111,10 @@ final class AudioTagParser {
         }
     }
 
-    private static MediaPacket config(int track, Codec codec, ByteBuffer data, int rate, int channels)
-            throws FlvFormatException {
-        if (!data.hasRemaining()) {
-            throw new FlvFormatException(WHAT + ": empty " + codec + " sequence header");
-        }
-        return new MediaPacket(track, codec, PacketKind.CONFIG, true, 0, data, rate, channels);
+    /** A config packet, or none for an empty sequence header (see {@link VideoTagParser}). */
+    private static List<MediaPacket> config(int track, Codec codec, ByteBuffer data) {
+        return data.hasRemaining()
+                ? List.of(new MediaPacket(track, codec, PacketKind.CONFIG, true, 0, data, 0, 0)) : List.of();
     }
 
     private static List<MediaPacket> frame(int track, Codec codec, ByteBuffer data, int rate, int channels) {

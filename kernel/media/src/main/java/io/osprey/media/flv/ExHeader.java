@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The parts of the Enhanced RTMP v2 ExVideoTagHeader and ExAudioTagHeader that video and audio share: ModEx and multitrack. */
+/** What the Enhanced RTMP v2 ExVideoTagHeader and ExAudioTagHeader share: ModEx and multitrack. */
 final class ExHeader {
 
     /** VideoPacketType.ModEx and AudioPacketType.ModEx. */

@@ -15,7 +15,8 @@ import java.util.Map;
  * {@link Frame}s, for RTMP ingest, HTTP-FLV output and recording.
  *
  * <p>Parsing reads untrusted bodies: a codec we do not carry gives an empty list (log and ignore); a malformed or
- * truncated body, including an empty one (HOSTILE-INPUTS E1), is a {@link FlvFormatException}. Payloads of the
+ * truncated body, including an empty one (HOSTILE-INPUTS E1), is a {@link FlvFormatException}; an empty sequence
+ * header yields nothing (ffmpeg sends one before it knows the codec config). Payloads of the
  * returned packets share the body's bytes. Encoding writes legacy FLV where every player understands it (H.264 and
  * AAC/MP3 on track 0) and Enhanced RTMP v2 otherwise (HEVC, AV1, VP9, Opus, and any track other than 0 as a
  * OneTrack multitrack body); {@code parse(encode(frame))} gives the frame back.

@@ -181,7 +181,7 @@ public final class FlvReader {
         u24(b);                             // StreamID UI24: always 0, ignored
         int type = typeByte & 0x1F;
         if ((typeByte & 0x20) != 0) {
-            throw new FlvFormatException("FLV tag type " + type + " with the Filter bit set (encrypted) is not supported");
+            throw new FlvFormatException("FLV tag type " + type + " has the Filter bit set (encrypted): unsupported");
         }
         if (size > maxTagSize) {
             throw new FlvFormatException("FLV tag of " + size + " bytes exceeds the limit of " + maxTagSize);

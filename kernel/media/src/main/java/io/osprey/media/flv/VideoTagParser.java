@@ -60,7 +60,7 @@ final class VideoTagParser {
         int cts = c.si24();      // CompositionTime SI24: the offset if AVCPacketType == 1, else 0
         ByteBuffer data = c.rest();
         return switch (packetType) {
-            case 0 -> List.of(config(0, codec, data));
+            case 0 -> config(0, codec, data);
             case 1 -> data.hasRemaining()
                     ? List.of(new MediaPacket(0, codec, PacketKind.FRAME, key, cts, data, 0, 0)) : List.of();
             case 2 -> List.of(endOfSequence(0, codec));
@@ -75,8 +75,9 @@ final class VideoTagParser {
             return; // vp08, vvc1, unknown FourCC: not carried, the caller logs
         }
         switch (packetType) {
-            // SequenceStart: [AVC|HEVC]DecoderConfigurationRecord, AV1CodecConfigurationRecord, VPCodecConfigurationRecord
-            case SEQUENCE_START -> out.add(config(track, codec, c.rest()));
+            // SequenceStart: [AVC|HEVC]DecoderConfigurationRecord, AV1CodecConfigurationRecord,
+            // VPCodecConfigurationRecord
+            case SEQUENCE_START -> out.addAll(config(track, codec, c.rest()));
             case CODED_FRAMES, CODED_FRAMES_X -> {
                 // CodedFrames: "if (videoFourCc == Avc | Hevc) compositionTimeOffset = SI24"; CodedFramesX: 0
                 int cts = packetType == CODED_FRAMES && (codec == Codec.H264 || codec == Codec.H265) ? c.si24() : 0;
@@ -94,11 +95,13 @@ final class VideoTagParser {
         }
     }
 
-    private static MediaPacket config(int track, Codec codec, ByteBuffer data) throws FlvFormatException {
-        if (!data.hasRemaining()) {
-            throw new FlvFormatException(WHAT + ": empty " + codec + " sequence header");
-        }
-        return new MediaPacket(track, codec, PacketKind.CONFIG, true, 0, data, 0, 0);
+    /**
+     * A config packet, or none for an empty sequence header: ffmpeg's flvenc writes one before it knows the
+     * extradata and the real one with the first frame, so an empty one says nothing and replaces nothing.
+     */
+    private static List<MediaPacket> config(int track, Codec codec, ByteBuffer data) {
+        return data.hasRemaining()
+                ? List.of(new MediaPacket(track, codec, PacketKind.CONFIG, true, 0, data, 0, 0)) : List.of();
     }
 
     private static MediaPacket endOfSequence(int track, Codec codec) {

@@ -110,7 +110,8 @@ class FlvReaderTest {
         int size = 1 << 20;
         byte[] body = new byte[size];
         new Random(1).nextBytes(body);
-        byte[] stream = cat(FlvHeader.bytes(false, true), Bytes.toArray(FlvTagWriter.encode(9, 40, ByteBuffer.wrap(body))));
+        byte[] stream = cat(FlvHeader.bytes(false, true),
+                Bytes.toArray(FlvTagWriter.encode(9, 40, ByteBuffer.wrap(body))));
         FlvReader r = new FlvReader(size, listener);
         for (int at = 0; at < stream.length; at += 1000) {
             r.feed(ByteBuffer.wrap(stream, at, Math.min(1000, stream.length - at)));

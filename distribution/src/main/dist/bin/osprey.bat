@@ -4,4 +4,4 @@ rem   bin\osprey.bat [--config FILE] [--set key=value]...
 set "HOME_DIR=%~dp0.."
 if defined JAVA_HOME (set "JAVA=%JAVA_HOME%\bin\java") else (set "JAVA=java")
 if not defined OSPREY_JAVA_OPTS set "OSPREY_JAVA_OPTS=-Xms256m -XX:+UseG1GC"
-"%JAVA%" %OSPREY_JAVA_OPTS% -Dosprey.home="%HOME_DIR%" -cp "%HOME_DIR%\lib\*" io.osprey.kernel.Main %*
+"%JAVA%" %OSPREY_JAVA_OPTS% -Dosprey.home="%HOME_DIR%" -Djava.util.logging.manager=io.osprey.kernel.KernelLogManager -cp "%HOME_DIR%\lib\*" io.osprey.kernel.Main %*

@@ -177,6 +177,32 @@ class KernelTest {
     }
 
     @Test
+    void webSocketEndpointsWorkAndGoAwayWithTheirPlugin() throws Exception {
+        start(null);
+        java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket ws = http.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + kernel.httpPort() + "/ws/x"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                                                                          boolean last) {
+                        reply.complete(data.toString());
+                        return null;
+                    }
+                }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("hello", true);
+        assertEquals("HELLO", reply.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        ws.abort();
+        assertEquals(2, kernel.host().router().count("echo"), "an HTTP route and a WebSocket route");
+        post("/api/plugins/echo/stop");
+        assertEquals(0, kernel.host().router().count("echo"));
+        java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> http.newWebSocketBuilder()
+                        .buildAsync(URI.create("ws://127.0.0.1:" + kernel.httpPort() + "/ws/x"),
+                                new java.net.http.WebSocket.Listener() { }).get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException, String.valueOf(refused.getCause()));
+    }
+
+    @Test
     void metricsAreExposedInPrometheusText() throws Exception {
         start(null);
         String m = get("/metrics", false).body();

@@ -52,8 +52,43 @@ public final class EchoPlugin implements Plugin {
                 return true;
             }
         });
+        ctx.http().webSocket("/ws/*", (rq, rs) -> new EchoFrames());
         ctx.scheduler().scheduleWithFixedDelay(TICKS::incrementAndGet, 10, 10, TimeUnit.MILLISECONDS);
         ctx.metrics().gauge("osprey_echo_ticks", "test ticks", () -> TICKS.get());
+    }
+
+    /** Echoes text frames back, upper-cased (Jetty core API: explicit demand). */
+    static final class EchoFrames implements org.eclipse.jetty.websocket.core.FrameHandler {
+        private org.eclipse.jetty.websocket.core.CoreSession session;
+
+        @Override
+        public void onOpen(org.eclipse.jetty.websocket.core.CoreSession s, Callback callback) {
+            session = s;
+            callback.succeeded();
+            s.demand();
+        }
+
+        @Override
+        public void onFrame(org.eclipse.jetty.websocket.core.Frame frame, Callback callback) {
+            if (frame.getOpCode() == org.eclipse.jetty.websocket.core.OpCode.TEXT) {
+                String text = frame.getPayloadAsUTF8().toUpperCase(java.util.Locale.ROOT);
+                session.sendFrame(new org.eclipse.jetty.websocket.core.Frame(
+                        org.eclipse.jetty.websocket.core.OpCode.TEXT, text), callback, false);
+            } else {
+                callback.succeeded();
+            }
+            session.demand();
+        }
+
+        @Override
+        public void onError(Throwable cause, Callback callback) {
+            callback.succeeded();
+        }
+
+        @Override
+        public void onClosed(org.eclipse.jetty.websocket.core.CloseStatus closeStatus, Callback callback) {
+            callback.succeeded();
+        }
     }
 
     @Override

@@ -203,6 +203,16 @@ class KernelTest {
     }
 
     @Test
+    void httpTwoIsSpokenOnTheSamePort() throws Exception {
+        start(null);
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kernel.httpPort()
+                + "/echo/x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, r.version(), "h2c upgrade accepted");
+        assertEquals("hello", r.body());
+    }
+
+    @Test
     void metricsAreExposedInPrometheusText() throws Exception {
         start(null);
         String m = get("/metrics", false).body();

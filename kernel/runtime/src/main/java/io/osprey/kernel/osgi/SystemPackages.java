@@ -31,6 +31,10 @@ public final class SystemPackages {
             }
             String bsn = m.getMainAttributes().getValue("Bundle-SymbolicName");
             String exports = m.getMainAttributes().getValue("Export-Package");
+            if (bsn == null && url.getProtocol().equals("jar")) {
+                synthesize(url, m, packages);
+                continue;
+            }
             if (bsn == null || exports == null || bsn.startsWith("org.apache.felix.framework")
                     || bsn.startsWith("osprey-plugin")) {
                 continue;
@@ -66,6 +70,56 @@ public final class SystemPackages {
             }
         });
         return b.toString();
+    }
+
+    /** Plain jars whose packages bundles may use; other non-bundle jars stay private to the kernel. */
+    private static final List<String> SHARED_PLAIN_JARS = List.of("org/bytedeco/");
+
+    /**
+     * Exports the packages of a plain (non-OSGi) jar that is shared with bundles, such as the bytedeco FFmpeg
+     * presets, versioned from its {@code Implementation-Version}.
+     */
+    private static void synthesize(URL manifestUrl, Manifest m, Map<String, String> packages) throws IOException {
+        String spec = manifestUrl.getPath();
+        int bang = spec.indexOf("!/");
+        if (!spec.startsWith("file:") || bang < 0) {
+            return;
+        }
+        java.nio.file.Path jar;
+        try {
+            jar = java.nio.file.Path.of(new java.net.URI(spec.substring(0, bang)));
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return;
+        }
+        String version = osgiVersion(m.getMainAttributes().getValue("Implementation-Version"));
+        try (java.util.jar.JarFile jf = new java.util.jar.JarFile(jar.toFile())) {
+            for (java.util.Enumeration<java.util.jar.JarEntry> e = jf.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                int slash = name.lastIndexOf('/');
+                if (!name.endsWith(".class") || slash < 0 || name.startsWith("META-INF/")) {
+                    continue;
+                }
+                String dir = name.substring(0, slash + 1);
+                if (SHARED_PLAIN_JARS.stream().anyMatch(dir::startsWith)) {
+                    packages.putIfAbsent(dir.substring(0, dir.length() - 1).replace('/', '.'), version);
+                }
+            }
+        }
+    }
+
+    /** {@code 8.0.1-1.5.13} to the OSGi form {@code 8.0.1.1_5_13}; null if there is no leading number. */
+    static String osgiVersion(String v) {
+        if (v == null) {
+            return null;
+        }
+        java.util.regex.Matcher mm = java.util.regex.Pattern.compile("^(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(.*)$").matcher(v);
+        if (!mm.matches()) {
+            return null;
+        }
+        String out = mm.group(1) + "." + (mm.group(2) == null ? "0" : mm.group(2)) + "."
+                + (mm.group(3) == null ? "0" : mm.group(3));
+        String rest = mm.group(4).replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9_-]", "_");
+        return rest.isEmpty() ? out : out + "." + rest;
     }
 
     /** Splits an OSGi header on commas outside quotes. */

@@ -192,7 +192,10 @@ class KernelTest {
         ws.sendText("hello", true);
         assertEquals("HELLO", reply.get(5, java.util.concurrent.TimeUnit.SECONDS));
         ws.abort();
-        assertEquals(2, kernel.host().router().count("echo"), "an HTTP route and a WebSocket route");
+        HttpResponse<String> plain = get("/ws/x", false);
+        assertEquals(200, plain.statusCode(), "a plain GET on a WebSocket path falls through to the HTTP route");
+        assertEquals("plain", plain.body());
+        assertEquals(3, kernel.host().router().count("echo"), "two HTTP routes and a WebSocket route");
         post("/api/plugins/echo/stop");
         assertEquals(0, kernel.host().router().count("echo"));
         java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(

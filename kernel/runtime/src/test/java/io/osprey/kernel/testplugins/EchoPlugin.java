@@ -53,6 +53,13 @@ public final class EchoPlugin implements Plugin {
             }
         });
         ctx.http().webSocket("/ws/*", (rq, rs) -> new EchoFrames());
+        ctx.http().route("/ws/*", new Handler.Abstract() { // plain requests on the WebSocket path fall through here
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.write(true, ByteBuffer.wrap("plain".getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        });
         ctx.scheduler().scheduleWithFixedDelay(TICKS::incrementAndGet, 10, 10, TimeUnit.MILLISECONDS);
         ctx.metrics().gauge("osprey_echo_ticks", "test ticks", () -> TICKS.get());
     }

@@ -87,9 +87,7 @@ final class FlvOutputs implements StreamWatcher {
                     }
                     return n;
                 });
-        long stallMs = config.maxLagMs;
         ctx.scheduler().scheduleWithFixedDelay(this::checkStalls, 500, 500, TimeUnit.MILLISECONDS);
-        LOG.log(Level.DEBUG, "viewer write stall limit {0} ms", stallMs);
     }
 
     // ---- the play gate ----
@@ -219,7 +217,7 @@ final class FlvOutputs implements StreamWatcher {
 
     private void checkStalls() {
         long now = System.nanoTime();
-        long limit = TimeUnit.MILLISECONDS.toNanos(config.maxLagMs);
+        long limit = TimeUnit.MILLISECONDS.toNanos(config.stallMs);
         for (FlvViewer v : viewers) {
             v.checkStall(now, limit);
         }

@@ -16,8 +16,13 @@ public final class HttpFlvConfig implements PluginConfig {
     public int maxLagFrames = 1024;
     /** Unsent bytes a viewer may have queued. */
     public long maxLagBytes = 8L << 20;
-    /** Stream time a viewer may be behind, ms; also how long one write may stall before the viewer is dropped. */
+    /** Stream time a viewer may be behind, ms. */
     public long maxLagMs = 5_000;
+    /**
+     * How long one write to a viewer may stay pending before the viewer is disconnected, ms: catches a reader that
+     * stopped reading (the bus's lag bounds apply only when the viewer asks for more).
+     */
+    public long stallMs = 10_000;
     /** Moves to the newest key frame tolerated before a viewer is disconnected. */
     public int maxDrops = 3;
     /** {@code Access-Control-Allow-Origin} for players on other origins; empty for none. */
@@ -94,6 +99,7 @@ public final class HttpFlvConfig implements PluginConfig {
         ConfigException.check(maxLagFrames >= 16, "maxLagFrames", "must be at least 16");
         ConfigException.check(maxLagBytes >= 65536, "maxLagBytes", "must be at least 65536");
         ConfigException.check(maxLagMs >= 500, "maxLagMs", "must be at least 500");
+        ConfigException.check(stallMs >= 1000, "stallMs", "must be at least 1000");
         ConfigException.check(maxDrops >= 0, "maxDrops", "must not be negative");
         ConfigException.check(corsOrigin != null, "corsOrigin", "must be a string");
         ConfigException.check(sendBufferBytes == 0 || sendBufferBytes >= 16384, "sendBufferBytes",

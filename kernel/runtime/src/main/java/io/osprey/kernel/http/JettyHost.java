@@ -126,7 +126,13 @@ public final class JettyHost {
             @Override
             public org.eclipse.jetty.websocket.core.FrameHandler negotiate(ServerUpgradeRequest request,
                     ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback) {
-                return factory.newFrameHandler(request, response);
+                org.eclipse.jetty.websocket.core.FrameHandler handler = factory.newFrameHandler(request, response);
+                if (handler == null) {
+                    // refused: Jetty treats the request as handled, so the response must be completed here
+                    int status = response.getStatus();
+                    Response.writeError(request, response, callback, status >= 400 ? status : 404);
+                }
+                return handler;
             }
         });
         // Jetty's handler answers a plain request on a mapped path itself (404); let it fall through instead

@@ -113,8 +113,12 @@ final class FlvOutputs implements StreamWatcher {
                         return CompletableFuture.completedFuture(
                                 new Decision(429, admission.reason(), admission.retryAfterSeconds(), null));
                     }
-                    if (isLive(key) || !relays.relays(key.app())) {
+                    if (isLive(key)) {
                         return CompletableFuture.completedFuture(new Decision(200, "", 0, admission));
+                    }
+                    if (!relays.relays(key.app())) { // unknown stream: 404 at once, before any upgrade
+                        admission.release();
+                        return CompletableFuture.completedFuture(refuse(404, "no live stream " + key));
                     }
                     return relays.await(key, params).handle((ok, t) -> {
                         if (t == null && ok != null && ok.isEmpty()) {

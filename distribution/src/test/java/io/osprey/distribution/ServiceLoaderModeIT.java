@@ -50,7 +50,7 @@ class ServiceLoaderModeIT extends MediaPathContract {
             server.post("/api/plugins/httpflv/stop");
             assertEquals(0, k.host().router().count("httpflv"));
             server.post("/api/plugins/httpflv/start");
-            assertEquals(1, k.host().router().count("httpflv"));
+            assertEquals(2, k.host().router().count("httpflv"), "the HTTP-FLV route and the WS-FLV endpoint");
         }
         assertEquals(routes, k.host().router().count());
         io.osprey.testkit.Await.until("viewer subscriptions released", java.time.Duration.ofSeconds(5),
@@ -58,6 +58,7 @@ class ServiceLoaderModeIT extends MediaPathContract {
                         .subscribers() == 0);
         assertTrue(Thread.activeCount() <= threads + 4, "threads before " + threads + ", after " + Thread.activeCount());
         String metrics = server.get("/metrics").body();
-        assertEquals(1, metrics.lines().filter(l -> l.startsWith("osprey_httpflv_viewers ")).count(), metrics);
+        assertEquals(1, metrics.lines().filter(l -> l.startsWith("osprey_httpflv_viewers{protocol=\"httpflv\"}"))
+                .count(), metrics);
     }
 }

@@ -192,7 +192,16 @@ class KernelTest {
         ws.sendText("hello", true);
         assertEquals("HELLO", reply.get(5, java.util.concurrent.TimeUnit.SECONDS));
         ws.abort();
-        assertEquals(2, kernel.host().router().count("echo"), "an HTTP route and a WebSocket route");
+        HttpResponse<String> plain = get("/ws/x", false);
+        assertEquals(200, plain.statusCode(), "a plain GET on a WebSocket path falls through to the HTTP route");
+        assertEquals("plain", plain.body());
+        assertEquals(3, kernel.host().router().count("echo"), "two HTTP routes and a WebSocket route");
+        java.util.concurrent.ExecutionException refusedUpgrade = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> http.newWebSocketBuilder()
+                        .buildAsync(URI.create("ws://127.0.0.1:" + kernel.httpPort() + "/ws/refuse"),
+                                new java.net.http.WebSocket.Listener() { }).get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(403, ((java.net.http.WebSocketHandshakeException) refusedUpgrade.getCause()).getResponse()
+                .statusCode(), "a factory that returns null refuses with its status, at once");
         post("/api/plugins/echo/stop");
         assertEquals(0, kernel.host().router().count("echo"));
         java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(

@@ -10,9 +10,14 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
@@ -121,10 +126,32 @@ public final class JettyHost {
             @Override
             public org.eclipse.jetty.websocket.core.FrameHandler negotiate(ServerUpgradeRequest request,
                     ServerUpgradeResponse response, org.eclipse.jetty.util.Callback callback) {
-                return factory.newFrameHandler(request, response);
+                org.eclipse.jetty.websocket.core.FrameHandler handler = factory.newFrameHandler(request, response);
+                if (handler == null) {
+                    // refused: Jetty treats the request as handled, so the response must be completed here
+                    int status = response.getStatus();
+                    Response.writeError(request, response, callback, status >= 400 ? status : 404);
+                }
+                return handler;
             }
         });
-        return router.add(owner, pathSpec, ws);
+        // Jetty's handler answers a plain request on a mapped path itself (404); let it fall through instead
+        Handler.Wrapper upgradesOnly = new Handler.Wrapper(ws) {
+            @Override
+            public boolean handle(Request request, Response response, org.eclipse.jetty.util.Callback callback)
+                    throws Exception {
+                return isWebSocketUpgrade(request) && super.handle(request, response, callback);
+            }
+        };
+        return router.add(owner, pathSpec, upgradesOnly);
+    }
+
+    /** RFC 6455 4.1 ({@code Upgrade: websocket}) or RFC 8441 4 (extended CONNECT with {@code :protocol}). */
+    static boolean isWebSocketUpgrade(Request request) {
+        if (HttpMethod.CONNECT.is(request.getMethod())) {
+            return "websocket".equalsIgnoreCase(request.getHeaders().get(HttpHeader.C_PROTOCOL));
+        }
+        return HttpMethod.GET.is(request.getMethod()) && request.getHeaders().contains(HttpHeader.UPGRADE, "websocket");
     }
 
     /** Adds and starts a raw TCP connector. */

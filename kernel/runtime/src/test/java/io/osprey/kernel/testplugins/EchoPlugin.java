@@ -52,7 +52,20 @@ public final class EchoPlugin implements Plugin {
                 return true;
             }
         });
-        ctx.http().webSocket("/ws/*", (rq, rs) -> new EchoFrames());
+        ctx.http().webSocket("/ws/*", (rq, rs) -> {
+            if (Request.getPathInContext(rq).endsWith("/refuse")) {
+                rs.setStatus(403);
+                return null;
+            }
+            return new EchoFrames();
+        });
+        ctx.http().route("/ws/*", new Handler.Abstract() { // plain requests on the WebSocket path fall through here
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.write(true, ByteBuffer.wrap("plain".getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        });
         ctx.scheduler().scheduleWithFixedDelay(TICKS::incrementAndGet, 10, 10, TimeUnit.MILLISECONDS);
         ctx.metrics().gauge("osprey_echo_ticks", "test ticks", () -> TICKS.get());
     }

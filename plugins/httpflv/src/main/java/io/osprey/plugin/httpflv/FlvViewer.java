@@ -14,56 +14,71 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import org.eclipse.jetty.io.EofException;
-import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * One HTTP-FLV viewer: polls what the bus has for it, writes it as one chunk, and asks for more when the write
- * completes, so at most one write is in flight and the bus's lag bounds apply. Each frame's FLV tag is built once
- * per stream ({@link Frame#memo}) and shared by every viewer.
+ * One FLV viewer over HTTP or WebSocket: polls everything the bus has for it, turns the batch into as few buffers
+ * as possible (runs of consecutive frames are single slices of the stream's shared {@link TagLog}), writes them
+ * one after the other, and asks for more when the last write completes. So at most one batch is in flight per
+ * viewer, the bus's lag bounds apply (skip to the next key frame, then disconnect), nothing is copied per viewer,
+ * and there is no fixed merge delay: whatever queued while a write was in flight goes out in the next one.
  */
 final class FlvViewer implements SubscriptionListener, Callback {
 
-    static final Frame.Memo<ByteBuffer> FLV_TAG = new Frame.Memo<>("flv-tag");
-    private static final int BATCH = 128;
+    static final Frame.Memo<ByteBuffer> CONFIG_TAG = new Frame.Memo<>("flv-config-tag");
+    /** Frames per poll: a whole GOP at join, whatever queued after. */
+    private static final int BATCH = 512;
 
-    private final Response response;
-    private final Callback done;
+    private final FlvOutputs outputs;
+    private final FlvSink sink;
     private final Admission admission;
-    private final Consumer<FlvViewer> onEnd;
+    private final String protocol;
     private final boolean video;
     private final boolean audio;
-    private final List<Frame> batch = new ArrayList<>(BATCH);
+    private final List<Frame> batch = new ArrayList<>(64);
+    private final List<ByteBuffer> pending = new ArrayList<>(8);
     private volatile Subscription sub;
+    private TagLog log;
+    private int next;
+    private long pendingBytes;
+    private volatile long writeStartedNanos;
     private volatile boolean finished;
-    private int lastWrite;
 
-    FlvViewer(Response response, Callback done, Admission admission, Consumer<FlvViewer> onEnd, boolean video,
-              boolean audio) {
-        this.response = response;
-        this.done = done;
+    FlvViewer(FlvOutputs outputs, FlvSink sink, Admission admission, String protocol, boolean video, boolean audio) {
+        this.outputs = outputs;
+        this.sink = sink;
         this.admission = admission;
-        this.onEnd = onEnd;
+        this.protocol = protocol;
         this.video = video;
         this.audio = audio;
     }
 
-    /** Writes the FLV header and metadata, then starts pulling frames. */
+    String protocol() {
+        return protocol;
+    }
+
+    /** Writes the FLV header and metadata together with whatever the bus has already (codec configs, GOP). */
     void begin(Subscription s) {
         this.sub = s;
         StreamView stream = s.stream();
+        this.log = outputs.log(stream, video, audio);
         boolean hasVideo = video && stream.tracks().stream().anyMatch(t -> t.kind() == MediaKind.VIDEO);
         boolean hasAudio = audio && stream.tracks().stream().anyMatch(t -> t.kind() == MediaKind.AUDIO);
-        byte[] header = FlvHeader.bytes(hasAudio || !hasVideo, hasVideo || !hasAudio);
+        if (!hasVideo && !hasAudio) { // nothing declared yet (a relay just starting): announce what was asked for
+            hasVideo = video;
+            hasAudio = audio;
+        }
+        byte[] header = FlvHeader.bytes(hasAudio, hasVideo);
         ByteBuffer meta = FlvMedia.metadataTag(metadata(stream));
         ByteBuffer first = ByteBuffer.allocate(header.length + meta.remaining());
         first.put(header).put(meta).flip();
-        write(first);
+        pending.clear();
+        pending.add(first);
+        pendingBytes = first.remaining();
+        fill(s);
     }
 
-    private static Map<String, Object> metadata(StreamView stream) {
+    static Map<String, Object> metadata(StreamView stream) {
         Map<String, Object> md = new LinkedHashMap<>(stream.metadata());
         md.remove("duration");
         md.remove("filesize");
@@ -90,68 +105,95 @@ final class FlvViewer implements SubscriptionListener, Callback {
         if (finished) {
             return;
         }
+        pending.clear();
+        pendingBytes = 0;
+        fill(s);
+    }
+
+    /** Polls, adds the batch to {@link #pending}, and starts writing (or asks for more if there is nothing). */
+    private void fill(Subscription s) {
         batch.clear();
         int n = s.poll(batch, BATCH);
         if (n < 0) {
-            finish(null);
-            return;
+            String why = s.endReason();
+            if (pending.isEmpty()) {
+                finish(why);
+                return;
+            }
+            // write what we have (the header), then end
+        } else {
+            gather(s.stream().tracks());
         }
-        if (n == 0) {
+        batch.clear();
+        if (pending.isEmpty()) {
             s.demand();
             return;
         }
-        StreamView stream = s.stream();
-        List<TrackInfo> tracks = stream.tracks();
-        int total = 0;
-        ByteBuffer single = null;
-        List<ByteBuffer> tags = new ArrayList<>(n);
+        next = 0;
+        writeNext();
+    }
+
+    /** Turns the polled frames into buffers: runs of contiguous log slots become one slice each. */
+    private void gather(List<TrackInfo> tracks) {
+        TagLog.Slot first = null;
+        TagLog.Slot last = null;
         for (Frame f : batch) {
-            ByteBuffer tag = f.memo(FLV_TAG, fr -> FlvMedia.tag(fr, track(tracks, fr))).duplicate();
-            tags.add(tag);
-            total += tag.remaining();
-            single = tag;
-        }
-        batch.clear();
-        if (tags.size() == 1) {
-            write(single);
-            return;
-        }
-        ByteBuffer out = ByteBuffer.allocate(total);
-        for (ByteBuffer t : tags) {
-            out.put(t);
-        }
-        out.flip();
-        write(out);
-    }
-
-    private static TrackInfo track(List<TrackInfo> tracks, Frame f) {
-        for (TrackInfo t : tracks) {
-            if (t.kind() == f.kind() && t.id() == f.track()) {
-                return t;
+            if (f.isConfig()) {
+                if (first != null) {
+                    add(TagLog.bytes(first, last));
+                    first = null;
+                }
+                add(f.memo(CONFIG_TAG, fr -> FlvMedia.tag(fr, TagLog.track(tracks, fr))).duplicate());
+                continue;
             }
+            TagLog.Slot slot = log.slot(f, tracks);
+            if (first != null && slot.follows(last)) {
+                last = slot;
+                continue;
+            }
+            if (first != null) {
+                add(TagLog.bytes(first, last));
+            }
+            first = slot;
+            last = slot;
         }
-        return null;
+        if (first != null) {
+            add(TagLog.bytes(first, last));
+        }
     }
 
-    private void write(ByteBuffer buf) {
-        lastWrite = buf.remaining();
-        response.write(false, buf, this);
+    private void add(ByteBuffer b) {
+        pending.add(b);
+        pendingBytes += b.remaining();
+    }
+
+    private void writeNext() {
+        ByteBuffer b = pending.get(next++);
+        writeStartedNanos = System.nanoTime();
+        sink.write(b, this);
     }
 
     @Override
     public void succeeded() {
-        Subscription s = sub;
-        if (s != null) {
-            s.addBytesOut(lastWrite);
-            if (!finished) {
-                s.demand();
-            }
+        if (finished) {
+            return;
         }
+        if (next < pending.size()) {
+            writeNext();
+            return;
+        }
+        writeStartedNanos = 0;
+        Subscription s = sub;
+        s.addBytesOut(pendingBytes);
+        outputs.countOut(protocol, pendingBytes, pending.size());
+        pending.clear();
+        s.demand(); // an end seen meanwhile makes the subscription readable: the next poll returns -1
+
     }
 
     @Override
     public void failed(Throwable x) {
-        finish(x);
+        abort("write failed: " + x, x);
     }
 
     @Override
@@ -159,28 +201,47 @@ final class FlvViewer implements SubscriptionListener, Callback {
         return InvocationType.NON_BLOCKING;
     }
 
-    /** Ends the response abruptly (plugin stopping). */
-    void abort(String reason) {
-        finish(new EofException(reason));
+    /** Drops the viewer if one write has been pending longer than {@code stallNanos} (a reader that stopped). */
+    void checkStall(long now, long stallNanos) {
+        long started = writeStartedNanos;
+        if (started != 0 && now - started > stallNanos && !finished) {
+            outputs.countSlow(protocol);
+            abort("too slow: a write made no progress for " + stallNanos / 1_000_000 + " ms", null);
+        }
     }
 
-    private void finish(Throwable failure) {
+    /** Ends the connection abruptly (plugin stopping, stalled writes, failed write). */
+    void abort(String reason, Throwable cause) {
+        if (markFinished()) {
+            sink.abort(reason, cause);
+        }
+    }
+
+    private void finish(String endReason) {
+        if ("too slow".equals(endReason)) {
+            outputs.countSlow(protocol);
+            abort("too slow: dropped to the newest key frame too often", null);
+            return;
+        }
+        if (markFinished()) {
+            sink.end();
+        }
+    }
+
+    private boolean markFinished() {
         synchronized (this) {
             if (finished) {
-                return;
+                return false;
             }
             finished = true;
         }
         Subscription s = sub;
         if (s != null) {
+            outputs.countDropped(protocol, s.droppedFrames());
             s.close();
         }
         admission.release();
-        onEnd.accept(this);
-        if (failure == null) {
-            response.write(true, null, done);
-        } else {
-            done.failed(failure);
-        }
+        outputs.removed(this);
+        return true;
     }
 }

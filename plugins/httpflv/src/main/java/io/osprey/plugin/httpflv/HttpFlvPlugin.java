@@ -1,17 +1,19 @@
 package io.osprey.plugin.httpflv;
 
+import io.osprey.plugin.httpflv.record.FlvRecorder;
+import io.osprey.plugin.httpflv.relay.RelayManager;
 import io.osprey.spi.Plugin;
 import io.osprey.spi.PluginContext;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * HTTP-FLV live output: {@code GET /{app}/{stream}.flv} streams the FLV header, metadata, codec configs and the
- * cached GOP, then live tags, for as long as the stream and the viewer last.
+ * HTTP-FLV and WebSocket-FLV live output ({@code /{app}/{stream}.flv}: the FLV header, metadata, codec configs and
+ * the cached GOP, then live tags), FLV recording of streams, and edge relay of streams pulled from an upstream.
  */
 public final class HttpFlvPlugin implements Plugin {
 
-    private final Set<FlvViewer> viewers = ConcurrentHashMap.newKeySet();
+    private FlvOutputs outputs;
+    private FlvRecorder recorder;
+    private RelayManager relays;
 
     @Override
     public String id() {
@@ -26,15 +28,30 @@ public final class HttpFlvPlugin implements Plugin {
     @Override
     public void start(PluginContext ctx) {
         HttpFlvConfig config = ctx.config(HttpFlvConfig.class);
-        ctx.http().route("*.flv", new FlvHandler(ctx, config, viewers));
-        ctx.metrics().gauge("osprey_httpflv_viewers", "HTTP-FLV viewers connected now", () -> viewers.size());
+        relays = new RelayManager(ctx, config.relay);
+        outputs = new FlvOutputs(ctx, config, relays);
+        ctx.bus().watch(outputs);
+        if (config.webSocket) {
+            // before the HTTP route on the same spec: upgrades go here, plain GETs fall through
+            ctx.http().webSocket("*.flv", new WsFlvEndpoint(outputs));
+        }
+        ctx.http().route("*.flv", new FlvHandler(outputs, config));
+        if (config.record.enabled) {
+            recorder = new FlvRecorder(ctx, ctx.dataDir().resolve(config.record.dir), config.record::records);
+            ctx.bus().watch(recorder);
+        }
     }
 
     @Override
     public void stop() {
-        for (FlvViewer v : viewers) {
-            v.abort("the httpflv plugin stopped");
+        if (recorder != null) {
+            recorder.close();
         }
-        viewers.clear();
+        if (relays != null) {
+            relays.close();
+        }
+        if (outputs != null) {
+            outputs.closeAll("the httpflv plugin stopped");
+        }
     }
 }

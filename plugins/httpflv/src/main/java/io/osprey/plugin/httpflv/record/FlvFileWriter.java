@@ -1,0 +1,171 @@
+package io.osprey.plugin.httpflv.record;
+
+import io.osprey.media.amf0.Amf0EcmaArray;
+import io.osprey.media.flv.FlvHeader;
+import io.osprey.media.flv.FlvMedia;
+import io.osprey.spi.bus.Codec;
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.MediaKind;
+import io.osprey.spi.bus.TrackInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes one FLV file: the header (E.2), an {@code onMetaData} tag whose {@code duration} and {@code filesize}
+ * numbers are reserved up front and filled in at {@link #close}, then tags with timestamps from 0 and correct
+ * PreviousTagSizes (E.3). Every batch goes straight to the file (no user-space buffer), so what was written
+ * survives a crash of the publisher or of this process and plays as it is. Not thread-safe.
+ */
+final class FlvFileWriter implements AutoCloseable {
+
+    private final Path path;
+    private final FileChannel channel;
+    private long size;
+    private long durationAt = -1;
+    private long filesizeAt = -1;
+    private long base = Long.MIN_VALUE;
+    private long lastDts;
+
+    FlvFileWriter(Path path) throws IOException {
+        this.path = path;
+        this.channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    long size() {
+        return size;
+    }
+
+    /** Stream time written so far, ms. */
+    long durationMillis() {
+        return base == Long.MIN_VALUE ? 0 : Math.max(0, lastDts - base);
+    }
+
+    /** Writes the header and the metadata tag; call once, before the first frames. */
+    void begin(List<TrackInfo> tracks, Map<String, Object> streamMetadata) throws IOException {
+        boolean video = tracks.stream().anyMatch(t -> t.kind() == MediaKind.VIDEO);
+        boolean audio = tracks.stream().anyMatch(t -> t.kind() == MediaKind.AUDIO);
+        if (!video && !audio) {
+            video = true;
+            audio = true;
+        }
+        Amf0EcmaArray md = new Amf0EcmaArray();
+        md.put("duration", 0.0); // reserved: patched at close
+        md.put("filesize", 0.0); // reserved: patched at close
+        for (TrackInfo t : tracks) {
+            if (t.kind() == MediaKind.VIDEO && t.id() == 0) {
+                if (t.width() > 0) {
+                    md.put("width", (double) t.width());
+                    md.put("height", (double) t.height());
+                }
+                if (t.frameRate() > 0) {
+                    md.put("framerate", t.frameRate());
+                }
+                if (t.codec() == Codec.H264) {
+                    md.put("videocodecid", 7.0); // E.4.3.1 CodecID 7 = AVC
+                }
+            } else if (t.kind() == MediaKind.AUDIO && t.id() == 0) {
+                if (t.sampleRate() > 0) {
+                    md.put("audiosamplerate", (double) t.sampleRate());
+                    md.put("stereo", t.channels() > 1);
+                }
+                if (t.codec() == Codec.AAC) {
+                    md.put("audiocodecid", 10.0); // E.4.2.1 SoundFormat 10 = AAC
+                } else if (t.codec() == Codec.MP3) {
+                    md.put("audiocodecid", 2.0);
+                }
+            }
+        }
+        Object encoder = streamMetadata.get("encoder");
+        if (encoder instanceof String s) {
+            md.put("encoder", s);
+        }
+        md.put("server", "Osprey");
+        byte[] header = FlvHeader.bytes(audio, video);
+        ByteBuffer meta = FlvMedia.metadataTag(md);
+        durationAt = header.length + find(meta, "duration");
+        filesizeAt = header.length + find(meta, "filesize");
+        ByteBuffer out = ByteBuffer.allocate(header.length + meta.remaining());
+        out.put(header).put(meta).flip();
+        write(out);
+    }
+
+    /** Appends {@code frames} as tags (one write call). */
+    void write(List<Frame> frames, List<TrackInfo> tracks) throws IOException {
+        int total = 0;
+        ByteBuffer[] tags = new ByteBuffer[frames.size()];
+        for (int i = 0; i < tags.length; i++) {
+            Frame f = frames.get(i);
+            if (base == Long.MIN_VALUE) {
+                base = f.dts();
+            }
+            long ts = Math.max(0, f.dts() - base);
+            lastDts = Math.max(lastDts, f.dts());
+            tags[i] = FlvMedia.tag(f.retimed(ts, 0), track(tracks, f));
+            total += tags[i].remaining();
+        }
+        ByteBuffer out = ByteBuffer.allocate(total);
+        for (ByteBuffer t : tags) {
+            out.put(t);
+        }
+        write(out.flip());
+    }
+
+    private void write(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            size += channel.write(b);
+        }
+    }
+
+    /** Fills in duration and file size, syncs, closes. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (durationAt >= 0) {
+                channel.write(ByteBuffer.allocate(8).putDouble(durationMillis() / 1000.0).flip(), durationAt);
+                channel.write(ByteBuffer.allocate(8).putDouble(size).flip(), filesizeAt);
+            }
+            channel.force(true);
+        } finally {
+            channel.close();
+        }
+    }
+
+    /** Offset in {@code tag} of the number value of ECMA array key {@code name}: UI16 length, name, type 0. */
+    static int find(ByteBuffer tag, String name) {
+        byte[] key = name.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = tag.position(); i + 2 + key.length + 1 + 8 <= tag.limit(); i++) {
+            if (tag.get(i) != 0 || tag.get(i + 1) != key.length) {
+                continue;
+            }
+            for (int j = 0; j < key.length; j++) {
+                if (tag.get(i + 2 + j) != key[j]) {
+                    continue outer;
+                }
+            }
+            if (tag.get(i + 2 + key.length) == 0) { // AMF0 number marker
+                return i - tag.position() + 2 + key.length + 1;
+            }
+        }
+        throw new IllegalStateException("no " + name + " in the metadata tag");
+    }
+
+    private static TrackInfo track(List<TrackInfo> tracks, Frame f) {
+        for (TrackInfo t : tracks) {
+            if (t.kind() == f.kind() && t.id() == f.track()) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -278,6 +278,16 @@ class RecorderEndToEndTest {
         assertTrue(seconds > 17, file + " plays " + seconds + " s");
     }
 
+    /** ffprobe sees both tracks, ffmpeg decodes without errors, and the file lasts at least {@code seconds}. */
+    static void assertDecodesAtLeast(Path file, double seconds) throws Exception {
+        Probe.Result p = Probe.probe(file.toString());
+        assertTrue(p.video() != null && p.audio() != null, p.raw());
+        assertTrue(p.duration() >= seconds, p.duration() + " s");
+        Ffmpeg.Result r = Ffmpeg.run(120, Ffmpeg.ffmpeg(), "-v", "error", "-i", file.toString(), "-f", "null", "-");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("", r.stderr().trim(), file.toString());
+    }
+
     static List<Path> segments(Path dir, String prefix) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith(prefix)

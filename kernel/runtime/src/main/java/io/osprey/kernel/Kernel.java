@@ -2,6 +2,7 @@ package io.osprey.kernel;
 
 import io.osprey.kernel.access.KernelAccessControl;
 import io.osprey.kernel.admin.AdminApi;
+import io.osprey.kernel.admin.AdminAuth;
 import io.osprey.kernel.admin.HealthRegistry;
 import io.osprey.kernel.admin.MetricsHandler;
 import io.osprey.kernel.bus.Bus;
@@ -115,10 +116,12 @@ public final class Kernel implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         HealthRegistry health = new HealthRegistry();
         KernelAccessControl access = new KernelAccessControl();
-        plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info), config);
+        AdminAuth adminAuth = new AdminAuth(adminToken);
+        plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info,
+                adminAuth), config);
 
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
-                () -> osgi == null ? Map.of() : osgi.errors(), adminToken, () -> ready));
+                () -> osgi == null ? Map.of() : osgi.errors(), adminAuth, () -> ready));
         host.router().add("kernel", "/metrics", new MetricsHandler(registry, bus, plugins));
         if (!config.server().webDir.isEmpty()) {
             host.serveStatic(home.resolve(config.server().webDir));

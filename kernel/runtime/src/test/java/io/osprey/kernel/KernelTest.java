@@ -91,6 +91,24 @@ class KernelTest {
     }
 
     @Test
+    void aPluginsAdminRouteNeedsTheTokenAndGoesAwayWithThePlugin() throws Exception {
+        start(null);
+        HttpResponse<String> refused = get("/api/echo", false);
+        assertEquals(401, refused.statusCode());
+        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertFalse(refused.body().contains("admin echo"));
+        assertEquals(401, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kernel.httpPort()
+                + "/api/echo")).header("Authorization", "Bearer wrong-token-0123456789").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpResponse<String> ok = get("/api/echo", true);
+        assertEquals(200, ok.statusCode());
+        assertEquals("admin echo", ok.body());
+        assertEquals(200, get("/api/plugins", true).statusCode(), "the exact route does not hide the rest of /api");
+        post("/api/plugins/echo/stop");
+        assertEquals(404, get("/api/echo", true).statusCode(), "the kernel's /api/* answers once the plugin is gone");
+    }
+
+    @Test
     void stopAndStartThroughTheApiReleaseEverything() throws Exception {
         start(null);
         get("/echo/warm", false);
@@ -195,7 +213,7 @@ class KernelTest {
         HttpResponse<String> plain = get("/ws/x", false);
         assertEquals(200, plain.statusCode(), "a plain GET on a WebSocket path falls through to the HTTP route");
         assertEquals("plain", plain.body());
-        assertEquals(3, kernel.host().router().count("echo"), "two HTTP routes and a WebSocket route");
+        assertEquals(4, kernel.host().router().count("echo"), "two HTTP routes, an admin route and a WebSocket route");
         java.util.concurrent.ExecutionException refusedUpgrade = org.junit.jupiter.api.Assertions.assertThrows(
                 java.util.concurrent.ExecutionException.class, () -> http.newWebSocketBuilder()
                         .buildAsync(URI.create("ws://127.0.0.1:" + kernel.httpPort() + "/ws/refuse"),

@@ -39,18 +39,8 @@ public final class Fmp4InitWriter {
 
     /** A {@code trak} with the given sample table, optional edit list and durations (0 in fragmented files). */
     static TrackBox trak(Fmp4Track t, SampleTableBox stbl, EditBox edts, long mediaDuration) {
-        boolean video = t.info().kind() == MediaKind.VIDEO;
-        long movieDuration = mediaDuration * 1000 / t.timescale();
-        List<Box> trak = new ArrayList<>(3);
-        trak.add(new TrackHeaderBox(t.trackId(), movieDuration, !video, t.width(), t.height()));
-        if (edts != null) {
-            trak.add(edts);
-        }
-        trak.add(new MediaBox(new MediaHeaderBox(t.timescale(), mediaDuration),
-                new HandlerBox(video ? "vide" : "soun", video ? "VideoHandler" : "SoundHandler"),
-                new MediaInformationBox(video ? new VideoMediaHeaderBox() : new SoundMediaHeaderBox(),
-                        new DataInformationBox(new DataReferenceBox()), stbl)));
-        return new TrackBox(trak);
+        return ProgressiveMp4.trak(t.trackId(), t.info().kind() == MediaKind.VIDEO, t.timescale(), t.width(),
+                t.height(), stbl, edts, mediaDuration, mediaDuration * 1000 / t.timescale());
     }
 
     /** The stsd entry: avc1/hvc1/av01 with their records, mp4a with esds, Opus with dOps. */

@@ -3,7 +3,7 @@
  * fMP4 and recording, and {@link io.osprey.media.mp4.Mp4BoxReader}, a bounded box iterator over buffers and files.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.osprey.media.mp4;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,8 +10,6 @@ import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamStats;
 import io.osprey.spi.bus.StreamView;
 import io.osprey.spi.bus.TrackInfo;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,17 +36,17 @@ public final class AdminApi extends Handler.Abstract {
     private final MediaBus bus;
     private final HealthRegistry health;
     private final Supplier<Map<String, String>> bundleErrors;
-    private final byte[] token;
+    private final AdminAuth auth;
     private final java.util.function.BooleanSupplier ready;
 
     public AdminApi(PluginManager plugins, MediaBus bus, HealthRegistry health,
-                    Supplier<Map<String, String>> bundleErrors, String token, java.util.function.BooleanSupplier ready) {
+                    Supplier<Map<String, String>> bundleErrors, AdminAuth auth, java.util.function.BooleanSupplier ready) {
         this.ready = ready;
         this.plugins = plugins;
         this.bus = bus;
         this.health = health;
         this.bundleErrors = bundleErrors;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.auth = auth;
     }
 
     @Override
@@ -60,9 +58,8 @@ public final class AdminApi extends Handler.Abstract {
             Json.write(response, "unhealthy".equals(h.get("status")) ? 503 : 200, h, callback);
             return true;
         }
-        if (!authorized(request)) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"osprey\"");
-            Json.write(response, 401, Map.of("error", "missing or wrong bearer token (server.admin.token)"), callback);
+        if (!auth.authorized(request)) {
+            auth.refuse(response, callback);
             return true;
         }
         String[] seg = path.substring(1).split("/");
@@ -100,14 +97,6 @@ public final class AdminApi extends Handler.Abstract {
             Json.write(response, 404, Map.of("error", "no such API: " + method + " " + path), callback);
         }
         return true;
-    }
-
-    private boolean authorized(Request request) {
-        String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        return MessageDigest.isEqual(h.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
     }
 
     /** The combined verdict: failed plugins and bundles degrade; checks may say more. */

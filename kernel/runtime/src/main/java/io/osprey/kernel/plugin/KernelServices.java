@@ -1,6 +1,7 @@
 package io.osprey.kernel.plugin;
 
 import io.osprey.kernel.access.KernelAccessControl;
+import io.osprey.kernel.admin.AdminAuth;
 import io.osprey.kernel.admin.HealthRegistry;
 import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.http.JettyHost;
@@ -10,5 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** What the kernel shares with every plugin context. */
 public record KernelServices(Bus bus, JettyHost host, KernelAccessControl access, PrometheusRegistry registry,
-                             HealthRegistry health, ScheduledExecutorService scheduler, ServerInfo server) {
+                             HealthRegistry health, ScheduledExecutorService scheduler, ServerInfo server,
+                             AdminAuth adminAuth) {
 }

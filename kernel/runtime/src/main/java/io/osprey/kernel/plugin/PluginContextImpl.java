@@ -92,6 +92,17 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
             }
 
             @Override
+            public Registration adminRoute(String pathSpec, Handler handler) {
+                checkOpen();
+                if (pathSpec == null || !pathSpec.startsWith("/api/") || pathSpec.equals("/api/*")
+                        || pathSpec.startsWith("/api/health")) {
+                    throw new IllegalArgumentException("an admin route must lie under /api/ (not /api/* or"
+                            + " /api/health): " + pathSpec);
+                }
+                return tracked(k.host().router().add(id, pathSpec, k.adminAuth().guard(handler)));
+            }
+
+            @Override
             public Registration webSocket(String pathSpec, WebSocketFactory factory) {
                 checkOpen();
                 return tracked(k.host().webSocket(id, pathSpec, factory));

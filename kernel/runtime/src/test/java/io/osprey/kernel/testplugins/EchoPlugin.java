@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** A test plugin: a route, a periodic task, a metric, and live reconfiguration. */
+/** A test plugin: a route, an admin route, a periodic task, a metric, and live reconfiguration. */
 public final class EchoPlugin implements Plugin {
 
     public static final AtomicLong TICKS = new AtomicLong();
@@ -49,6 +49,13 @@ public final class EchoPlugin implements Plugin {
             public boolean handle(Request request, Response response, Callback callback) {
                 String body = config.greeting.repeat(config.repeat);
                 response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+                return true;
+            }
+        });
+        ctx.http().adminRoute("/api/echo", new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.write(true, ByteBuffer.wrap("admin echo".getBytes(StandardCharsets.UTF_8)), callback);
                 return true;
             }
         });

@@ -20,6 +20,21 @@ public interface HttpRoutes {
     Registration route(String pathSpec, Handler handler);
 
     /**
+     * Adds a route to the admin API: {@code pathSpec} must lie under {@code /api/}. The kernel lets only requests
+     * that carry the admin bearer token ({@code server.admin.token}) reach {@code handler}; others get the admin
+     * API's {@code 401}. Like the rest of {@code /api}, the handler should send no CORS headers. An exact spec
+     * ({@code /api/recordings}) is more specific than the kernel's own {@code /api/*}, so it is tried first.
+     *
+     * <pre>{@code
+     * ctx.http().adminRoute("/api/recordings", new RecordingsApi(...));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code pathSpec} is not under {@code /api/}
+     * @since 1.1
+     */
+    Registration adminRoute(String pathSpec, Handler handler);
+
+    /**
      * Adds a WebSocket endpoint: an HTTP upgrade request on {@code pathSpec} is offered to {@code factory}; a
      * non-upgrade request falls through to the other routes (so one path can serve both HTTP and WebSocket).
      */

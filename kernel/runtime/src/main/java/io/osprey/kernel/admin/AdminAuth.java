@@ -1,0 +1,52 @@
+package io.osprey.kernel.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The admin API's bearer-token check (RFC 6750 2.1), shared by the kernel's {@code /api} and the admin routes
+ * plugins add: a constant-time comparison, and a JSON {@code 401} with {@code WWW-Authenticate} otherwise.
+ */
+public final class AdminAuth {
+
+    private final byte[] token;
+
+    public AdminAuth(String token) {
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code request} carries {@code Authorization: Bearer <token>}. */
+    public boolean authorized(Request request) {
+        String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(h.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
+    }
+
+    /** Answers {@code 401} as the admin API does. */
+    public void refuse(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"osprey\"");
+        Json.write(response, 401, Map.of("error", "missing or wrong bearer token (server.admin.token)"), callback);
+    }
+
+    /** {@code handler} behind the token check. */
+    public Handler guard(Handler handler) {
+        return new Handler.Wrapper(handler) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                if (!authorized(request)) {
+                    refuse(response, callback);
+                    return true;
+                }
+                return super.handle(request, response, callback);
+            }
+        };
+    }
+}

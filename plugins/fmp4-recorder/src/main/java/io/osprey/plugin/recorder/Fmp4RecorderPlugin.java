@@ -1,0 +1,227 @@
+package io.osprey.plugin.recorder;
+
+import io.osprey.spi.Health;
+import io.osprey.spi.Plugin;
+import io.osprey.spi.PluginContext;
+import io.osprey.spi.bus.StreamNotFoundException;
+import io.osprey.spi.bus.StreamView;
+import io.osprey.spi.bus.StreamWatcher;
+import io.osprey.spi.bus.SubscribeOptions;
+import io.osprey.spi.bus.Subscription;
+import io.osprey.spi.metrics.Counter;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Records every stream of the configured apps as fragmented MP4 under {@code <dataDir>/mp4/{app}/{stream}/{session}},
+ * merges each finished session into a fast-start {@code stream_full.mp4}, completes sessions cut by a crash at the
+ * next start, and serves recordings ({@code /mp4/...}, {@code /flv/...}) with HTTP Range plus the admin listing
+ * {@code GET /api/recordings}. File I/O runs on the plugin's own writer and merge threads, which stop with it.
+ */
+public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recording.RecorderPlugin {
+
+    private static final System.Logger LOG = System.getLogger(Fmp4RecorderPlugin.class.getName());
+
+    private final Set<Recording> recordings = ConcurrentHashMap.newKeySet();
+    private PluginContext ctx;
+    private RecorderConfig config;
+    private Path mp4Root;
+    private ExecutorService writers;
+    private ExecutorService merges;
+    private volatile boolean stopping;
+    private volatile long lastFailureNanos;
+    private volatile String lastFailure;
+    private Counter writeErrors;
+    private Counter droppedFrames;
+    private Counter mergeResults;
+    private final AtomicInteger pendingMerges = new AtomicInteger();
+
+    @Override
+    public String id() {
+        return "fmp4-recorder";
+    }
+
+    @Override
+    public Class<?> configType() {
+        return RecorderConfig.class;
+    }
+
+    @Override
+    public void start(PluginContext context) throws Exception {
+        this.ctx = context;
+        this.config = context.config(RecorderConfig.class);
+        Path data = context.dataDir();
+        mp4Root = data.resolve("mp4");
+        Files.createDirectories(mp4Root);
+        writers = Executors.newFixedThreadPool(config.writerThreads, threads("osprey-recorder-writer"));
+        merges = Executors.newSingleThreadExecutor(threads("osprey-recorder-merge"));
+
+        writeErrors = context.metrics().counter("osprey_fmp4_recorder_write_errors_total",
+                "recordings stopped by a write error (disk full, I/O error)");
+        droppedFrames = context.metrics().counter("osprey_fmp4_recorder_dropped_frames_total",
+                "frames a recorder skipped because it fell behind the stream (slow disk)");
+        mergeResults = context.metrics().counter("osprey_fmp4_recorder_sessions_finished_total",
+                "sessions finished, by outcome (merged, finished, failed, empty)", "outcome");
+        context.metrics().gauge("osprey_fmp4_recorder_recordings", "streams being recorded now",
+                () -> recordings.stream().filter(r -> r.state() == Recording.State.RECORDING).count());
+        context.metrics().gauge("osprey_fmp4_recorder_pending_merges", "sessions waiting to be merged",
+                pendingMerges::get);
+        context.healthCheck("fmp4-recorder", this::health);
+
+        recover();
+        context.bus().watch(this);
+        context.scheduler().scheduleWithFixedDelay(() -> recordings.forEach(Recording::tick), 250, 250,
+                TimeUnit.MILLISECONDS);
+        if (config.serve) {
+            VodHandler mp4 = new VodHandler("/mp4", mp4Root, config);
+            VodHandler flv = new VodHandler("/flv", data.resolve("flv"), config);
+            context.http().route("/mp4/*", mp4);
+            context.http().route("/flv/*", flv);
+            context.http().adminRoute("/api/recordings", new RecordingsApi(mp4Root, data.resolve("flv"),
+                    () -> recordings.stream().filter(r -> r.state() == Recording.State.RECORDING)
+                            .map(r -> r.stream().key().toString()).toList()));
+        }
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Sessions a crash or kill left behind: finish them (cut segments closed, merge) on the merge thread. */
+    private void recover() {
+        int found = 0;
+        try (DirectoryStream<Path> apps = Files.newDirectoryStream(mp4Root)) {
+            for (Path app : apps) {
+                if (!Files.isDirectory(app, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> streams = Files.newDirectoryStream(app)) {
+                    for (Path stream : streams) {
+                        if (!Files.isDirectory(stream, LinkOption.NOFOLLOW_LINKS)) {
+                            continue;
+                        }
+                        try (DirectoryStream<Path> sessions = Files.newDirectoryStream(stream)) {
+                            for (Path dir : sessions) {
+                                SessionDir s = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? SessionDir.of(dir)
+                                        : null;
+                                if (s != null && SessionFinisher.needsWork(s, config.merge)) {
+                                    found++;
+                                    LOG.log(Level.INFO, "recorder: {0} was not finished (crash?); finishing it", s);
+                                    merge(s, null);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "recorder: could not scan " + mp4Root + " for unfinished sessions: " + e);
+        }
+        if (found > 0) {
+            LOG.log(Level.INFO, "recorder: {0} unfinished sessions queued", found);
+        }
+    }
+
+    @Override
+    public void onStreamStarted(StreamView stream) {
+        if (stopping || !config.records(stream.key().app())) {
+            return;
+        }
+        Recording r = new Recording(this, stream, config, mp4Root, writers);
+        SubscribeOptions opts = new SubscribeOptions("fmp4-recorder", false, true, true, false, 4096, 64L << 20,
+                30_000, 0);
+        Subscription sub;
+        try {
+            sub = ctx.bus().subscribe(stream.key(), opts, r);
+        } catch (StreamNotFoundException | IllegalStateException gone) {
+            return;
+        }
+        recordings.add(r);
+        r.attach(sub);
+    }
+
+    @Override
+    public void merge(SessionDir session, SessionIndex index) {
+        if (!config.merge && index != null) {
+            return; // a cleanly ended session with merging off is complete as it is
+        }
+        pendingMerges.incrementAndGet();
+        try {
+            merges.execute(() -> {
+                try {
+                    SessionFinisher.Outcome o = SessionFinisher.finish(session, index, config);
+                    mergeResults.labels(o.name().toLowerCase(java.util.Locale.ROOT)).inc();
+                } finally {
+                    pendingMerges.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            pendingMerges.decrementAndGet();
+            LOG.log(Level.INFO, "recorder: {0} will be merged at the next start", session);
+        }
+    }
+
+    @Override
+    public void failed(Recording r, String reason) {
+        writeErrors.inc();
+        lastFailure = r.stream().key() + ": " + reason;
+        lastFailureNanos = System.nanoTime();
+    }
+
+    @Override
+    public void dropped(long frames) {
+        droppedFrames.inc(frames);
+    }
+
+    @Override
+    public void ended(Recording r) {
+        recordings.remove(r);
+    }
+
+    private Health health() {
+        String f = lastFailure;
+        if (f != null && System.nanoTime() - lastFailureNanos < TimeUnit.MINUTES.toNanos(5)) {
+            return Health.degraded("a recording stopped on a write error: " + f);
+        }
+        return Health.OK;
+    }
+
+    @Override
+    public void stop() throws Exception {
+        stopping = true;
+        for (Recording r : recordings) {
+            r.stop("the recorder is stopping");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!recordings.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        writers.shutdown();
+        if (!writers.awaitTermination(5, TimeUnit.SECONDS)) {
+            writers.shutdownNow();
+        }
+        merges.shutdown();
+        if (!merges.awaitTermination(config.stopMergeTimeoutMs, TimeUnit.MILLISECONDS)) {
+            LOG.log(Level.WARNING, "recorder: merges still running after {0} ms; they are interrupted and will be"
+                    + " completed at the next start", config.stopMergeTimeoutMs);
+            merges.shutdownNow();
+            merges.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.osprey.plugin.recorder;
+
+import io.osprey.spi.bus.StreamKey;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * One recording session's folder: {@code mp4/{app}/{stream}/{yyyyMMdd_HHmmss}} (UTC start; {@code _2}, {@code _3}...
+ * when two sessions start in the same second), so sessions of one stream key never mix. Whoever writes a session
+ * (the live recording, then the merge) holds {@code session.lock}; a crash releases it with the process.
+ */
+record SessionDir(Path dir, StreamKey key, String name) {
+
+    static final String MERGE_DIR = "output_merge";
+    static final String SEPARATE_DIR = "output_separate";
+    static final String FULL = "stream_full.mp4";
+    static final String INDEX = "index.json";
+    static final String LOCK = "session.lock";
+    static final String MERGE_FAILED = "merge-failed.txt";
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    /** Creates a new, empty session folder for {@code key} starting at {@code start}. */
+    static SessionDir create(Path mp4Root, StreamKey key, Instant start) throws IOException {
+        Path parent = mp4Root.resolve(key.app()).resolve(key.name());
+        Files.createDirectories(parent);
+        String base = NAME.format(start);
+        for (int i = 1; i < 1000; i++) {
+            String name = i == 1 ? base : base + "_" + i;
+            try {
+                Path dir = Files.createDirectory(parent.resolve(name));
+                return new SessionDir(dir, key, name);
+            } catch (FileAlreadyExistsException taken) {
+                // another session started in the same second
+            }
+        }
+        throw new IOException("no free session folder under " + parent);
+    }
+
+    /** The session at {@code mp4/{app}/{stream}/{name}}, or null if the names are not ours. */
+    static SessionDir of(Path dir) {
+        Path stream = dir.getParent();
+        Path app = stream == null ? null : stream.getParent();
+        if (app == null || !StreamKey.isValidPart(app.getFileName().toString())
+                || !StreamKey.isValidPart(stream.getFileName().toString()) || started(dir.getFileName().toString()) == null) {
+            return null;
+        }
+        return new SessionDir(dir, new StreamKey(app.getFileName().toString(), stream.getFileName().toString()),
+                dir.getFileName().toString());
+    }
+
+    /** The start encoded in a session name, or null if it is not one. */
+    static Instant started(String name) {
+        String ts = name.length() > 15 && name.charAt(15) == '_' ? name.substring(0, 15) : name;
+        try {
+            return LocalDateTime.parse(ts, DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    Instant started() {
+        return started(name);
+    }
+
+    Path mergeDir() {
+        return dir.resolve(MERGE_DIR);
+    }
+
+    Path separateDir() {
+        return dir.resolve(SEPARATE_DIR);
+    }
+
+    Path full() {
+        return dir.resolve(FULL);
+    }
+
+    /** The session's lock, or null if another writer (in this or another process) holds it. */
+    SessionLock lock() throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock lock = ch.tryLock();
+            if (lock != null) {
+                return new SessionLock(ch, lock);
+            }
+        } catch (OverlappingFileLockException held) {
+            // held by this JVM
+        }
+        ch.close();
+        return null;
+    }
+
+    /** A held session lock; closing releases it. */
+    record SessionLock(FileChannel channel, FileLock lock) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // the channel closes below anyway
+            }
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return key + "/" + name;
+    }
+}

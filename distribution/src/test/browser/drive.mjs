@@ -237,6 +237,30 @@ const SCENARIOS = {
   },
 
   /**
+   * A live page through a publisher's life: it plays, says "ended" when the publisher leaves (the test stops it),
+   * and plays again by itself when the publisher returns (the test starts it again), without a reload.
+   */
+  async lifecycle(context, args) {
+    const page = await open(context, args.path);
+    // Read the page's own log of states: a poll could miss a short "ended" between two publishes.
+    const deadline = Date.now() + (args.timeoutMs || 45000);
+    let seen = { playing: -1, ended: -1, back: -1 };
+    let events = [];
+    while (Date.now() < deadline && seen.back < 0) {
+      events = await page.evaluate(() => window.osprey.events);
+      seen.playing = events.findIndex((e) => e.state === 'playing');
+      seen.ended = seen.playing < 0 ? -1 : events.findIndex((e, i) => i > seen.playing && e.state === 'ended');
+      seen.back = seen.ended < 0 ? -1 : events.findIndex((e, i) => i > seen.ended && e.state === 'playing');
+      if (seen.ended >= 0 && seen.back < 0 && !seen.shot) seen.shot = await shot(page, args.endedScreenshot);
+      await sleep(100);
+    }
+    const back = await waitPlayed(page, 2, 20000);
+    back.screenshot = await shot(page, args.screenshot);
+    return { sawPlaying: seen.playing >= 0, sawEnded: seen.ended >= 0, sawBack: seen.back >= 0,
+      endedMessage: seen.ended >= 0 ? events[seen.ended].message : null, back, events, ...diagnostics(page) };
+  },
+
+  /**
    * The console with a player open beside it: the stream's card shows bitrate and viewers; optionally the plugin
    * that serves the player is switched off from the console (the player must say the stream is gone and a fresh
    * page must say "not found") and on again (the open player must come back by itself).
@@ -272,7 +296,7 @@ const SCENARIOS = {
       result.stateAfterOff = await pluginState(con, id);
       step('plugin switched off', { state: result.stateAfterOff });
       // The open player notices and says so; a fresh page says "not found" at once.
-      result.playerWhenOff = await waitState(player, ['ended', 'notfound'], 15000);
+      result.playerWhenOff = await waitState(player, ['ended', 'notfound'], 25000);
       const fresh = await open(context, args.playerPath);
       result.freshWhenOff = await waitState(fresh, ['notfound'], 6000);
       result.freshWhenOff.afterMs = Date.now() - fresh.osprey.openedAt;

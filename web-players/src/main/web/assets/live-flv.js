@@ -106,6 +106,10 @@
   }
 
   setInterval(() => {
+    if (window.osprey.state !== 'playing') {
+      O.renderFacts(facts, {});
+      return;
+    }
     const f = O.videoFacts(video);
     if (mediaInfo.videoCodec) f.video = mediaInfo.videoCodec;
     if (mediaInfo.audioCodec) f.audio = mediaInfo.audioCodec;
@@ -123,5 +127,6 @@
     form.elements[name].addEventListener('input', () => renderHelp({
       app: form.elements.app.value.trim(), stream: form.elements.stream.value.trim() }));
   }
+  document.getElementById('ws').addEventListener('change', () => form.requestSubmit());
   start(initial);
 })();

@@ -99,6 +99,10 @@
   }
 
   setInterval(() => {
+    if (window.osprey.state !== 'playing') {
+      O.renderFacts(facts, {});
+      return;
+    }
     const f = O.videoFacts(video);
     f.engine = window.osprey.info.engine;
     if (hls) {

@@ -73,7 +73,8 @@ class BrowserIT {
         Path clip = TestMedia.h264Aac(10, 1000);
         Fixtures.make(clip, web.resolve("fixtures/rec"), logs);
 
-        server = TestServer.start(home, null, "server.webDir=" + web);
+        // A publisher that drops is given 1.5 s to return before its stream ends (5 s by default).
+        server = TestServer.start(home, null, "server.webDir=" + web, "bus.reconnectGraceMs=1500");
         browser = new BrowserDriver(server.http(""), TestServer.TOKEN);
         String missing = browser.missing();
         assertNull(missing, missing);
@@ -102,11 +103,54 @@ class BrowserIT {
     // ---- live ------------------------------------------------------------------------------------------------
 
     @Test
-    @Order(1)
+    @Order(0)
     void indexPlaysHttpFlv() throws Exception {
         JsonNode r = play(page("/?app=live&stream=test", "index-httpflv"));
         assertPlayed(r, 3);
-        assertTrue(r.path("videoWidth").asInt() == 640, "the picture is the published one: " + r);
+        assertEquals(640, r.path("videoWidth").asInt(), "the picture is the published one: " + r);
+    }
+
+    /** The publisher leaves: the page says "ended"; it comes back: the page plays again by itself. */
+    @Test
+    @Order(1)
+    void indexSaysEndedAndReconnectsWhenThePublisherReturns() throws Exception {
+        Path clip = TestMedia.h264Aac(10, 1000);
+        Process first = Ffmpeg.start(logs.resolve("publish-short-1.log"), "-re", "-i", clip.toString(), "-t", "9",
+                "-c", "copy", "-f", "flv", server.rtmp("/live/short"));
+        Process[] second = new Process[1];
+        Thread republish = new Thread(() -> {
+            try {
+                first.waitFor(30, TimeUnit.SECONDS);
+                Await.until("live/short to end", Duration.ofSeconds(20),
+                        () -> status("/api/streams/live/short") == 404);
+                Thread.sleep(3000); // long enough for the page to notice the end
+                second[0] = Ffmpeg.start(logs.resolve("publish-short-2.log"), "-re", "-stream_loop", "-1", "-i",
+                        clip.toString(), "-c", "copy", "-f", "flv", server.rtmp("/live/short"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "republish");
+        try {
+            Await.until("live/short to be live", Duration.ofSeconds(20),
+                    () -> status("/api/streams/live/short") == 200);
+            republish.start();
+            JsonNode r = browser.run("lifecycle", BrowserDriver.args().put("path", "/?app=live&stream=short")
+                    .put("endedScreenshot", "index-ended").put("screenshot", "index-back"));
+            String events = "\nevents " + r.path("events");
+            assertTrue(r.path("sawPlaying").asBoolean(), "played first" + events);
+            assertTrue(r.path("sawEnded").asBoolean(), "said the stream ended" + events);
+            assertTrue(r.path("endedMessage").asText().startsWith("Stream ended"), r.path("endedMessage").asText());
+            assertTrue(r.path("sawBack").asBoolean(), "played again without a reload" + events);
+            assertEquals("playing", r.path("back").path("state").asText(), r.path("back") + events);
+            assertTrue(r.path("back").path("played").asDouble() >= 2, r.path("back").toString());
+            assertEquals(0, r.path("pageErrors").size(), r.toString());
+        } finally {
+            republish.join(30_000);
+            Ffmpeg.stop(first);
+            if (second[0] != null) {
+                Ffmpeg.stop(second[0]);
+            }
+        }
     }
 
     @Test

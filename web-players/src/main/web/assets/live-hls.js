@@ -35,11 +35,24 @@
         errorRetry: { maxNumRetry: 2, retryDelayMs: 500, maxRetryDelayMs: 2000 } } },
     });
     const mine = hls;
+    let checking = false;
     mine.on(Hls.Events.ERROR, (ev, data) => {
-      const what = data.type + ' ' + data.details + (data.response && data.response.code
-        ? ' (HTTP ' + data.response.code + ')' : '');
-      if (data.fatal) events.failed(what);
-      else O.recordWarning(what);
+      const code = data.response && data.response.code;
+      const what = data.type + ' ' + data.details + (code ? ' (HTTP ' + code + ')' : '');
+      if (data.fatal) {
+        events.failed(what);
+        return;
+      }
+      O.recordWarning(what);
+      // hls.js keeps playing what it has when a playlist or segment is gone; ask the playlist itself whether the
+      // stream ended rather than waiting for the picture to run dry.
+      if ((code === 404 || code === 410) && !checking) {
+        checking = true;
+        O.probe(url).then((status) => {
+          checking = false;
+          if (status === 404 || status === 410) events.ended();
+        });
+      }
     });
     mine.on(Hls.Events.LEVEL_LOADED, (ev, data) => {
       const d = data.details;

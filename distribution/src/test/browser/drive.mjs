@@ -1,0 +1,345 @@
+// Drives Debian's headless chromium through playwright-core for BrowserIT: one scenario per run.
+// Input: a JSON job as the only argument. Output: one JSON line on stdout, {"ok":true,"result":{...}} or
+// {"ok":false,"error":"..."}; progress goes to stderr. The Java test makes every assertion; this script only
+// looks and reports, so a failure shows what the page said rather than a timeout.
+//
+// Job: { base, token, chromium, screenshots, scenario, args }
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const job = JSON.parse(process.argv[2]);
+const log = (...a) => process.stderr.write('[drive] ' + a.join(' ') + '\n');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const t0 = Date.now();
+
+// The flags of shared/ECOSYSTEM.md: a quiet, sandbox-less, GPU-less chromium with a fresh profile.
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage',
+  '--mute-audio'];
+
+async function main() {
+  const profile = mkdtempSync(join(tmpdir(), 'osprey-chromium-'));
+  mkdirSync(job.screenshots, { recursive: true });
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: job.chromium, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 },
+      timeout: 30000,
+    });
+    const fn = SCENARIOS[job.scenario];
+    if (!fn) throw new Error('no scenario ' + job.scenario);
+    const result = await fn(context, job.args || {});
+    result.elapsedMs = Date.now() - t0;
+    return { ok: true, result };
+  } finally {
+    if (context) await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** A page that records console errors and uncaught exceptions. */
+async function open(context, path, { width, height } = {}) {
+  const page = await context.newPage();
+  if (width) await page.setViewportSize({ width, height: height || 800 });
+  const consoleErrors = [];
+  const pageErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => pageErrors.push(String(e && e.message || e)));
+  page.osprey = { consoleErrors, pageErrors };
+  const started = Date.now();
+  await page.goto(job.base + path, { waitUntil: 'domcontentloaded', timeout: 15000 });
+  page.osprey.openedAt = started;
+  return page;
+}
+
+/** What a player page says about itself now. */
+async function playerState(page) {
+  return page.evaluate(() => {
+    const v = document.querySelector('video');
+    const o = window.osprey || {};
+    const s = document.getElementById('status');
+    return {
+      state: s ? s.dataset.state : null,
+      message: s ? s.textContent.trim() : null,
+      currentTime: v ? v.currentTime : -1,
+      paused: v ? v.paused : null,
+      videoWidth: v ? v.videoWidth : 0,
+      duration: v && isFinite(v.duration) ? v.duration : null,
+      errors: o.errors || [],
+      warnings: o.warnings || [],
+      info: o.info || {},
+    };
+  });
+}
+
+/**
+ * Waits until the page's video has played `seconds` of media while in the `playing` state (time measured from
+ * the first moment it was seen playing), or the timeout passes. Reports what it saw either way.
+ */
+async function waitPlayed(page, seconds, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let first = null;
+  let s;
+  while (Date.now() < deadline) {
+    s = await playerState(page);
+    if (s.state === 'playing' && first === null) first = s.currentTime;
+    if (first !== null && s.state === 'playing' && s.currentTime > 3 && s.currentTime - first >= seconds) break;
+    await sleep(250);
+  }
+  s = await playerState(page);
+  s.played = first === null ? 0 : s.currentTime - first;
+  return s;
+}
+
+async function waitState(page, states, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let s;
+  do {
+    s = await playerState(page);
+    if (states.includes(s.state)) return { ...s, reached: true };
+    await sleep(100);
+  } while (Date.now() < deadline);
+  return { ...s, reached: false };
+}
+
+async function shot(page, name, fullPage = true) {
+  if (!name) return null;
+  const file = join(job.screenshots, name + '.png');
+  await page.screenshot({ path: file, fullPage });
+  return file;
+}
+
+function diagnostics(page) {
+  return { consoleErrors: page.osprey.consoleErrors, pageErrors: page.osprey.pageErrors };
+}
+
+/** Logs into the console page with the admin token (the form shown once per tab). */
+async function openConsole(context, args) {
+  const page = await open(context, '/console/', { width: args.width });
+  await page.getByLabel('Admin token').fill(job.token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('#plugins li[data-plugin]', { timeout: 10000 });
+  return page;
+}
+
+async function streamCard(page, key) {
+  return page.evaluate((k) => {
+    const card = document.querySelector('[data-stream="' + k + '"]');
+    if (!card) return null;
+    return {
+      bitrate: Number(card.dataset.bitrate), viewers: Number(card.dataset.viewers), text: card.innerText,
+      links: [...card.querySelectorAll('a')].map((a) => ({ text: a.textContent.trim(), href: a.getAttribute('href') })),
+      chartPoints: Number(card.dataset.points || 0),
+    };
+  }, key);
+}
+
+async function pluginSwitch(page, id) {
+  return page.locator('#plugins li[data-plugin="' + id + '"] input[type="checkbox"]');
+}
+
+async function pluginState(page, id) {
+  return page.evaluate((i) => {
+    const li = document.querySelector('#plugins li[data-plugin="' + i + '"]');
+    return li ? li.dataset.state : null;
+  }, id);
+}
+
+const SCENARIOS = {
+  /**
+   * Opens player pages side by side (args.pages: [{path, seconds, seekTo, screenshot}]) and waits for each to
+   * play `seconds` of media; a recording can then be seeked (seekTo: seconds, or a fraction of the duration).
+   */
+  async play(context, args) {
+    const one = async (p) => {
+      const page = await open(context, p.path, { width: p.width });
+      const s = await waitPlayed(page, p.seconds || 3, p.timeoutMs || 20000);
+      if (p.seekTo !== undefined && s.duration) {
+        const target = p.seekTo < 1 ? s.duration * p.seekTo : p.seekTo;
+        await page.evaluate((t) => { document.querySelector('video').currentTime = t; }, target);
+        await sleep(1500);
+        const after = await playerState(page);
+        s.seek = { target, currentTime: after.currentTime, state: after.state,
+          seekable: await page.evaluate(() => {
+            const r = document.querySelector('video').seekable;
+            return r.length ? [r.start(0), r.end(r.length - 1)] : [];
+          }) };
+      }
+      s.path = p.path;
+      s.screenshot = await shot(page, p.screenshot);
+      return { ...s, ...diagnostics(page) };
+    };
+    return { pages: await Promise.all(args.pages.map(one)) };
+  },
+
+  /** Opens pages for things that do not exist (args.pages: [{path, screenshot}]): how long until each says so. */
+  async notFound(context, args) {
+    const one = async (p) => {
+      const page = await open(context, p.path, { width: p.width });
+      const s = await waitState(page, ['notfound'], p.timeoutMs || 6000);
+      s.afterMs = Date.now() - page.osprey.openedAt;
+      s.path = p.path;
+      s.screenshot = await shot(page, p.screenshot);
+      return { ...s, ...diagnostics(page) };
+    };
+    return { pages: await Promise.all(args.pages.map(one)) };
+  },
+
+  /** Each page at a phone's width: overflow, labels on controls, screenshot. */
+  async layout(context, args) {
+    const one = async (p) => {
+      const page = await open(context, p.path, { width: args.width || 375, height: 812 });
+      await sleep(p.settleMs || 1200);
+      if (p.console) {
+        await page.getByLabel('Admin token').fill(job.token);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForSelector('#plugins li[data-plugin]', { timeout: 10000 });
+        await sleep(2500);
+      }
+      const r = await page.evaluate(() => {
+        const name = (el) => {
+          if (el.getAttribute('aria-label')) return el.getAttribute('aria-label');
+          const by = el.getAttribute('aria-labelledby');
+          if (by) return by.split(/\s+/).map((id) => document.getElementById(id)?.textContent || '').join(' ').trim();
+          if (el.labels && el.labels.length) return [...el.labels].map((l) => l.textContent).join(' ').trim();
+          if (el.tagName === 'BUTTON' || el.tagName === 'A') return el.textContent.trim();
+          return el.getAttribute('title') || '';
+        };
+        const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+        const selector = 'input:not([type=hidden]), select, textarea, button, video, a[href]';
+        const controls = [...document.querySelectorAll(selector)]
+          .filter(visible);
+        const unlabeled = controls.filter((el) => !name(el)).map((el) => el.outerHTML.slice(0, 120));
+        const wide = [...document.querySelectorAll('body *')].filter(visible)
+          .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+          .map((el) => el.tagName + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : ''))
+          .slice(0, 10);
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+          lang: document.documentElement.lang,
+          title: document.title,
+          h1: document.querySelectorAll('h1').length,
+          controls: controls.length,
+          unlabeled,
+          wide,
+        };
+      });
+      r.path = p.path;
+      r.screenshot = await shot(page, p.screenshot);
+      Object.assign(r, diagnostics(page));
+      await page.close();
+      return r;
+    };
+    return { pages: await Promise.all(args.pages.map(one)) };
+  },
+
+  /**
+   * A live page through a publisher's life: it plays, says "ended" when the publisher leaves (the test stops it),
+   * and plays again by itself when the publisher returns (the test starts it again), without a reload.
+   */
+  async lifecycle(context, args) {
+    const page = await open(context, args.path);
+    // Read the page's own log of states: a poll could miss a short "ended" between two publishes.
+    const deadline = Date.now() + (args.timeoutMs || 45000);
+    let seen = { playing: -1, ended: -1, back: -1 };
+    let events = [];
+    while (Date.now() < deadline && seen.back < 0) {
+      events = await page.evaluate(() => window.osprey.events);
+      seen.playing = events.findIndex((e) => e.state === 'playing');
+      seen.ended = seen.playing < 0 ? -1 : events.findIndex((e, i) => i > seen.playing && e.state === 'ended');
+      seen.back = seen.ended < 0 ? -1 : events.findIndex((e, i) => i > seen.ended && e.state === 'playing');
+      if (seen.ended >= 0 && seen.back < 0 && !seen.shot) seen.shot = await shot(page, args.endedScreenshot);
+      await sleep(100);
+    }
+    const back = await waitPlayed(page, 2, 20000);
+    back.screenshot = await shot(page, args.screenshot);
+    return { sawPlaying: seen.playing >= 0, sawEnded: seen.ended >= 0, sawBack: seen.back >= 0,
+      endedMessage: seen.ended >= 0 ? events[seen.ended].message : null, back, events, ...diagnostics(page) };
+  },
+
+  /**
+   * The console with a player open beside it: the stream's card shows bitrate and viewers; optionally the plugin
+   * that serves the player is switched off from the console (the player must say the stream is gone and a fresh
+   * page must say "not found") and on again (the open player must come back by itself).
+   */
+  async console(context, args) {
+    const result = { steps: [] };
+    const step = (what, data) => { result.steps.push({ at: Date.now() - t0, what, ...data }); log(what); };
+    const player = await open(context, args.playerPath);
+    const played = await waitPlayed(player, 2, 20000);
+    step('player playing', { state: played.state, currentTime: played.currentTime });
+    const con = await openConsole(context, args);
+    // Wait until the card shows the stream with bitrate and at least one viewer, and a few chart points.
+    let card = null;
+    const deadline = Date.now() + 15000;
+    while (Date.now() < deadline) {
+      card = await streamCard(con, args.stream);
+      if (card && card.bitrate > 0 && card.viewers > 0 && card.chartPoints >= 3) break;
+      await sleep(300);
+    }
+    result.card = card;
+    result.consoleShot = await shot(con, args.screenshot);
+    result.health = await con.evaluate(() => document.getElementById('health')?.dataset.status || null);
+    result.recordingsNote = await con.evaluate(() => document.getElementById('recordings')?.innerText || null);
+    if (args.toggle) {
+      const id = args.toggle;
+      const sw = await pluginSwitch(con, id);
+      result.switchLabel = await sw.evaluate((el) => el.labels && el.labels.length ? el.labels[0].textContent.trim()
+        : el.getAttribute('aria-label'));
+      result.switchBefore = await sw.isChecked();
+      await sw.click();
+      const offDeadline = Date.now() + 10000;
+      while (Date.now() < offDeadline && (await pluginState(con, id)) !== 'stopped') await sleep(100);
+      result.stateAfterOff = await pluginState(con, id);
+      step('plugin switched off', { state: result.stateAfterOff });
+      // The open player notices and says so; a fresh page says "not found" at once.
+      result.playerWhenOff = await waitState(player, ['ended', 'notfound'], 25000);
+      const fresh = await open(context, args.playerPath);
+      result.freshWhenOff = await waitState(fresh, ['notfound'], 6000);
+      result.freshWhenOff.afterMs = Date.now() - fresh.osprey.openedAt;
+      await shot(fresh, args.offScreenshot);
+      await fresh.close();
+      step('player gone', { player: result.playerWhenOff.state, fresh: result.freshWhenOff.state });
+      await sw.click();
+      const onDeadline = Date.now() + 10000;
+      while (Date.now() < onDeadline && (await pluginState(con, id)) !== 'active') await sleep(100);
+      result.stateAfterOn = await pluginState(con, id);
+      step('plugin switched on', { state: result.stateAfterOn });
+      // Back by itself, without a reload.
+      const before = await playerState(player);
+      result.playerWhenOn = await waitPlayed(player, 2, 25000);
+      result.playerWhenOn.reloaded = false;
+      result.playerWhenOn.timeBefore = before.currentTime;
+      step('player back', { state: result.playerWhenOn.state });
+      result.playerEvents = await player.evaluate(() => window.osprey.events);
+    }
+    result.console = diagnostics(con);
+    result.player = diagnostics(player);
+    return result;
+  },
+
+  /** The recordings section of the console lists a recording of the stream with play and download links. */
+  async recordings(context, args) {
+    const con = await openConsole(context, args);
+    let rows = [];
+    const deadline = Date.now() + 10000;
+    while (Date.now() < deadline) {
+      rows = await con.evaluate((k) => [...document.querySelectorAll('#recordings li[data-stream="' + k + '"]')]
+        .map((li) => ({ kind: li.dataset.kind, links: [...li.querySelectorAll('a')].map((a) => ({
+          text: a.textContent.trim(), href: a.getAttribute('href'), download: a.hasAttribute('download') })) })),
+      args.stream);
+      if (rows.length) break;
+      await sleep(300);
+    }
+    await shot(con, args.screenshot);
+    return { rows, available: await con.evaluate(() => document.getElementById('recordings')?.dataset.available),
+      ...diagnostics(con) };
+  },
+};
+
+main().then((r) => process.stdout.write(JSON.stringify(r) + '\n'), (e) => {
+  process.stdout.write(JSON.stringify({ ok: false, error: String(e && e.stack || e) }) + '\n');
+}).finally(() => process.exit(0));

@@ -1,0 +1,132 @@
+/*
+ * play.html: a live stream over HLS. hls.js where Media Source Extensions exist; the browser's own HLS on Safari
+ * (and wherever hls.js cannot run). ?app=&stream= (or ?url= for any playlist), &ll=1 for low latency (LL-HLS),
+ * &engine=native|hlsjs to force one.
+ */
+(function () {
+  'use strict';
+  const O = window.Osprey;
+  const video = document.getElementById('video');
+  const status = new O.Status(document.getElementById('status'));
+  const facts = document.getElementById('facts');
+  const form = document.getElementById('pick');
+  let session = null;
+  let hls = null;
+
+  /** Safari plays HLS itself; so does anything without MSE. Chromium may claim "maybe" too: prefer hls.js there. */
+  function useNative(engine) {
+    const can = video.canPlayType('application/vnd.apple.mpegurl') !== '';
+    if (engine === 'native') return can;
+    if (engine === 'hlsjs') return false;
+    const apple = /Apple/.test(navigator.vendor || '');
+    return can && (apple || !(window.Hls && Hls.isSupported()));
+  }
+
+  function attachHlsJs(url, lowLatency, events) {
+    hls = new Hls({
+      lowLatencyMode: lowLatency,
+      backBufferLength: 30,
+      // A playlist that went away is reported by the probe of the reconnect loop: fail fast, do not spin.
+      manifestLoadPolicy: { default: { maxTimeToFirstByteMs: 8000, maxLoadTimeMs: 10000,
+        timeoutRetry: { maxNumRetry: 1, retryDelayMs: 0, maxRetryDelayMs: 0 },
+        errorRetry: { maxNumRetry: 1, retryDelayMs: 500, maxRetryDelayMs: 1000 } } },
+      playlistLoadPolicy: { default: { maxTimeToFirstByteMs: 8000, maxLoadTimeMs: 10000,
+        timeoutRetry: { maxNumRetry: 2, retryDelayMs: 0, maxRetryDelayMs: 0 },
+        errorRetry: { maxNumRetry: 2, retryDelayMs: 500, maxRetryDelayMs: 2000 } } },
+    });
+    const mine = hls;
+    let checking = false;
+    mine.on(Hls.Events.ERROR, (ev, data) => {
+      const code = data.response && data.response.code;
+      const what = data.type + ' ' + data.details + (code ? ' (HTTP ' + code + ')' : '');
+      if (data.fatal) {
+        events.failed(what);
+        return;
+      }
+      O.recordWarning(what);
+      // hls.js keeps playing what it has when a playlist or segment is gone; ask the playlist itself whether the
+      // stream ended rather than waiting for the picture to run dry.
+      if ((code === 404 || code === 410) && !checking) {
+        checking = true;
+        O.probe(url).then((status) => {
+          checking = false;
+          if (status === 404 || status === 410) events.ended();
+        });
+      }
+    });
+    mine.on(Hls.Events.LEVEL_LOADED, (ev, data) => {
+      const d = data.details;
+      window.osprey.info.live = d.live;
+      window.osprey.info.partTarget = d.partTarget || 0;
+      window.osprey.info.parts = d.partList ? d.partList.length : 0;
+      window.osprey.info.canBlockReload = !!d.canBlockReload;
+      window.osprey.info.targetDuration = d.targetduration;
+    });
+    mine.loadSource(url);
+    mine.attachMedia(video);
+    return () => {
+      mine.destroy();
+      if (hls === mine) hls = null;
+    };
+  }
+
+  function attachNative(url, events) {
+    const onError = () => events.failed('media error ' + (video.error ? video.error.code : ''));
+    video.addEventListener('error', onError);
+    video.src = url;
+    video.load();
+    return () => {
+      video.removeEventListener('error', onError);
+      video.removeAttribute('src');
+      video.load();
+    };
+  }
+
+  function start(values) {
+    if (session) session.stop();
+    if (!values.url && (!O.validName(values.app) || !O.validName(values.stream))) {
+      status.set('error', 'App and stream names are 1–128 of A–Z a–z 0–9 _ - . (no leading - or ., no "..").');
+      return;
+    }
+    const url = values.url || O.urls.hls(values.app, values.stream);
+    const native = useNative(O.params().get('engine'));
+    if (!native && !(window.Hls && Hls.isSupported())) {
+      status.set('error', 'This browser can play neither HLS nor Media Source Extensions.');
+      return;
+    }
+    const ll = !!values.ll;
+    window.osprey.info = { url, engine: native ? 'native' : 'hls.js', lowLatency: ll };
+    const label = (values.url || values.app + '/' + values.stream) + (ll ? ' over LL-HLS' : ' over HLS');
+    session = O.liveLoop({
+      video, status, label,
+      // The playlist answers at once: 404 when the stream is not live (or the hls plugin is off).
+      probeUrl: () => url,
+      attach: (events) => {
+        const detach = native ? attachNative(url, events) : attachHlsJs(url, ll, events);
+        // A playlist with EXT-X-ENDLIST plays to its end: the stream ended.
+        const onEnded = () => events.ended();
+        video.addEventListener('ended', onEnded);
+        return { destroy() { video.removeEventListener('ended', onEnded); detach(); } };
+      },
+    });
+  }
+
+  setInterval(() => {
+    if (window.osprey.state !== 'playing') {
+      O.renderFacts(facts, {});
+      return;
+    }
+    const f = O.videoFacts(video);
+    f.engine = window.osprey.info.engine;
+    if (hls) {
+      if (hls.latency > 0) f.latency = hls.latency.toFixed(1) + ' s';
+      const lvl = hls.levels && hls.levels[hls.currentLevel];
+      if (lvl && lvl.bitrate) f.bitrate = O.formatBits(lvl.bitrate);
+      if (window.osprey.info.partTarget) f.parts = window.osprey.info.partTarget.toFixed(2) + ' s';
+    }
+    O.renderFacts(facts, f);
+  }, 1000);
+
+  start(O.bindForm(form, { app: 'live', stream: 'stream' }, start));
+  document.getElementById('ll').addEventListener('change', () => form.requestSubmit());
+})();

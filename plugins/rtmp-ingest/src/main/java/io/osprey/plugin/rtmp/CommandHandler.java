@@ -1,15 +1,14 @@
 package io.osprey.plugin.rtmp;
 
 import io.osprey.media.amf0.Amf0Exception;
+import io.osprey.media.flv.FlvFormatException;
+import io.osprey.plugin.rtmp.protocol.MessageType;
 import io.osprey.plugin.rtmp.protocol.ProtocolControl;
 import io.osprey.plugin.rtmp.protocol.RtmpMessage;
 import io.osprey.plugin.rtmp.protocol.RtmpProtocolException;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
-import io.osprey.spi.bus.PublishRequest;
-import io.osprey.spi.bus.Publisher;
-import io.osprey.spi.bus.StreamBusyException;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamNotFoundException;
 import io.osprey.spi.bus.SubscribeOptions;
@@ -33,6 +32,7 @@ final class CommandHandler {
     private final RtmpConnection conn;
     private final PluginContext ctx;
     private final RtmpConfig config;
+    private final Ingest ingest;
     private String app;
     private final Map<String, String> connectParams = new HashMap<>();
     private int nextStreamId = 1;
@@ -40,10 +40,11 @@ final class CommandHandler {
     private PlaySession playing;
     private boolean pending;
 
-    CommandHandler(RtmpConnection conn, PluginContext ctx, RtmpConfig config) {
+    CommandHandler(RtmpConnection conn, PluginContext ctx, RtmpConfig config, RtmpConnectionFactory factory) {
         this.conn = conn;
         this.ctx = ctx;
         this.config = config;
+        this.ingest = factory.ingest();
     }
 
     boolean isPublishing() {
@@ -133,40 +134,40 @@ final class CommandHandler {
         }
         StreamKey key = new StreamKey(app, name);
         pending = true;
-        ctx.access().check(new AccessRequest(Action.PUBLISH, key, "rtmp", conn.remote(), params))
-                .whenComplete((d, t) -> {
+        ingest.gate.open(key, conn.protocol(), conn.remote(), params,
+                reason -> conn.closeWith("publisher of " + key + " evicted: " + reason)).whenComplete((o, t) -> {
                     synchronized (conn) {
                         pending = false;
-                        if (t != null || !d.allowed()) {
-                            String why = t != null ? "access check failed" : d.reason();
-                            conn.send(Commands.status(streamId, "error", "NetStream.Publish.Denied", why));
-                            conn.closeWith("publish of " + key + " denied: " + why);
-                            return;
+                        if (t != null) {
+                            conn.closeWith("publish of " + key + " failed: " + t);
+                        } else if (o.granted()) {
+                            startPublish(streamId, key, o.publisher());
+                        } else {
+                            refusePublish(streamId, key, o);
                         }
-                        startPublish(streamId, key);
                     }
                 });
     }
 
-    private void startPublish(int streamId, StreamKey key) {
-        Publisher p;
-        try {
-            p = ctx.bus().publish(key, new PublishRequest("rtmp", conn.remote(), config.busyPolicy.equals("takeover"),
-                    reason -> conn.closeWith("publisher of " + key + " evicted: " + reason)));
-        } catch (StreamBusyException e) {
-            conn.send(Commands.status(streamId, "error", "NetStream.Publish.BadName", "stream " + key
-                    + " is already being published"));
-            conn.closeWith("publish of " + key + " refused: already publishing");
-            return;
-        } catch (IllegalStateException e) {
-            conn.closeWith("publish refused: " + e.getMessage());
+    private void refusePublish(int streamId, StreamKey key, PublishGate.Outcome o) {
+        // 7.2.2.6 / nginx-rtmp and SRS: a busy or refused name is NetStream.Publish.BadName; a denial is .Denied
+        String code = o.refusal() == PublishGate.Refusal.DENIED ? "NetStream.Publish.Denied" : "NetStream.Publish.BadName";
+        conn.send(Commands.status(streamId, "error", code, o.reason()));
+        conn.closeWith("publish of " + key + " refused (" + o.refusal().name().toLowerCase(java.util.Locale.ROOT)
+                + "): " + o.reason());
+    }
+
+    private void startPublish(int streamId, StreamKey key, io.osprey.spi.bus.Publisher p) {
+        if (conn.isClosed()) {
+            p.disconnect("the connection closed while the publish was being checked");
             return;
         }
         publishing = new PublishSession(p, key, conn.who());
+        ingest.watchdog.watch(publishing, conn::closeWith);
         conn.startedSession();
         conn.send(ProtocolControl.streamBegin(streamId),
                 Commands.status(streamId, "status", "NetStream.Publish.Start", key + " is now published."));
-        LOG.log(Level.INFO, "rtmp {0}: publishing {1}", conn.who(), key);
+        LOG.log(Level.INFO, "{0}: publishing {1}", conn.who(), key);
     }
 
     private void play(int streamId, List<Object> v) throws RtmpProtocolException {
@@ -187,7 +188,7 @@ final class CommandHandler {
         }
         StreamKey key = new StreamKey(app, name);
         pending = true;
-        ctx.access().check(new AccessRequest(Action.PLAY, key, "rtmp", conn.remote(), params)).whenComplete((d, t) -> {
+        ctx.access().check(new AccessRequest(Action.PLAY, key, conn.protocol(), conn.remote(), params)).whenComplete((d, t) -> {
             synchronized (conn) {
                 pending = false;
                 if (t != null || !d.allowed()) {
@@ -202,10 +203,13 @@ final class CommandHandler {
     }
 
     private void startPlay(int streamId, StreamKey key) {
+        if (conn.isClosed()) {
+            return;
+        }
         PlaySession session = new PlaySession(conn, streamId, key);
         Subscription sub;
         try {
-            sub = ctx.bus().subscribe(key, SubscribeOptions.viewer("rtmp"), session);
+            sub = ctx.bus().subscribe(key, SubscribeOptions.viewer(conn.protocol()), session);
         } catch (StreamNotFoundException e) {
             conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", "no live stream " + key));
             conn.closeWith("play of " + key + ": no such stream");
@@ -214,18 +218,22 @@ final class CommandHandler {
         playing = session;
         conn.startedSession();
         session.begin(sub);
-        LOG.log(Level.INFO, "rtmp {0}: playing {1}", conn.who(), key);
+        LOG.log(Level.INFO, "{0}: playing {1}", conn.who(), key);
     }
 
-    void onData(RtmpMessage m) throws Amf0Exception, RtmpProtocolException {
+    void onData(RtmpMessage m) throws Amf0Exception {
         if (publishing != null) {
-            publishing.onData(m);
+            publishing.onData(m.timestamp(), m.payload());
         }
     }
 
     void onMedia(RtmpMessage m) throws RtmpProtocolException {
         if (publishing != null) {
-            publishing.onMedia(m);
+            try {
+                publishing.onMedia(m.type(), m.timestamp(), m.payload());
+            } catch (FlvFormatException e) {
+                throw new RtmpProtocolException("bad " + MessageType.name(m.type()) + " message: " + e.getMessage());
+            }
         }
     }
 
@@ -238,6 +246,7 @@ final class CommandHandler {
 
     private void endSession(String why) {
         if (publishing != null) {
+            ingest.watchdog.unwatch(publishing);
             publishing.close(why);
             publishing = null;
         }
@@ -249,6 +258,7 @@ final class CommandHandler {
 
     void onClose(String reason) {
         if (publishing != null) {
+            ingest.watchdog.unwatch(publishing);
             publishing.lost(reason);
             publishing = null;
         }

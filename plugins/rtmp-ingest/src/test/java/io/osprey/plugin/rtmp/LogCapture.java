@@ -1,0 +1,73 @@
+package io.osprey.plugin.rtmp;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** Captures what the plugin logs (System.Logger goes to java.util.logging), to check that a close gave a reason. */
+final class LogCapture extends Handler {
+
+    private static final Logger PLUGIN = Logger.getLogger("io.osprey.plugin.rtmp");
+    private static LogCapture installed;
+
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    /** The capture on the plugin's loggers, installed once per JVM. */
+    static synchronized LogCapture get() {
+        if (installed == null) {
+            installed = new LogCapture();
+            installed.setLevel(Level.ALL);
+            PLUGIN.addHandler(installed);
+        }
+        return installed;
+    }
+
+    @Override
+    public void publish(LogRecord r) {
+        String msg = r.getMessage();
+        Object[] p = r.getParameters();
+        if (p != null && msg != null) {
+            msg = java.text.MessageFormat.format(msg.replace("'", "''"), p);
+        }
+        lines.add(msg);
+        if (lines.size() > 20_000) {
+            lines.subList(0, 10_000).clear();
+        }
+    }
+
+    /** The first logged line that contains every one of {@code parts}, waiting up to {@code timeout}; or null. */
+    String await(Duration timeout, String... parts) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            for (String l : lines) {
+                boolean all = l != null;
+                for (String p : parts) {
+                    all = all && l.contains(p);
+                }
+                if (all) {
+                    return l;
+                }
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return null;
+    }
+
+    /** The close reason logged for the connection {@code who} ({@code ip:port}), waiting for it. */
+    String closeReason(String who, Duration timeout) throws InterruptedException {
+        String l = await(timeout, " " + who + ": clos");
+        return l == null ? null : l.substring(l.indexOf(": clos") + 2);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+}

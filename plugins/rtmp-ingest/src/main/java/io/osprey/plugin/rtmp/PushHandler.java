@@ -80,7 +80,7 @@ final class PushHandler extends Handler.Abstract.NonBlocking {
 
     void closeAll(String reason) {
         for (PushSession s : sessions) {
-            s.abort(reason);
+            s.abort(reason, 503);
         }
     }
 

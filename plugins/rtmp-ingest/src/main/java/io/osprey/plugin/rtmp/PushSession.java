@@ -5,7 +5,6 @@ import io.osprey.media.flv.FlvFormatException;
 import io.osprey.media.flv.FlvReader;
 import io.osprey.media.flv.FlvTag;
 import io.osprey.spi.bus.StreamKey;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -58,7 +57,7 @@ final class PushSession implements FlvReader.Listener {
 
     void start(Map<String, String> params) {
         ingest.gate.open(key, PushHandler.PROTOCOL, remote, params, reason -> abort("publisher of " + key
-                + " evicted: " + reason)).whenComplete((o, t) -> {
+                + " evicted: " + reason, 409)).whenComplete((o, t) -> {
                     synchronized (this) {
                         if (done) {
                             if (o != null && o.granted()) {
@@ -77,7 +76,7 @@ final class PushSession implements FlvReader.Listener {
                             return;
                         }
                         publishing = new PublishSession(o.publisher(), key, who);
-                        ingest.watchdog.watch(publishing, this::abort);
+                        ingest.watchdog.watch(publishing, why -> abort(why, 408));
                         LOG.log(Level.INFO, "{0}: publishing {1}", who, key);
                     }
                     read();
@@ -94,7 +93,7 @@ final class PushSession implements FlvReader.Listener {
             }
             if (Content.Chunk.isFailure(chunk)) {
                 synchronized (this) {
-                    lost("read failed: " + chunk.getFailure());
+                    lost("read failed: " + chunk.getFailure(), chunk.getFailure());
                 }
                 return;
             }
@@ -169,20 +168,29 @@ final class PushSession implements FlvReader.Listener {
     }
 
     /** The client went away mid-stream: the bus waits for it to return; under the lock. */
-    private void lost(String reason) {
+    private void lost(String reason, Throwable cause) {
         if (!release(reason)) {
             return;
         }
         if (publishing != null) {
             publishing.lost(reason);
         }
-        callback.failed(new IOException(reason));
+        callback.failed(cause);
     }
 
-    /** Closes from outside (idle watchdog, eviction, plugin stop): the connection is aborted. Thread-safe. */
-    void abort(String reason) {
+    /**
+     * Closes from outside (idle watchdog 408, eviction 409, plugin stop 503): the stream is left to the bus's grace,
+     * the client gets {@code status} and Jetty closes the connection with the body unread. Thread-safe.
+     */
+    void abort(String reason, int status) {
         synchronized (this) {
-            lost(reason);
+            if (!release(reason)) {
+                return;
+            }
+            if (publishing != null) {
+                publishing.lost(reason);
+            }
+            Response.writeError(request, response, callback, status, reason);
         }
     }
 

@@ -14,10 +14,7 @@ import io.osprey.spi.bus.StreamNotFoundException;
 import io.osprey.spi.bus.SubscribeOptions;
 import io.osprey.spi.bus.Subscription;
 import java.lang.System.Logger.Level;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,14 +52,12 @@ final class CommandHandler {
         return playing != null;
     }
 
-    void onCommand(RtmpMessage m) throws Amf0Exception, RtmpProtocolException {
-        List<Object> v = RtmpConnection.decode(m);
-        if (v.isEmpty() || !(v.get(0) instanceof String name)) {
-            throw new RtmpProtocolException("command without a name");
-        }
-        double txId = v.size() > 1 && v.get(1) instanceof Double d && Double.isFinite(d) ? d : 0;
+    void onCommand(RtmpMessage m) throws RtmpProtocolException {
+        Command c = Command.parse(m.payload());
+        String name = c.name();
+        double txId = c.txId();
         switch (name) {
-            case "connect" -> connect(txId, v);
+            case "connect" -> connect(c);
             case "createStream" -> {
                 if (nextStreamId > MAX_STREAMS) {
                     throw new RtmpProtocolException("more than " + MAX_STREAMS + " createStream calls");
@@ -74,8 +69,8 @@ final class CommandHandler {
                     conn.send(Commands.result(txId, Commands.undefined()));
                 }
             }
-            case "publish" -> publish(m.streamId(), txId, v);
-            case "play" -> play(m.streamId(), v);
+            case "publish" -> publish(m.streamId(), c);
+            case "play" -> play(m.streamId(), c);
             case "FCUnpublish", "deleteStream", "closeStream" -> endSession("client sent " + name);
             case "getStreamLength" -> conn.send(Commands.result(txId, 0.0));
             case "_checkbw", "_result", "_error", "onBWDone", "pause", "receiveAudio", "receiveVideo", "seek" -> { }
@@ -83,14 +78,12 @@ final class CommandHandler {
         }
     }
 
-    private void connect(double txId, List<Object> v) throws RtmpProtocolException {
+    private void connect(Command c) throws RtmpProtocolException {
         if (app != null) {
             throw new RtmpProtocolException("connect sent twice");
         }
-        if (v.size() < 3 || !(v.get(2) instanceof Map<?, ?> cmd) || !(cmd.get("app") instanceof String appArg)) {
-            throw new RtmpProtocolException("connect without an app");
-        }
-        String a = appArg;
+        double txId = c.txId();
+        String a = c.app();
         int q = a.indexOf('?');
         if (q >= 0) {
             parseQuery(a.substring(q + 1), connectParams);
@@ -103,9 +96,10 @@ final class CommandHandler {
             conn.send(Commands.error(txId, "NetConnection.Connect.Rejected", "invalid app name"));
             throw new RtmpProtocolException("invalid app name '" + abbreviate(a) + "'");
         }
-        if (cmd.get("tcUrl") instanceof String tcUrl) {
+        String tcUrl = c.tcUrl();
+        if (tcUrl != null) {
             int tq = tcUrl.indexOf('?');
-            if (tq >= 0 && tcUrl.length() < 4096) {
+            if (tq >= 0 && tcUrl.length() < Command.MAX_QUERY) {
                 parseQuery(tcUrl.substring(tq + 1), connectParams);
             }
         }
@@ -116,13 +110,11 @@ final class CommandHandler {
                 Commands.connectResult(txId));
     }
 
-    private void publish(int streamId, double txId, List<Object> v) throws RtmpProtocolException {
+    private void publish(int streamId, Command c) throws RtmpProtocolException {
         if (app == null) {
             throw new RtmpProtocolException("publish before connect");
         }
-        if (v.size() < 4 || !(v.get(3) instanceof String rawName)) {
-            throw new RtmpProtocolException("publish without a stream name");
-        }
+        String rawName = c.streamName();
         if (publishing != null || playing != null || pending) {
             throw new RtmpProtocolException("publish on a connection that already publishes or plays");
         }
@@ -151,7 +143,8 @@ final class CommandHandler {
 
     private void refusePublish(int streamId, StreamKey key, PublishGate.Outcome o) {
         // 7.2.2.6 / nginx-rtmp and SRS: a busy or refused name is NetStream.Publish.BadName; a denial is .Denied
-        String code = o.refusal() == PublishGate.Refusal.DENIED ? "NetStream.Publish.Denied" : "NetStream.Publish.BadName";
+        String code = o.refusal() == PublishGate.Refusal.DENIED ? "NetStream.Publish.Denied"
+                : "NetStream.Publish.BadName";
         conn.send(Commands.status(streamId, "error", code, o.reason()));
         conn.closeWith("publish of " + key + " refused (" + o.refusal().name().toLowerCase(java.util.Locale.ROOT)
                 + "): " + o.reason());
@@ -170,13 +163,11 @@ final class CommandHandler {
         LOG.log(Level.INFO, "{0}: publishing {1}", conn.who(), key);
     }
 
-    private void play(int streamId, List<Object> v) throws RtmpProtocolException {
+    private void play(int streamId, Command c) throws RtmpProtocolException {
         if (app == null) {
             throw new RtmpProtocolException("play before connect");
         }
-        if (v.size() < 4 || !(v.get(3) instanceof String rawName)) {
-            throw new RtmpProtocolException("play without a stream name");
-        }
+        String rawName = c.streamName();
         if (publishing != null || playing != null || pending) {
             throw new RtmpProtocolException("play on a connection that already publishes or plays");
         }
@@ -188,7 +179,8 @@ final class CommandHandler {
         }
         StreamKey key = new StreamKey(app, name);
         pending = true;
-        ctx.access().check(new AccessRequest(Action.PLAY, key, conn.protocol(), conn.remote(), params)).whenComplete((d, t) -> {
+        AccessRequest request = new AccessRequest(Action.PLAY, key, conn.protocol(), conn.remote(), params);
+        ctx.access().check(request).whenComplete((d, t) -> {
             synchronized (conn) {
                 pending = false;
                 if (t != null || !d.allowed()) {
@@ -269,37 +261,14 @@ final class CommandHandler {
     }
 
     private static String splitQuery(String raw, Map<String, String> params) {
-        int q = raw.indexOf('?');
-        if (q < 0) {
-            return raw;
-        }
-        parseQuery(raw.substring(q + 1), params);
-        return raw.substring(0, q);
+        return Command.splitQuery(raw, params);
     }
 
     private static void parseQuery(String query, Map<String, String> out) {
-        if (query.length() > 4096) {
-            return;
-        }
-        for (String pair : query.split("&")) {
-            if (out.size() >= 32) {
-                return;
-            }
-            int eq = pair.indexOf('=');
-            try {
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String val = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (!k.isEmpty()) {
-                    out.put(k, val);
-                }
-            } catch (IllegalArgumentException ignored) {
-                // malformed escape: skip the pair
-            }
-        }
+        Command.parseQuery(query, out);
     }
 
     private static String abbreviate(String s) {
-        String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return t.replaceAll("[\\p{Cntrl}]", "?");
+        return Command.abbreviate(s);
     }
 }

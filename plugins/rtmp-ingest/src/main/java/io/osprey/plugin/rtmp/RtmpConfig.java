@@ -95,6 +95,7 @@ public final class RtmpConfig implements PluginConfig {
     }
 
     RtmpLimits limits() {
-        return new RtmpLimits(minChunkSize, maxChunkSize, maxMessageSize, maxChunkStreams, RtmpLimits.DEFAULT.maxCsid());
+        return new RtmpLimits(minChunkSize, maxChunkSize, maxMessageSize, maxChunkStreams,
+                RtmpLimits.DEFAULT.maxCsid());
     }
 }

@@ -1,7 +1,6 @@
 package io.osprey.plugin.rtmp;
 
 import io.osprey.media.amf0.Amf0Exception;
-import io.osprey.media.amf0.Amf0Reader;
 import io.osprey.plugin.rtmp.protocol.Aggregate;
 import io.osprey.plugin.rtmp.protocol.ChunkDecoder;
 import io.osprey.plugin.rtmp.protocol.Handshake;
@@ -136,7 +135,8 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
                 }
                 int n = getEndPoint().fill(in);
                 if (n < 0) {
-                    closeWith(commands.isPublishing() ? "publisher closed the connection" : "peer closed the connection");
+                    closeWith(commands.isPublishing() ? "publisher closed the connection"
+                            : "peer closed the connection");
                     return;
                 }
                 if (n == 0) {
@@ -334,10 +334,5 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
         if (r != null) {
             r.close();
         }
-    }
-
-    /** The AMF0 values of a command message. */
-    static List<Object> decode(RtmpMessage m) throws Amf0Exception {
-        return Amf0Reader.decodeAll(m.payload());
     }
 }

@@ -494,7 +494,7 @@ class HostileInputTest {
         return bytes(new ChunkEncoder().encode(m));
     }
 
-    /** The chunks carrying the first {@code sent} payload bytes (a multiple of 128) of a {@code length}-byte message. */
+    /** Chunks with carrying the first {@code sent} payload bytes (a multiple of 128) of a {@code length}-byte one. */
     static byte[] partial(int csid, int type, int length, int sent) {
         byte[] whole = chunks(msg(csid, type, 0, 0, new byte[length]));
         return java.util.Arrays.copyOf(whole, 12 + sent + (sent - 1) / 128);

@@ -197,7 +197,7 @@ class HostileInputTest {
             client.rawQuietly(c.bytes());
             if (c.reason() != null) {
                 assertTrue(client.awaitClosed(CLOSE), c.id() + ": the server closed the connection");
-                String reason = s.log.closeReason(client.who(), CLOSE);
+                String reason = s.log.closeReason(client.logMark, client.who(), CLOSE);
                 assertNotNull(reason, c.id() + ": a reason was logged");
                 assertTrue(reason.contains(c.reason()), c.id() + ": '" + reason + "' mentions '" + c.reason() + "'");
             } else {
@@ -221,7 +221,7 @@ class HostileInputTest {
             }
             for (RtmpTestClient c : idle) {
                 assertTrue(c.awaitClosed(CLOSE), "idle connection closed");
-                assertTrue(s.log.closeReason(c.who(), CLOSE).contains("no publish or play"));
+                assertTrue(s.log.closeReason(c.logMark, c.who(), CLOSE).contains("no publish or play"));
             }
         } finally {
             idle.forEach(RtmpTestClient::close);
@@ -327,6 +327,7 @@ class HostileInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pushCases")
     void pushCase(String id, byte[] body, String status, String reason) throws Exception {
+        long mark = s.log.mark();
         try (Socket sock = new Socket("127.0.0.1", s.server.httpPort())) {
             sock.setSoTimeout(10_000);
             OutputStream out = sock.getOutputStream();
@@ -336,7 +337,7 @@ class HostileInputTest {
             out.flush();
             String response = new String(sock.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             assertEquals("HTTP/1.1 " + status, response, id);
-            String logged = s.log.closeReason("127.0.0.1:" + sock.getLocalPort(), CLOSE);
+            String logged = s.log.closeReason(mark, "127.0.0.1:" + sock.getLocalPort(), CLOSE);
             assertNotNull(logged, id + ": a reason was logged");
             assertTrue(logged.contains(reason), id + ": '" + logged + "' mentions '" + reason + "'");
         }
@@ -348,6 +349,7 @@ class HostileInputTest {
         byte[] flv = java.nio.file.Files.readAllBytes(TestMedia.h264Aac(10, 500));
         // corrupt PreviousTagSize0 (bytes 9..12): encoders get these wrong
         flv[12] = 0x7F;
+        long mark = s.log.mark();
         try (Socket sock = new Socket("127.0.0.1", s.server.httpPort())) {
             OutputStream out = sock.getOutputStream();
             out.write(("PUT /live/e2prev HTTP/1.1\r\nHost: x\r\nContent-Length: " + flv.length + "\r\n\r\n")
@@ -367,6 +369,7 @@ class HostileInputTest {
             case "endless-ext" -> "10;" + "x".repeat(1 << 20);
             default -> kind;
         };
+        long mark = s.log.mark();
         try (Socket sock = new Socket("127.0.0.1", s.server.httpPort())) {
             sock.setSoTimeout(10_000);
             OutputStream out = sock.getOutputStream();
@@ -388,7 +391,7 @@ class HostileInputTest {
             } catch (IOException e) {
                 // reset: closed
             }
-            String logged = s.log.closeReason("127.0.0.1:" + sock.getLocalPort(), CLOSE);
+            String logged = s.log.closeReason(mark, "127.0.0.1:" + sock.getLocalPort(), CLOSE);
             assertNotNull(logged, "a reason was logged");
             assertTrue(logged.contains("read failed") || logged.contains("bad FLV"), logged);
         }
@@ -397,6 +400,7 @@ class HostileInputTest {
 
     @Test
     void e4SlowPostIsClosedByTheFirstMediaTimeout() throws Exception {
+        long mark = s.log.mark();
         try (Socket sock = new Socket("127.0.0.1", s.server.httpPort())) {
             OutputStream out = sock.getOutputStream();
             out.write("POST /live/slowpost HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -416,7 +420,7 @@ class HostileInputTest {
                     break;
                 }
             }
-            String logged = s.log.closeReason("127.0.0.1:" + sock.getLocalPort(), CLOSE);
+            String logged = s.log.closeReason(mark, "127.0.0.1:" + sock.getLocalPort(), CLOSE);
             assertNotNull(logged, "the slow push was closed with a reason (" + closed + ")");
             assertTrue(logged.contains("no audio or video within 2000 ms"), logged);
         }
@@ -425,13 +429,14 @@ class HostileInputTest {
 
     @Test
     void e5HugeContentLengthIsReadAsAStreamNotBuffered() throws Exception {
+        long mark = s.log.mark();
         try (Socket sock = new Socket("127.0.0.1", s.server.httpPort())) {
             OutputStream out = sock.getOutputStream();
             out.write(("POST /live/tengig HTTP/1.1\r\nHost: x\r\nContent-Length: 10737418240\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(FlvHeader.bytes(true, true));
             out.flush();
-            String logged = s.log.closeReason("127.0.0.1:" + sock.getLocalPort(), CLOSE);
+            String logged = s.log.closeReason(mark, "127.0.0.1:" + sock.getLocalPort(), CLOSE);
             assertNotNull(logged);
             assertTrue(logged.contains("no audio or video within"), logged);
         }

@@ -15,6 +15,7 @@ final class LogCapture extends Handler {
     private static LogCapture installed;
 
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private volatile long dropped;
 
     /** The capture on the plugin's loggers, installed once per JVM. */
     static synchronized LogCapture get() {
@@ -33,17 +34,35 @@ final class LogCapture extends Handler {
         if (p != null && msg != null) {
             msg = java.text.MessageFormat.format(msg.replace("'", "''"), p);
         }
-        lines.add(msg);
-        if (lines.size() > 20_000) {
-            lines.subList(0, 10_000).clear();
+        synchronized (this) {
+            lines.add(msg);
+            if (lines.size() > 20_000) {
+                lines.subList(0, 10_000).clear();
+                dropped += 10_000;
+            }
         }
+    }
+
+    /** A position in the log: only lines logged after it are searched by the {@code since} methods. */
+    synchronized long mark() {
+        return dropped + lines.size();
     }
 
     /** The first logged line that contains every one of {@code parts}, waiting up to {@code timeout}; or null. */
     String await(Duration timeout, String... parts) throws InterruptedException {
+        return awaitSince(0, timeout, parts);
+    }
+
+    /** Like {@link #await}, among the lines logged after {@code mark}. */
+    String awaitSince(long mark, Duration timeout, String... parts) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         do {
-            for (String l : lines) {
+            List<String> snapshot;
+            synchronized (this) {
+                snapshot = List.copyOf(lines.subList((int) Math.max(0, Math.min(lines.size(), mark - dropped)),
+                        lines.size()));
+            }
+            for (String l : snapshot) {
                 boolean all = l != null;
                 for (String p : parts) {
                     all = all && l.contains(p);
@@ -57,9 +76,12 @@ final class LogCapture extends Handler {
         return null;
     }
 
-    /** The close reason logged for the connection {@code who} ({@code ip:port}), waiting for it. */
-    String closeReason(String who, Duration timeout) throws InterruptedException {
-        String l = await(timeout, " " + who + ": clos");
+    /**
+     * The close reason logged for the connection {@code who} ({@code ip:port}) after {@code mark} (ports are reused
+     * over a run, so earlier lines may name the same address), waiting for it.
+     */
+    String closeReason(long mark, String who, Duration timeout) throws InterruptedException {
+        String l = awaitSince(mark, timeout, " " + who + ": clos");
         return l == null ? null : l.substring(l.indexOf(": clos") + 2);
     }
 

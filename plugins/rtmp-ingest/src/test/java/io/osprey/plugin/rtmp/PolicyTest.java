@@ -54,7 +54,7 @@ class PolicyTest {
 
     private static void assertClosedWith(RtmpTestClient c, String reasonPart) throws InterruptedException {
         assertTrue(c.awaitClosed(CLOSE), "the server closed the connection");
-        String reason = s.log.closeReason(c.who(), CLOSE);
+        String reason = s.log.closeReason(c.logMark, c.who(), CLOSE);
         assertNotNull(reason, "a close reason was logged for " + c.who());
         assertTrue(reason.contains(reasonPart), "reason '" + reason + "' mentions '" + reasonPart + "'");
     }
@@ -68,7 +68,7 @@ class PolicyTest {
             assertClosedWith(second, "refused (busy)");
             HttpResponse<String> push = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create(s.server.http("/live/busy"))).POST(HttpRequest.BodyPublishers.ofByteArray(
-                    Files.readAllBytes(TestMedia.h264Aac(10, 500)))).build(), HttpResponse.BodyHandlers.ofString());
+                    io.osprey.media.flv.FlvHeader.bytes(true, true))).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(409, push.statusCode(), push.body());
             assertTrue(!first.isClosed(), "the first publisher keeps its stream");
         }
@@ -206,8 +206,12 @@ class PolicyTest {
         InetAddress other = InetAddress.getByName("127.0.0.9");
         List<RtmpTestClient> held = new ArrayList<>();
         try {
+            // 40 viewers of the background stream from one address: in session, so no timeout closes them
             for (int i = 0; i < 40; i++) {
-                held.add(RtmpTestClient.open(other, s.server.rtmpPort(), false).startRawReader());
+                RtmpTestClient v = RtmpTestClient.open(other, s.server.rtmpPort(), false);
+                held.add(v);
+                v.handshake().connect("live");
+                assertEquals("NetStream.Play.Start", v.play("bg"));
             }
             try (RtmpTestClient over = RtmpTestClient.open(other, s.server.rtmpPort(), false).startRawReader()) {
                 assertClosedWith(over, "too many connections from 127.0.0.9 (40)");

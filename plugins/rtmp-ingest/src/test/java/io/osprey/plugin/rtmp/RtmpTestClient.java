@@ -58,8 +58,12 @@ final class RtmpTestClient implements AutoCloseable {
     private double tx = 1;
     private int streamId;
 
-    private RtmpTestClient(Socket socket) throws IOException {
+    /** Where the server's log stood before this client connected. */
+    final long logMark;
+
+    private RtmpTestClient(Socket socket, long logMark) throws IOException {
         this.socket = socket;
+        this.logMark = logMark;
         this.out = socket.getOutputStream();
         this.in = socket.getInputStream();
     }
@@ -70,6 +74,7 @@ final class RtmpTestClient implements AutoCloseable {
 
     /** Opens a socket from {@code local} (another loopback address for per-IP tests; null for any). */
     static RtmpTestClient open(InetAddress local, int port, boolean tls) throws IOException {
+        long mark = LogCapture.get().mark();
         Socket s;
         if (tls) {
             try {
@@ -88,7 +93,7 @@ final class RtmpTestClient implements AutoCloseable {
         s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         s.setTcpNoDelay(true);
         s.setSoTimeout(0);
-        return new RtmpTestClient(s);
+        return new RtmpTestClient(s, mark);
     }
 
     int localPort() {

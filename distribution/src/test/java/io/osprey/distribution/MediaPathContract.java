@@ -64,6 +64,32 @@ abstract class MediaPathContract {
     }
 
     @Test
+    void anHttpFlvPushPlaysBackOverHttpFlvAndRtmp() throws Exception {
+        ServerUnderTest s = server();
+        Process push = Ffmpeg.start(Files.createTempFile("ffmpeg-push", ".log"), "-re", "-stream_loop", "-1", "-i",
+                TestMedia.h264Aac(10, 1000).toString(), "-c", "copy", "-f", "flv", "-method", "POST",
+                s.url("/live/pushed"));
+        try {
+            Await.until("the pushed stream to be live", Duration.ofSeconds(20), () -> {
+                try {
+                    return s.get("/api/streams/live/pushed").statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Probe.Result flv = Probe.probe(s.url("/live/pushed.flv"));
+            assertEquals("h264", flv.video().codec());
+            assertEquals(640, flv.video().width());
+            assertEquals("aac", flv.audio().codec());
+            Probe.Result rtmp = Probe.probe(s.rtmp("/live/pushed"));
+            assertEquals("h264", rtmp.video().codec());
+            assertEquals("aac", rtmp.audio().codec());
+        } finally {
+            Ffmpeg.stop(push);
+        }
+    }
+
+    @Test
     void streamsApiReportsCodecsAndResolution() throws Exception {
         String body = server().get("/api/streams").body();
         assertTrue(body.contains("\"codec\" : \"h264\""), body);

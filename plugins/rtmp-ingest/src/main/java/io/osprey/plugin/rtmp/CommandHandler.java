@@ -1,24 +1,20 @@
 package io.osprey.plugin.rtmp;
 
 import io.osprey.media.amf0.Amf0Exception;
+import io.osprey.media.flv.FlvFormatException;
+import io.osprey.plugin.rtmp.protocol.MessageType;
 import io.osprey.plugin.rtmp.protocol.ProtocolControl;
 import io.osprey.plugin.rtmp.protocol.RtmpMessage;
 import io.osprey.plugin.rtmp.protocol.RtmpProtocolException;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
-import io.osprey.spi.bus.PublishRequest;
-import io.osprey.spi.bus.Publisher;
-import io.osprey.spi.bus.StreamBusyException;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamNotFoundException;
 import io.osprey.spi.bus.SubscribeOptions;
 import io.osprey.spi.bus.Subscription;
 import java.lang.System.Logger.Level;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +29,7 @@ final class CommandHandler {
     private final RtmpConnection conn;
     private final PluginContext ctx;
     private final RtmpConfig config;
+    private final Ingest ingest;
     private String app;
     private final Map<String, String> connectParams = new HashMap<>();
     private int nextStreamId = 1;
@@ -40,10 +37,11 @@ final class CommandHandler {
     private PlaySession playing;
     private boolean pending;
 
-    CommandHandler(RtmpConnection conn, PluginContext ctx, RtmpConfig config) {
+    CommandHandler(RtmpConnection conn, PluginContext ctx, RtmpConfig config, RtmpConnectionFactory factory) {
         this.conn = conn;
         this.ctx = ctx;
         this.config = config;
+        this.ingest = factory.ingest();
     }
 
     boolean isPublishing() {
@@ -54,14 +52,12 @@ final class CommandHandler {
         return playing != null;
     }
 
-    void onCommand(RtmpMessage m) throws Amf0Exception, RtmpProtocolException {
-        List<Object> v = RtmpConnection.decode(m);
-        if (v.isEmpty() || !(v.get(0) instanceof String name)) {
-            throw new RtmpProtocolException("command without a name");
-        }
-        double txId = v.size() > 1 && v.get(1) instanceof Double d && Double.isFinite(d) ? d : 0;
+    void onCommand(RtmpMessage m) throws RtmpProtocolException {
+        Command c = Command.parse(m.payload());
+        String name = c.name();
+        double txId = c.txId();
         switch (name) {
-            case "connect" -> connect(txId, v);
+            case "connect" -> connect(c);
             case "createStream" -> {
                 if (nextStreamId > MAX_STREAMS) {
                     throw new RtmpProtocolException("more than " + MAX_STREAMS + " createStream calls");
@@ -73,8 +69,8 @@ final class CommandHandler {
                     conn.send(Commands.result(txId, Commands.undefined()));
                 }
             }
-            case "publish" -> publish(m.streamId(), txId, v);
-            case "play" -> play(m.streamId(), v);
+            case "publish" -> publish(m.streamId(), c);
+            case "play" -> play(m.streamId(), c);
             case "FCUnpublish", "deleteStream", "closeStream" -> endSession("client sent " + name);
             case "getStreamLength" -> conn.send(Commands.result(txId, 0.0));
             case "_checkbw", "_result", "_error", "onBWDone", "pause", "receiveAudio", "receiveVideo", "seek" -> { }
@@ -82,14 +78,12 @@ final class CommandHandler {
         }
     }
 
-    private void connect(double txId, List<Object> v) throws RtmpProtocolException {
+    private void connect(Command c) throws RtmpProtocolException {
         if (app != null) {
             throw new RtmpProtocolException("connect sent twice");
         }
-        if (v.size() < 3 || !(v.get(2) instanceof Map<?, ?> cmd) || !(cmd.get("app") instanceof String appArg)) {
-            throw new RtmpProtocolException("connect without an app");
-        }
-        String a = appArg;
+        double txId = c.txId();
+        String a = c.app();
         int q = a.indexOf('?');
         if (q >= 0) {
             parseQuery(a.substring(q + 1), connectParams);
@@ -102,9 +96,10 @@ final class CommandHandler {
             conn.send(Commands.error(txId, "NetConnection.Connect.Rejected", "invalid app name"));
             throw new RtmpProtocolException("invalid app name '" + abbreviate(a) + "'");
         }
-        if (cmd.get("tcUrl") instanceof String tcUrl) {
+        String tcUrl = c.tcUrl();
+        if (tcUrl != null) {
             int tq = tcUrl.indexOf('?');
-            if (tq >= 0 && tcUrl.length() < 4096) {
+            if (tq >= 0 && tcUrl.length() < Command.MAX_QUERY) {
                 parseQuery(tcUrl.substring(tq + 1), connectParams);
             }
         }
@@ -115,13 +110,11 @@ final class CommandHandler {
                 Commands.connectResult(txId));
     }
 
-    private void publish(int streamId, double txId, List<Object> v) throws RtmpProtocolException {
+    private void publish(int streamId, Command c) throws RtmpProtocolException {
         if (app == null) {
             throw new RtmpProtocolException("publish before connect");
         }
-        if (v.size() < 4 || !(v.get(3) instanceof String rawName)) {
-            throw new RtmpProtocolException("publish without a stream name");
-        }
+        String rawName = c.streamName();
         if (publishing != null || playing != null || pending) {
             throw new RtmpProtocolException("publish on a connection that already publishes or plays");
         }
@@ -133,49 +126,48 @@ final class CommandHandler {
         }
         StreamKey key = new StreamKey(app, name);
         pending = true;
-        ctx.access().check(new AccessRequest(Action.PUBLISH, key, "rtmp", conn.remote(), params))
-                .whenComplete((d, t) -> {
+        ingest.gate.open(key, conn.protocol(), conn.remote(), params,
+                reason -> conn.closeWith("publisher of " + key + " evicted: " + reason)).whenComplete((o, t) -> {
                     synchronized (conn) {
                         pending = false;
-                        if (t != null || !d.allowed()) {
-                            String why = t != null ? "access check failed" : d.reason();
-                            conn.send(Commands.status(streamId, "error", "NetStream.Publish.Denied", why));
-                            conn.closeWith("publish of " + key + " denied: " + why);
-                            return;
+                        if (t != null) {
+                            conn.closeWith("publish of " + key + " failed: " + t);
+                        } else if (o.granted()) {
+                            startPublish(streamId, key, o.publisher());
+                        } else {
+                            refusePublish(streamId, key, o);
                         }
-                        startPublish(streamId, key);
                     }
                 });
     }
 
-    private void startPublish(int streamId, StreamKey key) {
-        Publisher p;
-        try {
-            p = ctx.bus().publish(key, new PublishRequest("rtmp", conn.remote(), config.busyPolicy.equals("takeover"),
-                    reason -> conn.closeWith("publisher of " + key + " evicted: " + reason)));
-        } catch (StreamBusyException e) {
-            conn.send(Commands.status(streamId, "error", "NetStream.Publish.BadName", "stream " + key
-                    + " is already being published"));
-            conn.closeWith("publish of " + key + " refused: already publishing");
-            return;
-        } catch (IllegalStateException e) {
-            conn.closeWith("publish refused: " + e.getMessage());
+    private void refusePublish(int streamId, StreamKey key, PublishGate.Outcome o) {
+        // 7.2.2.6 / nginx-rtmp and SRS: a busy or refused name is NetStream.Publish.BadName; a denial is .Denied
+        String code = o.refusal() == PublishGate.Refusal.DENIED ? "NetStream.Publish.Denied"
+                : "NetStream.Publish.BadName";
+        conn.send(Commands.status(streamId, "error", code, o.reason()));
+        conn.closeWith("publish of " + key + " refused (" + o.refusal().name().toLowerCase(java.util.Locale.ROOT)
+                + "): " + o.reason());
+    }
+
+    private void startPublish(int streamId, StreamKey key, io.osprey.spi.bus.Publisher p) {
+        if (conn.isClosed()) {
+            p.disconnect("the connection closed while the publish was being checked");
             return;
         }
         publishing = new PublishSession(p, key, conn.who());
+        ingest.watchdog.watch(publishing, conn::closeWith);
         conn.startedSession();
         conn.send(ProtocolControl.streamBegin(streamId),
                 Commands.status(streamId, "status", "NetStream.Publish.Start", key + " is now published."));
-        LOG.log(Level.INFO, "rtmp {0}: publishing {1}", conn.who(), key);
+        LOG.log(Level.INFO, "{0}: publishing {1}", conn.who(), key);
     }
 
-    private void play(int streamId, List<Object> v) throws RtmpProtocolException {
+    private void play(int streamId, Command c) throws RtmpProtocolException {
         if (app == null) {
             throw new RtmpProtocolException("play before connect");
         }
-        if (v.size() < 4 || !(v.get(3) instanceof String rawName)) {
-            throw new RtmpProtocolException("play without a stream name");
-        }
+        String rawName = c.streamName();
         if (publishing != null || playing != null || pending) {
             throw new RtmpProtocolException("play on a connection that already publishes or plays");
         }
@@ -187,7 +179,8 @@ final class CommandHandler {
         }
         StreamKey key = new StreamKey(app, name);
         pending = true;
-        ctx.access().check(new AccessRequest(Action.PLAY, key, "rtmp", conn.remote(), params)).whenComplete((d, t) -> {
+        AccessRequest request = new AccessRequest(Action.PLAY, key, conn.protocol(), conn.remote(), params);
+        ctx.access().check(request).whenComplete((d, t) -> {
             synchronized (conn) {
                 pending = false;
                 if (t != null || !d.allowed()) {
@@ -202,10 +195,13 @@ final class CommandHandler {
     }
 
     private void startPlay(int streamId, StreamKey key) {
+        if (conn.isClosed()) {
+            return;
+        }
         PlaySession session = new PlaySession(conn, streamId, key);
         Subscription sub;
         try {
-            sub = ctx.bus().subscribe(key, SubscribeOptions.viewer("rtmp"), session);
+            sub = ctx.bus().subscribe(key, SubscribeOptions.viewer(conn.protocol()), session);
         } catch (StreamNotFoundException e) {
             conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", "no live stream " + key));
             conn.closeWith("play of " + key + ": no such stream");
@@ -214,18 +210,22 @@ final class CommandHandler {
         playing = session;
         conn.startedSession();
         session.begin(sub);
-        LOG.log(Level.INFO, "rtmp {0}: playing {1}", conn.who(), key);
+        LOG.log(Level.INFO, "{0}: playing {1}", conn.who(), key);
     }
 
-    void onData(RtmpMessage m) throws Amf0Exception, RtmpProtocolException {
+    void onData(RtmpMessage m) throws Amf0Exception {
         if (publishing != null) {
-            publishing.onData(m);
+            publishing.onData(m.timestamp(), m.payload());
         }
     }
 
     void onMedia(RtmpMessage m) throws RtmpProtocolException {
         if (publishing != null) {
-            publishing.onMedia(m);
+            try {
+                publishing.onMedia(m.type(), m.timestamp(), m.payload());
+            } catch (FlvFormatException e) {
+                throw new RtmpProtocolException("bad " + MessageType.name(m.type()) + " message: " + e.getMessage());
+            }
         }
     }
 
@@ -238,6 +238,7 @@ final class CommandHandler {
 
     private void endSession(String why) {
         if (publishing != null) {
+            ingest.watchdog.unwatch(publishing);
             publishing.close(why);
             publishing = null;
         }
@@ -249,6 +250,7 @@ final class CommandHandler {
 
     void onClose(String reason) {
         if (publishing != null) {
+            ingest.watchdog.unwatch(publishing);
             publishing.lost(reason);
             publishing = null;
         }
@@ -259,37 +261,14 @@ final class CommandHandler {
     }
 
     private static String splitQuery(String raw, Map<String, String> params) {
-        int q = raw.indexOf('?');
-        if (q < 0) {
-            return raw;
-        }
-        parseQuery(raw.substring(q + 1), params);
-        return raw.substring(0, q);
+        return Command.splitQuery(raw, params);
     }
 
     private static void parseQuery(String query, Map<String, String> out) {
-        if (query.length() > 4096) {
-            return;
-        }
-        for (String pair : query.split("&")) {
-            if (out.size() >= 32) {
-                return;
-            }
-            int eq = pair.indexOf('=');
-            try {
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String val = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (!k.isEmpty()) {
-                    out.put(k, val);
-                }
-            } catch (IllegalArgumentException ignored) {
-                // malformed escape: skip the pair
-            }
-        }
+        Command.parseQuery(query, out);
     }
 
     private static String abbreviate(String s) {
-        String t = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return t.replaceAll("[\\p{Cntrl}]", "?");
+        return Command.abbreviate(s);
     }
 }

@@ -12,9 +12,7 @@ import io.osprey.media.codec.HevcConfig;
 import io.osprey.media.flv.FlvFormatException;
 import io.osprey.media.flv.FlvMedia;
 import io.osprey.media.flv.MediaPacket;
-import io.osprey.plugin.rtmp.protocol.MessageType;
-import io.osprey.plugin.rtmp.protocol.RtmpMessage;
-import io.osprey.plugin.rtmp.protocol.RtmpProtocolException;
+import io.osprey.media.flv.FlvTag;
 import io.osprey.spi.bus.Codec;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.MediaKind;
@@ -29,9 +27,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A publishing connection's side of the bus: RTMP audio/video messages (FLV tag bodies) become frames, sequence
- * headers become track configs (with resolution and sample rate read from them), {@code @setDataFrame onMetaData}
- * becomes the stream's metadata. Timestamps are unwrapped from 32 bits.
+ * A publisher's side of the bus, the same for RTMP and HTTP-FLV push: audio/video FLV tag bodies (RTMP message types
+ * 8 and 9 carry exactly these) become frames, sequence headers become track configs (with resolution and sample rate
+ * read from them), {@code @setDataFrame onMetaData} becomes the stream's metadata. Timestamps are unwrapped from 32
+ * bits. Called by one thread at a time (the connection's reads); {@link #lastMediaNanos} is read by the watchdog.
  */
 final class PublishSession {
 
@@ -40,6 +39,8 @@ final class PublishSession {
     private final Publisher publisher;
     private final StreamKey key;
     private final String who;
+    private final long startedNanos = System.nanoTime();
+    private volatile long lastMediaNanos;
     private final Set<Integer> declared = new HashSet<>();
     private Map<String, Object> metadata = Map.of();
     private long epoch;
@@ -52,17 +53,31 @@ final class PublishSession {
         this.who = who;
     }
 
-    void onMedia(RtmpMessage m) throws RtmpProtocolException {
-        long ts = unwrap(m.timestamp());
-        List<MediaPacket> packets;
-        try {
-            packets = m.type() == MessageType.VIDEO ? FlvMedia.parseVideo(m.payload()) : FlvMedia.parseAudio(m.payload());
-        } catch (FlvFormatException e) {
-            throw new RtmpProtocolException("bad " + MessageType.name(m.type()) + " message: " + e.getMessage());
-        }
-        if (packets.isEmpty() && m.payload().hasRemaining() && unsupported++ == 0) {
-            LOG.log(Level.WARNING, "rtmp {0}: {1}: unsupported {2} codec; ignoring it", who, key,
-                    m.type() == MessageType.VIDEO ? "video" : "audio");
+    /** When publishing started, {@link System#nanoTime()}. */
+    long startedNanos() {
+        return startedNanos;
+    }
+
+    /** When the last audio or video frame was pushed, {@link System#nanoTime()}; 0 before the first. */
+    long lastMediaNanos() {
+        return lastMediaNanos;
+    }
+
+    StreamKey key() {
+        return key;
+    }
+
+    /**
+     * An audio ({@link FlvTag#AUDIO}) or video ({@link FlvTag#VIDEO}) tag body with its 32-bit timestamp.
+     *
+     * @throws FlvFormatException if the body is malformed (the caller closes the connection)
+     */
+    void onMedia(int type, long timestamp32, ByteBuffer body) throws FlvFormatException {
+        long ts = unwrap(timestamp32);
+        List<MediaPacket> packets = type == FlvTag.VIDEO ? FlvMedia.parseVideo(body) : FlvMedia.parseAudio(body);
+        if (packets.isEmpty() && body.hasRemaining() && unsupported++ == 0) {
+            LOG.log(Level.WARNING, "{0}: {1}: unsupported {2} codec; ignoring it", who, key,
+                    type == FlvTag.VIDEO ? "video" : "audio");
         }
         for (MediaPacket p : packets) {
             switch (p.kind()) {
@@ -79,6 +94,7 @@ final class PublishSession {
                         declared.add(trackKey(p));
                     }
                     publisher.push(Frame.media(p.track(), p.codec(), ts, p.cts(), p.key(), p.payload()));
+                    lastMediaNanos = System.nanoTime();
                 }
                 default -> { }
             }
@@ -111,7 +127,7 @@ final class PublishSession {
                 default -> { }
             }
         } catch (CodecException | RuntimeException e) {
-            LOG.log(Level.WARNING, "rtmp {0}: {1}: unreadable {2} config ({3}); passing it on as is", who, key, c,
+            LOG.log(Level.WARNING, "{0}: {1}: unreadable {2} config ({3}); passing it on as is", who, key, c,
                     e.getMessage());
         }
         if (c.kind() == MediaKind.VIDEO) {
@@ -125,9 +141,10 @@ final class PublishSession {
         return v instanceof Double d && Double.isFinite(d) && d > 0 && d < 100_000 ? d : 0;
     }
 
+    /** A script data body (RTMP data message, FLV script tag) with its 32-bit timestamp. */
     @SuppressWarnings("unchecked")
-    void onData(RtmpMessage m) throws Amf0Exception {
-        ByteBuffer payload = m.payload();
+    void onData(long timestamp32, ByteBuffer body) throws Amf0Exception {
+        ByteBuffer payload = body;
         List<Object> values = new Amf0Reader(payload.duplicate()).readAll();
         if (values.isEmpty() || !(values.get(0) instanceof String name)) {
             return;
@@ -142,7 +159,7 @@ final class PublishSession {
             publisher.setMetadata(metadata);
             return;
         }
-        publisher.push(Frame.data(unwrap(m.timestamp()), payload));
+        publisher.push(Frame.data(unwrap(timestamp32), payload));
     }
 
     /** RTMP timestamps are 32-bit and wrap after 49.7 days (HOSTILE-INPUTS B7). */
@@ -158,7 +175,7 @@ final class PublishSession {
 
     /** The client ended the stream on purpose. */
     void close(String why) {
-        LOG.log(Level.INFO, "rtmp {0}: {1} unpublished ({2})", who, key, why);
+        LOG.log(Level.INFO, "{0}: {1} unpublished ({2})", who, key, why);
         publisher.close();
     }
 

@@ -4,7 +4,7 @@ import io.osprey.plugin.rtmp.protocol.RtmpLimits;
 import io.osprey.spi.ConfigException;
 import io.osprey.spi.PluginConfig;
 
-/** {@code plugins.rtmp-ingest}: listener, limits and publishing policy. */
+/** {@code plugins.rtmp-ingest}: listeners (RTMP, RTMPS, HTTP-FLV push), limits and publishing policy. */
 public final class RtmpConfig implements PluginConfig {
 
     /** RTMP port; 0 picks a free one. */
@@ -15,8 +15,15 @@ public final class RtmpConfig implements PluginConfig {
     public long idleTimeoutMs = 30_000;
     /** The handshake must complete within this, ms (HOSTILE-INPUTS A1). */
     public long handshakeTimeoutMs = 10_000;
-    /** After the handshake, publish or play must start within this, ms. */
+    /**
+     * After the handshake, publish or play must start within this, ms; and after publish (RTMP or HTTP-FLV push),
+     * the first audio or video frame must arrive within it (HOSTILE-INPUTS D4).
+     */
     public long firstPacketTimeoutMs = 20_000;
+    /** A publisher that sends no audio or video for this long is closed (stalled, metadata only, trickling), ms. */
+    public long publisherIdleTimeoutMs = 10_000;
+    /** Control and command messages (not audio, video or data) one connection may send per second (A4). */
+    public int maxControlMessagesPerSecond = 500;
     /** Chunk size we send with (set chunk size is sent right after connect). */
     public int outChunkSize = 4096;
     /** Smallest chunk size a peer may set (B1). */
@@ -35,6 +42,25 @@ public final class RtmpConfig implements PluginConfig {
     public String busyPolicy = "reject";
     /** Window acknowledgement size we announce. */
     public int windowAckSize = 2_500_000;
+    /** HTTP-FLV push ingest: {@code POST} or {@code PUT /{app}/{stream}} with an FLV body. */
+    public boolean httpPush = true;
+    /** RTMPS: RTMP over TLS on its own port. */
+    public Tls tls = new Tls();
+
+    /** {@code plugins.rtmp-ingest.tls}. */
+    public static final class Tls {
+        /** RTMPS port; 0 turns RTMPS off. */
+        public int port = 0;
+        /** PKCS12 (or JKS) key store with the server's certificate and key; relative to the working directory. */
+        public String keyStore = "";
+        /** The key store's password. */
+        public String keyStorePassword = "";
+
+        /** Whether RTMPS is on. */
+        public boolean enabled() {
+            return port > 0;
+        }
+    }
 
     @Override
     public void validate() {
@@ -54,9 +80,22 @@ public final class RtmpConfig implements PluginConfig {
         ConfigException.check(busyPolicy.equals("reject") || busyPolicy.equals("takeover"), "busyPolicy",
                 "must be reject or takeover, was '" + busyPolicy + "'");
         ConfigException.check(windowAckSize >= 4096, "windowAckSize", "must be at least 4096");
+        ConfigException.check(publisherIdleTimeoutMs >= 100, "publisherIdleTimeoutMs", "must be at least 100");
+        ConfigException.check(maxControlMessagesPerSecond >= 10, "maxControlMessagesPerSecond",
+                "must be at least 10");
+        ConfigException.check(tls != null, "tls", "must be a section");
+        ConfigException.check(tls.port >= 0 && tls.port <= 65535, "tls.port", "must be 0..65535 (0 = off)");
+        if (tls.enabled()) {
+            ConfigException.check(tls.keyStore != null && !tls.keyStore.isBlank(), "tls.keyStore",
+                    "is required when tls.port is set");
+            ConfigException.check(java.nio.file.Files.isReadable(java.nio.file.Path.of(tls.keyStore)), "tls.keyStore",
+                    "cannot read " + tls.keyStore);
+            ConfigException.check(tls.keyStorePassword != null, "tls.keyStorePassword", "is required");
+        }
     }
 
     RtmpLimits limits() {
-        return new RtmpLimits(minChunkSize, maxChunkSize, maxMessageSize, maxChunkStreams, RtmpLimits.DEFAULT.maxCsid());
+        return new RtmpLimits(minChunkSize, maxChunkSize, maxMessageSize, maxChunkStreams,
+                RtmpLimits.DEFAULT.maxCsid());
     }
 }

@@ -1,10 +1,8 @@
 package io.osprey.plugin.rtmp;
 
 import io.osprey.media.amf0.Amf0Exception;
-import io.osprey.media.amf0.Amf0Reader;
 import io.osprey.plugin.rtmp.protocol.Aggregate;
 import io.osprey.plugin.rtmp.protocol.ChunkDecoder;
-import io.osprey.plugin.rtmp.protocol.ChunkEncoder;
 import io.osprey.plugin.rtmp.protocol.Handshake;
 import io.osprey.plugin.rtmp.protocol.MessageType;
 import io.osprey.plugin.rtmp.protocol.ProtocolControl;
@@ -20,21 +18,20 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
-import org.eclipse.jetty.util.Callback;
 
 /**
- * One RTMP connection as a Jetty {@link AbstractConnection}: non-blocking reads feed the handshake, then the chunk
- * decoder; messages go to the control handling here and to {@link CommandHandler}. Writes are queued and sent as
- * one gathered write at a time. Any protocol error closes this connection only, with a logged reason.
+ * One RTMP (or RTMPS: the same connection behind Jetty's TLS) connection as a Jetty {@link AbstractConnection}:
+ * non-blocking reads feed the handshake, then the chunk decoder; messages go to the control handling here and to
+ * {@link CommandHandler}; replies go through the {@link RtmpWriter}. Any protocol error closes this connection only,
+ * with a logged reason.
  */
-final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Listener {
+final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Listener, RtmpWriter.Owner {
 
     private static final System.Logger LOG = System.getLogger(RtmpConnection.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -43,32 +40,17 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
     private final RtmpConfig config;
     private final RtmpConnectionFactory factory;
     private final InetAddress address;
+    private final String who;
     private final Handshake handshake = new Handshake(RANDOM);
     private final ChunkDecoder decoder;
-    private final ChunkEncoder encoder = new ChunkEncoder();
-    private final ArrayDeque<ByteBuffer> outQueue = new ArrayDeque<>();
-    private final Object outLock = new Object();
-    private final Callback writeCallback = new Callback() {
-        @Override
-        public void succeeded() {
-            onWritten();
-        }
-
-        @Override
-        public void failed(Throwable x) {
-            closeWith("write failed: " + x.getMessage());
-        }
-
-        @Override
-        public InvocationType getInvocationType() {
-            return InvocationType.NON_BLOCKING;
-        }
-    };
+    private final RtmpWriter writer;
     private final CommandHandler commands;
     private ByteBuffer in = BufferUtil.allocate(16 * 1024); // Jetty flush mode: content is position..limit
-    private boolean writing;
     private long lastAck;
     private long peerWindow;
+    private long controlWindowStart;
+    private int controlMessages;
+    /** Whether this connection holds a slot of the connection caps. */
     boolean counted;
     private volatile String refusal;
     private volatile String closeReason;
@@ -83,8 +65,11 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
         this.config = config;
         this.factory = factory;
         this.address = address;
+        InetSocketAddress r = remote();
+        this.who = factory.protocol() + " " + (r == null ? "?" : r.getAddress().getHostAddress() + ":" + r.getPort());
         this.decoder = new ChunkDecoder(config.limits(), this);
-        this.commands = new CommandHandler(this, ctx, config);
+        this.writer = new RtmpWriter(endPoint, this);
+        this.commands = new CommandHandler(this, ctx, config, factory);
     }
 
     InetAddress address() {
@@ -95,9 +80,24 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
         return getEndPoint().getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
     }
 
+    /** {@code rtmp 1.2.3.4:5678}, for logs. */
     String who() {
-        InetSocketAddress r = remote();
-        return r == null ? "?" : r.getAddress().getHostAddress() + ":" + r.getPort();
+        return who;
+    }
+
+    /** {@code rtmp} or {@code rtmps}. */
+    String protocol() {
+        return factory.protocol();
+    }
+
+    /** Bytes held in partial messages by the chunk decoder (for the buffered-bytes gauge). */
+    long bufferedBytes() {
+        return decoder.bufferedBytes();
+    }
+
+    /** Whether {@link #closeWith} was called or the connection closed. */
+    boolean isClosed() {
+        return closeReason != null;
     }
 
     /** Marks this connection to be closed as soon as it opens (over a connection cap). */
@@ -112,8 +112,8 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
             closeWith(refusal);
             return;
         }
-        admission = ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.CONNECTION, "rtmp", remote(), null,
-                null));
+        admission = ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.CONNECTION, protocol(), remote(),
+                null, null));
         if (!admission.admitted()) {
             closeWith("not admitted: " + admission.reason());
             return;
@@ -135,7 +135,8 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
                 }
                 int n = getEndPoint().fill(in);
                 if (n < 0) {
-                    closeWith(commands.isPublishing() ? "publisher closed the connection" : "peer closed the connection");
+                    closeWith(commands.isPublishing() ? "publisher closed the connection"
+                            : "peer closed the connection");
                     return;
                 }
                 if (n == 0) {
@@ -146,15 +147,18 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
                     process(in);
                 }
                 BufferUtil.compact(in);
+                if (writer.pauseReadingIfBacklogged()) {
+                    return; // A4: the peer does not read what we send; read on when the queue drains
+                }
             }
         } catch (RtmpProtocolException | Amf0Exception e) {
             factory.protocolErrors.inc();
             closeWith("protocol error: " + e.getMessage());
         } catch (IOException e) {
             closeWith("read failed: " + e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             factory.protocolErrors.inc();
-            LOG.log(Level.WARNING, "rtmp " + who() + ": unexpected error; closing", e);
+            LOG.log(Level.WARNING, who + ": unexpected error; closing", e);
             closeWith("internal error: " + e);
         }
     }
@@ -174,7 +178,7 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
         if (!handshake.isComplete()) {
             ByteBuffer reply = handshake.feed(buf);
             if (reply.hasRemaining()) {
-                write(reply);
+                writer.raw(reply);
             }
             if (!handshake.isComplete()) {
                 return;
@@ -190,6 +194,7 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
             decoder.parse(buf);
             long read = decoder.bytesRead();
             if (peerWindow > 0 && read - lastAck >= peerWindow) {
+                // 5.4.3 Acknowledgement: after each window of bytes received
                 lastAck = read;
                 send(ProtocolControl.acknowledgement(read & 0xFFFFFFFFL));
             }
@@ -200,42 +205,67 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
     public void onMessage(RtmpMessage m) throws RtmpProtocolException {
         try {
             switch (m.type()) {
-                case MessageType.SET_CHUNK_SIZE, MessageType.ABORT, MessageType.ACKNOWLEDGEMENT,
-                        MessageType.SET_PEER_BANDWIDTH -> { }
-                case MessageType.WINDOW_ACK_SIZE -> peerWindow = ProtocolControl.readUInt32(m);
-                case MessageType.USER_CONTROL -> {
-                    ProtocolControl.UserControl uc = ProtocolControl.parseUserControl(m);
-                    if (uc.event() == 6) { // 7.1.7 PingRequest: answer with PingResponse
-                        send(ProtocolControl.pingResponse(uc.value1()));
-                    }
-                }
-                case MessageType.COMMAND_AMF0 -> commands.onCommand(m);
-                case MessageType.DATA_AMF0 -> commands.onData(m);
                 case MessageType.AUDIO, MessageType.VIDEO -> commands.onMedia(m);
-                case MessageType.AGGREGATE -> {
-                    RtmpProtocolException[] failure = new RtmpProtocolException[1];
-                    Aggregate.split(m, sub -> {
-                        if (failure[0] == null) {
-                            try {
-                                onMessage(sub);
-                            } catch (RtmpProtocolException e) {
-                                failure[0] = e;
-                            }
-                        }
-                    });
-                    if (failure[0] != null) {
-                        throw failure[0];
+                case MessageType.DATA_AMF0 -> commands.onData(m);
+                case MessageType.AGGREGATE -> aggregate(m);
+                case MessageType.COMMAND_AMF0 -> {
+                    countControl(m);
+                    commands.onCommand(m);
+                }
+                case MessageType.SET_CHUNK_SIZE, MessageType.ABORT, MessageType.ACKNOWLEDGEMENT,
+                        MessageType.SET_PEER_BANDWIDTH -> countControl(m);
+                case MessageType.WINDOW_ACK_SIZE -> {
+                    countControl(m);
+                    // 5.4.4; a window of 0 would mean an acknowledgement per read: ignore it (B9)
+                    long w = ProtocolControl.readUInt32(m);
+                    peerWindow = w == 0 ? peerWindow : w;
+                }
+                case MessageType.USER_CONTROL -> {
+                    countControl(m);
+                    ProtocolControl.UserControl uc = ProtocolControl.parseUserControl(m);
+                    if (uc.event() == ProtocolControl.PING_REQUEST) { // 7.1.7: answer with a PingResponse
+                        send(ProtocolControl.pingResponse(uc.value1()));
                     }
                 }
                 case MessageType.COMMAND_AMF3, MessageType.DATA_AMF3, MessageType.SHARED_OBJECT_AMF3,
                         MessageType.SHARED_OBJECT_AMF0 ->
                         throw new RtmpProtocolException(MessageType.name(m.type()) + " messages are not supported");
-                default -> {
-                    // B10: unknown types are ignored
-                }
+                default -> countControl(m); // B10: unknown types are ignored, but count against the budget
             }
         } catch (Amf0Exception e) {
             throw new RtmpProtocolException("bad AMF0 in " + MessageType.name(m.type()) + ": " + e.getMessage());
+        }
+    }
+
+    private void aggregate(RtmpMessage m) throws RtmpProtocolException {
+        RtmpProtocolException[] failure = new RtmpProtocolException[1];
+        Aggregate.split(m, sub -> {
+            if (failure[0] == null) {
+                try {
+                    if (sub.type() == MessageType.AGGREGATE) {
+                        throw new RtmpProtocolException("aggregate message inside an aggregate message");
+                    }
+                    onMessage(sub);
+                } catch (RtmpProtocolException e) {
+                    failure[0] = e;
+                }
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    /** A4: a flood of small non-media messages is a deterministic disconnect, not a growing backlog. */
+    private void countControl(RtmpMessage m) throws RtmpProtocolException {
+        long now = System.nanoTime();
+        if (now - controlWindowStart > 1_000_000_000L) {
+            controlWindowStart = now;
+            controlMessages = 0;
+        }
+        if (++controlMessages > config.maxControlMessagesPerSecond) {
+            throw new RtmpProtocolException("more than " + config.maxControlMessagesPerSecond
+                    + " control and command messages in one second (last: " + MessageType.name(m.type()) + ")");
         }
     }
 
@@ -245,73 +275,39 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
 
     /** Queues messages and starts a write if none is in flight. Thread-safe. */
     void send(RtmpMessage... messages) {
-        synchronized (outLock) {
-            for (RtmpMessage m : messages) {
-                outQueue.add(encoder.encode(m));
-                if (m.type() == MessageType.SET_CHUNK_SIZE && m.streamId() == 0) {
-                    encoder.setChunkSize((int) (m.payload().getInt(0) & 0x7FFFFFFF));
-                }
-            }
-        }
-        flush();
+        writer.send(messages);
     }
 
-    /** Queues encoded messages (play). */
+    /** Queues messages in order (play). */
     void send(List<RtmpMessage> messages) {
-        synchronized (outLock) {
-            for (RtmpMessage m : messages) {
-                outQueue.add(encoder.encode(m));
-            }
-        }
-        flush();
-    }
-
-    private void write(ByteBuffer raw) {
-        synchronized (outLock) {
-            outQueue.add(raw);
-        }
-        flush();
-    }
-
-    private void flush() {
-        ByteBuffer[] bufs;
-        synchronized (outLock) {
-            if (writing || outQueue.isEmpty() || closeReason != null) {
-                return;
-            }
-            writing = true;
-            bufs = outQueue.toArray(new ByteBuffer[0]);
-            outQueue.clear();
-        }
-        getEndPoint().write(writeCallback, bufs);
-    }
-
-    private void onWritten() {
-        boolean more;
-        synchronized (outLock) {
-            writing = false;
-            more = !outQueue.isEmpty();
-        }
-        if (more) {
-            flush();
-        } else {
-            commands.onDrained();
-        }
+        writer.send(messages);
     }
 
     /** Whether nothing is queued or being written (play sessions poll only then). */
     boolean idle() {
-        synchronized (outLock) {
-            return !writing && outQueue.isEmpty();
+        return writer.idle();
+    }
+
+    @Override
+    public void onDrained(boolean resumeReading) {
+        if (resumeReading && closeReason == null) {
+            fillInterested();
         }
+        commands.onDrained();
+    }
+
+    @Override
+    public void onWriteFailed(Throwable x) {
+        closeWith("write failed: " + x.getMessage());
     }
 
     /** Closes with a logged reason; idempotent. */
     void closeWith(String reason) {
         if (closeReason == null) {
             closeReason = reason;
-            LOG.log(Level.INFO, "rtmp {0}: closing: {1}", who(), reason);
+            LOG.log(Level.INFO, "{0}: closing: {1}", who, reason);
         }
+        writer.close();
         getEndPoint().close();
     }
 
@@ -320,7 +316,11 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
         super.onClose(cause);
         String reason = closeReason != null ? closeReason : cause != null ? String.valueOf(cause.getMessage())
                 : "connection closed";
-        closeReason = reason;
+        if (closeReason == null) {
+            closeReason = reason;
+            LOG.log(Level.INFO, "{0}: closed: {1}", who, reason);
+        }
+        writer.close();
         cancel(handshakeTimer);
         cancel(firstPacketTimer);
         synchronized (this) {
@@ -334,10 +334,5 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
         if (r != null) {
             r.close();
         }
-    }
-
-    /** For commands that reply with a parse error after the handshake. */
-    static List<Object> decode(RtmpMessage m) throws Amf0Exception {
-        return Amf0Reader.decodeAll(m.payload());
     }
 }

@@ -1,58 +1,57 @@
 package io.osprey.plugin.rtmp;
 
-import io.osprey.spi.PluginContext;
-import io.osprey.spi.metrics.Counter;
-import io.osprey.spi.net.TcpListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 
-/** Makes an {@link RtmpConnection} per accepted socket, within the global and per-address caps (A3). */
+/**
+ * Makes an {@link RtmpConnection} per accepted socket of one listener (plain RTMP, or RTMPS behind Jetty's TLS),
+ * within the plugin's connection caps (A3): over a cap the connection is closed as soon as it opens.
+ */
 final class RtmpConnectionFactory extends AbstractConnectionFactory {
 
-    private final PluginContext ctx;
-    private final RtmpConfig config;
+    private final Ingest ingest;
+    private final String label;
     private final Set<RtmpConnection> open = ConcurrentHashMap.newKeySet();
-    private final Map<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
-    private final Counter refused;
-    final Counter protocolErrors;
+    final io.osprey.spi.metrics.Counter protocolErrors;
 
-    RtmpConnectionFactory(PluginContext ctx, RtmpConfig config) {
+    /**
+     * @param label {@code rtmp} or {@code rtmps}: what logs, the bus and the hooks are told (the Jetty protocol name
+     *              is {@code rtmp} for both, which TLS hands the decrypted bytes to)
+     */
+    RtmpConnectionFactory(Ingest ingest, String label) {
         super("rtmp");
-        this.ctx = ctx;
-        this.config = config;
-        this.refused = ctx.metrics().counter("osprey_rtmp_refused_total", "RTMP connections refused by caps",
-                "reason");
-        this.protocolErrors = ctx.metrics().counter("osprey_rtmp_protocol_errors_total",
-                "RTMP connections closed for a protocol error");
+        this.ingest = ingest;
+        this.label = label;
+        this.protocolErrors = ingest.protocolErrors;
     }
 
-    void setListener(TcpListener listener) {
-        // kept for symmetry with future TLS listeners; the kernel closes it on stop
+    String protocol() {
+        return label;
+    }
+
+    Ingest ingest() {
+        return ingest;
     }
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
         InetAddress addr = address(endPoint.getRemoteSocketAddress());
-        RtmpConnection c = new RtmpConnection(endPoint, connector.getExecutor(), ctx, config, this, addr);
-        if (open.size() >= config.maxConnections) {
-            refused.labels("max-connections").inc();
-            c.refuse("too many RTMP connections (" + config.maxConnections + ")");
-        } else if (addr != null && perIp.computeIfAbsent(addr, a -> new AtomicInteger()).incrementAndGet()
-                > config.maxConnectionsPerIp) {
-            perIp.get(addr).decrementAndGet();
-            refused.labels("max-connections-per-ip").inc();
-            c.refuse("too many RTMP connections from " + addr.getHostAddress());
+        RtmpConnection c = new RtmpConnection(endPoint, connector.getExecutor(), ingest.ctx, ingest.config, this, addr);
+        String refusal = ingest.caps.acquire(addr);
+        if (refusal != null) {
+            ingest.refused.labels(refusal).inc();
+            c.refuse(refusal.equals("max-connections") ? "too many connections (" + ingest.config.maxConnections + ")"
+                    : "too many connections from " + (addr == null ? "?" : addr.getHostAddress()) + " ("
+                    + ingest.config.maxConnectionsPerIp + ")");
         } else {
-            c.counted = addr != null;
+            c.counted = true;
             open.add(c);
         }
         return configure(c, connector, endPoint);
@@ -60,15 +59,20 @@ final class RtmpConnectionFactory extends AbstractConnectionFactory {
 
     void closed(RtmpConnection c) {
         if (open.remove(c) && c.counted) {
-            AtomicInteger n = perIp.get(c.address());
-            if (n != null && n.decrementAndGet() <= 0) {
-                perIp.remove(c.address(), n);
-            }
+            ingest.caps.release(c.address());
         }
     }
 
     int connections() {
         return open.size();
+    }
+
+    long bufferedBytes() {
+        long n = 0;
+        for (RtmpConnection c : open) {
+            n += c.bufferedBytes();
+        }
+        return n;
     }
 
     void closeAll(String reason) {

@@ -68,11 +68,12 @@ final class PlaylistWriter {
             b.append("seg-").append(s.sid()).append('-').append(seg.msn()).append(ext).append('\n');
         }
         OpenSegment open = s.open();
-        if (lowLatency && open != null) {
-            if (s.hasParts(open.msn())) {
+        if (lowLatency) {
+            if (open != null && s.hasParts(open.msn())) {
                 header(b, s, open.discontinuity(), open.init(), lastInit, open.pdtMillis());
                 parts(b, s, open.msn(), ext);
             }
+            // 4.4.5.3 / 6.2.6: the next part, whichever segment it ends up in (parts are numbered stream-wide)
             b.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-").append(s.sid()).append('-')
                     .append(s.nextPartNumber()).append(ext).append("\"\n");
         }

@@ -27,11 +27,17 @@ final class Clip {
     final TrackInfo audio;
     /** Media frames in file order (configs excluded), dts from 0. */
     final List<Frame> frames;
+    /** The clip's length on the 1 s key frame grid; looping shifts by this. */
+    final long span;
 
     private Clip(TrackInfo video, TrackInfo audio, List<Frame> frames) {
         this.video = video;
         this.audio = audio;
-        this.frames = frames;
+        long lastVideo = frames.stream().filter(f -> f.kind() == MediaKind.VIDEO).mapToLong(Frame::dts).max()
+                .orElse(0);
+        this.span = (lastVideo + 40) / 1000 * 1000;
+        // the AAC encoder's tail runs past the video: cut it, so a loop joins on the key frame grid
+        this.frames = frames.stream().filter(f -> f.dts() < span).toList();
     }
 
     static Clip h264Aac(int seconds) throws IOException, InterruptedException {
@@ -98,7 +104,6 @@ final class Clip {
         int n = frames.size();
         Frame f = frames.get(i % n);
         long loop = i / n;
-        long span = (frames.get(n - 1).dts() / 1000 + 1) * 1000; // keeps the 1 s key frame grid
         return loop == 0 ? f : f.retimed(f.dts() + loop * span, 0);
     }
 

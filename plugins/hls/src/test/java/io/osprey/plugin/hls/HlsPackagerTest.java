@@ -191,6 +191,9 @@ class HlsPackagerTest {
             assertTrue(s.firstMsn() >= lastFirst, "media sequence never goes backwards");
             lastFirst = s.firstMsn();
             maxBytes = Math.max(maxBytes, s.bytesHeld());
+            for (Segment seg : s.segments()) {
+                assertEquals(2000, seg.durationMs(), "looped clip keeps 2 s segments: " + seg);
+            }
         }
         Snapshot s = p.window().publish();
         assertEquals(3, s.segments().length);

@@ -90,6 +90,21 @@ abstract class MediaPathContract {
     }
 
     @Test
+    void ffprobeReadsTheLiveHlsPlaylistOfAnFfmpegRtmpPublish() throws Exception {
+        io.osprey.testkit.Await.until("a first HLS segment", java.time.Duration.ofSeconds(20), () -> {
+            try {
+                return server().get("/hls/live/test/index.m3u8").body().contains("#EXTINF:");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Probe.Result hls = Probe.probe(server().url("/hls/live/test/index.m3u8"));
+        assertEquals("h264", hls.video().codec());
+        assertEquals(640, hls.video().width());
+        assertEquals("aac", hls.audio().codec());
+    }
+
+    @Test
     void streamsApiReportsCodecsAndResolution() throws Exception {
         String body = server().get("/api/streams").body();
         assertTrue(body.contains("\"codec\" : \"h264\""), body);

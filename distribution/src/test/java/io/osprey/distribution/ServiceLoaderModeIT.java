@@ -55,7 +55,7 @@ class ServiceLoaderModeIT extends MediaPathContract {
         assertEquals(routes, k.host().router().count());
         io.osprey.testkit.Await.until("viewer subscriptions released", java.time.Duration.ofSeconds(5),
                 () -> k.bus().stream(new io.osprey.spi.bus.StreamKey("live", "test")).orElseThrow().stats()
-                        .totalViewers() == 0); // the fmp4-recorder's subscription is no viewer and stays
+                        .totalViewers() == 0); // recorder and hls packager subscriptions are no viewers and stay
         assertTrue(Thread.activeCount() <= threads + 4, "threads before " + threads + ", after " + Thread.activeCount());
         String metrics = server.get("/metrics").body();
         assertEquals(1, metrics.lines().filter(l -> l.startsWith("osprey_httpflv_viewers{protocol=\"httpflv\"}"))

@@ -1,0 +1,82 @@
+package io.osprey.plugin.hls;
+
+import io.osprey.media.mp4.Fmp4FragmentWriter;
+import io.osprey.media.mp4.Fmp4InitWriter;
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.TrackInfo;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * fMP4 / CMAF segments (RFC 8216 3.3, ISO 23000-19): one {@code moof}+{@code mdat} fragment per segment, or one per
+ * LL-HLS part, the segment then being its parts' fragments back to back.
+ */
+final class Fmp4SegmentMuxer implements SegmentMuxer {
+    private final ByteBuffer init;
+    private final Fmp4FragmentWriter writer;
+    private final List<ByteBuffer> parts = new ArrayList<>();
+    private int sequence = 1;
+    private int pendingBytes;
+    private int partBytes;
+
+    Fmp4SegmentMuxer(List<TrackInfo> tracks) {
+        init = Fmp4InitWriter.init(tracks);
+        writer = new Fmp4FragmentWriter(tracks);
+    }
+
+    @Override
+    public ByteBuffer init() {
+        return init;
+    }
+
+    @Override
+    public boolean add(Frame frame) {
+        if (!writer.add(frame)) {
+            return false;
+        }
+        pendingBytes += frame.size();
+        return true;
+    }
+
+    @Override
+    public int framesSinceCut() {
+        return writer.sampleCount();
+    }
+
+    @Override
+    public int segmentBytes() {
+        return partBytes + pendingBytes;
+    }
+
+    @Override
+    public ByteBuffer cutPart() {
+        if (writer.isEmpty()) {
+            return null;
+        }
+        ByteBuffer fragment = writer.fragment(sequence++);
+        pendingBytes = 0;
+        parts.add(fragment);
+        partBytes += fragment.remaining();
+        return fragment;
+    }
+
+    @Override
+    public ByteBuffer finishSegment() {
+        ByteBuffer out;
+        if (parts.isEmpty()) {
+            out = writer.isEmpty() ? null : writer.fragment(sequence++);
+        } else {
+            cutPart();
+            ByteBuffer all = ByteBuffer.allocate(partBytes);
+            for (ByteBuffer p : parts) {
+                all.put(p.duplicate());
+            }
+            out = all.flip().asReadOnlyBuffer();
+        }
+        parts.clear();
+        partBytes = 0;
+        pendingBytes = 0;
+        return out;
+    }
+}

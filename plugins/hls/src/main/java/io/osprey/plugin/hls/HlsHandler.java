@@ -1,0 +1,359 @@
+package io.osprey.plugin.hls;
+
+import io.osprey.spi.PluginContext;
+import io.osprey.spi.access.AccessDecision;
+import io.osprey.spi.access.AccessRequest;
+import io.osprey.spi.access.Action;
+import io.osprey.spi.access.Admission;
+import io.osprey.spi.access.AdmissionRequest;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.metrics.Counter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * {@code GET /hls/{app}/{stream}/…}: {@code index.m3u8} (with LL-HLS blocking reload and delta updates),
+ * {@code seg-{sid}-{msn}.ts|m4s}, {@code part-{sid}-{n}.ts|m4s} and {@code init-{sid}-{k}.mp4}, all from memory.
+ * {@code sid} names one life of the stream, so a URL never names two different contents and segments can be
+ * cached as immutable. Unknown streams, names outside the window and anything else answer 404 at once.
+ */
+final class HlsHandler extends Handler.Abstract.NonBlocking {
+    private static final System.Logger LOG = System.getLogger(HlsHandler.class.getName());
+    static final String PREFIX = "/hls/";
+    private static final HttpField TS_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "video/mp2t");
+    private static final HttpField M4S_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "video/mp4");
+    /** RFC 8216bis 6.2.5.2: how far ahead of the last part a blocking request may ask. */
+    private static final int ADVANCE_PART_LIMIT = 3;
+    private static final int MAX_PARAMS = 32;
+
+    private final PluginContext ctx;
+    private final Map<StreamKey, HlsStream> streams;
+    private final Responses responses;
+    private final Counter requests;
+    private final Counter notFound;
+
+    HlsHandler(PluginContext ctx, Map<StreamKey, HlsStream> streams, Responses responses, Counter requests,
+               Counter notFound) {
+        this.ctx = ctx;
+        this.streams = streams;
+        this.responses = responses;
+        this.requests = requests;
+        this.notFound = notFound;
+    }
+
+    static HttpField mediaType(HlsFormat format) {
+        return format == HlsFormat.TS ? TS_TYPE : M4S_TYPE;
+    }
+
+    @Override
+    public boolean handle(Request rq, Response rs, Callback cb) {
+        String path = Request.getPathInContext(rq);
+        if (!path.startsWith(PREFIX)) {
+            return false;
+        }
+        try {
+            serve(rq, rs, cb, path);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "hls request " + abbreviate(path) + " failed", e);
+            if (!rs.isCommitted()) {
+                responses.error(rs, cb, 500, "internal error", null);
+            } else {
+                cb.failed(e);
+            }
+        }
+        return true;
+    }
+
+    private void serve(Request rq, Response rs, Callback cb, String path) {
+        String method = rq.getMethod();
+        boolean head = HttpMethod.HEAD.is(method);
+        if (HttpMethod.OPTIONS.is(method)) {
+            responses.preflight(rs, cb);
+            return;
+        }
+        if (!head && !HttpMethod.GET.is(method)) {
+            rs.getHeaders().add(Responses.ALLOW);
+            responses.error(rs, cb, 405, "method not allowed", null);
+            return;
+        }
+        requests.inc();
+        int a = PREFIX.length();
+        int s1 = path.indexOf('/', a);
+        int s2 = s1 < 0 ? -1 : path.indexOf('/', s1 + 1);
+        if (s2 < 0 || path.indexOf('/', s2 + 1) >= 0) {
+            notFound(rs, cb);
+            return;
+        }
+        String app = path.substring(a, s1);
+        String name = path.substring(s1 + 1, s2);
+        if (!StreamKey.isValidPart(app) || !StreamKey.isValidPart(name)) {
+            notFound(rs, cb);
+            return;
+        }
+        HlsStream stream = streams.get(new StreamKey(app, name));
+        if (stream == null || stream.ended()) {
+            notFound(rs, cb);
+            return;
+        }
+        Target target = Target.parse(path, s2 + 1, stream.snapshot().sid(), stream.settings().format());
+        if (target == null) {
+            notFound(rs, cb);
+            return;
+        }
+        String query = rq.getHttpURI().getQuery();
+        Map<String, String> params = query == null ? Map.of() : params(rq);
+        InetSocketAddress remote = remote(rq);
+        InetAddress address = remote == null ? null : remote.getAddress();
+        String token = params.get("token");
+        long now = System.nanoTime();
+        if (target.kind() != Target.Kind.PLAYLIST && stream.granted(address, token, now)) {
+            admitted(rq, rs, cb, stream, target, params, remote, token, head);
+            return;
+        }
+        CompletionStage<AccessDecision> check = ctx.access().check(new AccessRequest(Action.PLAY, stream.key(), "hls",
+                remote, params));
+        CompletableFuture<AccessDecision> f = check.toCompletableFuture();
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            decided(rq, rs, cb, stream, target, params, remote, token, head, f.join(), null, now);
+        } else {
+            check.whenComplete((d, t) -> decided(rq, rs, cb, stream, target, params, remote, token, head, d, t,
+                    System.nanoTime()));
+        }
+    }
+
+    private void decided(Request rq, Response rs, Callback cb, HlsStream stream, Target target,
+                         Map<String, String> params, InetSocketAddress remote, String token, boolean head,
+                         AccessDecision d, Throwable t, long now) {
+        try {
+            if (t != null || d == null || !d.allowed()) {
+                int status = t != null || d == null ? 500 : d.status();
+                responses.error(rs, cb, status, t != null || d == null ? "access check failed" : d.reason(), null);
+                return;
+            }
+            stream.grant(remote == null ? null : remote.getAddress(), token, now);
+            admitted(rq, rs, cb, stream, target, params, remote, token, head);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "hls request failed", e);
+            cb.failed(e);
+        }
+    }
+
+    private void admitted(Request rq, Response rs, Callback cb, HlsStream stream, Target target,
+                          Map<String, String> params, InetSocketAddress remote, String token, boolean head) {
+        Admission admission = ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.REQUEST, "hls", remote,
+                stream.key(), token));
+        if (!admission.admitted()) {
+            if (admission.retryAfterSeconds() > 0) {
+                rs.getHeaders().put(HttpHeader.RETRY_AFTER, admission.retryAfterSeconds());
+            }
+            responses.error(rs, cb, 429, admission.reason(), null);
+            return;
+        }
+        Snapshot s = stream.snapshot();
+        HlsFormat format = stream.settings().format();
+        switch (target.kind()) {
+            case PLAYLIST -> playlist(rq, rs, cb, stream, s, params, head, admission);
+            case SEGMENT -> {
+                Segment seg = s.segment(target.number());
+                if (seg == null) {
+                    missing(rs, cb, admission);
+                } else {
+                    responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, seg.body(), null, head,
+                            admission);
+                }
+            }
+            case PART -> {
+                Part p = s.part(target.number());
+                if (p != null) {
+                    responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, p.body(), null, head,
+                            admission);
+                } else if (stream.settings().lowLatency() && target.number() == s.nextPartNumber()) {
+                    // RFC 8216bis 6.2.6: the hinted part is answered when it is complete
+                    stream.park(new Waiter(-1, -1, target.number(), false, deadline(s), head, rq, rs, cb, admission,
+                            new AtomicBoolean()));
+                } else {
+                    missing(rs, cb, admission);
+                }
+            }
+            case INIT -> {
+                Served init = s.init((int) target.number());
+                if (init == null) {
+                    missing(rs, cb, admission);
+                } else {
+                    responses.send(rs, cb, 200, Responses.MP4_TYPE, Responses.IMMUTABLE, init, null, head, admission);
+                }
+            }
+            default -> missing(rs, cb, admission);
+        }
+    }
+
+    private void playlist(Request rq, Response rs, Callback cb, HlsStream stream, Snapshot s,
+                          Map<String, String> params, boolean head, Admission admission) {
+        boolean ll = stream.settings().lowLatency();
+        String skip = ll ? params.get("_HLS_skip") : null;
+        boolean delta = "YES".equals(skip) || "v2".equals(skip);
+        String msnParam = ll ? params.get("_HLS_msn") : null;
+        String partParam = ll ? params.get("_HLS_part") : null;
+        if (msnParam != null || partParam != null) {
+            // RFC 8216bis 6.2.5.2: blocking playlist reload
+            long msn = number(msnParam);
+            int part = partParam == null ? -1 : (int) Math.min(Integer.MAX_VALUE, number(partParam));
+            if (msn < 0 || (partParam != null && part < 0)) {
+                responses.error(rs, cb, 400, "_HLS_msn must be given, and it and _HLS_part must be integers",
+                        admission);
+                return;
+            }
+            if (msn > s.lastMsn() + 2 || tooFarAhead(s, msn, part)) {
+                responses.error(rs, cb, 400, "_HLS_msn/_HLS_part too far ahead of the playlist", admission);
+                return;
+            }
+            Waiter w = new Waiter(msn, part, -1, delta, deadline(s), head, rq, rs, cb, admission,
+                    new AtomicBoolean());
+            if (s.satisfies(msn, part)) {
+                w.claim();
+                Snapshot.Rendered r = delta ? s.deltaPlaylist() : s.playlist();
+                responses.send(rs, cb, 200, Responses.PLAYLIST_TYPE, Responses.NO_CACHE, r.body(), r.etag(), head,
+                        admission);
+            } else {
+                stream.park(w);
+            }
+            return;
+        }
+        Snapshot.Rendered r = delta ? s.deltaPlaylist() : s.playlist();
+        HttpField cache = stream.playlistCache();
+        String inm = rq.getHeaders().get(HttpHeader.IF_NONE_MATCH);
+        if (inm != null && (inm.equals(r.etagValue()) || inm.contains(r.etagValue()))) {
+            responses.notModified(rs, cb, cache, r.etag(), admission);
+            return;
+        }
+        responses.send(rs, cb, 200, Responses.PLAYLIST_TYPE, cache, r.body(), r.etag(), head, admission);
+    }
+
+    private static boolean tooFarAhead(Snapshot s, long msn, int part) {
+        if (part < 0) {
+            return false;
+        }
+        Part last = s.lastPart();
+        long lastMsn = last != null ? last.msn() : s.lastMsn() + 1;
+        int lastIndex = last != null ? last.index() : -1;
+        return (msn == lastMsn && part > lastIndex + ADVANCE_PART_LIMIT)
+                || (msn == lastMsn + 1 && part > ADVANCE_PART_LIMIT - 1);
+    }
+
+    /** RFC 8216bis 6.2.5.2: a request that cannot be satisfied within three target durations gets an error. */
+    private static long deadline(Snapshot s) {
+        return System.nanoTime() + 3_000_000_000L * s.targetDuration();
+    }
+
+    private static long number(String v) {
+        if (v == null || v.isEmpty() || v.length() > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    private void notFound(Response rs, Callback cb) {
+        notFound.inc();
+        responses.error(rs, cb, 404, "not found", null);
+    }
+
+    private void missing(Response rs, Callback cb, Admission admission) {
+        notFound.inc();
+        responses.error(rs, cb, 404, "not in the window", admission);
+    }
+
+    private static Map<String, String> params(Request rq) {
+        Map<String, String> out = new HashMap<>();
+        Fields f = Request.extractQueryParameters(rq);
+        for (Fields.Field field : f) {
+            if (out.size() >= MAX_PARAMS) {
+                break;
+            }
+            out.put(field.getName(), field.getValue());
+        }
+        return out;
+    }
+
+    private static InetSocketAddress remote(Request rq) {
+        SocketAddress a = rq.getConnectionMetaData().getRemoteSocketAddress();
+        return a instanceof InetSocketAddress isa ? isa : null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    }
+
+    /** What a file name under a stream's folder names. */
+    record Target(Kind kind, long number) {
+        enum Kind { PLAYLIST, SEGMENT, PART, INIT }
+
+        private static final Target PLAYLIST = new Target(Kind.PLAYLIST, 0);
+
+        /** Parses the file name at {@code from} in {@code path}; null for anything this stream never served. */
+        static Target parse(String path, int from, String sid, HlsFormat format) {
+            int len = path.length() - from;
+            if (len == 10 && path.startsWith("index.m3u8", from)) {
+                return PLAYLIST;
+            }
+            Kind kind;
+            int at;
+            String ext;
+            if (path.startsWith("seg-", from)) {
+                kind = Kind.SEGMENT;
+                at = from + 4;
+                ext = format.extension();
+            } else if (path.startsWith("part-", from)) {
+                kind = Kind.PART;
+                at = from + 5;
+                ext = format.extension();
+            } else if (path.startsWith("init-", from) && format == HlsFormat.FMP4) {
+                kind = Kind.INIT;
+                at = from + 5;
+                ext = ".mp4";
+            } else {
+                return null;
+            }
+            if (!path.startsWith(sid, at) || path.length() <= at + sid.length()
+                    || path.charAt(at + sid.length()) != '-' || !path.endsWith(ext)) {
+                return null;
+            }
+            int start = at + sid.length() + 1;
+            int end = path.length() - ext.length();
+            if (end <= start || end - start > 18) {
+                return null;
+            }
+            long n = 0;
+            for (int i = start; i < end; i++) {
+                char c = path.charAt(i);
+                if (c < '0' || c > '9') {
+                    return null;
+                }
+                n = n * 10 + (c - '0');
+            }
+            return new Target(kind, n);
+        }
+    }
+}

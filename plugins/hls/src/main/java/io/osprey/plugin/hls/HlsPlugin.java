@@ -1,0 +1,109 @@
+package io.osprey.plugin.hls;
+
+import io.osprey.spi.Plugin;
+import io.osprey.spi.PluginContext;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.bus.StreamNotFoundException;
+import io.osprey.spi.bus.StreamView;
+import io.osprey.spi.bus.StreamWatcher;
+import io.osprey.spi.bus.SubscribeOptions;
+import io.osprey.spi.bus.Subscription;
+import io.osprey.spi.metrics.Counter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live HLS from memory: packages every stream on the bus into MPEG-TS or fMP4 segments (and LL-HLS parts) in a
+ * sliding window and serves them under {@code /hls/{app}/{stream}/index.m3u8}; optionally mirrors them to disk.
+ */
+public final class HlsPlugin implements Plugin {
+    private static final System.Logger LOG = System.getLogger(HlsPlugin.class.getName());
+    private static final AtomicLong LAST_SID = new AtomicLong();
+
+    private final Map<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    @Override
+    public String id() {
+        return "hls";
+    }
+
+    @Override
+    public Class<?> configType() {
+        return HlsConfig.class;
+    }
+
+    @Override
+    public void start(PluginContext ctx) {
+        HlsConfig config = ctx.config(HlsConfig.class);
+        Responses responses = new Responses(config.corsOrigin);
+        Counter segments = ctx.metrics().counter("osprey_hls_segments_total", "HLS segments completed");
+        Counter requests = ctx.metrics().counter("osprey_hls_requests_total", "HLS requests");
+        Counter notFound = ctx.metrics().counter("osprey_hls_not_found_total", "HLS requests answered 404");
+        ctx.metrics().gauge("osprey_hls_streams", "streams packaged as HLS now", () -> streams.size());
+        ctx.metrics().gauge("osprey_hls_bytes", "bytes of segments, parts and playlists held in memory",
+                () -> streams.values().stream().mapToLong(HlsStream::bytesHeld).sum());
+        ctx.metrics().gauge("osprey_hls_parked_requests", "blocking playlist and part requests waiting",
+                () -> streams.values().stream().mapToInt(HlsStream::waiting).sum());
+        ctx.http().route(HlsHandler.PREFIX + "*", new HlsHandler(ctx, streams, responses, requests, notFound));
+        Path mirrorRoot = ctx.dataDir().resolve(config.mirrorDir);
+        ctx.bus().watch(new StreamWatcher() {
+            @Override
+            public void onStreamStarted(StreamView view) {
+                if (stopping) {
+                    return;
+                }
+                StreamKey key = view.key();
+                StreamSettings settings = config.settings(key.app());
+                DiskMirror mirror = config.mirror
+                        ? new DiskMirror(mirrorRoot.resolve(key.app()).resolve(key.name()), ctx.scheduler()) : null;
+                HlsStream stream = new HlsStream(key, nextSid(), settings, config.directBuffers, responses,
+                        mirror, config.accessCacheMs, segments, s -> streams.remove(s.key(), s));
+                HlsStream old = streams.put(key, stream);
+                if (old != null) {
+                    old.end(404, "stream restarted");
+                }
+                try {
+                    Subscription sub = ctx.bus().subscribe(key, SubscribeOptions.packager("hls"), stream);
+                    stream.attach(sub);
+                } catch (StreamNotFoundException | IllegalStateException gone) {
+                    stream.end(404, "stream ended");
+                }
+            }
+
+            @Override
+            public void onStreamEnded(StreamView view) {
+                HlsStream s = streams.get(view.key());
+                if (s != null) {
+                    s.end(404, "stream ended");
+                }
+            }
+        });
+        ctx.scheduler().scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            for (HlsStream s : streams.values()) {
+                s.sweep(now);
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        LOG.log(System.Logger.Level.INFO, "hls: /hls/{app}/{stream}/index.m3u8, " + config.format + " by default"
+                + (config.mirror ? ", mirrored to " + mirrorRoot : ""));
+    }
+
+    private static String nextSid() {
+        long now = System.currentTimeMillis();
+        long sid = LAST_SID.updateAndGet(last -> Math.max(now, last + 1));
+        return Long.toString(sid, 36);
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        for (HlsStream s : streams.values()) {
+            s.end(503, "the hls plugin stopped");
+        }
+        streams.clear();
+    }
+}

@@ -1,0 +1,280 @@
+package io.osprey.plugin.hls;
+
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.bus.Subscription;
+import io.osprey.spi.bus.SubscriptionListener;
+import io.osprey.spi.bus.TrackInfo;
+import io.osprey.spi.metrics.Counter;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpField;
+
+/**
+ * One live stream's HLS state: the packager fed from the bus, the published {@link Snapshot} every request reads,
+ * the parked blocking requests, and the cached access decisions. Frames arrive on bus threads one batch at a time;
+ * requests read the snapshot from any thread without locks.
+ */
+final class HlsStream implements SubscriptionListener {
+    private static final System.Logger LOG = System.getLogger(HlsStream.class.getName());
+    private static final int BATCH = 256;
+    /** Parked requests per stream; more are refused with 503 at once. */
+    static final int MAX_WAITERS = 10_000;
+    private static final int MAX_GRANTS = 4096;
+
+    private record Grant(InetAddress address, String token) {
+    }
+
+    private final StreamKey key;
+    private final StreamSettings settings;
+    private final MediaWindow window;
+    private final HlsPackager packager;
+    private final Responses responses;
+    private final DiskMirror mirror;
+    private final Consumer<HlsStream> onEnd;
+    private final Counter segments;
+    private final List<Frame> batch = new ArrayList<>(BATCH);
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final ConcurrentHashMap<Grant, Long> grants = new ConcurrentHashMap<>();
+    private final long grantNanos;
+    private volatile Snapshot snapshot;
+    private volatile HttpField playlistCache;
+    private volatile long bytesHeld;
+    private volatile Subscription subscription;
+    private volatile boolean ended;
+
+    HlsStream(StreamKey key, String sid, StreamSettings settings, boolean direct, Responses responses,
+              DiskMirror mirror, long grantMillis, Counter segments, Consumer<HlsStream> onEnd) {
+        this.segments = segments;
+        this.key = key;
+        this.settings = settings;
+        this.responses = responses;
+        this.mirror = mirror;
+        this.onEnd = onEnd;
+        this.grantNanos = grantMillis * 1_000_000L;
+        this.window = new MediaWindow(sid, settings, direct, mirror);
+        this.packager = new HlsPackager(key.toString(), settings, window, System::currentTimeMillis);
+        this.snapshot = window.snapshot();
+        this.playlistCache = Responses.playlistCache(snapshot.targetDuration());
+    }
+
+    StreamKey key() {
+        return key;
+    }
+
+    StreamSettings settings() {
+        return settings;
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    HttpField playlistCache() {
+        return playlistCache;
+    }
+
+    long bytesHeld() {
+        return bytesHeld;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    void attach(Subscription s) {
+        subscription = s;
+        s.demand();
+    }
+
+    @Override
+    public void onReadable(Subscription s) {
+        if (ended) {
+            return;
+        }
+        batch.clear();
+        int n = s.poll(batch, BATCH);
+        if (n < 0) {
+            end(404, "stream ended");
+            return;
+        }
+        if (n > 0) {
+            List<TrackInfo> tracks = s.stream().tracks();
+            for (Frame f : batch) {
+                packager.accept(f, tracks);
+            }
+            batch.clear();
+            if (window.dirty()) {
+                publish(window.publish());
+            }
+        }
+        s.demand();
+    }
+
+    private void publish(Snapshot s) {
+        Snapshot old = snapshot;
+        snapshot = s;
+        bytesHeld = s.bytesHeld();
+        if (s.lastMsn() > old.lastMsn()) {
+            segments.inc(s.lastMsn() - old.lastMsn());
+        }
+        if (s.targetDuration() != old.targetDuration()) {
+            playlistCache = Responses.playlistCache(s.targetDuration());
+        }
+        wake(s);
+    }
+
+    /** Parks a blocking request; it is answered at once if the snapshot already satisfies it. */
+    void park(Waiter w) {
+        boolean full;
+        synchronized (waiters) {
+            full = waiters.size() >= MAX_WAITERS || ended;
+            if (!full) {
+                waiters.add(w);
+            }
+        }
+        if (full) {
+            if (w.claim()) {
+                responses.error(w.response(), w.callback(), 503, "too many waiting requests", w.admission());
+            }
+            return;
+        }
+        Snapshot s = snapshot; // it may have changed between the caller's check and the add
+        if (w.ready(s)) {
+            synchronized (waiters) {
+                waiters.remove(w);
+            }
+            answer(w, s);
+        }
+    }
+
+    private void wake(Snapshot s) {
+        List<Waiter> ready = null;
+        synchronized (waiters) {
+            if (waiters.isEmpty()) {
+                return;
+            }
+            for (int i = waiters.size() - 1; i >= 0; i--) {
+                Waiter w = waiters.get(i);
+                if (w.ready(s)) {
+                    if (ready == null) {
+                        ready = new ArrayList<>();
+                    }
+                    ready.add(w);
+                    waiters.remove(i);
+                }
+            }
+        }
+        if (ready != null) {
+            for (Waiter w : ready) {
+                answer(w, s);
+            }
+        }
+    }
+
+    private void answer(Waiter w, Snapshot s) {
+        if (!w.claim()) {
+            return;
+        }
+        try {
+            if (w.partNumber() >= 0) {
+                Part p = s.part(w.partNumber());
+                responses.send(w.response(), w.callback(), 200, HlsHandler.mediaType(settings.format()),
+                        Responses.IMMUTABLE, p.body(), null, w.head(), w.admission());
+            } else {
+                Snapshot.Rendered r = w.delta() ? s.deltaPlaylist() : s.playlist();
+                responses.send(w.response(), w.callback(), 200, Responses.PLAYLIST_TYPE, Responses.NO_CACHE, r.body(),
+                        r.etag(), w.head(), w.admission());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "hls " + key + ": answering a parked request failed", e);
+            w.callback().failed(e);
+            w.admission().release();
+        }
+    }
+
+    /** Answers parked requests whose deadline has passed with 503 (RFC 8216bis 6.2.5.2). */
+    void sweep(long nowNanos) {
+        List<Waiter> expired = null;
+        synchronized (waiters) {
+            for (int i = waiters.size() - 1; i >= 0; i--) {
+                Waiter w = waiters.get(i);
+                if (nowNanos - w.deadline() >= 0) {
+                    if (expired == null) {
+                        expired = new ArrayList<>();
+                    }
+                    expired.add(w);
+                    waiters.remove(i);
+                }
+            }
+        }
+        if (expired != null) {
+            for (Waiter w : expired) {
+                if (w.claim()) {
+                    responses.error(w.response(), w.callback(), 503, "not available in time", w.admission());
+                }
+            }
+        }
+    }
+
+    int waiting() {
+        synchronized (waiters) {
+            return waiters.size();
+        }
+    }
+
+    /** Whether this client (address and token) was allowed to play this stream recently. */
+    boolean granted(InetAddress address, String token, long nowNanos) {
+        if (grantNanos <= 0 || address == null) {
+            return false;
+        }
+        Long until = grants.get(new Grant(address, token));
+        return until != null && until - nowNanos > 0;
+    }
+
+    void grant(InetAddress address, String token, long nowNanos) {
+        if (grantNanos <= 0 || address == null) {
+            return;
+        }
+        if (grants.size() >= MAX_GRANTS) {
+            grants.clear();
+        }
+        grants.put(new Grant(address, token), nowNanos + grantNanos);
+    }
+
+    /**
+     * Ends the stream's packaging: the subscription is closed, parked requests are answered with {@code status},
+     * the window and the disk mirror are dropped. Idempotent; safe from any thread.
+     */
+    void end(int status, String reason) {
+        synchronized (waiters) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        Subscription s = subscription;
+        if (s != null) {
+            s.close();
+        }
+        List<Waiter> all;
+        synchronized (waiters) {
+            all = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        for (Waiter w : all) {
+            if (w.claim()) {
+                responses.error(w.response(), w.callback(), status, reason, w.admission());
+            }
+        }
+        bytesHeld = 0;
+        if (mirror != null) {
+            mirror.removeAll();
+        }
+        onEnd.accept(this);
+        LOG.log(System.Logger.Level.DEBUG, "hls {0}: {1}", key, reason);
+    }
+}

@@ -1,0 +1,202 @@
+package io.osprey.plugin.hls;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The sliding window of one stream as the packager builds it: complete segments (at most {@code window}), the
+ * parts of the last three target durations and of the segment in progress (RFC 8216bis 6.2.2: parts older than
+ * that are removed), and the init sections still referenced. Memory is bounded by the window. Each change is
+ * published as an immutable {@link Snapshot}. Packager thread only.
+ */
+final class MediaWindow {
+
+    /** Told what enters and leaves the window (the disk mirror). */
+    interface Listener {
+        void onInit(String name, Served init);
+
+        void onSegment(String name, Segment segment);
+
+        void onRemoved(String name);
+
+        void onPlaylist(Snapshot snapshot);
+    }
+
+    private final String sid;
+    private final StreamSettings settings;
+    private final boolean direct;
+    private final Listener listener;
+    private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+    private final ArrayDeque<Part> parts = new ArrayDeque<>();
+    private final TreeMap<Integer, Served> inits = new TreeMap<>();
+    private OpenSegment open;
+    private long nextMsn;
+    private long nextPartNumber;
+    private int nextPartIndex;
+    private int nextInit;
+    private int targetDuration;
+    private int discontinuitySequence;
+    private long version;
+    private boolean dirty;
+    private Snapshot snapshot;
+
+    MediaWindow(String sid, StreamSettings settings, boolean direct, Listener listener) {
+        this.sid = sid;
+        this.settings = settings;
+        this.direct = direct;
+        this.listener = listener;
+        this.targetDuration = settings.targetSeconds();
+        this.snapshot = build();
+    }
+
+    /** Adds an init section (fMP4) and returns its index. */
+    int addInit(ByteBuffer bytes) {
+        int index = nextInit++;
+        Served s = Served.of(bytes, direct);
+        inits.put(index, s);
+        if (listener != null) {
+            listener.onInit("init-" + sid + "-" + index + ".mp4", s);
+        }
+        return index;
+    }
+
+    /** Starts the next segment; its parts may follow. */
+    void openSegment(long pdtMillis, boolean discontinuity, int init) {
+        open = new OpenSegment(nextMsn, pdtMillis, discontinuity, init);
+        nextPartIndex = 0;
+    }
+
+    boolean isOpen() {
+        return open != null;
+    }
+
+    /** Adds a complete part of the open segment. */
+    void addPart(ByteBuffer bytes, long durationMs, boolean independent) {
+        if (open == null) {
+            throw new IllegalStateException("no open segment");
+        }
+        parts.add(new Part(nextPartNumber++, open.msn(), nextPartIndex++, durationMs, independent,
+                Served.of(bytes, false)));
+        dirty = true;
+    }
+
+    /** Completes the open segment with its bytes; the oldest segment leaves the window if it is full. */
+    void closeSegment(ByteBuffer bytes, long startDts, long durationMs) {
+        OpenSegment o = open;
+        open = null;
+        if (o == null) {
+            return;
+        }
+        if (bytes == null) {
+            dropParts(o.msn());
+            return;
+        }
+        Segment seg = new Segment(o.msn(), startDts, Math.max(0, durationMs), o.pdtMillis(), o.discontinuity(),
+                o.init(), Served.of(bytes, direct));
+        nextMsn = o.msn() + 1;
+        segments.add(seg);
+        // RFC 8216 4.3.3.1: every EXTINF rounded to the nearest integer <= EXT-X-TARGETDURATION. Long GOPs raise
+        // it; it never goes down again within a stream.
+        targetDuration = Math.max(targetDuration, (int) ((seg.durationMs() + 500) / 1000));
+        if (listener != null) {
+            listener.onSegment(name(seg.msn()), seg);
+        }
+        while (segments.size() > settings.window()) {
+            Segment gone = segments.removeFirst();
+            if (gone.discontinuity()) {
+                discontinuitySequence++; // RFC 8216 6.2.2: a removed EXT-X-DISCONTINUITY advances the sequence
+            }
+            if (listener != null) {
+                listener.onRemoved(name(gone.msn()));
+            }
+        }
+        trimParts();
+        trimInits();
+        dirty = true;
+    }
+
+    /** Forgets the open segment and its parts (a stream that ends mid-segment). */
+    void abandonSegment() {
+        if (open != null) {
+            dropParts(open.msn());
+            open = null;
+            dirty = true;
+        }
+    }
+
+    private void dropParts(long msn) {
+        parts.removeIf(p -> p.msn() == msn);
+        dirty = true;
+    }
+
+    /** Keeps the parts of the newest segments covering three target durations, and of the open segment. */
+    private void trimParts() {
+        if (parts.isEmpty()) {
+            return;
+        }
+        long horizon = 3_000L * targetDuration;
+        long covered = 0;
+        long keepFrom = nextMsn;
+        var it = segments.descendingIterator();
+        while (it.hasNext() && covered < horizon) {
+            Segment s = it.next();
+            covered += s.durationMs();
+            keepFrom = s.msn();
+        }
+        while (!parts.isEmpty() && parts.peekFirst().msn() < keepFrom) {
+            parts.removeFirst();
+        }
+    }
+
+    private void trimInits() {
+        if (inits.size() <= 1) {
+            return;
+        }
+        int oldest = open != null && open.init() >= 0 ? open.init() : Integer.MAX_VALUE;
+        for (Segment s : segments) {
+            if (s.init() >= 0) {
+                oldest = Math.min(oldest, s.init());
+            }
+        }
+        int keep = oldest;
+        inits.keySet().removeIf(i -> i < keep && i < nextInit - 1);
+    }
+
+    String name(long msn) {
+        return "seg-" + sid + "-" + msn + settings.format().extension();
+    }
+
+    /** Whether something changed since the last {@link #publish()}. */
+    boolean dirty() {
+        return dirty;
+    }
+
+    /** Builds the next snapshot if something changed; returns the current one. */
+    Snapshot publish() {
+        if (dirty) {
+            dirty = false;
+            version++;
+            snapshot = build();
+            if (listener != null) {
+                listener.onPlaylist(snapshot);
+            }
+        }
+        return snapshot;
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    private Snapshot build() {
+        Map<Integer, Served> i = inits.isEmpty() ? Map.of() : new HashMap<>(inits);
+        List<Segment> segs = new ArrayList<>(segments);
+        return new Snapshot(sid, version, settings, segs.toArray(Segment[]::new), parts.toArray(Part[]::new), open,
+                nextMsn, nextPartNumber, i, targetDuration, discontinuitySequence);
+    }
+}

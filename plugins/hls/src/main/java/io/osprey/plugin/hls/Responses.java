@@ -1,0 +1,93 @@
+package io.osprey.plugin.hls;
+
+import io.osprey.spi.access.Admission;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Writes responses from prebuilt bytes and pre-encoded header fields: one {@code response.write} of a
+ * {@code duplicate()} of a shared buffer, no copy and no header formatting per request.
+ */
+final class Responses {
+    static final HttpField PLAYLIST_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE,
+            "application/vnd.apple.mpegurl");
+    static final HttpField MP4_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "video/mp4");
+    static final HttpField TEXT_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+    /** Segments, parts and init sections never change under their name. */
+    static final HttpField IMMUTABLE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL,
+            "public, max-age=31536000, immutable");
+    static final HttpField NO_CACHE = new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-cache");
+    static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD, OPTIONS");
+
+    private final HttpField cors;
+    private final HttpField corsMethods = new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS,
+            "GET, HEAD, OPTIONS");
+    private final HttpField corsHeaders = new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "*");
+    private final HttpField corsMaxAge = new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400");
+
+    Responses(String corsOrigin) {
+        cors = corsOrigin == null || corsOrigin.isEmpty() ? null
+                : new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, corsOrigin);
+    }
+
+    /** {@code Cache-Control} for playlists: a fraction of the target duration (a CDN reloads at least that often). */
+    static HttpField playlistCache(int targetSeconds) {
+        return new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "public, max-age=" + Math.max(1, targetSeconds / 2));
+    }
+
+    /** Writes {@code body} with the given fields; the admission permit is released when the write completes. */
+    void send(Response rs, Callback cb, int status, HttpField type, HttpField cache, Served body, HttpField etag,
+              boolean head, Admission admission) {
+        rs.setStatus(status);
+        HttpFields.Mutable h = rs.getHeaders();
+        if (cors != null) {
+            h.add(cors);
+        }
+        h.add(type);
+        h.add(cache);
+        if (etag != null) {
+            h.add(etag);
+        }
+        h.add(body.contentLength());
+        ByteBuffer bytes = head ? null : body.bytes().duplicate();
+        rs.write(true, bytes, admission == null ? cb : Callback.from(cb, admission::release));
+    }
+
+    /** A short text error, no caching. */
+    void error(Response rs, Callback cb, int status, String message, Admission admission) {
+        send(rs, cb, status, TEXT_TYPE, NO_CACHE, Served.of(ByteBuffer.wrap((message + "\n")
+                .getBytes(StandardCharsets.UTF_8)), false), null, false, admission);
+    }
+
+    /** 304 Not Modified for a matching {@code If-None-Match}. */
+    void notModified(Response rs, Callback cb, HttpField cache, HttpField etag, Admission admission) {
+        rs.setStatus(304);
+        HttpFields.Mutable h = rs.getHeaders();
+        if (cors != null) {
+            h.add(cors);
+        }
+        h.add(cache);
+        h.add(etag);
+        rs.write(true, null, admission == null ? cb : Callback.from(cb, admission::release));
+    }
+
+    /** CORS preflight. */
+    void preflight(Response rs, Callback cb) {
+        rs.setStatus(204);
+        HttpFields.Mutable h = rs.getHeaders();
+        if (cors != null) {
+            h.add(cors);
+            h.add(corsMethods);
+            h.add(corsHeaders);
+            h.add(corsMaxAge);
+        }
+        h.add(ALLOW);
+        rs.write(true, null, cb);
+    }
+}

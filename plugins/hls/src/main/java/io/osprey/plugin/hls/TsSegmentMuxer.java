@@ -1,0 +1,69 @@
+package io.osprey.plugin.hls;
+
+import io.osprey.media.ts.TsMuxer;
+import io.osprey.media.ts.TsSegmentWriter;
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.TrackInfo;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * MPEG-TS segments (RFC 8216 3.2): PAT/PMT at the start of each segment, continuity counters running on across
+ * segments of one epoch. A part is a slice of the segment in progress, shared, not copied.
+ */
+final class TsSegmentMuxer implements SegmentMuxer {
+    private final TsSegmentWriter writer;
+    private int partStart;
+    private int framesSinceCut;
+
+    TsSegmentMuxer(List<TrackInfo> tracks) {
+        writer = new TsSegmentWriter(new TsMuxer(tracks));
+    }
+
+    @Override
+    public ByteBuffer init() {
+        return null;
+    }
+
+    @Override
+    public boolean add(Frame frame) {
+        if (!writer.inProgress()) {
+            writer.start();
+            partStart = 0;
+        }
+        if (!writer.add(frame)) {
+            return false;
+        }
+        framesSinceCut++;
+        return true;
+    }
+
+    @Override
+    public int framesSinceCut() {
+        return framesSinceCut;
+    }
+
+    @Override
+    public int segmentBytes() {
+        return writer.size();
+    }
+
+    @Override
+    public ByteBuffer cutPart() {
+        if (framesSinceCut == 0 || !writer.inProgress()) {
+            return null;
+        }
+        int end = writer.size();
+        ByteBuffer part = writer.slice(partStart, end);
+        partStart = end;
+        framesSinceCut = 0;
+        return part;
+    }
+
+    @Override
+    public ByteBuffer finishSegment() {
+        framesSinceCut = 0;
+        partStart = 0;
+        return writer.inProgress() ? writer.finish() : null;
+    }
+}

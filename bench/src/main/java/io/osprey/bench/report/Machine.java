@@ -20,13 +20,25 @@ public final class Machine {
         m.put("os", osName());
         m.put("kernel", System.getProperty("os.version"));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("loadavg", loadAverage());
         return m;
     }
 
     public static String describe() {
         Map<String, Object> f = facts();
         return f.get("cores") + " cores " + f.get("cpu") + ", " + f.get("memoryGiB") + " GiB, " + f.get("os")
-                + ", Linux " + f.get("kernel") + ", " + f.get("java");
+                + ", Linux " + f.get("kernel") + ", " + f.get("java") + "; load average " + f.get("loadavg")
+                + " (other processes share the cores)";
+    }
+
+    /** The 1, 5 and 15 minute load averages, to show how busy the machine was with other work. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static String cpuModel() {

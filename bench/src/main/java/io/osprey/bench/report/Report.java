@@ -25,6 +25,7 @@ public final class Report {
 
     private final ZonedDateTime when = ZonedDateTime.now(ZoneOffset.UTC);
     private final String command;
+    private final String machine = Machine.describe();
     private final List<Result> results = new ArrayList<>();
 
     public Report(String command) {
@@ -43,7 +44,7 @@ public final class Report {
         StringBuilder b = new StringBuilder();
         b.append("### ").append(String.join(", ", scenarios())).append(" — ")
                 .append(when.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n\n");
-        b.append("Machine: ").append(Machine.describe()).append("  \n");
+        b.append("Machine: ").append(machine).append("  \n");
         b.append("Command: `").append(command).append("`\n\n");
         for (String scenario : scenarios()) {
             List<Result> rows = results.stream().filter(r -> r.scenario().equals(scenario)).toList();

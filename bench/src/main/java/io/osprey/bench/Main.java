@@ -33,6 +33,11 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 0 || java.util.Arrays.asList(args).contains("--help")
+                || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(Options.USAGE);
+            return;
+        }
         Options o;
         try {
             o = Options.parse(args);

@@ -35,7 +35,8 @@ public final class Options {
               --osprey-set KEY=VALUE   extra --set for Osprey (repeatable)
               --nginx-workers N        nginx worker_processes (default 1; >1 turns on rtmp_auto_push)
               --wrk-threads N --wrk-connections N   wrk settings for hls-serve (default 1 and 50)
-              --hls-wait S             hls-serve: how long to wait for the first segment (default 20)
+              --hls-wait S             hls-serve: how long to wait for the playlist (default 20)
+              --hls-segments N         hls-serve: segments the playlist should list before wrk starts (default 3)
               --churn S --churn-fraction F          soak: every S s (default 5) F of the viewers (0.2) leave and rejoin
               --reconnect S            soak: publishers reconnect every S s (default 15)
               --sample S               soak: heap/RSS sample interval (default 5)
@@ -71,6 +72,7 @@ public final class Options {
     public double reconnect = 15;
     public double sample = 5;
     public double hlsWait = 20;
+    public int hlsSegments = 3;
     public Path out;
     public String commandLine;
 
@@ -150,6 +152,7 @@ public final class Options {
             case "--reconnect" -> reconnect = Double.parseDouble(v);
             case "--sample" -> sample = Double.parseDouble(v);
             case "--hls-wait" -> hlsWait = Double.parseDouble(v);
+            case "--hls-segments" -> hlsSegments = Integer.parseInt(v);
             case "--out" -> out = Path.of(v).toAbsolutePath();
             default -> throw new IllegalArgumentException("unknown option " + name);
         }

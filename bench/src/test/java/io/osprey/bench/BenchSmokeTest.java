@@ -159,7 +159,7 @@ class BenchSmokeTest {
         try {
             Server standIn = new StandIn(osprey, http.getAddress().getPort());
             Result r = new HlsServe(options("hls-serve", "--duration", "1", "--wrk-connections", "4",
-                    "--hls-wait", "5"), media).run(standIn);
+                    "--hls-wait", "5", "--hls-segments", "2"), media).run(standIn);
             assertTrue(r.ok(), r.status());
             assertTrue(r.number("playlist req/s") > 0 && r.number("segment req/s") > 0, r.figures().toString());
             assertEquals(64, r.number("segment KB"));

@@ -129,6 +129,7 @@ public final class Fanout extends Scenario {
         r.put("rate min %", pct(Stats.sortedPercentile(rate, 0), sourceKbps));
         r.put("rate p5 %", pct(Stats.sortedPercentile(rate, 5), sourceKbps));
         r.put("rate median %", pct(Stats.sortedPercentile(rate, 50), sourceKbps));
+        r.put("viewers ≥95 %", (double) Arrays.stream(rate).filter(k -> k >= 0.95 * sourceKbps).count());
         r.put("first tag p50 ms", Stats.round(Stats.sortedPercentile(ft, 50), 0));
         r.put("first tag p95 ms", Stats.round(Stats.sortedPercentile(ft, 95), 0));
         r.put("first tag max ms", Stats.round(Stats.sortedPercentile(ft, 100), 0));

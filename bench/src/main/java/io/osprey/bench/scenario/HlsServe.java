@@ -15,7 +15,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * One live stream published over RTMP; once its HLS playlist has a segment, {@code wrk} is driven at the playlist,
+ * One live stream published over RTMP; once its HLS playlist lists {@code --hls-segments} segments (or at least one
+ * when {@code --hls-wait} runs out), {@code wrk} is driven at the playlist,
  * then at the newest segment, each for the window, and the server's CPU is taken meanwhile.
  */
 public final class HlsServe extends Scenario {
@@ -50,21 +51,24 @@ public final class HlsServe extends Scenario {
             }
             log("%s: waiting for a segment in %s", server.name(), playlist);
             String segment = null;
+            int segments = 0;
             int lastStatus = -1;
             long deadline = System.currentTimeMillis() + (long) (o.hlsWait * 1000);
-            while (segment == null && System.currentTimeMillis() < deadline) {
+            while (segments < o.hlsSegments && System.currentTimeMillis() < deadline) {
                 HttpResponse<String> rs = get(playlist);
                 lastStatus = rs == null ? -1 : rs.statusCode();
-                if (lastStatus == 200) {
+                if (lastStatus == 200 && newestSegment(rs.body()) != null) {
                     segment = newestSegment(rs.body());
+                    segments = segmentCount(rs.body());
                 }
-                if (segment == null) {
+                if (segments < o.hlsSegments) {
                     Thread.sleep(500);
                 }
             }
             if (segment == null) {
                 return Result.unavailable(server.name(), name(), "no HLS playlist with a segment at " + playlist
-                        + " within " + Math.round(o.hlsWait) + " s (last answer: " + (lastStatus < 0 ? "no connection" : "HTTP " + lastStatus)
+                        + " within " + Math.round(o.hlsWait) + " s (last answer: "
+                        + (lastStatus < 0 ? "no connection" : "HTTP " + lastStatus)
                         + ")" + (server.name().equals("osprey") ? "; is the hls plugin in the distribution's "
                         + "plugins/ folder? (--osprey-hls sets the path)" : ""));
             }
@@ -94,7 +98,8 @@ public final class HlsServe extends Scenario {
             r.put("segment p99 ms", Stats.round(s.p99Ms(), 2));
             r.put("segment CPU %", Stats.round(ProcStats.cpuPercent(b, c), 0));
             r.put("errors", (double) (p.non2xx() + p.socketErrors() + s.non2xx() + s.socketErrors()));
-            r.note("playlist " + playlist.getPath() + " (" + playlistBytes + " B), segment " + segUri.getPath()
+            r.note("playlist " + playlist.getPath() + " (" + playlistBytes + " B, " + segments + " segments), segment "
+                    + segUri.getPath()
                     + "; wrk -t" + o.wrkThreads + " -c" + o.wrkConnections + " -d" + Math.round(o.duration) + "s");
             if (p.non2xx() + s.non2xx() > 0) {
                 r.note("non-2xx answers: playlist " + p.non2xx() + ", segment " + s.non2xx()
@@ -111,6 +116,16 @@ public final class HlsServe extends Scenario {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    static int segmentCount(String playlist) {
+        int n = 0;
+        for (String line : playlist.split("\r?\n")) {
+            if (!line.isBlank() && !line.trim().startsWith("#")) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The last media URI in a media playlist (RFC 8216 4.3.2: URI lines follow their tags), or null. */

@@ -132,7 +132,8 @@ public final class OspreyServer extends Server {
     public String describe() {
         List<String> plugins = new ArrayList<>();
         try (Stream<Path> s = Files.list(home.resolve("plugins"))) {
-            s.map(p -> p.getFileName().toString().replaceFirst("^osprey-plugin-", "").replaceFirst("(-[0-9].*)?\\.jar$", ""))
+            s.map(p -> p.getFileName().toString().replaceFirst("^osprey-plugin-", "")
+                    .replaceFirst("(-[0-9].*)?\\.jar$", ""))
                     .sorted().forEach(plugins::add);
         } catch (IOException e) {
             plugins.add("?");

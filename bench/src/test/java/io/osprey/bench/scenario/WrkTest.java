@@ -49,6 +49,7 @@ class WrkTest {
         String playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nseg1.ts\n#EXTINF:2.0,\r\nseg2.ts\r\n"
                 + "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"p.ts\"\n";
         assertEquals("seg2.ts", HlsServe.newestSegment(playlist));
+        assertEquals(2, HlsServe.segmentCount(playlist));
         assertNull(HlsServe.newestSegment("#EXTM3U\n"));
     }
 }

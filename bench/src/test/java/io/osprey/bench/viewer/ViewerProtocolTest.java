@@ -170,7 +170,8 @@ class ViewerProtocolTest {
             String key = req.lines().filter(l -> l.startsWith("Sec-WebSocket-Key: ")).findFirst().orElseThrow()
                     .substring(19).trim();
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + WsFlvViewer.accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "Sec-WebSocket-Accept: " + WsFlvViewer.accept(key) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             byte[] start = flvStart(); // > 65535 bytes: the 64-bit length form
             int half = 1000;
             frame(out, 0x02, false, java.util.Arrays.copyOfRange(start, 0, half)); // 16-bit length, no FIN

@@ -129,6 +129,7 @@ class BenchSmokeTest {
         assertTrue(r.number("publisher reconnects") >= 2, r.figures().toString());
         assertEquals(0, r.number("publisher errors"), r.notes().toString());
         assertEquals(0, r.number("viewer errors"), "viewers stay through publisher reconnects: " + r.notes());
+        assertEquals(0, r.number("viewer stalls"), "and keep receiving: " + r.series());
         assertTrue(r.series().size() >= 3, "heap and RSS sampled over time");
         assertTrue(r.number("heap max MB") > 0);
     }

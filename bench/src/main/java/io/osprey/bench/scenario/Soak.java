@@ -18,7 +18,8 @@ import java.util.Random;
 /**
  * For the whole duration: P publishers that drop their connection and reconnect every {@code --reconnect} seconds,
  * V viewers of which a fraction leave and new ones join every {@code --churn} seconds. Heap, RSS and CPU are sampled
- * every {@code --sample} seconds; every viewer or publisher that ends without being told to is an error.
+ * every {@code --sample} seconds; every viewer or publisher that ends without being told to is an error, and a viewer
+ * that stays open but receives nothing between two samples counts as a stall.
  */
 public final class Soak extends Scenario {
 
@@ -67,6 +68,8 @@ public final class Soak extends Scenario {
             ProcStats.Sample last = server.sample();
             List<Double> heap = new ArrayList<>();
             List<Double> rss = new ArrayList<>();
+            Map<ViewerStats, Long> lastBytes = new java.util.IdentityHashMap<>();
+            int stalls = 0;
             while (System.nanoTime() < end) {
                 double t = (System.nanoTime() - t0) / 1e9;
                 if (t >= nextSample) {
@@ -79,6 +82,9 @@ public final class Soak extends Scenario {
                     point.put("rssMB", toMb(now.rssBytes()));
                     point.put("cpuPercent", Stats.round(ProcStats.cpuPercent(last, now), 1));
                     point.put("viewersOpen", openCount(clients));
+                    int stalled = stalls(clients, lastBytes);
+                    stalls += stalled;
+                    point.put("viewersStalled", stalled);
                     last = now;
                     r.sample(point);
                     heap.add(h);
@@ -137,6 +143,7 @@ public final class Soak extends Scenario {
             r.put("leaves", (double) leaves);
             r.put("publisher reconnects", (double) reconnects);
             r.put("viewer errors", (double) viewerErrors[0]);
+            r.put("viewer stalls", (double) stalls);
             r.put("publisher errors", (double) publisherErrors);
             r.put("heap first MB", first(heap));
             r.put("heap last MB", lastOf(heap));
@@ -170,6 +177,36 @@ public final class Soak extends Scenario {
     private static int openCount(Clients clients) {
         return clients.onViewerLoops(k -> (int) clients.viewersOn(k).stream().filter(ViewerStats::isOpen).count())
                 .stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * Viewers that are open but received nothing since the previous sample (a viewer left hanging after its
+     * publisher reconnected, for instance); updates {@code lastBytes}.
+     */
+    private static int stalls(Clients clients, Map<ViewerStats, Long> lastBytes) {
+        List<Map<ViewerStats, Long>> now = clients.onViewerLoops(k -> {
+            Map<ViewerStats, Long> m = new java.util.IdentityHashMap<>();
+            for (ViewerStats v : clients.viewersOn(k)) {
+                if (v.isOpen()) {
+                    m.put(v, v.bytes());
+                }
+            }
+            return m;
+        });
+        int stalled = 0;
+        Map<ViewerStats, Long> next = new java.util.IdentityHashMap<>();
+        for (Map<ViewerStats, Long> m : now) {
+            for (Map.Entry<ViewerStats, Long> e : m.entrySet()) {
+                Long before = lastBytes.get(e.getKey());
+                if (before != null && before.longValue() == e.getValue()) {
+                    stalled++;
+                }
+                next.put(e.getKey(), e.getValue());
+            }
+        }
+        lastBytes.clear();
+        lastBytes.putAll(next);
+        return stalled;
     }
 
     private static double first(List<Double> v) {

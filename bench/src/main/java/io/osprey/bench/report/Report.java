@@ -57,11 +57,6 @@ public final class Report {
             b.append('\n');
             for (Result r : rows) {
                 b.append("| ").append(r.server()).append(" |");
-                if (!r.ok()) {
-                    columns.forEach(c -> b.append(' ').append(format(r.figures().get(c))).append(" |"));
-                    b.append('\n');
-                    continue;
-                }
                 columns.forEach(c -> b.append(' ').append(format(r.figures().get(c))).append(" |"));
                 b.append('\n');
             }

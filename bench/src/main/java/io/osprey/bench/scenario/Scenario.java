@@ -28,10 +28,6 @@ public abstract class Scenario {
                 : server.httpPort());
     }
 
-    protected static String mb(long bytes) {
-        return String.valueOf(bytes / (1024 * 1024));
-    }
-
     protected static double toMb(long bytes) {
         return Math.round(bytes / 1024.0 / 1024.0 * 10) / 10.0;
     }

@@ -26,7 +26,7 @@ public final class Options {
               --warmup S               seconds between publish and the first viewer (default 3)
               --settle S               seconds between the last viewer and the window (default 2)
               --probe-ms MS            latency probe interval (default 100; 0 = none)
-              --client-threads N       viewer loop threads in the bench (default 1)
+              --client-threads N       viewer loop threads in the bench (default 2)
               --media FILE             FLV to publish (default bench/target/media/bench-720p25-1M-2sgop.flv)
               --app A --stream S       stream name (default live/bench)
               --osprey DIR             Osprey distribution (default distribution/target/osprey)
@@ -55,7 +55,7 @@ public final class Options {
     public double warmup = 3;
     public double settle = 2;
     public int probeMs = 100;
-    public int clientThreads = 1;
+    public int clientThreads = 2;
     public Path media;
     public String app = "live";
     public String stream = "bench";

@@ -41,12 +41,40 @@ public final class Loop implements AutoCloseable {
     private volatile boolean running = true;
     private long timerSeq;
     private int rcvBuf;
+    private long maxLagNanos;
+    private long lagDue;
+    private static final long LAG_TICK = 50_000_000;
 
     public Loop(String name) throws IOException {
         selector = Selector.open();
         thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Starts measuring how late this loop runs its timers (a 50 ms tick): a loop that is busy or starved of CPU
+     * delays everything it measures, so the bench reports its own lag next to the server's figures.
+     */
+    public void measureLag() {
+        execute(() -> {
+            lagDue = System.nanoTime() + LAG_TICK;
+            schedule(LAG_TICK, this::lagTick);
+        });
+    }
+
+    private void lagTick() {
+        long now = System.nanoTime();
+        maxLagNanos = Math.max(maxLagNanos, now - lagDue);
+        lagDue = now + LAG_TICK;
+        schedule(LAG_TICK, this::lagTick);
+    }
+
+    /** The largest timer lateness since the last call, in nanoseconds; call on the loop thread. */
+    public long takeMaxLag() {
+        long m = maxLagNanos;
+        maxLagNanos = 0;
+        return m;
     }
 
     /** Sets SO_RCVBUF for connections opened afterwards (0: system default). */

@@ -45,6 +45,7 @@ public final class Clients implements AutoCloseable {
             recorders = new Recorder[viewerThreads];
             for (int i = 0; i < viewerThreads; i++) {
                 viewerLoops[i] = new Loop("bench-viewers-" + i);
+                viewerLoops[i].measureLag();
                 recorders[i] = new Recorder();
                 perLoop.add(new ArrayList<>());
             }
@@ -140,6 +141,18 @@ public final class Clients implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("client loop did not answer: " + e, e);
         }
+    }
+
+    /** The largest lateness of any viewer loop since the last call, in milliseconds. */
+    public double takeMaxLagMs() {
+        List<Long> lags = new ArrayList<>();
+        for (int i = 0; i < viewerLoops.length; i++) {
+            Loop l = viewerLoops[i];
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            l.execute(() -> f.complete(l.takeMaxLag()));
+            lags.add(await(f));
+        }
+        return lags.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6;
     }
 
     public Recorder recorder(int loop) {

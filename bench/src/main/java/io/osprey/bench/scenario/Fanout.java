@@ -141,6 +141,12 @@ public final class Fanout extends Scenario {
         OptionalLong heap = server.heapBytes();
         r.put("heap MB", heap.isPresent() ? toMb(heap.getAsLong()) : Double.NaN);
         r.put("bench CPU %", Stats.round(ProcStats.cpuPercent(w.selfStart(), w.selfEnd()), 1));
+        r.put("bench lag ms", Stats.round(w.benchLagMs(), 0));
+        if (w.benchLagMs() > 200) {
+            r.note(String.format(java.util.Locale.ROOT, "the bench's own viewer loop ran up to %.0f ms late: the load "
+                    + "generator was short of CPU, so rates and latencies are partly its own (try --client-threads 2, "
+                    + "or a quieter machine)", w.benchLagMs()));
+        }
         if (lat.length == 0 && connected > 0) {
             r.note("latency n/a: no " + io.osprey.bench.flv.Probe.NAME + " data message reached the viewers ("
                     + w.probesSeen() + " seen before the window); the server does not relay AMF0 data messages");
@@ -192,6 +198,7 @@ public final class Fanout extends Scenario {
                 return m;
             });
             parts.forEach(start::putAll);
+            clients.takeMaxLagMs();
             this.pubStart = pub == null ? 0 : clients.onPublisherLoop(pub::bytesSent);
             this.cpuStart = server.sample();
             this.selfStart = ProcStats.self();
@@ -214,13 +221,15 @@ public final class Fanout extends Scenario {
 
         record Closed(List<ViewerSnapshot> viewers, long[] latencyMicros, long probesSeen, double seconds,
                       long publisherBytes, long publisherMaxQueued, ProcStats.Sample cpuStart,
-                      ProcStats.Sample cpuEnd, ProcStats.Sample selfStart, ProcStats.Sample selfEnd) {
+                      ProcStats.Sample cpuEnd, ProcStats.Sample selfStart, ProcStats.Sample selfEnd,
+                      double benchLagMs) {
         }
 
         Closed close() {
             ProcStats.Sample cpuEnd = server.sample();
             ProcStats.Sample selfEnd = ProcStats.self();
             long endNanos = System.nanoTime();
+            double lag = clients.takeMaxLagMs();
             long pubEnd = pub == null ? 0 : clients.onPublisherLoop(pub::bytesSent);
             long pubQueued = pub == null ? 0 : clients.onPublisherLoop(pub::maxQueued);
             List<Object[]> parts = clients.onViewerLoops(k -> {
@@ -250,7 +259,7 @@ public final class Fanout extends Scenario {
                 seen += (Long) p[2];
             }
             return new Closed(all, lat, seen, (endNanos - startNanos) / 1e9, pubEnd - pubStart, pubQueued, cpuStart,
-                    cpuEnd, selfStart, selfEnd);
+                    cpuEnd, selfStart, selfEnd, lag);
         }
     }
 }

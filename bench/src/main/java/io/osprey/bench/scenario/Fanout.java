@@ -144,7 +144,7 @@ public final class Fanout extends Scenario {
         r.put("bench lag ms", Stats.round(w.benchLagMs(), 0));
         if (w.benchLagMs() > 200) {
             r.note(String.format(java.util.Locale.ROOT, "the bench's own viewer loop ran up to %.0f ms late: the load "
-                    + "generator was short of CPU, so rates and latencies are partly its own (try --client-threads 2, "
+                    + "generator was short of CPU, so rates and latencies are partly its own (more --client-threads, "
                     + "or a quieter machine)", w.benchLagMs()));
         }
         if (lat.length == 0 && connected > 0) {

@@ -1,0 +1,48 @@
+package io.osprey.bench;
+
+import io.osprey.testkit.Ffmpeg;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The benchmark's test media, made once with the bundled ffmpeg (LGPL build: H.264 through libopenh264) and cached:
+ * 1280x720, 25 fps, about 1 Mbit/s H.264 with a keyframe every 2 s, AAC 128 kbit/s 44.1 kHz stereo, 60 s, FLV.
+ * The same file for every server, so runs on different days and machines are comparable.
+ */
+public final class MediaGen {
+
+    public static final String NAME = "bench-720p25-1M-2sgop.flv";
+
+    private MediaGen() {
+    }
+
+    public static Path ensure(Path dir) throws IOException, InterruptedException {
+        return make(dir, NAME, 1280, 720, 1000, 60);
+    }
+
+    /** Makes (or finds) a clip of the given size, video bit rate and length. */
+    public static Path make(Path dir, String name, int width, int height, int kbps, int seconds)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path out = dir.resolve(name);
+        if (Files.isRegularFile(out) && Files.size(out) > 0) {
+            return out;
+        }
+        System.out.println("making test media " + out + " (" + width + "x" + height + " 25 fps H.264 " + kbps
+                + " kbit/s + AAC, " + seconds + " s; once)");
+        Path tmp = dir.resolve(name + ".tmp");
+        Ffmpeg.Result r = Ffmpeg.run(600, Ffmpeg.ffmpeg(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height + ":rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", String.valueOf(seconds), "-c:v", "libopenh264", "-b:v", kbps + "k", "-maxrate", kbps + "k",
+                "-g", "50", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-b:a", "128k", "-ar", "44100", "-ac", "2", "-f", "flv", tmp.toString());
+        if (r.exitCode() != 0) {
+            throw new IOException("ffmpeg could not make " + name + ": " + r.stderr());
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+        return out;
+    }
+}

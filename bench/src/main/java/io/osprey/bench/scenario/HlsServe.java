@@ -1,0 +1,142 @@
+package io.osprey.bench.scenario;
+
+import io.osprey.bench.Options;
+import io.osprey.bench.flv.FlvSource;
+import io.osprey.bench.report.Result;
+import io.osprey.bench.report.Stats;
+import io.osprey.bench.rtmp.RtmpPublisher;
+import io.osprey.bench.server.ProcStats;
+import io.osprey.bench.server.Server;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * One live stream published over RTMP; once its HLS playlist lists {@code --hls-segments} segments (or at least one
+ * when {@code --hls-wait} runs out), {@code wrk} is driven at the playlist,
+ * then at the newest segment, each for the window, and the server's CPU is taken meanwhile.
+ */
+public final class HlsServe extends Scenario {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public HlsServe(Options o, FlvSource source) {
+        super(o, source);
+    }
+
+    @Override
+    public String name() {
+        return "hls-serve";
+    }
+
+    @Override
+    public Result run(Server server) throws Exception {
+        String path = server.hlsPath(o.app, o.stream);
+        if (path == null) {
+            return Result.unavailable(server.name(), name(), server.missing("HLS"));
+        }
+        if (!Wrk.available()) {
+            return Result.unavailable(server.name(), name(), "wrk is not installed; run: " + Wrk.INSTALL);
+        }
+        Result r = new Result(server.name(), name(), server.describe());
+        String base = "http://" + Server.HOST + ":" + server.httpPort();
+        URI playlist = URI.create(base + path);
+        try (Clients clients = new Clients(1)) {
+            RtmpPublisher pub = clients.publish(server, o.app, o.stream, source, o.probeMs);
+            if (!clients.awaitPublishing(pub, 15_000)) {
+                return r.fail("publisher not accepted: " + clients.onPublisherLoop(pub::closeReason));
+            }
+            log("%s: waiting for a segment in %s", server.name(), playlist);
+            String segment = null;
+            int segments = 0;
+            int lastStatus = -1;
+            long deadline = System.currentTimeMillis() + (long) (o.hlsWait * 1000);
+            while (segments < o.hlsSegments && System.currentTimeMillis() < deadline) {
+                HttpResponse<String> rs = get(playlist);
+                lastStatus = rs == null ? -1 : rs.statusCode();
+                if (lastStatus == 200 && newestSegment(rs.body()) != null) {
+                    segment = newestSegment(rs.body());
+                    segments = segmentCount(rs.body());
+                }
+                if (segments < o.hlsSegments) {
+                    Thread.sleep(500);
+                }
+            }
+            if (segment == null) {
+                return Result.unavailable(server.name(), name(), "no HLS playlist with a segment at " + playlist
+                        + " within " + Math.round(o.hlsWait) + " s (last answer: "
+                        + (lastStatus < 0 ? "no connection" : "HTTP " + lastStatus)
+                        + ")" + (server.name().equals("osprey") ? "; is the hls plugin in the distribution's "
+                        + "plugins/ folder? (--osprey-hls sets the path)" : ""));
+            }
+            URI segUri = playlist.resolve(segment);
+            HttpResponse<byte[]> seg = http.send(HttpRequest.newBuilder(segUri).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (seg.statusCode() != 200) {
+                return r.fail("segment " + segUri + ": HTTP " + seg.statusCode());
+            }
+            HttpResponse<String> pl = get(playlist);
+            int playlistBytes = pl == null ? 0 : pl.body().length();
+            log("%s: wrk -t%d -c%d at the playlist (%d B) and %s (%d KB), %.0f s each", server.name(), o.wrkThreads,
+                    o.wrkConnections, playlistBytes, segment, seg.body().length / 1024, o.duration);
+            ProcStats.Sample a = server.sample();
+            Wrk.Figures p = Wrk.run(playlist.toString(), o.wrkThreads, o.wrkConnections, o.duration);
+            ProcStats.Sample b = server.sample();
+            Wrk.Figures s = Wrk.run(segUri.toString(), o.wrkThreads, o.wrkConnections, o.duration);
+            ProcStats.Sample c = server.sample();
+            r.put("playlist req/s", Stats.round(p.requestsPerSecond(), 0));
+            r.put("playlist p50 ms", Stats.round(p.p50Ms(), 2));
+            r.put("playlist p99 ms", Stats.round(p.p99Ms(), 2));
+            r.put("playlist CPU %", Stats.round(ProcStats.cpuPercent(a, b), 0));
+            r.put("segment KB", (double) (seg.body().length / 1024));
+            r.put("segment req/s", Stats.round(s.requestsPerSecond(), 0));
+            r.put("segment MB/s", Stats.round(s.bytesPerSecond() / 1024 / 1024, 0));
+            r.put("segment p50 ms", Stats.round(s.p50Ms(), 2));
+            r.put("segment p99 ms", Stats.round(s.p99Ms(), 2));
+            r.put("segment CPU %", Stats.round(ProcStats.cpuPercent(b, c), 0));
+            r.put("errors", (double) (p.non2xx() + p.socketErrors() + s.non2xx() + s.socketErrors()));
+            r.note("playlist " + playlist.getPath() + " (" + playlistBytes + " B, " + segments + " segments), segment "
+                    + segUri.getPath()
+                    + "; wrk -t" + o.wrkThreads + " -c" + o.wrkConnections + " -d" + Math.round(o.duration) + "s");
+            if (p.non2xx() + s.non2xx() > 0) {
+                r.note("non-2xx answers: playlist " + p.non2xx() + ", segment " + s.non2xx()
+                        + " (a segment can leave the live window during the run)");
+            }
+        }
+        return r;
+    }
+
+    private HttpResponse<String> get(URI uri) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static int segmentCount(String playlist) {
+        int n = 0;
+        for (String line : playlist.split("\r?\n")) {
+            if (!line.isBlank() && !line.trim().startsWith("#")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The last media URI in a media playlist (RFC 8216 4.3.2: URI lines follow their tags), or null. */
+    static String newestSegment(String playlist) {
+        String last = null;
+        for (String line : playlist.split("\r?\n")) {
+            String t = line.trim();
+            if (!t.isEmpty() && !t.startsWith("#")) {
+                last = t;
+            }
+        }
+        return last;
+    }
+}

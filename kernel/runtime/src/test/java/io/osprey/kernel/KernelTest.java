@@ -230,21 +230,6 @@ class KernelTest {
     }
 
     @Test
-    void httpTwoIsSpokenOnTheSamePort() throws Exception {
-        start(null);
-        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kernel.httpPort()
-                + "/echo/x")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(HttpClient.Version.HTTP_2, r.version(), "h2c upgrade accepted");
-        assertEquals("hello", r.body());
-        // A request with a body offering the h2c upgrade (as java.net.http does) is served over HTTP/1.1, not failed.
-        HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + kernel.httpPort() + "/echo/y")).PUT(HttpRequest.BodyPublishers.ofString("x"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, put.statusCode(), put.body());
-    }
-
-    @Test
     void metricsAreExposedInPrometheusText() throws Exception {
         start(null);
         String m = get("/metrics", false).body();

@@ -64,7 +64,7 @@ public final class JettyHost {
         hc.setSendXPoweredBy(false);
         hc.setRequestHeaderSize(config.maxRequestHeaderBytes);
         http = new ServerConnector(server, 1, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                new HttpConnectionFactory(hc), new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(hc));
+                new HttpConnectionFactory(hc));
         http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);
         http.setPort(config.port);
         http.setIdleTimeout(config.idleTimeoutMs);

@@ -228,7 +228,7 @@ class RecorderEndToEndTest {
         Files.delete(session.resolve("linkdir"));
         HttpResponse<byte[]> put = http.send(HttpRequest.newBuilder(URI.create(url("index.json")))
                 .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(405, put.statusCode());
+        assertEquals(405, put.statusCode(), () -> new String(put.body()) + " " + put.version());
         HttpResponse<byte[]> head = http.send(HttpRequest.newBuilder(URI.create(url("stream_full.mp4")))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, head.statusCode());

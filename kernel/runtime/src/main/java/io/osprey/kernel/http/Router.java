@@ -34,7 +34,7 @@ public final class Router extends Handler.Abstract {
 
     /** Adds a route owned by {@code owner} (a plugin id, or {@code kernel}). */
     public Registration add(String owner, String pathSpec, Handler handler) {
-        PathSpec spec = PathSpec.from(pathSpec);
+        PathSpec spec = spec(pathSpec);
         Route route = new Route(owner, spec, handler);
         if (getServer() != null) {
             handler.setServer(getServer());
@@ -49,6 +49,14 @@ public final class Router extends Handler.Abstract {
         routes.add(route);
         rebuild();
         return () -> remove(route);
+    }
+
+    /** Jetty's path spec syntax, plus {@code uri-template:/...} (which {@code PathSpec.from} does not parse). */
+    static PathSpec spec(String pathSpec) {
+        if (pathSpec.startsWith("uri-template:")) {
+            return new org.eclipse.jetty.http.pathmap.UriTemplatePathSpec(pathSpec.substring("uri-template:".length()));
+        }
+        return PathSpec.from(pathSpec);
     }
 
     private void remove(Route route) {

@@ -6,7 +6,8 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Routes on the shared Jetty server. Path specs follow Jetty's {@code PathSpec} syntax: exact
- * ({@code /api/x}), prefix ({@code /hls/*}), suffix ({@code *.flv}), {@code uri-template:/{app}/{name}.flv} or
+ * ({@code /api/x}), prefix ({@code /hls/*}), suffix ({@code *.flv}), {@code uri-template:/{app}/{name}} (each variable a whole path
+ * segment) or
  * {@code ^regex$}. The most specific spec wins (exact, then longest prefix, then suffix), as in servlet mapping.
  * A handler that returns {@code false} from {@code handle} lets the next matching route try.
  *

@@ -1,0 +1,28 @@
+package io.osprey.kernel.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+
+    @Test
+    void everySpecSyntaxTheSpiDocumentsParses() {
+        assertTrue(Router.spec("/api/x").matches("/api/x"));
+        assertTrue(Router.spec("/hls/*").matches("/hls/live/a/index.m3u8"));
+        assertTrue(Router.spec("*.flv").matches("/live/a.flv"));
+        assertTrue(Router.spec("^/[^/]+/[^/]+$").matches("/live/a"));
+        assertTrue(Router.spec("uri-template:/{app}/{name}").matches("/live/a"));
+        assertFalse(Router.spec("uri-template:/{app}/{name}").matches("/live/a/b"));
+    }
+
+    @Test
+    void theMostSpecificSpecSortsFirst() {
+        // exact < prefix < suffix in Jetty's ordering, as the router tries them
+        assertTrue(Router.spec("/flv/*").compareTo(Router.spec("*.flv")) < 0);
+        assertTrue(Router.spec("/api/recordings").compareTo(Router.spec("/api/*")) < 0);
+        assertEquals(0, Router.spec("/x").compareTo(Router.spec("/x")));
+    }
+}

@@ -48,7 +48,7 @@
       return { bad: 'A recording file name looks like 20250101_120000.flv.' };
     }
     return { url: O.urls.flvRecording(values.app, values.stream, file),
-      label: values.app + '/' + values.stream + ' (' + file + ')' };
+      label: values.app + '/' + values.stream + ' · ' + file };
   }
 
   async function start(values) {
@@ -69,13 +69,17 @@
     if (t.missing) { status.set('notfound', t.missing); return; }
     window.osprey.info = { url: t.url };
     session = O.recordings.playRecording({ video, status, url: t.url, label: t.label,
-      notFound: 'Recording not found: ' + t.label + '. FLV recording is off unless plugins.httpflv.record.enabled'
-        + ' is true.',
+      notFound: 'Recording not found: ' + t.label + ' is not on this server (FLV recording is on only with'
+        + ' plugins.httpflv.record.enabled: true).',
       attach: (events) => attach(t.url, events) });
     O.recordings.showOthers(document.getElementById('others'), values.app, values.stream, 'flv');
   }
 
   setInterval(() => {
+    if (!['playing', 'paused', 'finished'].includes(window.osprey.state)) {
+      O.renderFacts(facts, {});
+      return;
+    }
     const f = O.videoFacts(video);
     if (isFinite(video.duration)) f.duration = O.formatDuration(video.duration);
     if (mediaInfo.videoCodec) f.video = mediaInfo.videoCodec;

@@ -33,7 +33,7 @@
     }
     if (!O.validName(name)) return { bad: 'A session is the recording folder\u2019s name, like 20250101_120000.' };
     return { url: O.urls.mp4Index(values.app, values.stream, name),
-      label: values.app + '/' + values.stream + ' (' + name + ')' };
+      label: values.app + '/' + values.stream + ' · ' + name };
   }
 
   async function readIndex(url, signal) {
@@ -177,7 +177,7 @@
       const r = await fetch(t.url, { cache: 'no-store' });
       if (mine !== run) return;
       if (r.status === 404 || r.status === 410) {
-        status.set('notfound', 'Recording not found: ' + t.label + ' has no index.json.');
+        status.set('notfound', 'Recording not found: no session ' + t.label + ' on this server.');
         return;
       }
       if (!r.ok) throw new Error('HTTP ' + r.status);
@@ -193,7 +193,11 @@
       status.set('notfound', 'Recording not found: ' + t.label + ' has no segments.');
       return;
     }
-    const label = t.label + ' (' + (chosen.mode === 'separate' ? 'separate A/V' : 'merged A/V') + ')';
+    // A session given by its URL is named by what its index says it is.
+    if (values.url && typeof index.stream === 'string' && typeof index.session === 'string') {
+      t.label = index.stream + ' · ' + index.session;
+    }
+    const label = t.label + ' · ' + (chosen.mode === 'separate' ? 'separate A/V' : 'merged A/V');
     window.osprey.info = { url: t.url, mode: chosen.mode, state: index.state,
       sets: chosen.sets.map(([name, set]) => ({ name, init: set.init, segments: (set.segments || []).length })) };
     session = O.recordings.playRecording({ video, status, url: t.url, label,
@@ -202,6 +206,10 @@
   }
 
   setInterval(() => {
+    if (!['playing', 'paused', 'finished'].includes(window.osprey.state)) {
+      O.renderFacts(facts, {});
+      return;
+    }
     const f = O.videoFacts(video);
     if (isFinite(video.duration)) f.duration = O.formatDuration(video.duration);
     if (window.osprey.info.sets) {

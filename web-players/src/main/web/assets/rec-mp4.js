@@ -27,7 +27,7 @@
     }
     if (!O.validName(name)) return { bad: 'A session is the recording folder\u2019s name, like 20250101_120000.' };
     return { url: O.urls.mp4Full(values.app, values.stream, name), index: O.urls.mp4Index(values.app, values.stream,
-      name), label: values.app + '/' + values.stream + ' (' + name + ')', session: name };
+      name), label: values.app + '/' + values.stream + ' · ' + name, session: name };
   }
 
   async function start(values) {
@@ -42,10 +42,11 @@
     if (t.unlisted) { status.set('idle', t.unlisted); return; }
     if (t.missing) { status.set('notfound', t.missing); return; }
     window.osprey.info = { url: t.url };
-    let notFound = 'Recording not found: ' + t.label + '.';
+    let notFound = 'Recording not found: ' + (t.session ? 'no session ' + t.label + ' on this server.'
+      : t.label + '.');
     if (t.index && (await O.probe(t.index)) === 200) {
       // The session exists but has no merged file (yet): it is still recording, or was cut and awaits a restart.
-      notFound = 'No stream_full.mp4 in ' + t.label + ' yet: it is written when the stream ends. Its segments'
+      notFound = 'Not merged yet: ' + t.label + ' has no stream_full.mp4 until the stream ends. Its segments'
         + ' play on the fMP4 segments page.';
     }
     if (mine !== run) return;
@@ -54,6 +55,10 @@
   }
 
   setInterval(() => {
+    if (!['playing', 'paused', 'finished'].includes(window.osprey.state)) {
+      O.renderFacts(facts, {});
+      return;
+    }
     const f = O.videoFacts(video);
     if (isFinite(video.duration)) f.duration = O.formatDuration(video.duration);
     O.renderFacts(facts, f);

@@ -357,11 +357,12 @@
     const top = 14;
     const bottom = hgt - 14;
     const now = Date.now();
-    // The window grows with what this tab has seen, from one minute up to five.
-    const span = Math.min(HISTORY_MS, Math.max(60000, h.length ? now - h[0].t : 0));
+    // The window is what this tab has seen (the lines fill the chart from the start), up to five minutes.
+    const span = Math.min(HISTORY_MS, Math.max(5000, h.length ? now - h[0].t : 0));
     const x = (t) => w - ((now - t) / span) * w;
     const maxB = Math.max(100000, ...h.map((p) => p.bitrate)) * 1.15;
-    const maxV = Math.max(1, ...h.map((p) => p.viewers));
+    // Viewers get their own scale with room above, so one viewer does not sit on the bitrate line.
+    const maxV = Math.max(2, ...h.map((p) => p.viewers));
     const yB = (b) => bottom - (b / maxB) * (bottom - top);
     const yV = (v) => bottom - (v / (maxV * 1.15)) * (bottom - top);
     g.strokeStyle = '#d0d7de';
@@ -382,8 +383,13 @@
     g.textBaseline = 'bottom';
     g.fillText('now', w - 2, hgt);
     g.textAlign = 'left';
-    g.fillText('−' + Math.round(span / 60000) + ' min', 2, hgt);
-    if (h.length < 2) return;
+    g.fillText('−' + (span < 90000 ? Math.round(span / 1000) + ' s' : Math.round(span / 60000) + ' min'), 2, hgt);
+    if (h.length < 2) {
+      g.textAlign = 'center';
+      g.textBaseline = 'middle';
+      g.fillText('measuring…', w / 2, (top + bottom) / 2);
+      return;
+    }
     g.lineWidth = 2;
     g.strokeStyle = '#0b5cad';
     g.beginPath();

@@ -216,7 +216,11 @@ const SCENARIOS = {
           .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
           .map((el) => el.tagName + (el.id ? '#' + el.id : '') + (el.className ? '.' + el.className : ''))
           .slice(0, 10);
+        const status = document.getElementById('status');
         return {
+          state: status ? status.dataset.state : null,
+          message: status ? status.textContent.trim() : null,
+          notes: [...document.querySelectorAll('[role=note]')].filter(visible).map((el) => el.id),
           scrollWidth: document.documentElement.scrollWidth,
           clientWidth: document.documentElement.clientWidth,
           lang: document.documentElement.lang,
@@ -272,12 +276,13 @@ const SCENARIOS = {
     const played = await waitPlayed(player, 2, 20000);
     step('player playing', { state: played.state, currentTime: played.currentTime });
     const con = await openConsole(context, args);
-    // Wait until the card shows the stream with bitrate and at least one viewer, and a few chart points.
+    // Wait until the card shows the stream with bitrate, a viewer (unless args.viewers is false: HLS players are
+    // not counted) and a few chart points.
     let card = null;
     const deadline = Date.now() + 15000;
     while (Date.now() < deadline) {
       card = await streamCard(con, args.stream);
-      if (card && card.bitrate > 0 && card.viewers > 0 && card.chartPoints >= 3) break;
+      if (card && card.bitrate > 0 && (card.viewers > 0 || args.viewers === false) && card.chartPoints >= 3) break;
       await sleep(300);
     }
     result.card = card;
@@ -321,17 +326,21 @@ const SCENARIOS = {
     return result;
   },
 
-  /** The recordings section of the console lists a recording of the stream with play and download links. */
+  /**
+   * The recordings section of the console: the rows of args.stream (waiting for at least args.rows of them) with
+   * their links.
+   */
   async recordings(context, args) {
     const con = await openConsole(context, args);
     let rows = [];
     const deadline = Date.now() + 10000;
     while (Date.now() < deadline) {
       rows = await con.evaluate((k) => [...document.querySelectorAll('#recordings li[data-stream="' + k + '"]')]
-        .map((li) => ({ kind: li.dataset.kind, links: [...li.querySelectorAll('a')].map((a) => ({
-          text: a.textContent.trim(), href: a.getAttribute('href'), download: a.hasAttribute('download') })) })),
-      args.stream);
-      if (rows.length) break;
+        .map((li) => ({ kind: li.dataset.kind, session: li.dataset.session, state: li.dataset.state,
+          text: li.innerText, links: [...li.querySelectorAll('a')].map((a) => ({ text: a.textContent.trim(),
+            href: a.getAttribute('href'), label: a.getAttribute('aria-label'), download: a.hasAttribute('download') })),
+        })), args.stream);
+      if (rows.length >= (args.rows || 1)) break;
       await sleep(300);
     }
     await shot(con, args.screenshot);

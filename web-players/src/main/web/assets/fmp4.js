@@ -3,7 +3,7 @@
  *   Osprey.fmp4.codecs(initBytes)  → the RFC 6381 codec strings of an init segment's tracks (read from the sample
  *                                    entries: avcC, hvcC, av1C, vpcC, esds), so MSE gets the exact MIME type;
  *   Osprey.fmp4.feed(...)          → fetches segments in order into one SourceBuffer, staying a bounded time
- *                                    ahead of the playhead.
+ *                                    ahead of the playhead, following a recording that is still growing.
  * A small bounded reader: every length is checked against the buffer, nothing is trusted.
  */
 (function () {
@@ -181,17 +181,14 @@
   }
 
   /**
-   * Appends init + segments in order to a new SourceBuffer of `ms`, keeping at most aheadSeconds buffered past
-   * the playhead. onProgress(count) after each segment. Resolves when all are in; rejects on the first failure.
+   * Appends an init segment and then media segments in order to a new SourceBuffer of `ms`, keeping at most
+   * aheadSeconds buffered past the playhead. `init` is the init segment's bytes; `segment(i)` resolves to the URL
+   * of the i-th media segment, or null after the last (it may wait for a recording that is still growing).
+   * onProgress(count) after each media segment. Resolves when all are in; rejects on the first failure.
    */
-  async function feed({ ms, video, type, init, segments, signal, aheadSeconds = 30, onProgress }) {
+  async function feed({ ms, video, type, init, segment, signal, aheadSeconds = 30, onProgress }) {
     const sb = ms.addSourceBuffer(type);
-    const queue = [init, ...segments];
-    // Fetch one ahead of the append.
-    let next = fetchBytes(queue[0], signal);
-    for (let i = 0; i < queue.length; i++) {
-      const bytes = await next;
-      if (i + 1 < queue.length) next = fetchBytes(queue[i + 1], signal);
+    const append = async (bytes) => {
       while (!signal.aborted && sb.buffered.length && sb.buffered.end(sb.buffered.length - 1) - video.currentTime
         > aheadSeconds) {
         await new Promise((r) => setTimeout(r, 500));
@@ -200,10 +197,24 @@
       const done = onceUpdated(sb);
       sb.appendBuffer(bytes);
       await done;
-      if (onProgress) onProgress(i, sb);
+    };
+    await append(init);
+    // Fetch one segment ahead of the append (the next one may still be waited for while this one goes in).
+    const load = (i) => {
+      const p = Promise.resolve(segment(i)).then((url) => (url ? fetchBytes(url, signal) : null));
+      p.catch(() => {});
+      return p;
+    };
+    let pending = load(0);
+    for (let i = 0; ; i++) {
+      const bytes = await pending;
+      if (!bytes) break;
+      pending = load(i + 1);
+      await append(bytes);
+      if (onProgress) onProgress(i + 1, sb);
     }
     return sb;
   }
 
-  window.Osprey.fmp4 = { codecs, mime, feed, boxes };
+  window.Osprey.fmp4 = { codecs, mime, feed, boxes, fetchBytes };
 })();

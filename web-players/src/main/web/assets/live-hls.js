@@ -61,6 +61,9 @@
       window.osprey.info.parts = d.partList ? d.partList.length : 0;
       window.osprey.info.canBlockReload = !!d.canBlockReload;
       window.osprey.info.targetDuration = d.targetduration;
+      // LL-HLS needs parts in the playlist: the hls plugin makes them for fMP4 (or with lowLatency: on).
+      const note = document.getElementById('ll-note');
+      note.classList.toggle('hidden', !(lowLatency && !d.partTarget));
     });
     mine.loadSource(url);
     mine.attachMedia(video);
@@ -95,6 +98,7 @@
       return;
     }
     const ll = !!values.ll;
+    document.getElementById('ll-note').classList.add('hidden');
     window.osprey.info = { url, engine: native ? 'native' : 'hls.js', lowLatency: ll };
     const label = (values.url || values.app + '/' + values.stream) + (ll ? ' over LL-HLS' : ' over HLS');
     session = O.liveLoop({

@@ -17,7 +17,11 @@
 
   /**
    * Where everything lives on the server. Change a path here and every page and the console follow.
-   * recordings: the admin API listing of recordings (FLV and fMP4/MP4), asked for with the admin token.
+   *   FLV recordings (httpflv, record.enabled): /flv/{app}/{stream}/{yyyyMMdd_HHmmss}.flv
+   *   fMP4 recordings (fmp4-recorder): one folder per publish session, /mp4/{app}/{stream}/{session}/ with
+   *     index.json (public: sets, MIME types, segments), stream_full.mp4 (after the stream ends),
+   *     output_merge/ and output_separate/
+   *   recordings: the admin API listing of both (admin token): {"recordings": [...]}
    */
   const urls = {
     origin, host,
@@ -28,11 +32,11 @@
     hls: (app, stream) => origin + '/hls/' + enc(app) + '/' + enc(stream) + '/index.m3u8',
     flvRecordings: (app, stream) => origin + '/flv/' + enc(app) + '/' + enc(stream) + '/',
     flvRecording: (app, stream, file) => origin + '/flv/' + enc(app) + '/' + enc(stream) + '/' + enc(file),
-    mp4Base: (app, stream) => origin + '/mp4/' + enc(app) + '/' + enc(stream) + '/',
-    mp4Full: (app, stream) => origin + '/mp4/' + enc(app) + '/' + enc(stream) + '/stream_full.mp4',
-    mergeInit: (app, stream) => origin + '/mp4/' + enc(app) + '/' + enc(stream) + '/output_merge/init.mp4',
-    separateInit: (app, stream, kind) => origin + '/mp4/' + enc(app) + '/' + enc(stream)
-      + '/output_separate/' + kind + '_init.mp4',
+    mp4Sessions: (app, stream) => origin + '/mp4/' + enc(app) + '/' + enc(stream) + '/',
+    mp4Session: (app, stream, session) => origin + '/mp4/' + enc(app) + '/' + enc(stream) + '/' + enc(session)
+      + '/',
+    mp4Full: (app, stream, session) => urls.mp4Session(app, stream, session) + 'stream_full.mp4',
+    mp4Index: (app, stream, session) => urls.mp4Session(app, stream, session) + 'index.json',
     recordings: '/api/recordings',
     api: '/api',
     health: '/api/health',

@@ -1,10 +1,12 @@
 /*
- * play_merge.html: a stream's fMP4 recording, segment by segment through Media Source Extensions.
- *   ?app=&stream=&mode=merge     output_merge/init.mp4 + its .m4s segments, one SourceBuffer
- *   ?app=&stream=&mode=separate  output_separate/video_init.mp4 + audio_init.mp4 and their segments, two
- * The segments come from ?segments=a.m4s,b.m4s (merge) or ?video=…&audio=… (separate), names relative to the
- * recording folder or absolute paths; otherwise from the recordings listing (admin token in this tab).
- * ?base=/some/folder/ plays a recording kept elsewhere (its output_merge/ or output_separate/ inside).
+ * play_merge.html: a stream's fMP4 recording, segment by segment through Media Source Extensions, read from the
+ * session's index.json (public, written by fmp4-recorder):
+ *   ?app=&stream=&session=yyyyMMdd_HHmmss   /mp4/{app}/{stream}/{session}/index.json
+ *   ?url=…/index.json                       any session's index
+ *   &mode=merge     the "merged" set (output_merge/init.mp4 + seg-NNNNN.m4s): one SourceBuffer
+ *   &mode=separate  the "video" and "audio" sets (output_separate/): two SourceBuffers
+ * With app and stream only, the newest session from the recordings listing (admin token in this tab). A session
+ * that is still recording is followed: index.json is read again until its state changes.
  */
 (function () {
   'use strict';
@@ -12,89 +14,125 @@
   const video = document.getElementById('video');
   const status = new O.Status(document.getElementById('status'));
   const facts = document.getElementById('facts');
+  const POLL_MS = 1500;
   let session = null;
   let appended = 0;
-  let total = 0;
+  let run = 0;
 
-  function resolveIn(folder, list) {
-    return list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-      if (/^https?:\/\//i.test(s) || s.startsWith('/')) return s;
-      if (s.split('/').some((p) => p === '..' || p === '.')) throw new Error('segment names stay in the folder');
-      return folder + s.split('/').map(encodeURIComponent).join('/');
-    });
-  }
-
-  /** {tracks: [{init, segments}]} or {missing: sentence}. */
-  async function plan(values) {
-    const q = O.params();
-    const base = values.base || O.urls.mp4Base(values.app, values.stream);
-    if (values.mode === 'separate') {
-      const folder = base + 'output_separate/';
-      const vInit = folder + 'video_init.mp4';
-      const aInit = folder + 'audio_init.mp4';
-      if (q.get('video') || q.get('audio')) {
-        const tracks = [];
-        if (q.get('video')) tracks.push({ kind: 'video', init: vInit, segments: resolveIn(folder, q.get('video')) });
-        if (q.get('audio')) tracks.push({ kind: 'audio', init: aInit, segments: resolveIn(folder, q.get('audio')) });
-        return { tracks, probe: tracks[0].init };
-      }
-      const r = await O.recordings.list({ app: values.app, stream: values.stream });
-      const item = r.items.find((i) => i.kind === 'fmp4-separate');
-      if (!item) return missing(r, values);
-      const files = item.files.filter((f) => !/init\.mp4$/i.test(f));
-      const pick = (k) => files.filter((f) => new RegExp('(^|/)' + k + '[^/]*$', 'i').test(f));
-      const tracks = [];
-      if (item.files.some((f) => /video_init\.mp4$/i.test(f)) || pick('video').length) {
-        tracks.push({ kind: 'video', init: vInit, segments: pick('video') });
-      }
-      if (item.files.some((f) => /audio_init\.mp4$/i.test(f)) || pick('audio').length) {
-        tracks.push({ kind: 'audio', init: aInit, segments: pick('audio') });
-      }
-      return { tracks, probe: vInit };
+  /** {url, label} or {idle|bad|missing|unlisted: sentence}. */
+  async function resolve(values) {
+    if (values.url) return { url: values.url, label: values.url };
+    if (!O.validName(values.app) || !O.validName(values.stream)) {
+      return { idle: 'Give an app, a stream and a session (or the URL of a session\u2019s index.json) and press Play.' };
     }
-    const folder = base + 'output_merge/';
-    const init = q.get('init') ? resolveIn(folder, q.get('init'))[0] : folder + 'init.mp4';
-    if (q.get('segments')) return { tracks: [{ kind: 'merged', init, segments: resolveIn(folder, q.get('segments')) }],
-      probe: init };
-    const r = await O.recordings.list({ app: values.app, stream: values.stream });
-    const item = r.items.find((i) => i.kind === 'fmp4-merge');
-    if (!item) return missing(r, values);
-    return { tracks: [{ kind: 'merged', init, segments: item.files.filter((f) => !/init\.mp4$/i.test(f)) }],
-      probe: init };
+    let name = values.session;
+    if (!name) {
+      const n = await O.recordings.newest(values.app, values.stream, 'mp4', (i) => !!i.urls.index);
+      if (!n.item) return n;
+      name = n.item.session;
+    }
+    if (!O.validName(name)) return { bad: 'A session is the recording folder\u2019s name, like 20250101_120000.' };
+    return { url: O.urls.mp4Index(values.app, values.stream, name),
+      label: values.app + '/' + values.stream + ' · ' + name };
   }
 
-  function missing(r, values) {
-    if (r.available) return { missing: 'No fMP4 recording of ' + values.app + '/' + values.stream + ' ('
-      + values.mode + ') in the recordings listing.' };
-    return { unlisted: r.status === 401
-      ? 'Open the console once in this tab (admin token) so this page can list the segments, or give ?segments=.'
-      : 'This server has no recordings listing; give the segments in the address (?segments=a.m4s,b.m4s).' };
+  async function readIndex(url, signal) {
+    const r = await fetch(url, { cache: 'no-store', signal });
+    if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
+    const json = await r.json();
+    if (!json || typeof json.sets !== 'object' || json.sets === null) throw new Error('not a recording index');
+    return json;
   }
 
-  function attach(p, events) {
+  /** The sets to play for a mode: the other mode's when this session has only those. */
+  function pick(index, mode) {
+    const sets = index.sets;
+    const merged = sets.merged ? [['merged', sets.merged]] : [];
+    const separate = ['video', 'audio'].filter((k) => sets[k]).map((k) => [k, sets[k]]);
+    if (mode === 'separate') return separate.length ? { mode, sets: separate } : { mode: 'merge', sets: merged };
+    return merged.length ? { mode: 'merge', sets: merged } : { mode: 'separate', sets: separate };
+  }
+
+  /**
+   * The segments of each chosen set, following index.json while the session is recording. A session left
+   * "recording" by a crash stops being waited for when nothing new comes for a while.
+   */
+  function follow(indexUrl, first, chosen, signal) {
+    const base = new URL('.', new URL(indexUrl, location.href)).href;
+    const abs = (uri) => new URL(uri, base).href;
+    const tracks = chosen.sets.map(([name, set]) => ({ name, set, segments: (set.segments || []).map((s) => s.uri) }));
+    let index = first;
+    let refreshing = null;
+    let lastGrowth = performance.now();
+    const longest = () => Math.max(2, ...tracks.flatMap((t) => (t.set.segments || []).map((s) => s.duration || 0)));
+    const growing = () => index.state === 'recording'
+      && performance.now() - lastGrowth < Math.max(15000, 3000 * longest());
+
+    function refresh() {
+      if (!refreshing) {
+        refreshing = (async () => {
+          await new Promise((r) => setTimeout(r, POLL_MS));
+          try {
+            const next = await readIndex(indexUrl, signal);
+            for (const t of tracks) {
+              const set = next.sets[t.name];
+              if (!set) continue;
+              const uris = (set.segments || []).map((s) => s.uri);
+              if (uris.length > t.segments.length) lastGrowth = performance.now();
+              t.set = set;
+              t.segments = uris;
+            }
+            index = next;
+            window.osprey.info.state = index.state;
+          } catch (e) {
+            if (signal.aborted) throw e;
+            O.recordWarning('index.json: ' + e.message);
+          } finally {
+            refreshing = null;
+          }
+        })();
+      }
+      return refreshing;
+    }
+
+    return {
+      tracks,
+      abs,
+      live: () => index.state === 'recording',
+      async segment(track, i) {
+        while (i >= track.segments.length) {
+          if (!growing() || signal.aborted) return null;
+          await refresh();
+        }
+        return abs(track.segments[i]);
+      },
+    };
+  }
+
+  function attach(target, first, chosen, events) {
     const ctl = new AbortController();
     const ms = new MediaSource();
     const objectUrl = URL.createObjectURL(ms);
+    const f = follow(target.url, first, chosen, ctl.signal);
     appended = 0;
-    total = p.tracks.reduce((n, t) => n + t.segments.length, 0);
     video.src = objectUrl;
     ms.addEventListener('sourceopen', async () => {
       try {
-        const types = [];
-        for (const t of p.tracks) {
-          const r = await fetch(t.init, { signal: ctl.signal });
-          if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + t.init);
-          const bytes = await r.arrayBuffer();
-          const type = O.fmp4.mime(O.fmp4.codecs(bytes));
-          if (!MediaSource.isTypeSupported(type)) throw new Error('this browser cannot play ' + type);
-          types.push(type);
-        }
+        const inits = await Promise.all(f.tracks.map((t) => O.fmp4.fetchBytes(f.abs(t.set.init), ctl.signal)));
+        // The index names each set's MIME type with its codecs; the init segment's sample entries say the same.
+        const parsed = inits.map((b) => O.fmp4.mime(O.fmp4.codecs(b)));
+        const types = f.tracks.map((t, i) => (t.set.mime && MediaSource.isTypeSupported(t.set.mime) ? t.set.mime
+          : parsed[i]));
         window.osprey.info.types = types;
+        window.osprey.info.typesFromInit = parsed;
+        types.forEach((type) => {
+          if (!MediaSource.isTypeSupported(type)) throw new Error('this browser cannot play ' + type);
+        });
         let jumped = false;
-        const feeds = p.tracks.map((t, i) => O.fmp4.feed({
-          ms, video, type: types[i], init: t.init, segments: t.segments, signal: ctl.signal,
-          onProgress: (n, sb) => {
-            if (n > 0) appended++;
+        const feeds = f.tracks.map((t, i) => O.fmp4.feed({
+          ms, video, type: types[i], init: inits[i], segment: (n) => f.segment(t, n), signal: ctl.signal,
+          onProgress: (n) => {
+            appended++;
             // Recordings keep the stream's timestamps: start where the media starts.
             if (!jumped && video.buffered.length && video.buffered.start(0) > video.currentTime + 0.1) {
               jumped = true;
@@ -121,40 +159,63 @@
   async function start(values) {
     if (session) session.stop();
     session = null;
-    const b = O.params().get('base');
-    values.base = b && b.startsWith('/') && !b.split('/').includes('..') ? b.replace(/\/?$/, '/') : '';
-    if (!values.base && (!O.validName(values.app) || !O.validName(values.stream))) {
-      status.set('idle', 'Give an app and a stream and press Play.');
-      return;
-    }
+    const mine = ++run;
     if (!window.MediaSource) {
       status.set('error', 'This browser has no Media Source Extensions; play the MP4 recording instead.');
       return;
     }
-    values.mode = values.mode === 'separate' ? 'separate' : 'merge';
-    status.set('loading', 'Looking for the segments…');
-    let p;
+    status.set('loading', 'Looking for the recording…');
+    const t = await resolve(values);
+    if (mine !== run) return;
+    if (t.idle) { status.set('idle', t.idle); return; }
+    if (t.bad) { status.set('error', t.bad); return; }
+    if (t.unlisted) { status.set('idle', t.unlisted); return; }
+    if (t.missing) { status.set('notfound', t.missing); return; }
+    // index.json answers at once: 404 says there is no such session.
+    let index;
     try {
-      p = await plan(values);
+      const r = await fetch(t.url, { cache: 'no-store' });
+      if (mine !== run) return;
+      if (r.status === 404 || r.status === 410) {
+        status.set('notfound', 'Recording not found: no session ' + t.label + ' on this server.');
+        return;
+      }
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      index = await r.json();
+      if (!index || typeof index.sets !== 'object' || index.sets === null) throw new Error('not a recording index');
     } catch (e) {
-      status.set('error', e.message);
+      if (mine === run) status.set('error', 'Cannot read ' + t.url + ': ' + e.message);
       return;
     }
-    if (p.missing) { status.set('notfound', p.missing); return; }
-    if (p.unlisted) { status.set('error', p.unlisted); return; }
-    const label = (values.base || values.app + '/' + values.stream) + ' ('
-      + (values.mode === 'separate' ? 'separate A/V' : 'merged A/V') + ', '
-      + p.tracks.map((t) => t.segments.length).join(' + ') + ' segments)';
-    window.osprey.info = { tracks: p.tracks.map((t) => ({ kind: t.kind, init: t.init, segments: t.segments.length })) };
-    session = O.recordings.playRecording({ video, status, url: p.probe, probeUrl: p.probe, label,
-      notFound: 'Recording not found: no ' + (values.mode === 'separate' ? 'output_separate' : 'output_merge')
-        + ' init segment for ' + (values.base || values.app + '/' + values.stream) + '.',
-      attach: (events) => attach(p, events) });
+    if (mine !== run) return;
+    const chosen = pick(index, values.mode === 'separate' ? 'separate' : 'merge');
+    if (!chosen.sets.length) {
+      status.set('notfound', 'Recording not found: ' + t.label + ' has no segments.');
+      return;
+    }
+    // A session given by its URL is named by what its index says it is.
+    if (values.url && typeof index.stream === 'string' && typeof index.session === 'string') {
+      t.label = index.stream + ' · ' + index.session;
+    }
+    const label = t.label + ' · ' + (chosen.mode === 'separate' ? 'separate A/V' : 'merged A/V');
+    window.osprey.info = { url: t.url, mode: chosen.mode, state: index.state,
+      sets: chosen.sets.map(([name, set]) => ({ name, init: set.init, segments: (set.segments || []).length })) };
+    session = O.recordings.playRecording({ video, status, url: t.url, label,
+      attach: (events) => attach(t, index, chosen, events) });
+    O.recordings.showOthers(document.getElementById('others'), values.app, values.stream, 'mp4');
   }
 
   setInterval(() => {
+    if (!['playing', 'paused', 'finished'].includes(window.osprey.state)) {
+      O.renderFacts(facts, {});
+      return;
+    }
     const f = O.videoFacts(video);
-    if (total) f.segments = appended + ' / ' + total;
+    if (isFinite(video.duration)) f.duration = O.formatDuration(video.duration);
+    if (window.osprey.info.sets) {
+      f.segments = appended + ' appended' + (window.osprey.info.state === 'recording'
+        ? ', following the recording as it grows' : '');
+    }
     O.renderFacts(facts, f);
   }, 1000);
 

@@ -1,11 +1,14 @@
 /*
- * Recordings: the admin token kept for this tab, the recordings listing (Osprey.urls.recordings) read into one
- * shape whatever the plugins call their fields, and the helper that plays one recorded file with clear states.
+ * Recordings: the admin token kept for this tab, the recordings listing, the links that open a recording in its
+ * player page, and the helper that plays one recorded file with clear states.
  *
- * The listing is expected at GET /api/recordings (admin token), as JSON: an array (or {"recordings": [...]}) of
- *   { "app", "stream", "kind": "flv" | "mp4" | "fmp4-merge" | "fmp4-separate", "url": "/flv/live/x/….flv",
- *     "size": bytes, "modified": ISO time, "files": [URLs in play order, init segments first] (fMP4 only) }
- * Entries that are single files (url/path/href) are grouped by folder, so a flat list of files works too.
+ * GET /api/recordings[?stream=app/name] (admin token, fmp4-recorder) answers
+ *   {"recordings": [{ "type": "mp4" | "flv", "stream": "app/name", "session": "yyyyMMdd_HHmmss",
+ *     "start": ISO time, "state": "recording" | "merged" | "unfinished" | "failed" | "file",
+ *     "duration": seconds, "size": bytes,
+ *     "urls": { mp4: full?, index, merged?, video?, audio?  ·  flv: file } }], "truncated": bool}
+ * newest first. The player pages need no token: the links carry the app, stream and session (or file), and a
+ * session's index.json, public under /mp4/, tells play_merge.html everything else.
  */
 (function () {
   'use strict';
@@ -18,128 +21,103 @@
     clear: () => sessionStorage.removeItem(KEY),
   };
 
-  /** fetch() of an admin API path with the token; throws {status} on 401. */
+  /** fetch() of an admin API path with the token. */
   async function api(path, init) {
-    const r = await fetch(path, Object.assign({ cache: 'no-store' }, init || {}, {
+    return fetch(path, Object.assign({ cache: 'no-store' }, init || {}, {
       headers: Object.assign({ Authorization: 'Bearer ' + token.get() }, (init && init.headers) || {}),
     }));
-    return r;
   }
 
-  function absolute(u) {
-    if (!u) return '';
-    if (/^https?:\/\//i.test(u) || u.startsWith('/')) return u;
-    return '/' + u;
+  /** A server path ("/mp4/…"): anything else (other origins, "//host", "javascript:") is dropped. */
+  function path(u) {
+    return typeof u === 'string' && /^\/(?!\/)/.test(u) ? u : '';
   }
 
-  function kindOf(url, declared) {
-    const d = String(declared || '').toLowerCase();
-    if (d.includes('separate')) return 'fmp4-separate';
-    if (d.includes('merge') || d === 'fmp4' || d === 'm4s') return 'fmp4-merge';
-    if (d === 'flv') return 'flv';
-    if (d === 'mp4') return 'mp4';
-    if (/\/output_separate\//.test(url)) return 'fmp4-separate';
-    if (/\/output_merge\//.test(url)) return 'fmp4-merge';
-    if (/\.flv(\?|$)/i.test(url)) return 'flv';
-    if (/\.mp4(\?|$)/i.test(url)) return 'mp4';
-    return 'other';
-  }
-
-  /** /flv/{app}/{stream}/… or /mp4/{app}/{stream}/… → {app, stream}. */
-  function keyOf(url) {
-    const m = /\/(?:flv|mp4)\/([^/]+)\/([^/]+)\//.exec(url);
-    return m ? { app: decodeURIComponent(m[1]), stream: decodeURIComponent(m[2]) } : {};
-  }
-
-  /** Any listing JSON → [{app, stream, kind, url, name, size, modified, files}] with fMP4 segments grouped. */
+  /** One entry of the listing → {app, stream, key, type, session, start, state, duration, size, urls}. */
   function normalize(json) {
-    const raw = Array.isArray(json) ? json : (json && (json.recordings || json.items || json.files)) || [];
+    const raw = json && Array.isArray(json.recordings) ? json.recordings : [];
     const out = [];
-    const groups = new Map();
     for (const e of raw) {
-      if (!e || typeof e !== 'object') continue;
-      const url = absolute(e.url || e.path || e.href || '');
-      const key = keyOf(url);
-      const item = {
-        app: e.app || key.app || '', stream: e.stream || key.stream || '',
-        kind: kindOf(url, e.kind || e.format || e.type), url,
-        name: e.file || e.fileName || (url ? decodeURIComponent(url.split('/').filter(Boolean).pop() || '') : ''),
-        size: typeof e.size === 'number' ? e.size : (typeof e.bytes === 'number' ? e.bytes : undefined),
-        modified: e.modified || e.mtime || e.lastModified || e.createdAt || e.time || '',
-        live: !!(e.live || e.recording),
-        files: Array.isArray(e.files) ? e.files.map((f) => absolute(typeof f === 'string' ? f : f.url || f.path))
-          : null,
-      };
-      if ((item.kind === 'fmp4-merge' || item.kind === 'fmp4-separate') && !item.files) {
-        // A single segment or init file: gather it with its siblings.
-        const dir = url.replace(/[^/]*$/, '');
-        let g = groups.get(dir);
-        if (!g) {
-          g = Object.assign({}, item, { url: dir, name: dir.split('/').filter(Boolean).pop(), files: [], size: 0 });
-          groups.set(dir, g);
-          out.push(g);
-        }
-        g.files.push(url);
-        if (item.size) g.size += item.size;
-        if (item.modified > g.modified) g.modified = item.modified;
-        continue;
-      }
-      out.push(item);
+      if (!e || typeof e !== 'object' || typeof e.stream !== 'string') continue;
+      const slash = e.stream.indexOf('/');
+      const app = e.stream.slice(0, slash);
+      const stream = e.stream.slice(slash + 1);
+      if (!O.validName(app) || !O.validName(stream)) continue;
+      const urls = {};
+      for (const [k, v] of Object.entries(e.urls || {})) if (path(v)) urls[k] = path(v);
+      out.push({
+        app, stream, key: app + '/' + stream,
+        type: e.type === 'flv' ? 'flv' : 'mp4',
+        session: String(e.session || ''),
+        start: e.start || '',
+        state: String(e.state || ''),
+        duration: typeof e.duration === 'number' ? e.duration : null,
+        size: typeof e.size === 'number' ? e.size : null,
+        urls,
+      });
     }
-    for (const g of groups.values()) g.files.sort(segmentOrder);
     return out;
   }
 
-  /** Init segments first, then by the number in the name (seg_2 before seg_10), then by name. */
-  function segmentOrder(a, b) {
-    const ia = /init\.mp4$/i.test(a) ? 0 : 1;
-    const ib = /init\.mp4$/i.test(b) ? 0 : 1;
-    if (ia !== ib) return ia - ib;
-    const na = Number((/(\d+)\D*$/.exec(a) || [])[1]);
-    const nb = Number((/(\d+)\D*$/.exec(b) || [])[1]);
-    if (!isNaN(na) && !isNaN(nb) && na !== nb) return na - nb;
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-
   /**
-   * Reads the listing. Resolves to {available, status, items}; available is false when the server has no
-   * listing (404) or no token was given (401).
+   * Reads the listing, optionally of one stream ({app, stream}). Resolves to {available, status, items, truncated};
+   * available is false without a token (401) or when the server has no listing (404: fmp4-recorder is off).
    */
   async function list(filter) {
     if (!token.get()) return { available: false, status: 401, items: [] };
     let r;
     try {
-      const q = new URLSearchParams();
-      if (filter && filter.app) q.set('app', filter.app);
-      if (filter && filter.stream) q.set('stream', filter.stream);
-      r = await api(O.urls.recordings + (q.toString() ? '?' + q : ''));
+      const q = filter && filter.app && filter.stream ? '?stream=' + encodeURIComponent(filter.app + '/'
+        + filter.stream) : '';
+      r = await api(O.urls.recordings + q);
     } catch (e) {
       return { available: false, status: 0, items: [] };
     }
     if (!r.ok) return { available: false, status: r.status, items: [] };
-    let items = normalize(await r.json());
-    if (filter && filter.app) items = items.filter((i) => !i.app || i.app === filter.app);
-    if (filter && filter.stream) items = items.filter((i) => !i.stream || i.stream === filter.stream);
-    return { available: true, status: r.status, items };
+    const json = await r.json().catch(() => null);
+    return { available: true, status: r.status, items: normalize(json), truncated: !!(json && json.truncated) };
   }
 
-  /** The page that plays a recording. */
-  function playPage(item) {
-    switch (item.kind) {
-      case 'flv': return O.urls.page('video.html', { url: item.url });
-      case 'mp4': return O.urls.page('mp4.html', { url: item.url });
-      case 'fmp4-merge':
-      case 'fmp4-separate':
-        return O.urls.page('play_merge.html', { app: item.app, stream: item.stream,
-          mode: item.kind === 'fmp4-separate' ? 'separate' : 'merge' });
-      default: return item.url;
+  /** The file name of an FLV recording ("20250101_120000.flv"). */
+  function flvFile(item) {
+    return (item.urls.file || '').split('/').pop();
+  }
+
+  /**
+   * The links of one recording: [{text, href, label, download?}], the first one the best way to play it.
+   *   mp4, merged:            Play (mp4.html, the whole file, seekable), Merged A/V, Separate A/V, Download
+   *   mp4, still recording or never merged: Merged A/V / Separate A/V (play_merge.html reads index.json)
+   *   flv:                    Play (video.html), Download
+   */
+  function links(item) {
+    const q = { app: item.app, stream: item.stream };
+    const what = (item.type === 'flv' ? 'FLV' : 'MP4') + ' recording ' + item.session + ' of ' + item.key;
+    const out = [];
+    if (item.type === 'flv') {
+      out.push({ text: 'Play', href: O.urls.page('video.html', Object.assign({ file: flvFile(item) }, q)),
+        label: 'Play ' + what });
+      if (item.urls.file) out.push({ text: 'Download', href: item.urls.file, download: true, label: 'Download ' + what });
+      return out;
     }
+    q.session = item.session;
+    if (item.urls.full) out.push({ text: 'Play', href: O.urls.page('mp4.html', q), label: 'Play ' + what });
+    if (item.urls.merged) {
+      out.push({ text: 'Merged A/V', href: O.urls.page('play_merge.html', Object.assign({ mode: 'merge' }, q)),
+        label: 'Play the merged fMP4 segments of ' + what });
+    }
+    if (item.urls.video || item.urls.audio) {
+      out.push({ text: 'Separate A/V', href: O.urls.page('play_merge.html', Object.assign({ mode: 'separate' }, q)),
+        label: 'Play the separate audio and video fMP4 segments of ' + what });
+    }
+    if (!item.urls.full && out.length) out[0] = Object.assign({}, out[0], { text: 'Play' });
+    if (item.urls.full) out.push({ text: 'Download', href: item.urls.full, download: true, label: 'Download ' + what });
+    return out;
   }
 
   /**
    * Plays one recorded file: probe (404 → "not found"), attach, then loading → playing → finished, with errors
    * said plainly. opts: video, status, url, label, attach(events) → destroy function (optional; default: the
-   * <video> plays the URL itself), notFound (sentence).
+   * <video> plays the URL itself), probeUrl, notFound (sentence).
    */
   function playRecording(opts) {
     const { video, status } = opts;
@@ -208,33 +186,53 @@
     };
   }
 
-  /** Lists this stream's recordings of the given kinds under the player as links (when the listing exists). */
-  async function showOthers(el, app, stream, kinds) {
-    if (!el) return;
-    el.replaceChildren();
-    if (!app || !stream) return;
+  /** "7.0 s · 2.7 MB · merged · 21 Nov 05:00" */
+  function describe(item) {
+    return [item.duration !== null ? O.formatDuration(item.duration) : '', item.size !== null
+      ? O.formatBytes(item.size) : '', item.state && item.state !== 'file' ? item.state : '',
+    item.start ? new Date(item.start).toLocaleString() : ''].filter(Boolean).join(' · ');
+  }
+
+  /**
+   * The newest recording of a stream of a type, from the listing (only when this tab holds the admin token).
+   * Resolves to {item} or {missing: sentence} or {unlisted: sentence}.
+   */
+  async function newest(app, stream, type, need) {
     const r = await list({ app, stream });
     if (!r.available) {
-      el.textContent = r.status === 401
-        ? 'Open the console once in this tab (admin token) to list the recordings of a stream here.'
-        : '';
-      return;
+      return { unlisted: r.status === 401
+        ? 'Give the recording (the session or file name), or open it from the console\u2019s recordings list.'
+        : 'The recordings cannot be listed (' + (r.status || 'no answer') + '); give the session or file name.' };
     }
-    const items = r.items.filter((i) => kinds.includes(i.kind));
-    if (!items.length) {
-      el.textContent = 'No recordings of ' + app + '/' + stream + ' yet.';
-      return;
-    }
+    const item = r.items.find((i) => i.type === type && (!need || need(i)));
+    return item ? { item } : { missing: 'Recording not found: no ' + (type === 'flv' ? 'FLV' : 'MP4')
+      + ' recording of ' + app + '/' + stream + ' on this server yet.' };
+  }
+
+  /** Lists this stream's recordings of a type under the player, as links (when this tab holds the token). */
+  async function showOthers(el, app, stream, type) {
+    if (!el) return;
+    el.replaceChildren();
+    if (!O.validName(app) || !O.validName(stream) || !token.get()) return;
+    const r = await list({ app, stream });
+    if (!r.available) return;
+    const items = r.items.filter((i) => i.type === type);
+    if (!items.length) return;
     const h = document.createElement('h3');
     h.textContent = 'Recordings of ' + app + '/' + stream;
     const ul = document.createElement('ul');
-    for (const i of items) {
+    for (const i of items.slice(0, 50)) {
       const li = document.createElement('li');
-      const a = document.createElement('a');
-      a.href = playPage(i);
-      a.textContent = i.name || i.url;
-      li.append(a);
-      if (i.size) li.append(' (' + O.formatBytes(i.size) + ')');
+      li.append(i.session + ' ');
+      for (const l of links(i)) {
+        const a = document.createElement('a');
+        a.href = l.href;
+        a.textContent = l.text;
+        a.setAttribute('aria-label', l.label);
+        if (l.download) a.setAttribute('download', '');
+        li.append(a, ' ');
+      }
+      li.append('(' + describe(i) + ')');
       ul.append(li);
     }
     el.append(h, ul);
@@ -242,5 +240,5 @@
 
   O.token = token;
   O.api = api;
-  O.recordings = { list, normalize, playPage, playRecording, showOthers, segmentOrder };
+  O.recordings = { list, normalize, links, describe, newest, flvFile, playRecording, showOthers, path };
 })();

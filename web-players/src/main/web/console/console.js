@@ -1,8 +1,8 @@
 /*
  * The console: live streams (tracks, bitrate, viewers per protocol, a chart of the last minutes, play links),
- * plugins (version, state, an on/off switch that starts or stops them now), recordings, health. Polls the admin
- * API every 1.5 s (recordings every 10 s). The admin token is asked once and kept in sessionStorage: this tab
- * only, gone when it closes.
+ * plugins (version, state, an on/off switch that starts or stops them now), recordings with play and download
+ * links, health. Polls the admin API every 1.5 s (recordings every 10 s, and every 2 s for a moment after a stream
+ * starts or ends). The admin token is asked once and kept in sessionStorage: this tab only, gone when it closes.
  */
 (function () {
   'use strict';
@@ -19,6 +19,8 @@
   let plugins = [];
   let timer = 0;
   let recordingsAt = 0;
+  let lastStreamSig = null;
+  let recordingsBurst = 0;
   let running = false;
 
   // ---- sign in -------------------------------------------------------------------------------------------
@@ -80,10 +82,18 @@
       renderPlugins(plugins);
       renderStreams(streams.ok ? await streams.json() : []);
       renderHealth(await health.json().catch(() => ({ status: 'unknown', reasons: ['no answer'] })));
-      if (Date.now() - recordingsAt > RECORDINGS_MS) {
-        recordingsAt = Date.now();
+      const streamSig = [...cards.keys()].sort().join();
+      if (streamSig !== lastStreamSig) {
+        // A stream started or ended: its recording appears, or its merge finishes in a moment. Look a few times.
+        lastStreamSig = streamSig;
+        recordingsAt = 0;
+        recordingsBurst = 3;
+      }
+      if (Date.now() >= recordingsAt) {
+        recordingsAt = Date.now() + (recordingsBurst-- > 0 ? 2000 : RECORDINGS_MS);
         renderRecordings(await O.recordings.list());
       }
+      renderRecordingFilter();
       $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     } catch (e) {
       $('updated').textContent = 'cannot reach the server (' + e.message + '); retrying';
@@ -321,8 +331,13 @@
         out.push(a('HLS', O.urls.page('play.html', q), 'Play over HLS'),
           a('LL-HLS', O.urls.page('play.html', Object.assign({ ll: true }, q)), 'Play over LL-HLS'));
       }
-      out.push(a('FLV recordings', O.urls.page('video.html', q), 'FLV recordings of'),
-        a('MP4 recording', O.urls.page('mp4.html', q), 'MP4 recording of'));
+      const rec = document.createElement('button');
+      rec.type = 'button';
+      rec.className = 'linkish';
+      rec.textContent = 'Recordings';
+      rec.setAttribute('aria-label', 'Show the recordings of ' + card.key);
+      rec.addEventListener('click', () => showRecordingsOf(card.key));
+      out.push(rec);
       card.links.replaceChildren(...out);
     }
   }
@@ -342,11 +357,12 @@
     const top = 14;
     const bottom = hgt - 14;
     const now = Date.now();
-    // The window grows with what this tab has seen, from one minute up to five.
-    const span = Math.min(HISTORY_MS, Math.max(60000, h.length ? now - h[0].t : 0));
+    // The window is what this tab has seen (the lines fill the chart from the start), up to five minutes.
+    const span = Math.min(HISTORY_MS, Math.max(5000, h.length ? now - h[0].t : 0));
     const x = (t) => w - ((now - t) / span) * w;
     const maxB = Math.max(100000, ...h.map((p) => p.bitrate)) * 1.15;
-    const maxV = Math.max(1, ...h.map((p) => p.viewers));
+    // Viewers get their own scale with room above, so one viewer does not sit on the bitrate line.
+    const maxV = Math.max(2, ...h.map((p) => p.viewers));
     const yB = (b) => bottom - (b / maxB) * (bottom - top);
     const yV = (v) => bottom - (v / (maxV * 1.15)) * (bottom - top);
     g.strokeStyle = '#d0d7de';
@@ -367,8 +383,13 @@
     g.textBaseline = 'bottom';
     g.fillText('now', w - 2, hgt);
     g.textAlign = 'left';
-    g.fillText('−' + Math.round(span / 60000) + ' min', 2, hgt);
-    if (h.length < 2) return;
+    g.fillText('−' + (span < 90000 ? Math.round(span / 1000) + ' s' : Math.round(span / 60000) + ' min'), 2, hgt);
+    if (h.length < 2) {
+      g.textAlign = 'center';
+      g.textBaseline = 'middle';
+      g.fillText('measuring…', w / 2, (top + bottom) / 2);
+      return;
+    }
     g.lineWidth = 2;
     g.strokeStyle = '#0b5cad';
     g.beginPath();
@@ -386,56 +407,101 @@
 
   // ---- recordings ----------------------------------------------------------------------------------------
 
+  let recordingFilter = '';
+  let lastRecordings = null;
+
+  function note(text) {
+    const p = document.createElement('p');
+    p.className = 'note';
+    p.textContent = text;
+    return p;
+  }
+
   function renderRecordings(r) {
+    lastRecordings = r;
     const box = $('recordings');
     box.dataset.available = String(r.available);
     if (!r.available) {
-      const p = document.createElement('p');
-      p.className = 'note';
-      p.textContent = r.status === 404
-        ? 'No recordings listing on this server (' + O.urls.recordings + ' answered 404): it comes with the'
-          + ' recording plugins (FLV recording in httpflv, fmp4-recorder).'
-        : 'Recordings cannot be listed right now (' + (r.status || 'no answer') + ').';
-      box.replaceChildren(p);
+      box.replaceChildren(note(r.status === 404
+        ? 'No recordings listing on this server (' + O.urls.recordings + ' answered 404): the fmp4-recorder plugin'
+          + ' lists the recordings (its own and httpflv\u2019s FLV files); switch it on above.'
+        : 'Recordings cannot be listed right now (' + (r.status || 'no answer') + ').'));
       return;
     }
-    if (!r.items.length) {
-      const p = document.createElement('p');
-      p.className = 'note';
-      p.textContent = 'No recordings yet.';
-      box.replaceChildren(p);
+    const items = r.items.filter((i) => !recordingFilter || i.key === recordingFilter);
+    if (!items.length) {
+      box.replaceChildren(note(recordingFilter ? 'No recordings of ' + recordingFilter + '.'
+        : 'No recordings yet. fMP4 recording is on for the apps in plugins.fmp4-recorder.apps; FLV recording'
+          + ' when plugins.httpflv.record.enabled is true.'));
       return;
     }
-    const items = r.items.slice().sort((a, b) => (String(b.modified) > String(a.modified) ? 1 : -1)).slice(0, 200);
     const ul = document.createElement('ul');
     ul.className = 'rows';
-    for (const i of items) {
+    for (const i of items.slice(0, 200)) {
       const li = document.createElement('li');
-      li.dataset.stream = i.app + '/' + i.stream;
-      li.dataset.kind = i.kind;
+      li.dataset.stream = i.key;
+      li.dataset.kind = i.type;
+      li.dataset.session = i.session;
+      li.dataset.state = i.state;
       const name = document.createElement('span');
       name.className = 'name';
-      name.textContent = i.app + '/' + i.stream;
+      name.textContent = i.key;
+      const type = document.createElement('span');
+      type.className = 'badge ' + (i.state === 'recording' ? 'warn' : i.state === 'failed' ? 'bad' : 'muted');
+      type.textContent = i.type === 'flv' ? 'FLV' : i.state === 'recording' ? 'MP4 · recording' : 'MP4';
       const what = document.createElement('span');
       what.className = 'note grow';
-      what.textContent = [i.kind, i.name, i.files ? i.files.length + ' files' : '', O.formatBytes(i.size),
-        i.modified ? new Date(i.modified).toLocaleString() : ''].filter(Boolean).join(' · ');
-      const play = document.createElement('a');
-      play.href = O.recordings.playPage(i);
-      play.textContent = 'Play';
-      play.setAttribute('aria-label', 'Play ' + i.kind + ' recording ' + (i.name || '') + ' of ' + li.dataset.stream);
-      li.append(name, what, play);
-      if (i.kind === 'flv' || i.kind === 'mp4') {
-        const dl = document.createElement('a');
-        dl.href = i.url;
-        dl.download = '';
-        dl.textContent = 'Download';
-        dl.setAttribute('aria-label', 'Download ' + (i.name || i.url));
-        li.append(dl);
+      what.textContent = i.session + ' · ' + O.recordings.describe(i);
+      const links = document.createElement('span');
+      links.className = 'links';
+      for (const l of O.recordings.links(i)) {
+        const a = document.createElement('a');
+        a.href = l.href;
+        a.textContent = l.text;
+        a.setAttribute('aria-label', l.label);
+        if (l.download) a.setAttribute('download', '');
+        links.append(a);
       }
+      li.append(name, type, what, links);
       ul.append(li);
     }
-    box.replaceChildren(ul);
+    const more = r.items.length > 200 || r.truncated ? [note('Showing the newest 200 of ' + r.items.length
+      + (r.truncated ? '+' : '') + '.')] : [];
+    box.replaceChildren(ul, ...more);
+  }
+
+  $('recordings-filter').addEventListener('change', () => {
+    recordingFilter = $('recordings-filter').value;
+    if (lastRecordings) renderRecordings(lastRecordings);
+  });
+
+  /** The filter's choices: every stream that has recordings, plus the live ones. */
+  function renderRecordingFilter() {
+    const sel = $('recordings-filter');
+    const keys = new Set(cards.keys());
+    if (lastRecordings) for (const i of lastRecordings.items) keys.add(i.key);
+    const sorted = [...keys].sort();
+    const sig = sorted.join('\n');
+    if (sel.dataset.sig === sig) return;
+    sel.dataset.sig = sig;
+    const all = document.createElement('option');
+    all.value = '';
+    all.textContent = 'all streams';
+    sel.replaceChildren(all, ...sorted.map((k) => {
+      const o = document.createElement('option');
+      o.value = k;
+      o.textContent = k;
+      return o;
+    }));
+    sel.value = keys.has(recordingFilter) ? recordingFilter : '';
+  }
+
+  function showRecordingsOf(key) {
+    recordingFilter = key;
+    renderRecordingFilter();
+    $('recordings-filter').value = key;
+    if (lastRecordings) renderRecordings(lastRecordings);
+    $('recordings-h').scrollIntoView({ behavior: 'smooth', block: 'start' });
   }
 
   // ---- start ---------------------------------------------------------------------------------------------

@@ -46,6 +46,18 @@ final class BrowserDriver {
         return screenshots;
     }
 
+    /** Removes the screenshots of an earlier run, so the folder shows only this run's pages. */
+    void clearScreenshots() throws IOException {
+        if (!Files.isDirectory(screenshots)) {
+            return;
+        }
+        try (var s = Files.list(screenshots)) {
+            for (Path p : (Iterable<Path>) s.filter(f -> f.toString().endsWith(".png"))::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** Runs {@code scenario} with {@code args}; fails the test if the script itself failed. */
     JsonNode run(String scenario, ObjectNode args) throws IOException, InterruptedException {
         ObjectNode job = JSON.createObjectNode();

@@ -2,10 +2,8 @@ package io.osprey.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,21 +15,17 @@ import io.osprey.testkit.TestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,51 +34,65 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The web pages in a real browser: Debian's headless chromium, driven by playwright-core from node, against an
+ * The web pages in a real browser: Debian's headless chromium, driven by playwright-core from node, against one
  * in-process server (ServiceLoader mode, every plugin of the distribution) serving the built site, with ffmpeg
  * publishing over RTMP. Screenshots land in target/screenshots.
  *
- * <p>Outputs that other plugins bring (HLS, WebSocket-FLV, FLV and fMP4 recordings, the recordings listing) are
- * tested when the server has them and skipped, with an assumption that names what is missing, when it does not.
- * The pages' own playback code for those outputs is tested now against files and playlists made by ffmpeg.
+ * <p>One server and one looping publisher serve every live test: {@code live/test} (HTTP-FLV, WebSocket-FLV,
+ * MPEG-TS HLS, the console) and {@code ll/test} (app {@code ll} is fMP4 HLS, so LL-HLS is on). A second publisher
+ * sends {@code rec/clip} for 7 s at start and leaves; app {@code rec} is recorded by httpflv (FLV) and
+ * fmp4-recorder, so its recordings are finished by the time the recording tests play them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserIT {
 
-    /** A live stream that always plays, and a short one that ends by itself so its recordings are finished. */
     private static final String LIVE = "live/test";
-    private static final String RECORDED = "live/rec";
+    private static final String LL = "ll/test";
+    private static final String REC = "rec/clip";
+    private static final int REC_SECONDS = 7;
+    private static final String CONFIG = """
+            bus:
+              reconnectGraceMs: 1500    # a publisher that drops is given 1.5 s to return before its stream ends
+            plugins:
+              httpflv:
+                record: { enabled: true, apps: [rec] }
+              fmp4-recorder:
+                apps: [rec]
+              hls:
+                apps:
+                  ll: { format: fmp4 }  # LL-HLS is on by default for fMP4
+            """;
 
     private static TestServer server;
     private static BrowserDriver browser;
-    private static Path web;
     private static Process publisher;
-    private static Process shortPublisher;
+    private static Process recPublisher;
     private static Path logs;
+    private static Path clip;
 
     @BeforeAll
     static void start() throws Exception {
-        Path site = Path.of(System.getProperty("osprey.dist", "target/osprey")).resolve("web");
+        Path site = Path.of(System.getProperty("osprey.dist", "target/osprey")).resolve("web").toAbsolutePath();
         assertTrue(Files.isRegularFile(site.resolve("index.html")), "the assembled site is missing: " + site);
         Path home = Files.createTempDirectory("osprey-browser");
         logs = Files.createDirectories(Path.of("target", "browser", "logs").toAbsolutePath());
-        web = home.resolve("web");
-        copyTree(site, web);
-        Path clip = TestMedia.h264Aac(10, 1000);
-        Fixtures.make(clip, web.resolve("fixtures/rec"), logs);
+        clip = TestMedia.h264Aac(10, 1000);
+        Path config = Files.writeString(home.resolve("osprey.yaml"), CONFIG);
 
-        // A publisher that drops is given 1.5 s to return before its stream ends (5 s by default).
-        server = TestServer.start(home, null, "server.webDir=" + web, "bus.reconnectGraceMs=1500");
+        server = TestServer.start(home, config, "server.webDir=" + site);
         browser = new BrowserDriver(server.http(""), TestServer.TOKEN);
         String missing = browser.missing();
         assertNull(missing, missing);
+        browser.clearScreenshots();
 
-        publisher = Ffmpeg.start(logs.resolve("publish-test.log"), "-re", "-stream_loop", "-1", "-i", clip.toString(),
-                "-c", "copy", "-f", "flv", server.rtmp("/" + LIVE));
-        // 7 s, then the publisher leaves: recorders finish their files while the other tests run.
-        shortPublisher = Ffmpeg.start(logs.resolve("publish-rec.log"), "-re", "-i", clip.toString(), "-t", "7",
-                "-c", "copy", "-f", "flv", server.rtmp("/" + RECORDED));
-        Await.until(LIVE + " to be live", Duration.ofSeconds(20), () -> status("/api/streams/" + LIVE) == 200);
+        // One ffmpeg, two streams: the same clip looped to live/test and ll/test.
+        publisher = Ffmpeg.start(logs.resolve("publish-live.log"), "-re", "-stream_loop", "-1", "-i",
+                clip.toString(), "-map", "0", "-c", "copy", "-f", "flv", server.rtmp("/" + LIVE), "-map", "0", "-c",
+                "copy", "-f", "flv", server.rtmp("/" + LL));
+        recPublisher = Ffmpeg.start(logs.resolve("publish-rec.log"), "-re", "-i", clip.toString(), "-t",
+                String.valueOf(REC_SECONDS), "-c", "copy", "-f", "flv", server.rtmp("/" + REC));
+        Await.until(LIVE + " and " + LL + " to be live", Duration.ofSeconds(20),
+                () -> status("/api/streams/" + LIVE) == 200 && status("/api/streams/" + LL) == 200);
     }
 
     @AfterAll
@@ -92,8 +100,8 @@ class BrowserIT {
         if (publisher != null) {
             Ffmpeg.stop(publisher);
         }
-        if (shortPublisher != null) {
-            Ffmpeg.stop(shortPublisher);
+        if (recPublisher != null) {
+            Ffmpeg.stop(recPublisher);
         }
         if (server != null) {
             server.close();
@@ -102,20 +110,29 @@ class BrowserIT {
 
     // ---- live ------------------------------------------------------------------------------------------------
 
+    /** HTTP-FLV and WebSocket-FLV side by side; the WebSocket upgrade itself is checked first. */
     @Test
     @Order(0)
-    void indexPlaysHttpFlv() throws Exception {
-        JsonNode r = play(page("/?app=live&stream=test", "index-httpflv"));
-        assertPlayed(r, 3);
-        assertEquals(640, r.path("videoWidth").asInt(), "the picture is the published one: " + r);
+    void indexPlaysHttpFlvAndWebSocketFlv() throws Exception {
+        assertWebSocketUpgrades("/" + LIVE + ".flv");
+        ArrayNode pages = BrowserDriver.JSON.createArrayNode();
+        pages.add(page("/?app=live&stream=test", "index-httpflv"));
+        pages.add(page("/?app=live&stream=test&ws=1", "index-wsflv"));
+        JsonNode r = browser.run("play", BrowserDriver.args().set("pages", pages));
+        JsonNode http = r.path("pages").get(0);
+        JsonNode ws = r.path("pages").get(1);
+        assertPlayed(http, 3);
+        assertPlayed(ws, 3);
+        assertEquals(640, http.path("videoWidth").asInt(), "the picture is the published one: " + http);
+        assertTrue(http.path("info").path("url").asText().startsWith("http://"), http.toString());
+        assertTrue(ws.path("info").path("url").asText().startsWith("ws://"), ws.toString());
     }
 
     /** The publisher leaves: the page says "ended"; it comes back: the page plays again by itself. */
     @Test
     @Order(1)
     void indexSaysEndedAndReconnectsWhenThePublisherReturns() throws Exception {
-        Path clip = TestMedia.h264Aac(10, 1000);
-        Process first = Ffmpeg.start(logs.resolve("publish-short-1.log"), "-re", "-i", clip.toString(), "-t", "9",
+        Process first = Ffmpeg.start(logs.resolve("publish-short-1.log"), "-re", "-i", clip.toString(), "-t", "6",
                 "-c", "copy", "-f", "flv", server.rtmp("/live/short"));
         Process[] second = new Process[1];
         Thread republish = new Thread(() -> {
@@ -123,7 +140,7 @@ class BrowserIT {
                 first.waitFor(30, TimeUnit.SECONDS);
                 Await.until("live/short to end", Duration.ofSeconds(20),
                         () -> status("/api/streams/live/short") == 404);
-                Thread.sleep(3000); // long enough for the page to notice the end
+                Thread.sleep(2500); // long enough for the page to notice the end
                 second[0] = Ffmpeg.start(logs.resolve("publish-short-2.log"), "-re", "-stream_loop", "-1", "-i",
                         clip.toString(), "-c", "copy", "-f", "flv", server.rtmp("/live/short"));
             } catch (Exception e) {
@@ -153,160 +170,100 @@ class BrowserIT {
         }
     }
 
+    /** MPEG-TS HLS (the default format) and LL-HLS (app ll is fMP4: parts, blocking reload) through hls.js. */
     @Test
     @Order(2)
-    void indexPlaysWsFlv() throws Exception {
-        assumeTrue(hasWebSocketFlv(), "httpflv has no WebSocket-FLV route yet (ws://host/live/test.flv was not "
-                + "upgraded): WS-FLV is part of the httpflv plugin's issue");
-        JsonNode r = play(page("/?app=live&stream=test&ws=1", "index-wsflv"));
-        assertPlayed(r, 3);
-        assertTrue(r.path("info").path("url").asText().startsWith("ws://"), r.toString());
-    }
-
-    @Test
-    @Order(3)
     void playPlaysHlsAndLowLatencyHls() throws Exception {
-        assumePlugin("hls");
         ArrayNode pages = BrowserDriver.JSON.createArrayNode();
         pages.add(page("/play.html?app=live&stream=test", "play-hls"));
-        pages.add(page("/play.html?app=live&stream=test&ll=1", "play-llhls"));
+        pages.add(page("/play.html?app=ll&stream=test&ll=1", "play-llhls"));
         JsonNode r = browser.run("play", BrowserDriver.args().set("pages", pages));
         JsonNode hls = r.path("pages").get(0);
         JsonNode ll = r.path("pages").get(1);
         assertPlayed(hls, 3);
         assertPlayed(ll, 3);
-        assertEquals("hls.js", hls.path("info").path("engine").asText(), hls.toString());
+        for (JsonNode p : List.of(hls, ll)) {
+            assertEquals("hls.js", p.path("info").path("engine").asText(), p.toString());
+            assertTrue(p.path("info").path("live").asBoolean(), "hls.js saw a live playlist: " + p.path("info"));
+        }
+        assertTrue(hls.path("info").path("url").asText().endsWith("/hls/live/test/index.m3u8"), hls.toString());
+        assertEquals(0, hls.path("info").path("partTarget").asDouble(), "TS HLS has no parts: " + hls.path("info"));
         assertTrue(ll.path("info").path("lowLatency").asBoolean(), ll.toString());
         assertTrue(ll.path("info").path("partTarget").asDouble() > 0,
                 "LL-HLS: the playlist announces partial segments (EXT-X-PART-INF): " + ll.path("info"));
-    }
-
-    /** play.html with hls.js against a live playlist that ffmpeg's HLS muxer writes from our RTMP output. */
-    @Test
-    @Order(4)
-    void playPlaysALivePlaylist() throws Exception {
-        Path dir = Files.createDirectories(web.resolve("fixtures/hls"));
-        Process writer = Ffmpeg.start(logs.resolve("hls-writer.log"), "-i", server.rtmp("/" + LIVE), "-c", "copy",
-                "-f", "hls", "-hls_time", "1", "-hls_list_size", "6", "-hls_flags", "delete_segments+temp_file",
-                dir.resolve("index.m3u8").toString());
-        try {
-            Await.until("ffmpeg's live playlist", Duration.ofSeconds(20),
-                    () -> segments(dir.resolve("index.m3u8")) >= 3);
-            JsonNode r = play(page("/play.html?url=/fixtures/hls/index.m3u8", "play-live-playlist"));
-            assertPlayed(r, 3);
-            assertTrue(r.path("info").path("live").asBoolean(), "hls.js saw a live playlist: " + r.path("info"));
-        } finally {
-            Ffmpeg.stop(writer);
-        }
+        assertTrue(ll.path("info").path("canBlockReload").asBoolean(), "CAN-BLOCK-RELOAD: " + ll.path("info"));
     }
 
     // ---- recordings ------------------------------------------------------------------------------------------
 
-    /** mp4.html, video.html and play_merge.html (merged and separate) with files made by ffmpeg. */
+    /**
+     * The console lists the recordings of rec/clip (made in this test: FLV by httpflv, fMP4 by fmp4-recorder)
+     * with play and download links; those links open mp4.html, play_merge.html (merged and separate A/V) and
+     * video.html, which play them.
+     */
     @Test
-    @Order(5)
-    void recordedPagesPlayFilesMadeByFfmpeg() throws Exception {
-        String f = "/fixtures/rec/";
-        ArrayNode pages = BrowserDriver.JSON.createArrayNode();
-        pages.add(page("/mp4.html?url=" + f + "stream_full.mp4", "mp4-file").put("seekTo", 0.6));
-        pages.add(page("/video.html?url=" + f + Fixtures.FLV, "video-file"));
-        pages.add(page("/play_merge.html?base=" + f + "&mode=merge&segments="
-                + String.join(",", Fixtures.names(web.resolve("fixtures/rec/output_merge"), "seg_")), "merge-files"));
-        pages.add(page("/play_merge.html?base=" + f + "&mode=separate&video="
-                + String.join(",", Fixtures.names(web.resolve("fixtures/rec/output_separate"), "video_")) + "&audio="
-                + String.join(",", Fixtures.names(web.resolve("fixtures/rec/output_separate"), "audio_")),
-                "separate-files"));
-        JsonNode r = browser.run("play", BrowserDriver.args().set("pages", pages));
-        for (JsonNode p : r.path("pages")) {
-            assertPlayed(p, 3);
-        }
-        assertSeeked(r.path("pages").get(0), 9);
-        assertEquals("[\"video/mp4; codecs=\\\"avc1.42C01E, mp4a.40.2\\\"\"]",
-                r.path("pages").get(2).path("info").path("types").toString(),
-                "the codecs come from the init segment's avcC and esds");
-    }
+    @Order(3)
+    void consoleListsTheRecordingsAndTheirLinksPlayThem() throws Exception {
+        JsonNode listed = awaitRecordings();
+        JsonNode mp4 = entry(listed, "mp4");
+        JsonNode flv = entry(listed, "flv");
+        String session = mp4.path("session").asText();
+        assertTrue(session.matches("\\d{8}_\\d{6}"), "a session is named by its UTC start: " + mp4);
+        Path flvFile = server.home().resolve("data/flv/" + REC + "/" + flv.path("session").asText() + ".flv");
+        assertTrue(Files.isRegularFile(flvFile), "httpflv recorded " + REC + " to " + flvFile);
+        assertTrue(Files.isRegularFile(server.home().resolve("data/mp4/" + REC + "/" + session + "/stream_full.mp4")),
+                "fmp4-recorder merged " + REC);
 
-    @Test
-    @Order(6)
-    void videoPlaysTheFlvRecordingMadeInThisTest() throws Exception {
-        Path folder = server.home().resolve("data/flv/" + RECORDED);
-        awaitShortPublishEnded();
-        assumeTrue(Files.isDirectory(folder), "httpflv made no FLV recording of " + RECORDED + " (no " + folder
-                + "): FLV recording is part of the httpflv plugin's issue");
-        Path file;
-        try (Stream<Path> s = Files.list(folder)) {
-            file = s.filter(p -> p.toString().endsWith(".flv")).max(Comparator.naturalOrder()).orElse(null);
-        }
-        assertNotNull(file, "an FLV recording in " + folder);
-        assertTrue(file.getFileName().toString().matches("\\d{8}_\\d{6}\\.flv"), "named yyyyMMdd_HHmmss.flv: " + file);
-        JsonNode r = play(page("/video.html?app=live&stream=rec&file=" + file.getFileName(), "video-recording")
-                .put("seekTo", 0.6));
-        assertPlayed(r, 3);
-    }
-
-    @Test
-    @Order(7)
-    void mp4AndPlayMergePlayTheFmp4RecordingMadeInThisTest() throws Exception {
-        assumePlugin("fmp4-recorder");
-        Path folder = server.home().resolve("data/mp4/" + RECORDED);
-        awaitShortPublishEnded();
-        Await.until("stream_full.mp4 of " + RECORDED, Duration.ofSeconds(30),
-                () -> Files.isRegularFile(folder.resolve("stream_full.mp4")));
-        ArrayNode pages = BrowserDriver.JSON.createArrayNode();
-        pages.add(page("/mp4.html?app=live&stream=rec", "mp4-recording").put("seekTo", 0.6));
-        List<String> merged = Fixtures.media(folder.resolve("output_merge"), "");
-        assertFalse(merged.isEmpty(), "segments in " + folder.resolve("output_merge"));
-        pages.add(page("/play_merge.html?app=live&stream=rec&mode=merge&segments=" + String.join(",", merged),
-                "merge-recording"));
-        Path separate = folder.resolve("output_separate");
-        if (Files.isDirectory(separate)) {
-            pages.add(page("/play_merge.html?app=live&stream=rec&mode=separate&video="
-                    + String.join(",", Fixtures.media(separate, "video")) + "&audio="
-                    + String.join(",", Fixtures.media(separate, "audio")), "separate-recording"));
-        }
-        JsonNode r = browser.run("play", BrowserDriver.args().set("pages", pages));
-        for (JsonNode p : r.path("pages")) {
-            assertPlayed(p, 3);
-        }
-        assertSeeked(r.path("pages").get(0), 5);
-    }
-
-    @Test
-    @Order(8)
-    void consoleListsRecordingsWithPlayAndDownloadLinks() throws Exception {
-        awaitShortPublishEnded();
-        int listing = status("/api/recordings");
-        assumeTrue(listing != 404, "no recordings listing at GET /api/recordings yet (404): it comes with the "
-                + "recording plugins; the console reads it from Osprey.urls.recordings in assets/osprey.js");
-        assertEquals(200, listing);
-        JsonNode r = browser.run("recordings", BrowserDriver.args().put("stream", RECORDED)
+        JsonNode r = browser.run("recordings", BrowserDriver.args().put("stream", REC).put("rows", 2)
                 .put("screenshot", "console-recordings"));
         assertEquals("true", r.path("available").asText(), r.toString());
-        assertTrue(r.path("rows").size() > 0, "the console lists a recording of " + RECORDED + ": " + r);
-        boolean download = false;
-        for (JsonNode row : r.path("rows")) {
-            assertTrue(row.toString().contains("\"Play\""), "a play link: " + row);
-            for (JsonNode a : row.path("links")) {
-                download |= a.path("download").asBoolean();
-            }
-        }
-        assertTrue(download, "a download link for a recorded file: " + r);
         assertEquals(0, r.path("pageErrors").size(), r.toString());
+        JsonNode mp4Row = row(r, "mp4");
+        JsonNode flvRow = row(r, "flv");
+        assertEquals(session, mp4Row.path("session").asText(), mp4Row.toString());
+        assertEquals(List.of("Play", "Merged A/V", "Separate A/V", "Download"), texts(mp4Row), mp4Row.toString());
+        assertEquals(List.of("Play", "Download"), texts(flvRow), flvRow.toString());
+        assertDownload(link(mp4Row, "Download"), "video/mp4");
+        assertDownload(link(flvRow, "Download"), "video/x-flv");
+
+        ArrayNode pages = BrowserDriver.JSON.createArrayNode();
+        pages.add(page(link(mp4Row, "Play").path("href").asText(), "mp4-recording").put("seekTo", 0.6));
+        pages.add(page(link(mp4Row, "Merged A/V").path("href").asText(), "merge-recording"));
+        pages.add(page(link(mp4Row, "Separate A/V").path("href").asText(), "separate-recording"));
+        pages.add(page(link(flvRow, "Play").path("href").asText(), "video-recording"));
+        JsonNode played = browser.run("play", BrowserDriver.args().set("pages", pages));
+        for (JsonNode p : played.path("pages")) {
+            assertPlayed(p, 3);
+        }
+        JsonNode mp4Page = played.path("pages").get(0);
+        assertTrue(mp4Page.path("info").path("url").asText().endsWith("/mp4/" + REC + "/" + session
+                + "/stream_full.mp4"), mp4Page.toString());
+        assertSeeked(mp4Page, REC_SECONDS - 1);
+        JsonNode merged = played.path("pages").get(1).path("info");
+        JsonNode separate = played.path("pages").get(2).path("info");
+        assertEquals("merge", merged.path("mode").asText(), merged.toString());
+        assertEquals("separate", separate.path("mode").asText(), separate.toString());
+        assertEquals(2, separate.path("sets").size(), "video and audio, one SourceBuffer each: " + separate);
+        // The recorder's index.json names the codecs; the page's own reading of the init segment agrees.
+        assertEquals(codecs(merged.path("types").get(0)), codecs(merged.path("typesFromInit").get(0)), merged + "");
+        assertEquals("avc1.42c01e,mp4a.40.2", codecs(merged.path("types").get(0)), merged.toString());
+        assertTrue(played.path("pages").get(3).path("info").path("url").asText().endsWith(".flv"),
+                played.path("pages").get(3).toString());
     }
 
     // ---- states, layout --------------------------------------------------------------------------------------
 
     @Test
-    @Order(9)
+    @Order(4)
     void everyPageSaysNotFoundWithinThreeSeconds() throws Exception {
         ArrayNode pages = BrowserDriver.JSON.createArrayNode();
         pages.add(page("/?app=live&stream=nope", "notfound-index"));
         pages.add(page("/?app=live&stream=nope&ws=1", "notfound-index-ws"));
         pages.add(page("/play.html?app=live&stream=nope", "notfound-play"));
-        pages.add(page("/play.html?app=live&stream=nope&ll=1", null));
-        pages.add(page("/mp4.html?app=live&stream=nope", "notfound-mp4"));
-        pages.add(page("/video.html?app=live&stream=nope&file=20250101_120000.flv", "notfound-video"));
-        pages.add(page("/play_merge.html?app=live&stream=nope&segments=seg_1.m4s", "notfound-play_merge"));
+        pages.add(page("/play.html?app=ll&stream=nope&ll=1", null));
+        pages.add(page("/mp4.html?app=rec&stream=nope&session=20250101_120000", "notfound-mp4"));
+        pages.add(page("/video.html?app=rec&stream=nope&file=20250101_120000.flv", "notfound-video"));
+        pages.add(page("/play_merge.html?app=rec&stream=nope&session=20250101_120000", "notfound-play_merge"));
         JsonNode r = browser.run("notFound", BrowserDriver.args().set("pages", pages));
         for (JsonNode p : r.path("pages")) {
             assertEquals("notfound", p.path("state").asText(), p.toString());
@@ -316,15 +273,21 @@ class BrowserIT {
         }
     }
 
+    /**
+     * Every page at 375 px: nothing wider than the screen, every control labelled, one h1, lang. The recorded
+     * pages open the recordings by ?url= here; play.html asks for LL-HLS of a TS stream and says it has no parts.
+     */
     @Test
-    @Order(10)
+    @Order(5)
     void everyPageHasLabelledControlsAndFits375Pixels() throws Exception {
+        JsonNode listed = awaitRecordings();
+        JsonNode urls = entry(listed, "mp4").path("urls");
         ArrayNode pages = BrowserDriver.JSON.createArrayNode();
         pages.add(page("/", "375-index"));
-        pages.add(page("/play.html?url=/fixtures/nope/index.m3u8", "375-play"));
-        pages.add(page("/mp4.html?url=/fixtures/rec/stream_full.mp4", "375-mp4"));
-        pages.add(page("/video.html?url=/fixtures/rec/" + Fixtures.FLV, "375-video"));
-        pages.add(page("/play_merge.html?base=/fixtures/rec/&segments=seg_0.m4s", "375-play_merge"));
+        pages.add(page("/play.html?app=live&stream=test&ll=1", "375-play").put("settleMs", 4000));
+        pages.add(page("/mp4.html?url=" + urls.path("full").asText(), "375-mp4"));
+        pages.add(page("/video.html?url=" + entry(listed, "flv").path("urls").path("file").asText(), "375-video"));
+        pages.add(page("/play_merge.html?mode=separate&url=" + urls.path("index").asText(), "375-play_merge"));
         pages.add(page("/console/", "375-console").put("console", true));
         JsonNode r = browser.run("layout", BrowserDriver.args().put("width", 375).set("pages", pages));
         assertEquals(6, r.path("pages").size());
@@ -337,6 +300,13 @@ class BrowserIT {
             assertEquals(1, p.path("h1").asInt(), at);
             assertEquals(0, p.path("pageErrors").size(), at + ": " + p.path("pageErrors"));
         }
+        assertTrue(r.path("pages").get(1).path("notes").toString().contains("ll-note"),
+                "play.html says the TS playlist has no LL-HLS parts: " + r.path("pages").get(1));
+        for (int i = 1; i <= 4; i++) {
+            JsonNode p = r.path("pages").get(i);
+            assertTrue(Set.of("loading", "playing", "paused", "finished").contains(p.path("state").asText()),
+                    p.path("path").asText() + " opens what it was given: " + p.path("state") + " " + p.path("message"));
+        }
     }
 
     // ---- console ---------------------------------------------------------------------------------------------
@@ -346,21 +316,22 @@ class BrowserIT {
      * index.html say the stream is gone and a fresh one say "not found"; switching it on brings the open one back.
      */
     @Test
-    @Order(11)
+    @Order(6)
     void consoleShowsTheStreamAndItsHttpFlvSwitchWorks() throws Exception {
         JsonNode r = browser.run("console", BrowserDriver.args().put("stream", LIVE)
                 .put("playerPath", "/?app=live&stream=test").put("toggle", "httpflv")
                 .put("screenshot", "console").put("offScreenshot", "index-httpflv-off"));
         assertConsoleCard(r);
+        assertTrue(r.path("card").path("viewers").asInt() >= 1, "the open HTTP-FLV player is counted: " + r);
         assertTrue(r.path("card").toString().contains("HTTP-FLV"), "a play link: " + r.path("card"));
         assertSwitchedOffAndOn(r, "Run httpflv");
     }
 
+    /** The same with the hls plugin and play.html (HLS viewers are not sessions the server counts). */
     @Test
-    @Order(12)
+    @Order(7)
     void consoleHlsSwitchMakesPlayFailAndPlayAgain() throws Exception {
-        assumePlugin("hls");
-        JsonNode r = browser.run("console", BrowserDriver.args().put("stream", LIVE)
+        JsonNode r = browser.run("console", BrowserDriver.args().put("stream", LIVE).put("viewers", false)
                 .put("playerPath", "/play.html?app=live&stream=test").put("toggle", "hls")
                 .put("screenshot", "console-hls").put("offScreenshot", "play-hls-off"));
         assertConsoleCard(r);
@@ -374,7 +345,6 @@ class BrowserIT {
         JsonNode card = r.path("card");
         assertFalse(card.isMissingNode() || card.isNull(), "the console lists " + LIVE + ": " + r);
         assertTrue(card.path("bitrate").asLong() > 0, "non-zero bitrate: " + card);
-        assertTrue(card.path("viewers").asInt() >= 1, "the open player is counted: " + card);
         assertTrue(card.path("chartPoints").asInt() >= 3, "the chart has points: " + card);
         String text = card.path("text").asText();
         assertTrue(text.contains("h264 640×360"), text);
@@ -398,11 +368,6 @@ class BrowserIT {
                 + "\nevents " + r.path("playerEvents"));
         assertTrue(on.path("played").asDouble() >= 2, on.toString());
         assertEquals(0, r.path("player").path("pageErrors").size(), r.path("player").toString());
-    }
-
-    private static JsonNode play(ObjectNode page) throws IOException, InterruptedException {
-        ArrayNode pages = BrowserDriver.JSON.createArrayNode().add(page);
-        return browser.run("play", BrowserDriver.args().set("pages", pages)).path("pages").get(0);
     }
 
     private static ObjectNode page(String path, String shot) {
@@ -429,31 +394,90 @@ class BrowserIT {
         assertTrue(now >= target - 0.5 && now <= target + 3, "landed near " + target + ": " + seek);
     }
 
-    private static void assumePlugin(String id) throws IOException, InterruptedException {
-        assumeTrue(plugins().contains(id), "the " + id + " plugin is not in this build (GET /api/plugins has no "
-                + id + "; add it to the distribution's dependencies)");
+    /** ws://host{path} is upgraded to a WebSocket (httpflv's WS-FLV). */
+    private static void assertWebSocketUpgrades(String path) throws Exception {
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + path), new WebSocket.Listener() { })
+                .get(10, TimeUnit.SECONDS);
+        ws.abort();
     }
 
-    private static Set<String> plugins() throws IOException, InterruptedException {
-        Set<String> ids = new HashSet<>();
-        for (JsonNode p : BrowserDriver.JSON.readTree(server.get("/api/plugins").body())) {
-            ids.add(p.path("id").asText());
-        }
-        return ids;
+    /**
+     * GET /api/recordings?stream=rec/clip once the 7 s publish has ended, the MP4 session is merged and the FLV
+     * file is listed.
+     */
+    private static JsonNode awaitRecordings() throws Exception {
+        assertTrue(recPublisher.waitFor(30, TimeUnit.SECONDS), "the " + REC_SECONDS + " s publish of " + REC
+                + " ended");
+        JsonNode[] listed = new JsonNode[1];
+        Await.until("the recordings of " + REC + " (merged MP4 and FLV)", Duration.ofSeconds(30), () -> {
+            try {
+                HttpResponse<String> r = server.get("/api/recordings?stream=" + REC);
+                listed[0] = r.statusCode() == 200 ? BrowserDriver.JSON.readTree(r.body()).path("recordings") : null;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            JsonNode mp4 = listed[0] == null ? null : entry(listed[0], "mp4");
+            return mp4 != null && "merged".equals(mp4.path("state").asText()) && entry(listed[0], "flv") != null;
+        });
+        return listed[0];
     }
 
-    /** Whether ws://host/live/test.flv upgrades (the HTTP-FLV route alone answers 200 and no upgrade). */
-    private static boolean hasWebSocketFlv() throws InterruptedException {
-        try {
-            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(URI.create("ws://127.0.0.1:" + server.httpPort() + "/" + LIVE + ".flv"),
-                            new WebSocket.Listener() { })
-                    .get(10, TimeUnit.SECONDS);
-            ws.abort();
-            return true;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            return false;
+    /** The first (newest) listing entry of a type, or null. */
+    private static JsonNode entry(JsonNode recordings, String type) {
+        for (JsonNode e : recordings) {
+            if (type.equals(e.path("type").asText())) {
+                return e;
+            }
         }
+        return null;
+    }
+
+    /** The console's row of a recording of a kind ("mp4", "flv"). */
+    private static JsonNode row(JsonNode consoleRows, String kind) {
+        for (JsonNode row : consoleRows.path("rows")) {
+            if (kind.equals(row.path("kind").asText())) {
+                return row;
+            }
+        }
+        throw new AssertionError("the console lists no " + kind + " recording of " + REC + ": " + consoleRows);
+    }
+
+    private static List<String> texts(JsonNode row) {
+        List<String> out = new ArrayList<>();
+        row.path("links").forEach(l -> out.add(l.path("text").asText()));
+        return out;
+    }
+
+    private static JsonNode link(JsonNode row, String text) {
+        for (JsonNode l : row.path("links")) {
+            if (text.equals(l.path("text").asText())) {
+                return l;
+            }
+        }
+        throw new AssertionError("no " + text + " link in " + row);
+    }
+
+    /** A download link: marked as one, and the server sends the file with its type. */
+    private static void assertDownload(JsonNode link, String type) throws Exception {
+        assertTrue(link.path("download").asBoolean(), "a download link: " + link);
+        HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(server.http(link.path("href").asText()))).method("HEAD",
+                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, r.statusCode(), link.toString());
+        assertEquals(type, r.headers().firstValue("Content-Type").orElse("").replaceAll(";.*", ""), link.toString());
+        assertTrue(r.headers().firstValueAsLong("Content-Length").orElse(0) > 100_000, link + " " + r.headers());
+    }
+
+    /** The codecs of a MIME type, lower case without spaces: video/mp4; codecs="avc1.42C01E, mp4a.40.2" → … */
+    private static String codecs(JsonNode mime) {
+        String m = mime.asText();
+        int at = m.indexOf("codecs=");
+        assertTrue(at > 0, "a MIME type with codecs: " + m);
+        return m.substring(at + 7).replace("\"", "").replace(" ", "").toLowerCase(Locale.ROOT);
     }
 
     private static int status(String path) {
@@ -464,98 +488,6 @@ class BrowserIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private static void awaitShortPublishEnded() throws InterruptedException {
-        assertTrue(shortPublisher.waitFor(30, TimeUnit.SECONDS), "the 7 s publish of " + RECORDED + " ended");
-        Await.until(RECORDED + " to end", Duration.ofSeconds(15), () -> status("/api/streams/" + RECORDED) == 404);
-    }
-
-    private static int segments(Path playlist) {
-        try {
-            return (int) Files.readAllLines(playlist).stream().filter(l -> l.startsWith("#EXTINF")).count();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-    }
-
-    /** Recordings made by ffmpeg in the recorders' layout, to test the pages' playback code on its own. */
-    static final class Fixtures {
-
-        static final String FLV = "20250101_120000.flv";
-        private static final Pattern NUMBER = Pattern.compile("(\\d+)\\D*$");
-
-        static void make(Path clip, Path dir, Path logs) throws IOException, InterruptedException {
-            Files.createDirectories(dir.resolve("output_merge"));
-            Files.createDirectories(dir.resolve("output_separate"));
-            Files.copy(clip, dir.resolve(FLV));
-            ffmpeg(logs, "-i", clip.toString(), "-c", "copy", "-movflags", "+faststart",
-                    dir.resolve("stream_full.mp4").toString());
-            hlsFmp4(logs, clip, dir.resolve("output_merge"), List.of(), "init.mp4", "seg_%d.m4s");
-            hlsFmp4(logs, clip, dir.resolve("output_separate"), List.of("-map", "0:v"), "video_init.mp4",
-                    "video_%d.m4s");
-            hlsFmp4(logs, clip, dir.resolve("output_separate"), List.of("-map", "0:a"), "audio_init.mp4",
-                    "audio_%d.m4s");
-        }
-
-        private static void hlsFmp4(Path logs, Path clip, Path dir, List<String> map, String init, String segments)
-                throws IOException, InterruptedException {
-            List<String> a = new ArrayList<>(List.of("-i", clip.toString()));
-            a.addAll(map);
-            a.addAll(List.of("-c", "copy", "-f", "hls", "-hls_time", "1", "-hls_playlist_type", "vod",
-                    "-hls_segment_type", "fmp4", "-hls_fmp4_init_filename", init, "-hls_segment_filename",
-                    dir.resolve(segments).toString(), dir.resolve(init.replace(".mp4", ".m3u8")).toString()));
-            ffmpeg(logs, a.toArray(String[]::new));
-        }
-
-        private static void ffmpeg(Path logs, String... args) throws IOException, InterruptedException {
-            String[] all = new String[args.length + 4];
-            all[0] = "-hide_banner";
-            all[1] = "-y";
-            all[2] = "-loglevel";
-            all[3] = "error";
-            System.arraycopy(args, 0, all, 4, args.length);
-            Ffmpeg.Result r = Ffmpeg.run(60, Ffmpeg.ffmpeg(), all);
-            assertEquals(0, r.exitCode(), "ffmpeg " + String.join(" ", args) + ": " + r.stderr());
-        }
-
-        /** File names in {@code dir} starting with {@code prefix}, in segment-number order. */
-        static List<String> names(Path dir, String prefix) throws IOException {
-            try (Stream<Path> s = Files.list(dir)) {
-                return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix) && n.endsWith(".m4s"))
-                        .sorted(Comparator.comparingLong(Fixtures::number).thenComparing(Comparator.naturalOrder()))
-                        .toList();
-            }
-        }
-
-        /** Media segments (not init segments) in {@code dir} whose name contains {@code kind}, in order. */
-        static List<String> media(Path dir, String kind) throws IOException {
-            try (Stream<Path> s = Files.list(dir)) {
-                return s.map(p -> p.getFileName().toString())
-                        .filter(n -> n.contains(kind) && !n.contains("init"))
-                        .filter(n -> n.endsWith(".m4s") || n.endsWith(".mp4"))
-                        .sorted(Comparator.comparingLong(Fixtures::number).thenComparing(Comparator.naturalOrder()))
-                        .toList();
-            }
-        }
-
-        private static long number(String name) {
-            Matcher m = NUMBER.matcher(name);
-            return m.find() ? Long.parseLong(m.group(1)) : -1;
         }
     }
 }

@@ -110,7 +110,8 @@ public final class HlsServe extends Scenario {
             r.note("playlist " + playlist.getPath() + " (" + playlistBytes + " B, " + segments + " segments), segment "
                     + segUri.getPath()
                     + "; wrk -t" + o.wrkThreads + " -c" + o.wrkConnections + " -d" + Math.round(o.duration) + "s"
-                    + (o.wrkWarmup > 0 ? " after " + Math.round(o.wrkWarmup) + " s of unmeasured wrk at each URL" : ""));
+                    + (o.wrkWarmup > 0 ? " after " + Math.round(o.wrkWarmup) + " s of unmeasured wrk at each URL"
+                    : ""));
             if (p.non2xx() + s.non2xx() > 0) {
                 r.note("non-2xx answers: playlist " + p.non2xx() + ", segment " + s.non2xx()
                         + " (a segment can leave the live window during the run)");

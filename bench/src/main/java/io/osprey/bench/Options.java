@@ -35,6 +35,7 @@ public final class Options {
               --osprey-set KEY=VALUE   extra --set for Osprey (repeatable)
               --nginx-workers N        nginx worker_processes (default 1; >1 turns on rtmp_auto_push)
               --wrk-threads N --wrk-connections N   wrk settings for hls-serve (default 1 and 50)
+  --wrk-warmup S           hls-serve: unmeasured wrk run before each measured one, every server alike (default 3)
               --hls-wait S             hls-serve: how long to wait for the playlist (default 20)
               --hls-segments N         hls-serve: segments the playlist should list before wrk starts (default 3)
               --churn S --churn-fraction F          soak: every S s (default 5) F of the viewers (0.2) leave and rejoin
@@ -73,6 +74,8 @@ public final class Options {
     public double sample = 5;
     public double hlsWait = 20;
     public int hlsSegments = 3;
+    /** hls-serve: seconds of unmeasured wrk load before each measured run (the same for every server). */
+    public double wrkWarmup = 3;
     public Path out;
     public String commandLine;
 
@@ -153,6 +156,7 @@ public final class Options {
             case "--sample" -> sample = Double.parseDouble(v);
             case "--hls-wait" -> hlsWait = Double.parseDouble(v);
             case "--hls-segments" -> hlsSegments = Integer.parseInt(v);
+            case "--wrk-warmup" -> wrkWarmup = Double.parseDouble(v);
             case "--out" -> out = Path.of(v).toAbsolutePath();
             default -> throw new IllegalArgumentException("unknown option " + name);
         }

@@ -160,7 +160,7 @@ class BenchSmokeTest {
         try {
             Server standIn = new StandIn(osprey, http.getAddress().getPort());
             Result r = new HlsServe(options("hls-serve", "--duration", "1", "--wrk-connections", "4",
-                    "--hls-wait", "5", "--hls-segments", "2"), media).run(standIn);
+                    "--wrk-warmup", "1", "--hls-wait", "5", "--hls-segments", "2"), media).run(standIn);
             assertTrue(r.ok(), r.status());
             assertTrue(r.number("playlist req/s") > 0 && r.number("segment req/s") > 0, r.figures().toString());
             assertEquals(64, r.number("segment KB"));
@@ -169,7 +169,7 @@ class BenchSmokeTest {
             http.stop(0);
         }
         Result real = keep(new HlsServe(options("hls-serve", "--duration", "1", "--wrk-connections", "4",
-                "--hls-wait", "8"), media).run(osprey));
+                "--wrk-warmup", "1", "--hls-wait", "8"), media).run(osprey));
         assertTrue(real.ok() || real.status().contains("no HLS playlist with a segment at http://127.0.0.1:"
                 + osprey.httpPort() + "/hls/live/bench/index.m3u8"), real.status());
     }

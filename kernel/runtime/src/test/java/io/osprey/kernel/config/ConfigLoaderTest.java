@@ -50,7 +50,8 @@ class ConfigLoaderTest {
     void fileThenEnvironmentThenSetEachOverride() throws Exception {
         Config c = load("server:\n  http:\n    port: 9000\n  dataDir: /tmp/x\nplugins:\n  rtmp-ingest:\n    port: 1000\n",
                 List.of("server.dataDir=/srv/osprey", "plugins.httpflv.enabled=false"),
-                Map.of("OSPREY_SERVER_HTTP_PORT", "18080", "OSPREY_PLUGINS_RTMP_INGEST_PORT", "19350", "PATH", "/bin"));
+                Map.of("OSPREY_SERVER_HTTP_PORT", "18080", "OSPREY_PLUGINS_RTMP_INGEST_PORT", "19350", "PATH", "/bin",
+                        "OSPREY_JAVA_OPTS", "-Xmx1g")); // bin/osprey's JVM options are not a config key
         assertEquals(18080, c.server().http.port);
         assertEquals("/srv/osprey", c.server().dataDir);
         assertEquals(19350, c.pluginSettings("rtmp-ingest").get("port").asInt());

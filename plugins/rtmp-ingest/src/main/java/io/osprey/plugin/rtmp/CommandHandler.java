@@ -198,11 +198,13 @@ final class CommandHandler {
         if (conn.isClosed()) {
             return;
         }
-        PlaySession session = new PlaySession(conn, streamId, key);
+        ChunkLog log = ingest.acquireLog(key);
+        PlaySession session = new PlaySession(conn, streamId, key, log, () -> ingest.releaseLog(key, log));
         Subscription sub;
         try {
             sub = ctx.bus().subscribe(key, SubscribeOptions.viewer(conn.protocol()), session);
         } catch (StreamNotFoundException e) {
+            ingest.releaseLog(key, log);
             conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", "no live stream " + key));
             conn.closeWith("play of " + key + ": no such stream");
             return;

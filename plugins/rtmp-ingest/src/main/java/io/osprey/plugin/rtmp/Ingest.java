@@ -1,11 +1,14 @@
 package io.osprey.plugin.rtmp;
 
 import io.osprey.spi.PluginContext;
+import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.metrics.Counter;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What every ingest listener of the plugin shares (RTMP, RTMPS, HTTP-FLV push): config, connection caps, the
- * publish gate, the publisher watchdog and the metrics.
+ * publish gate, the publisher watchdog, the metrics and the shared RTMP play bytes of each played stream.
  */
 final class Ingest {
 
@@ -16,6 +19,17 @@ final class Ingest {
     final PublisherWatchdog watchdog;
     final Counter refused;
     final Counter protocolErrors;
+    /** Played streams' chunk logs with the number of play sessions using each; guarded by itself. */
+    private final Map<StreamKey, LogRef> logs = new HashMap<>();
+
+    private static final class LogRef {
+        final ChunkLog log;
+        int users;
+
+        LogRef(ChunkLog log) {
+            this.log = log;
+        }
+    }
 
     Ingest(PluginContext ctx, RtmpConfig config) {
         this.ctx = ctx;
@@ -27,5 +41,31 @@ final class Ingest {
                 "Ingest connections refused by caps", "reason");
         this.protocolErrors = ctx.metrics().counter("osprey_rtmp_protocol_errors_total",
                 "Ingest connections closed for a protocol error");
+    }
+
+    /** The shared chunk log of a played stream; hand the returned release to the session. */
+    ChunkLog acquireLog(StreamKey key) {
+        synchronized (logs) {
+            LogRef ref = logs.computeIfAbsent(key, k -> new LogRef(new ChunkLog(config.outChunkSize)));
+            ref.users++;
+            return ref.log;
+        }
+    }
+
+    /** A session of {@code key} stopped using {@code log}; the last one drops it. */
+    void releaseLog(StreamKey key, ChunkLog log) {
+        synchronized (logs) {
+            LogRef ref = logs.get(key);
+            if (ref != null && ref.log == log && --ref.users <= 0) {
+                logs.remove(key);
+            }
+        }
+    }
+
+    /** Streams with a shared chunk log (tests). */
+    int sharedLogs() {
+        synchronized (logs) {
+            return logs.size();
+        }
     }
 }

@@ -19,7 +19,9 @@ import java.util.Map;
 
 /**
  * An RTMP viewer: starts with configs and the cached GOP, then live frames, with the bus's slow-viewer policy.
- * Message bodies are built once per frame and shared by all RTMP viewers; only chunk headers are per connection.
+ * Each frame is chunked once per stream into a {@link ChunkLog} shared by every viewer using the announced chunk size
+ * and message stream id 1 (all ordinary clients); a viewer on another message stream id gets the shared message body
+ * chunked by its own connection.
  */
 final class PlaySession implements SubscriptionListener {
 
@@ -31,11 +33,16 @@ final class PlaySession implements SubscriptionListener {
     private final StreamKey key;
     private volatile Subscription sub;
     private volatile boolean closed;
+    /** The stream's shared chunked bytes, or null to chunk per connection. */
+    private final ChunkLog log;
+    private final Runnable releaseLog;
 
-    PlaySession(RtmpConnection conn, int streamId, StreamKey key) {
+    PlaySession(RtmpConnection conn, int streamId, StreamKey key, ChunkLog log, Runnable releaseLog) {
         this.conn = conn;
         this.streamId = streamId;
         this.key = key;
+        this.log = log;
+        this.releaseLog = releaseLog;
     }
 
     void begin(Subscription s) {
@@ -72,22 +79,55 @@ final class PlaySession implements SubscriptionListener {
             return;
         }
         StreamView stream = s.stream();
-        List<RtmpMessage> out = new ArrayList<>(n);
+        List<TrackInfo> tracks = stream.tracks();
         long bytes = 0;
+        ChunkLog log = this.log;
+        if (log != null && streamId == ChunkLog.STREAM_ID && conn.outChunkSize() == log.chunkSize()) {
+            // shared bytes: runs of consecutive frames are one slice each, chunked once per stream for all viewers
+            List<ByteBuffer> out = new ArrayList<>(4);
+            int csids = 0;
+            ChunkLog.Slot first = null;
+            ChunkLog.Slot last = null;
+            for (Frame f : frames) {
+                ChunkLog.Slot slot = log.slot(f, tracks);
+                csids |= 1 << slot.csid();
+                bytes += slot.length();
+                if (first != null && slot.follows(last)) {
+                    last = slot;
+                    continue;
+                }
+                if (first != null) {
+                    out.add(ChunkLog.bytes(first, last));
+                }
+                first = slot;
+                last = slot;
+            }
+            out.add(ChunkLog.bytes(first, last));
+            s.addBytesOut(bytes);
+            conn.sendChunked(out, csids);
+            return;
+        }
+        List<RtmpMessage> out = new ArrayList<>(n);
         for (Frame f : frames) {
-            ByteBuffer body = f.memo(RTMP_BODY, fr -> body(fr, stream.tracks())).duplicate();
-            int type = f.kind() == MediaKind.VIDEO ? MessageType.VIDEO
-                    : f.kind() == MediaKind.AUDIO ? MessageType.AUDIO : MessageType.DATA_AMF0;
-            int csid = type == MessageType.VIDEO ? Commands.CSID_VIDEO
-                    : type == MessageType.AUDIO ? Commands.CSID_AUDIO : Commands.CSID_DATA;
+            ByteBuffer body = f.memo(RTMP_BODY, fr -> body(fr, tracks)).duplicate();
+            RtmpMessage m = message(f, tracks, body, streamId);
             bytes += body.remaining();
-            out.add(new RtmpMessage(csid, type, f.dts() & 0xFFFFFFFFL, streamId, body));
+            out.add(m);
         }
         s.addBytesOut(bytes);
         conn.send(out);
     }
 
-    private static ByteBuffer body(Frame f, List<TrackInfo> tracks) {
+    /** The RTMP message of a frame: audio, video or AMF0 data on its chunk stream, with the frame's absolute time. */
+    static RtmpMessage message(Frame f, List<TrackInfo> tracks, ByteBuffer body, int streamId) {
+        int type = f.kind() == MediaKind.VIDEO ? MessageType.VIDEO
+                : f.kind() == MediaKind.AUDIO ? MessageType.AUDIO : MessageType.DATA_AMF0;
+        int csid = type == MessageType.VIDEO ? Commands.CSID_VIDEO
+                : type == MessageType.AUDIO ? Commands.CSID_AUDIO : Commands.CSID_DATA;
+        return new RtmpMessage(csid, type, f.dts() & 0xFFFFFFFFL, streamId, body);
+    }
+
+    static ByteBuffer body(Frame f, List<TrackInfo> tracks) {
         return switch (f.kind()) {
             case VIDEO -> FlvMedia.videoBody(f);
             case AUDIO -> {
@@ -112,7 +152,12 @@ final class PlaySession implements SubscriptionListener {
     }
 
     void close() {
-        closed = true;
+        synchronized (this) {
+            if (!closed && releaseLog != null) {
+                releaseLog.run();
+            }
+            closed = true;
+        }
         Subscription s = sub;
         if (s != null) {
             s.close();

@@ -283,6 +283,16 @@ final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Li
         writer.send(messages);
     }
 
+    /** Queues messages chunked once for many connections with {@link #outChunkSize} (play); see RtmpWriter. */
+    void sendChunked(List<ByteBuffer> chunked, int csids) {
+        writer.sendChunked(chunked, csids);
+    }
+
+    /** The chunk size this connection announced and chunks with. */
+    int outChunkSize() {
+        return writer.chunkSize();
+    }
+
     /** Whether nothing is queued or being written (play sessions poll only then). */
     boolean idle() {
         return writer.idle();

@@ -78,6 +78,31 @@ final class RtmpWriter {
         flush();
     }
 
+    /**
+     * Queues messages already chunked elsewhere (shared by many connections) with this connection's chunk size, each
+     * starting with a type-0 header; {@code csids} has bit {@code 1 << csid} set for each chunk stream they use (all
+     * below 32), which the encoder then forgets so its next message there starts with a type-0 header too.
+     */
+    void sendChunked(List<ByteBuffer> chunked, int csids) {
+        synchronized (this) {
+            for (ByteBuffer b : chunked) {
+                queue.add(b);
+                queuedBytes += b.remaining();
+            }
+            for (int csid = 0; csids != 0; csid++, csids >>>= 1) {
+                if ((csids & 1) != 0) {
+                    encoder.forget(csid);
+                }
+            }
+        }
+        flush();
+    }
+
+    /** The chunk size announced to the peer (what {@link #sendChunked} bytes must use). */
+    synchronized int chunkSize() {
+        return encoder.chunkSize();
+    }
+
     /** Queues bytes that are not chunked (the handshake reply). */
     void raw(ByteBuffer bytes) {
         synchronized (this) {

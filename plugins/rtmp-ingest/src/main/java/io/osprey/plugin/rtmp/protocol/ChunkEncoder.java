@@ -46,6 +46,14 @@ public final class ChunkEncoder {
         sent.clear();
     }
 
+    /**
+     * Forgets one chunk stream, so the next message on it starts with a type-0 header: call it after bytes this
+     * encoder did not write (a message chunked once for many connections) went out on that chunk stream.
+     */
+    public void forget(int csid) {
+        sent.remove(csid);
+    }
+
     /** Encodes the whole message into one heap buffer, positioned at 0. */
     public ByteBuffer encode(RtmpMessage message) {
         ByteBuffer out = ByteBuffer.allocate(maxEncodedLength(message));

@@ -1,0 +1,97 @@
+package io.osprey.plugin.rtmp;
+
+import io.osprey.plugin.rtmp.protocol.ChunkEncoder;
+import io.osprey.plugin.rtmp.protocol.RtmpMessage;
+import io.osprey.spi.bus.Frame;
+import io.osprey.spi.bus.TrackInfo;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The RTMP play bytes of one stream, chunked once for every viewer and laid end to end in shared, read-only, direct
+ * segments, so any run of consecutive frames a viewer polls is one contiguous slice: one write, no encoding and no
+ * copy per viewer (and no JDK copy from heap into a temporary direct buffer).
+ *
+ * <p>Every media message starts with a type-0 chunk header (absolute timestamp, length, type, message stream id) and
+ * continues with type-3 chunks, so the bytes depend only on the frame, the chunk size and the message stream id, not
+ * on what a viewer received before: 7 bytes more per message than a type-1 header, identical for all viewers. A
+ * connection that sends a shared message on a chunk stream makes its own encoder forget that chunk stream, so the next
+ * message it encodes there (a status, a data message) starts with a type-0 header too.
+ *
+ * <p>Each frame's place is memoised on the frame ({@link Frame#memo}); memory is one chunked copy of the frames
+ * viewers are at, plus one partly filled segment; the GC frees a segment once its frames have left the bus ring and
+ * no write holds it. Thread-safe.
+ */
+final class ChunkLog {
+
+    /** The message stream id every shared message carries: the first (and nearly always only) createStream's id. */
+    static final int STREAM_ID = 1;
+    /** Segment size: large enough that a batch rarely crosses a boundary, small enough to free memory soon. */
+    static final int SEGMENT_BYTES = 256 * 1024;
+    static final Frame.Memo<Slot> SLOT = new Frame.Memo<>("rtmp-chunks");
+    private static final int RECENT = 16;
+
+    /** Where one frame's chunked message lives; {@code csid} is the chunk stream it travels on. */
+    record Slot(ByteBuffer segment, int offset, int length, int csid) {
+
+        /** Whether this slot starts right where {@code previous} ends, in the same segment. */
+        boolean follows(Slot previous) {
+            return previous.segment == segment && previous.offset + previous.length == offset;
+        }
+    }
+
+    private final int chunkSize;
+    private final ChunkEncoder encoder = new ChunkEncoder();
+    private final Frame[] recent = new Frame[RECENT];
+    private final Slot[] recentSlots = new Slot[RECENT];
+    private int recentNext;
+    private ByteBuffer segment;
+    private long bytes;
+
+    ChunkLog(int chunkSize) {
+        this.chunkSize = chunkSize;
+        encoder.setChunkSize(chunkSize);
+    }
+
+    int chunkSize() {
+        return chunkSize;
+    }
+
+    /** The slot of {@code f}'s chunked message, appending it on first use. */
+    Slot slot(Frame f, List<TrackInfo> tracks) {
+        return f.memo(SLOT, fr -> append(fr, tracks));
+    }
+
+    /** A read-only view of bytes {@code [first.offset, last.offset + last.length)} of one segment. */
+    static ByteBuffer bytes(Slot first, Slot last) {
+        return first.segment.slice(first.offset, last.offset + last.length - first.offset).asReadOnlyBuffer();
+    }
+
+    /** Chunked bytes built so far (each frame once). */
+    synchronized long bytesBuilt() {
+        return bytes;
+    }
+
+    private synchronized Slot append(Frame f, List<TrackInfo> tracks) {
+        // Frame.memo may run this twice when two viewers reach a new frame at once: hand out the first slot
+        for (int i = 0; i < RECENT; i++) {
+            if (recent[i] == f) {
+                return recentSlots[i];
+            }
+        }
+        RtmpMessage m = PlaySession.message(f, tracks, PlaySession.body(f, tracks), STREAM_ID);
+        int max = encoder.maxEncodedLength(m);
+        if (segment == null || segment.remaining() < max) {
+            segment = ByteBuffer.allocateDirect(Math.max(SEGMENT_BYTES, max));
+        }
+        int offset = segment.position();
+        encoder.reset(); // always a type-0 first header: the bytes must not depend on the previous message
+        int n = encoder.encode(m, segment);
+        bytes += n;
+        Slot slot = new Slot(segment, offset, n, m.csid());
+        recent[recentNext] = f;
+        recentSlots[recentNext] = slot;
+        recentNext = (recentNext + 1) % RECENT;
+        return slot;
+    }
+}

@@ -42,6 +42,9 @@ public final class ConfigLoader {
      * @param sets {@code key=value} overrides, in order
      * @param env  the environment (only {@code OSPREY_*} entries are used)
      */
+    /** The launch scripts' own variables ({@code bin/osprey}): not config keys. */
+    static final java.util.Set<String> LAUNCHER_ENV = java.util.Set.of("OSPREY_JAVA_OPTS");
+
     public ConfigLoader(Path file, List<String> sets, Map<String, String> env) {
         this.file = file;
         this.sets = List.copyOf(sets);
@@ -59,7 +62,7 @@ public final class ConfigLoader {
         }
         Map<String, String> overrides = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().startsWith("OSPREY_") || e.getKey().length() == 7) {
+            if (!e.getKey().startsWith("OSPREY_") || e.getKey().length() == 7 || LAUNCHER_ENV.contains(e.getKey())) {
                 continue;
             }
             String key = resolveEnv(tree, e.getKey().substring(7));

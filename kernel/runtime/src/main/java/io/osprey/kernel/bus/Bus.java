@@ -31,7 +31,11 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Bus implements MediaBus {
 
     private static final System.Logger LOG = System.getLogger(Bus.class.getName());
-    private static final int DISPATCH_BATCH = 32;
+    /** Fewest subscribers worth a run of their own on another thread. */
+    private static final int MIN_RUN = 64;
+    private static final int PARALLELISM = Math.max(1, Runtime.getRuntime().availableProcessors());
+    /** Back-to-back deliveries to one subscriber before it yields its thread to the others. */
+    private static final int MAX_REDELIVER = 4;
 
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<WatcherEntry> watchers = new CopyOnWriteArrayList<>();
@@ -187,32 +191,66 @@ public final class Bus implements MediaBus {
         return new ArrayList<>(streams.values());
     }
 
+    void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    /** Delivers one subscriber on a bus thread. */
     void dispatch(BusSubscription s) {
         executor.execute(() -> deliver(s));
     }
 
-    void dispatch(List<BusSubscription> ready) {
-        int n = ready.size();
-        for (int from = 0; from < n; from += DISPATCH_BATCH) {
-            List<BusSubscription> batch = ready.subList(from, Math.min(n, from + DISPATCH_BATCH));
-            executor.execute(() -> {
-                for (BusSubscription s : batch) {
-                    deliver(s);
-                }
-            });
+    /**
+     * Delivers {@code ready[0..n)}: split into one run per core (at least {@link #MIN_RUN} subscribers each) so the
+     * cores share a large fan-out; the last run goes on this thread. Each run calls its subscribers one after the
+     * other, so under load a run takes longer and every subscriber finds more frames queued when its turn comes:
+     * writes grow with load instead of their number.
+     */
+    void deliver(BusSubscription[] ready, int n) {
+        int runs = Math.max(1, Math.min(PARALLELISM, (n + MIN_RUN - 1) / MIN_RUN));
+        int per = (n + runs - 1) / runs;
+        for (int from = per; from < n; from += per) {
+            int start = from;
+            int end = Math.min(n, from + per);
+            executor.execute(() -> deliverRun(ready, start, end));
+        }
+        deliverRun(ready, 0, Math.min(n, per));
+    }
+
+    private static void deliverRun(BusSubscription[] ready, int from, int to) {
+        for (int i = from; i < to; i++) {
+            deliver(ready[i]);
+            ready[i] = null;
         }
     }
 
+    /**
+     * Calls the listener, and again while it demands more from inside the call and more is already there (its write
+     * completed at once): up to {@link #MAX_REDELIVER} turns on this thread without a hand-off, then it queues.
+     */
     private static void deliver(BusSubscription s) {
-        if (s.isClosed()) {
-            return;
-        }
+        Thread me = Thread.currentThread();
+        s.startDelivering(me);
+        boolean requeue = false;
         try {
-            s.listener().onReadable(s);
+            for (int turn = 0; !s.isClosed(); turn++) {
+                s.listener().onReadable(s);
+                if (!s.takeRedeliver(me)) {
+                    break;
+                }
+                if (turn == MAX_REDELIVER) {
+                    requeue = true; // its demand is claimed: it must be called again, from the queue
+                    break;
+                }
+            }
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "subscriber of " + s.stream().key() + " (" + s.options().protocol()
                     + ") failed; closing its subscription", t);
             s.close();
+        }
+        s.stopDelivering(me);
+        if (requeue) {
+            s.bus().dispatch(s);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A cursor into a stream's {@link FrameRing}, with the slow-reader policy of {@link SubscribeOptions}. */
 final class BusSubscription implements Subscription {
@@ -29,6 +30,10 @@ final class BusSubscription implements Subscription {
     private volatile long droppedFrames;
     private volatile boolean closed;
     private volatile String endReason;
+    /** The thread delivering to this subscriber (inside or around {@link SubscriptionListener#onReadable}), or null. */
+    private final AtomicReference<Thread> deliveringOn = new AtomicReference<>();
+    /** The delivering thread that {@link #demand} asked, from inside its call, to call the listener again. */
+    private volatile Thread redeliverOn;
 
     BusSubscription(LiveStream stream, SubscribeOptions options, SubscriptionListener listener) {
         this.stream = stream;
@@ -229,13 +234,52 @@ final class BusSubscription implements Subscription {
 
     @Override
     public void demand() {
-        if (closed || !demanded.compareAndSet(false, true)) {
+        if (closed) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        if (deliveringOn.get() == me && readable()) {
+            // asked from inside onReadable with more already there: the delivering loop calls again, no hand-off
+            // and no trip through the waiters queue
+            if (!demanded.get()) { // else a demand is already pending in the waiters queue and counts
+                redeliverOn = me;
+            }
+            return;
+        }
+        if (!demanded.compareAndSet(false, true)) {
             return;
         }
         stream.addWaiter(this);
-        if (readable() && demanded.compareAndSet(true, false)) {
-            stream.bus().dispatch(this);
+        if (readable() && demanded.compareAndSet(true, false)) { // arrived between the check and the add
+            if (deliveringOn.get() == me) {
+                redeliverOn = me;
+            } else {
+                stream.bus().dispatch(this);
+            }
         }
+    }
+
+    Bus bus() {
+        return stream.bus();
+    }
+
+    /** The bus marks {@code me} as delivering to this subscriber. */
+    void startDelivering(Thread me) {
+        deliveringOn.set(me);
+    }
+
+    /** {@code me} is done delivering (unless another thread took over meanwhile, which keeps its mark). */
+    void stopDelivering(Thread me) {
+        deliveringOn.compareAndSet(me, null);
+    }
+
+    /** Whether {@link #demand} asked {@code me} for another call during the last one; clears the request. */
+    boolean takeRedeliver(Thread me) {
+        if (redeliverOn != me) {
+            return false;
+        }
+        redeliverOn = null;
+        return true;
     }
 
     /** Called by the stream when frames arrive or it ends: claims the pending demand, if any. */

@@ -16,7 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /** One live stream: its ring, tracks, publisher slot, subscribers and counters. */
 final class LiveStream implements StreamView {
@@ -29,8 +30,11 @@ final class LiveStream implements StreamView {
     private final ConcurrentLinkedQueue<BusSubscription> waiters = new ConcurrentLinkedQueue<>();
     private final RateMeter bitrate = new RateMeter();
     private final RateMeter videoFrames = new RateMeter();
-    private final AtomicLong bytesOut = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    /** One wake-up pass queued or running: frames appended meanwhile ride along with it. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final Runnable wakeTask = this::wakeWaiters;
 
     private volatile List<TrackInfo> tracks = List.of();
     private volatile Map<String, Object> metadata = Map.of();
@@ -101,7 +105,7 @@ final class LiveStream implements StreamView {
         if (f.kind() == MediaKind.VIDEO && !f.isConfig()) {
             videoFrames.add(1);
         }
-        wakeWaiters();
+        scheduleWake();
     }
 
     /** Sets a track; returns false if nothing changed. */
@@ -146,26 +150,41 @@ final class LiveStream implements StreamView {
         wakeAll();
     }
 
+    /**
+     * Wakes the waiting subscribers from a bus thread rather than the publisher's: the publisher goes on parsing
+     * (the audio and video of one instant usually arrive in one read) while the pass is queued, so one pass, and
+     * one write per subscriber, carries all of them. No delay is added: the pass runs as soon as a thread is free.
+     */
+    private void scheduleWake() {
+        if (!waiters.isEmpty() && wakeQueued.compareAndSet(false, true)) {
+            bus.execute(wakeTask);
+        }
+    }
+
+    /** Hands every waiting subscriber whose demand it claims to the bus for delivery. */
     private void wakeWaiters() {
-        if (waiters.isEmpty()) {
+        wakeQueued.set(false); // frames appended from here on queue another pass
+        BusSubscription s = waiters.poll();
+        if (s == null) {
             return;
         }
-        List<BusSubscription> ready = null;
-        BusSubscription s;
-        while ((s = waiters.poll()) != null) {
+        BusSubscription[] ready = new BusSubscription[Math.max(16, waiters.size() + 1)];
+        int n = 0;
+        for (; s != null; s = waiters.poll()) {
             if (s.claimDemand()) {
-                if (ready == null) {
-                    ready = new ArrayList<>();
+                if (n == ready.length) {
+                    ready = java.util.Arrays.copyOf(ready, n * 2);
                 }
-                ready.add(s);
+                ready[n++] = s;
             }
         }
-        if (ready != null) {
-            bus.dispatch(ready);
+        if (n > 0) {
+            bus.deliver(ready, n);
         }
     }
 
     private void wakeAll() {
+        wakeQueued.set(true);
         wakeWaiters();
     }
 
@@ -188,12 +207,12 @@ final class LiveStream implements StreamView {
     }
 
     void countDropped(long n) {
-        dropped.addAndGet(n);
+        dropped.add(n);
         bus.countDropped(n);
     }
 
     void countBytesOut(long n) {
-        bytesOut.addAndGet(n);
+        bytesOut.add(n);
         bus.countBytesOut(n);
     }
 
@@ -267,7 +286,7 @@ final class LiveStream implements StreamView {
             }
         }
         return new StreamStats(bytesIn, framesIn, bitrate.perSecond() * 8, videoFrames.perSecondExact(),
-                Collections.unmodifiableMap(viewers), all, bytesOut.get(), dropped.get(), publishes);
+                Collections.unmodifiableMap(viewers), all, bytesOut.sum(), dropped.sum(), publishes);
     }
 
     @Override

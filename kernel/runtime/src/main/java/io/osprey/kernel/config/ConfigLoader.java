@@ -42,8 +42,8 @@ public final class ConfigLoader {
      * @param sets {@code key=value} overrides, in order
      * @param env  the environment (only {@code OSPREY_*} entries are used)
      */
-    /** Variables of bin/osprey itself, not config overrides. */
-    private static final java.util.Set<String> LAUNCHER_ENV = java.util.Set.of("OSPREY_JAVA_OPTS");
+    /** The launch scripts' own variables ({@code bin/osprey}): not config keys. */
+    static final java.util.Set<String> LAUNCHER_ENV = java.util.Set.of("OSPREY_JAVA_OPTS");
 
     public ConfigLoader(Path file, List<String> sets, Map<String, String> env) {
         this.file = file;

@@ -22,6 +22,14 @@ public final class ServerConfig implements PluginConfig {
         public int port = 8080;
         public long idleTimeoutMs = 30_000;
         public int maxRequestHeaderBytes = 8192;
+        /**
+         * Listen backlog: connections the kernel completes before Jetty accepts them. A burst of viewers larger than
+         * this loses SYNs, and each loss costs that client a 1 s (then 3 s, 7 s...) retransmit. The kernel caps it
+         * at {@code net.core.somaxconn}.
+         */
+        public int acceptQueueSize = 1024;
+        /** Selector threads of the HTTP connector; 0 = one per core. */
+        public int selectors = 0;
     }
 
     /** {@code server.admin}. */
@@ -44,6 +52,10 @@ public final class ServerConfig implements PluginConfig {
     public void validate() {
         ConfigException.check(http.port >= 0 && http.port <= 65535, "http.port", "must be 0..65535, was " + http.port);
         ConfigException.check(http.idleTimeoutMs > 0, "http.idleTimeoutMs", "must be positive");
+        ConfigException.check(http.acceptQueueSize >= 1 && http.acceptQueueSize <= 65535, "http.acceptQueueSize",
+                "must be 1..65535, was " + http.acceptQueueSize);
+        ConfigException.check(http.selectors >= 0 && http.selectors <= 64, "http.selectors",
+                "must be 0 (one per core) .. 64, was " + http.selectors);
         ConfigException.check(http.maxRequestHeaderBytes >= 1024, "http.maxRequestHeaderBytes", "must be at least 1024");
         ConfigException.check(dataDir != null && !dataDir.isBlank(), "dataDir", "must not be empty");
         ConfigException.check(admin.token != null, "admin.token", "must be a string");

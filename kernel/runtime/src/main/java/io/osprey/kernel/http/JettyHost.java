@@ -63,8 +63,9 @@ public final class JettyHost {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
         hc.setRequestHeaderSize(config.maxRequestHeaderBytes);
-        http = new ServerConnector(server, 1, Math.max(1, Runtime.getRuntime().availableProcessors()),
-                new HttpConnectionFactory(hc));
+        int selectors = config.selectors > 0 ? config.selectors : Math.max(1, Runtime.getRuntime().availableProcessors());
+        http = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(hc));
+        http.setAcceptQueueSize(config.acceptQueueSize);
         http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);
         http.setPort(config.port);
         http.setIdleTimeout(config.idleTimeoutMs);
@@ -92,6 +93,11 @@ public final class JettyHost {
 
     public Router router() {
         return router;
+    }
+
+    /** The HTTP connector (for tests and diagnostics). */
+    public ServerConnector httpConnector() {
+        return http;
     }
 
     public int httpPort() {

@@ -4,6 +4,7 @@ import io.osprey.spi.Registration;
 import io.osprey.spi.metrics.Counter;
 import io.osprey.spi.metrics.Gauge;
 import io.osprey.spi.metrics.Metrics;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -75,9 +76,22 @@ public final class PluginMetrics implements Metrics {
             }
         }
 
+        /** The child is looked up once here, so a plugin that keeps it counts without a label lookup per call. */
         @Override
         public Counter labels(String... values) {
-            return new CounterImpl(c, values.clone());
+            return new LabeledCounter(c.labelValues(values.clone()), this);
+        }
+    }
+
+    private record LabeledCounter(CounterDataPoint point, CounterImpl parent) implements Counter {
+        @Override
+        public void inc(double amount) {
+            point.inc(amount);
+        }
+
+        @Override
+        public Counter labels(String... values) {
+            return parent.labels(values);
         }
     }
 

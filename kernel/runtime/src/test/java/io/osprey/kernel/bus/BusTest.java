@@ -244,4 +244,138 @@ class BusTest {
             assertEquals(io.osprey.spi.bus.MediaKind.AUDIO, f.kind());
         }
     }
+
+    /** An executor that holds tasks until told to run them: shows what one wake-up pass carries. */
+    private static final class HeldExecutor implements java.util.concurrent.Executor {
+        final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+
+        @Override
+        public synchronized void execute(Runnable r) {
+            tasks.add(r);
+        }
+
+        int runAll() {
+            int n = 0;
+            Runnable r;
+            while ((r = next()) != null) {
+                r.run();
+                n++;
+            }
+            return n;
+        }
+
+        private synchronized Runnable next() {
+            return tasks.poll();
+        }
+    }
+
+    @Test
+    void framesPushedBeforeTheWakeUpRunsRideAlongInOnePass() throws Exception {
+        HeldExecutor ex = new HeldExecutor();
+        bus = new Bus(BusSettings.DEFAULT, ex, sched);
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        List<Integer> batches = new ArrayList<>();
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> batches.add(drain(x).size()));
+        drain(s);
+        s.demand();
+        gop(p, 0, 2, 10); // video and audio of two instants, pushed in one go (one read of the publisher)
+        assertEquals(1, ex.tasks.size(), "one wake-up pass queued for four frames");
+        ex.runAll();
+        assertEquals(List.of(2 + 4), batches, "called once, it found the two codec configs and all four frames");
+    }
+
+    @Test
+    void aSubscriberWhoseWriteCompletesAtOnceIsCalledAgainOnTheSameThread() throws Exception {
+        HeldExecutor ex = new HeldExecutor();
+        bus = new Bus(BusSettings.DEFAULT, ex, sched);
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        List<Integer> calls = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        AtomicReference<Publisher> pub = new AtomicReference<>(p);
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> {
+            List<Frame> got = new ArrayList<>();
+            x.poll(got, 1);
+            calls.add(got.size());
+            threads.add(Thread.currentThread());
+            if (calls.size() == 1) {
+                pub.get().push(Frame.media(0, Codec.AAC, 1000, 0, true, bytes(10))); // arrives during the "write"
+            }
+            x.demand(); // the write completed inline: ask for more from inside the call
+        });
+        drain(s);
+        s.demand();
+        gop(p, 0, 1, 10);
+        assertEquals(1, ex.runAll(), "one task: the wake-up pass; the calls after it needed no hand-off");
+        // two frames of the gop one at a time, then the one pushed meanwhile, then nothing: the last demand waits
+        assertEquals(List.of(1, 1, 1), calls.subList(0, 3));
+        assertTrue(threads.stream().allMatch(t -> t == threads.get(0)), "redelivered on the same thread");
+        int before = calls.size();
+        p.push(Frame.media(0, Codec.AAC, 1040, 0, true, bytes(10)));
+        ex.runAll();
+        assertEquals(before + 1, calls.size(), "the pending demand is woken by the next frame");
+    }
+
+    /** Many subscribers on a real pool, some writing inline and some completing later: all frames, in order, never two calls at once. */
+    @Test
+    void aLargeFanOutDeliversEveryFrameInOrderWithoutOverlappingCalls() throws Exception {
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(4);
+        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+        try {
+            bus = new Bus(new BusSettings(100_000, 64L << 20, 3_600_000, 5000), pool, sched);
+            Publisher p = bus.publish(KEY, req());
+            declare(p);
+            int viewers = 600;
+            int frames = 400;
+            AtomicInteger overlaps = new AtomicInteger();
+            AtomicInteger disorder = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(viewers);
+            for (int i = 0; i < viewers; i++) {
+                boolean async = i % 3 == 0;
+                java.util.concurrent.atomic.AtomicBoolean inside = new java.util.concurrent.atomic.AtomicBoolean();
+                long[] last = {-1, 0};
+                Subscription[] self = new Subscription[1];
+                self[0] = bus.subscribe(KEY, SubscribeOptions.viewer("t").withTracks(false, true)
+                        .withLag(100_000, 1L << 30, 3_600_000, 0), x -> {
+                    if (!inside.compareAndSet(false, true)) {
+                        overlaps.incrementAndGet();
+                    }
+                    List<Frame> got = new ArrayList<>();
+                    x.poll(got, 7);
+                    for (Frame f : got) {
+                        if (f.isConfig()) {
+                            continue;
+                        }
+                        if (f.dts() < last[0]) {
+                            disorder.incrementAndGet();
+                        }
+                        last[0] = f.dts();
+                        if (++last[1] == frames) {
+                            done.countDown();
+                        }
+                    }
+                    inside.set(false);
+                    if (async) {
+                        later.schedule(x::demand, 200, TimeUnit.MICROSECONDS);
+                    } else {
+                        x.demand();
+                    }
+                });
+                self[0].demand();
+            }
+            for (int i = 0; i < frames; i++) {
+                p.push(Frame.media(0, Codec.AAC, i * 23L, 0, true, bytes(10)));
+                if (i % 10 == 0) {
+                    Thread.sleep(1);
+                }
+            }
+            assertTrue(done.await(60, TimeUnit.SECONDS), "every subscriber got every frame; left " + done.getCount());
+            assertEquals(0, overlaps.get(), "onReadable never ran twice at once for one subscriber");
+            assertEquals(0, disorder.get());
+        } finally {
+            pool.shutdownNow();
+            later.shutdownNow();
+        }
+    }
 }

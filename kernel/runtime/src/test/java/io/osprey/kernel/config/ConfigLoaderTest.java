@@ -46,6 +46,14 @@ class ConfigLoaderTest {
         assertTrue(c.pluginEnabled("never-heard-of"));
     }
 
+    /** bin/osprey reads OSPREY_JAVA_OPTS itself; the kernel must not refuse to start over it. */
+    @Test
+    void theLaunchersJavaOptionsAreNotAConfigKey() throws Exception {
+        Config c = new ConfigLoader(null, List.of(), Map.of("OSPREY_JAVA_OPTS", "-Xmx1g",
+                "OSPREY_SERVER_HTTP_PORT", "18080")).load();
+        assertEquals(18080, c.server().http.port);
+    }
+
     @Test
     void fileThenEnvironmentThenSetEachOverride() throws Exception {
         Config c = load("server:\n  http:\n    port: 9000\n  dataDir: /tmp/x\nplugins:\n  rtmp-ingest:\n    port: 1000\n",

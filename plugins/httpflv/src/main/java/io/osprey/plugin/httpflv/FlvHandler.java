@@ -171,7 +171,9 @@ final class FlvHandler extends Handler.Abstract.NonBlocking {
         private final Callback done;
 
         HttpSink(Response response, Callback done) {
-            this.response = response;
+            // media writes skip the handler wrappers (the context's per-write callback scoping): nothing runs in
+            // the viewer's callback that needs the context, and this is the path of every write to every viewer
+            this.response = Response.getOriginalResponse(response);
             this.done = done;
         }
 

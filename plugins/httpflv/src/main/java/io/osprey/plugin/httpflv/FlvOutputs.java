@@ -57,6 +57,8 @@ final class FlvOutputs implements StreamWatcher {
     private final Gauge viewerGauge;
     private final Counter bytesOut;
     private final Counter writes;
+    private final OutCounters httpOut;
+    private final OutCounters wsOut;
     private final Counter slow;
     private final Counter dropped;
     private final Counter refused;
@@ -72,6 +74,8 @@ final class FlvOutputs implements StreamWatcher {
                 "protocol");
         writes = ctx.metrics().counter("osprey_httpflv_writes_total", "write calls to viewers (each one buffer)",
                 "protocol");
+        httpOut = new OutCounters(bytesOut.labels(HTTP), writes.labels(HTTP));
+        wsOut = new OutCounters(bytesOut.labels(WS), writes.labels(WS));
         slow = ctx.metrics().counter("osprey_httpflv_slow_disconnects_total",
                 "viewers disconnected for falling behind", "protocol");
         dropped = ctx.metrics().counter("osprey_httpflv_dropped_frames_total",
@@ -204,9 +208,17 @@ final class FlvOutputs implements StreamWatcher {
         return viewers.size();
     }
 
-    void countOut(String protocol, long bytes, int writeCalls) {
-        bytesOut.labels(protocol).inc(bytes);
-        writes.labels(protocol).inc(writeCalls);
+    /** The bytes and writes counters of one protocol, looked up once (viewers count after every batch). */
+    record OutCounters(Counter bytes, Counter writes) {
+        void count(long n, int writeCalls) {
+            bytes.inc(n);
+            writes.inc(writeCalls);
+        }
+    }
+
+    OutCounters outCounters(String protocol) {
+        return HTTP.equals(protocol) ? httpOut : WS.equals(protocol) ? wsOut
+                : new OutCounters(bytesOut.labels(protocol), writes.labels(protocol));
     }
 
     void countSlow(String protocol) {

@@ -33,6 +33,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
     private final FlvSink sink;
     private final Admission admission;
     private final String protocol;
+    private final FlvOutputs.OutCounters counters;
     private final boolean video;
     private final boolean audio;
     private final List<Frame> batch = new ArrayList<>(64);
@@ -49,6 +50,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
         this.sink = sink;
         this.admission = admission;
         this.protocol = protocol;
+        this.counters = outputs.outCounters(protocol);
         this.video = video;
         this.audio = audio;
     }
@@ -185,7 +187,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
         writeStartedNanos = 0;
         Subscription s = sub;
         s.addBytesOut(pendingBytes);
-        outputs.countOut(protocol, pendingBytes, pending.size());
+        counters.count(pendingBytes, pending.size());
         pending.clear();
         s.demand(); // an end seen meanwhile makes the subscription readable: the next poll returns -1
 

@@ -23,7 +23,7 @@ final class TagLog {
     static final int SEGMENT_BYTES = 256 * 1024;
     private static final int RECENT = 16;
 
-    /** Where one frame's tag lives. */
+    /** Where one frame's tag lives: in {@code segment}, a read-only view of one whole segment. */
     record Slot(ByteBuffer segment, int offset, int length) {
 
         /** Whether this slot starts right where {@code previous} ends, in the same segment. */
@@ -37,6 +37,7 @@ final class TagLog {
     private final Slot[] recentSlots = new Slot[RECENT];
     private int recentNext;
     private ByteBuffer segment;
+    private ByteBuffer segmentView;
     private long bytes;
 
     TagLog(Frame.Memo<Slot> key) {
@@ -50,7 +51,7 @@ final class TagLog {
 
     /** A read-only view of bytes {@code [first.offset, last.offset + last.length)} of one segment. */
     static ByteBuffer bytes(Slot first, Slot last) {
-        return first.segment.slice(first.offset, last.offset + last.length - first.offset).asReadOnlyBuffer();
+        return first.segment.slice(first.offset, last.offset + last.length - first.offset); // read-only as its segment
     }
 
     /** Tag bytes built so far (each frame once). */
@@ -69,11 +70,12 @@ final class TagLog {
         int n = tag.remaining();
         if (segment == null || segment.remaining() < n) {
             segment = ByteBuffer.allocateDirect(Math.max(SEGMENT_BYTES, n));
+            segmentView = segment.asReadOnlyBuffer();
         }
         int offset = segment.position();
         segment.put(tag);
         bytes += n;
-        Slot slot = new Slot(segment, offset, n);
+        Slot slot = new Slot(segmentView, offset, n);
         recent[recentNext] = f;
         recentSlots[recentNext] = slot;
         recentNext = (recentNext + 1) % RECENT;

@@ -1,0 +1,83 @@
+package io.osprey.kernel.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.osprey.kernel.config.ConfigError;
+import io.osprey.kernel.config.ConfigLoader;
+import io.osprey.kernel.config.ServerConfig;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JettyHostTest {
+
+    private static ServerConfig config(String... sets) throws Exception {
+        List<String> all = new ArrayList<>(List.of("server.http.port=0", "server.http.host=127.0.0.1"));
+        all.addAll(List.of(sets));
+        return new ConfigLoader(null, all, Map.of()).load().server();
+    }
+
+    @Test
+    void acceptQueueAndSelectorsComeFromTheConfig() throws Exception {
+        assertEquals(1024, config().http.acceptQueueSize, "default backlog");
+        JettyHost host = new JettyHost(config("server.http.acceptQueueSize=2048", "server.http.selectors=1").http);
+        host.start();
+        try {
+            assertEquals(2048, host.httpConnector().getAcceptQueueSize());
+            assertEquals(1, host.httpConnector().getSelectorManager().getSelectorCount());
+        } finally {
+            host.stop();
+        }
+    }
+
+    @Test
+    void badBacklogOrSelectorCountIsRejectedWithTheKey() {
+        ConfigError e = assertThrows(ConfigError.class, () -> config("server.http.acceptQueueSize=0"));
+        assertTrue(e.getMessage().contains("acceptQueueSize"), e.getMessage());
+        e = assertThrows(ConfigError.class, () -> config("server.http.selectors=-1"));
+        assertTrue(e.getMessage().contains("selectors"), e.getMessage());
+    }
+
+    /** A burst of connections opened before any is served: every one is accepted and answered. */
+    @Test
+    void aConnectionBurstIsServedInFull() throws Exception {
+        JettyHost host = new JettyHost(config().http);
+        host.start();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            int n = 600;
+            for (int i = 0; i < n; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", host.httpPort()), 30_000);
+                s.setSoTimeout(30_000);
+                sockets.add(s);
+            }
+            byte[] req = "GET /nothing-here HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII);
+            for (Socket s : sockets) {
+                s.getOutputStream().write(req);
+            }
+            int answered = 0;
+            for (Socket s : sockets) {
+                InputStream in = s.getInputStream();
+                String status = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+                if (status.startsWith("HTTP/1.1 404")) {
+                    answered++;
+                }
+            }
+            assertEquals(n, answered);
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+            host.stop();
+        }
+    }
+}

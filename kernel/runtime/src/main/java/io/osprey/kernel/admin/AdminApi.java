@@ -113,8 +113,9 @@ public final class AdminApi extends Handler.Abstract {
                 reasons.add("plugin " + p.id() + " failed: " + p.reason());
             }
         }
-        bundleErrors.get().forEach((jar, why) -> reasons.add("bundle " + jar + ": " + why));
-        if (!bundleErrors.get().isEmpty()) {
+        Map<String, String> bundles = bundleErrors.get();
+        bundles.forEach((jar, why) -> reasons.add("bundle " + jar + ": " + why));
+        if (!bundles.isEmpty()) {
             status = worst(status, Health.Status.DEGRADED);
         }
         Map<String, Object> checks = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.osprey.kernel.bus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -185,10 +186,6 @@ class BusTest {
         Frame firstOfSecond = got.stream().filter(Frame::isDiscontinuity).findFirst().orElseThrow();
         assertTrue(firstOfSecond.dts() >= dts - 40, "timestamps continue: " + firstOfSecond.dts());
         assertNull(s.endReason());
-    }
-
-    private static void assertNull(Object o) {
-        assertEquals(null, o);
     }
 
     @Test

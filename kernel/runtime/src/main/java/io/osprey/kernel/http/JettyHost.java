@@ -63,7 +63,10 @@ public final class JettyHost {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
         hc.setRequestHeaderSize(config.maxRequestHeaderBytes);
-        int selectors = config.selectors > 0 ? config.selectors : Math.max(1, Runtime.getRuntime().availableProcessors());
+        // Jetty's own default: one selector per two cores (at most 4). Handlers run inline on the selector, so on a
+        // small machine one selector thread beats two that fight each other (and the clients) for the cores.
+        int selectors = config.selectors > 0 ? config.selectors
+                : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
         http = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(hc));
         http.setAcceptQueueSize(config.acceptQueueSize);
         http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);

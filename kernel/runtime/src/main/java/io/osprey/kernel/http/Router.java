@@ -97,24 +97,79 @@ public final class Router extends Handler.Abstract {
         return routes.size();
     }
 
+    /**
+     * Non-blocking, so Jetty may run a request on the selector thread that parsed it, with no hand-off to the pool
+     * (for small responses such as HLS playlists the hand-off costs as much as the work). A route whose handler is
+     * not declared non-blocking is never run on such a thread: the rest of the routing moves to the pool first
+     * (Jetty gives no cheap way to tell a selector thread from a pool thread, so this happens whichever runs it).
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = Request.getPathInContext(request);
-        List<MatchedResource<List<Route>>> matches = table.getMatchedList(path);
-        if (matches.isEmpty()) {
+        PathMappings<List<Route>> t = table;
+        MatchedResource<List<Route>> best = t.getMatched(path);
+        if (best == null) {
             return false;
         }
-        if (matches.size() > 1) {
-            matches = new ArrayList<>(matches);
-            matches.sort(Comparator.comparing(MatchedResource::getPathSpec));
+        // the most specific spec almost always takes the request: only build the full list when it declines
+        List<Route> first = best.getResource();
+        for (int i = 0; i < first.size(); i++) {
+            Handler handler = first.get(i).handler();
+            if (handler.getInvocationType() != InvocationType.NON_BLOCKING) {
+                return route(fallThrough(t, path, best.getPathSpec(), first.subList(i, first.size())), 0, false,
+                        request, response, callback);
+            }
+            if (handler.handle(request, response, callback)) {
+                return true;
+            }
         }
+        return route(fallThrough(t, path, best.getPathSpec(), List.of()), 0, false, request, response, callback);
+    }
+
+    /** {@code head}, then the routes of every other spec matching {@code path}, most specific first. */
+    private static List<Route> fallThrough(PathMappings<List<Route>> t, String path, PathSpec best, List<Route> head) {
+        List<MatchedResource<List<Route>>> matches = new ArrayList<>(t.getMatchedList(path));
+        matches.sort(Comparator.comparing(MatchedResource::getPathSpec));
+        List<Route> out = new ArrayList<>(head);
         for (MatchedResource<List<Route>> m : matches) {
-            for (Route r : m.getResource()) {
-                if (r.handler().handle(request, response, callback)) {
-                    return true;
-                }
+            if (!m.getPathSpec().equals(best)) {
+                out.addAll(m.getResource());
+            }
+        }
+        return out;
+    }
+
+    private boolean route(List<Route> candidates, int from, boolean mayBlock, Request request, Response response,
+                          Callback callback) throws Exception {
+        for (int i = from; i < candidates.size(); i++) {
+            Handler handler = candidates.get(i).handler();
+            if (handler.getInvocationType() != InvocationType.NON_BLOCKING && !mayBlock) {
+                int next = i;
+                request.getComponents().getThreadPool().execute(() -> routeBlocking(candidates, next, request,
+                        response, callback));
+                return true;
+            }
+            if (handler.handle(request, response, callback)) {
+                return true;
             }
         }
         return false;
+    }
+
+    /** The rest of {@link #route} on a pool thread; as Jetty would, answers 404 when no route takes the request. */
+    private void routeBlocking(List<Route> candidates, int from, Request request, Response response,
+                               Callback callback) {
+        try {
+            if (!route(candidates, from, true, request, response, callback)) {
+                Response.writeError(request, response, callback, 404);
+            }
+        } catch (Throwable t) {
+            Response.writeError(request, response, callback, t);
+        }
     }
 }

@@ -28,11 +28,12 @@ public final class PluginMetrics implements Metrics {
         this.track = track;
     }
 
+    // no exemplars: Osprey has no traces to link, and the sampler costs on every hot-path increment
     @Override
     public Counter counter(String name, String help, String... labelNames) {
         String n = checkName(name.endsWith("_total") ? name.substring(0, name.length() - 6) : name);
         io.prometheus.metrics.core.metrics.Counter c = io.prometheus.metrics.core.metrics.Counter.builder()
-                .name(n).help(help).labelNames(labelNames).build();
+                .name(n).help(help).labelNames(labelNames).withoutExemplars().build();
         register(c);
         return new CounterImpl(c, new String[0]);
     }
@@ -40,7 +41,7 @@ public final class PluginMetrics implements Metrics {
     @Override
     public Gauge gauge(String name, String help, String... labelNames) {
         io.prometheus.metrics.core.metrics.Gauge g = io.prometheus.metrics.core.metrics.Gauge.builder()
-                .name(checkName(name)).help(help).labelNames(labelNames).build();
+                .name(checkName(name)).help(help).labelNames(labelNames).withoutExemplars().build();
         register(g);
         return new GaugeImpl(g, new String[0]);
     }

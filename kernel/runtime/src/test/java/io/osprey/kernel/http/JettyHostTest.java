@@ -45,6 +45,77 @@ class JettyHostTest {
         assertTrue(e.getMessage().contains("selectors"), e.getMessage());
     }
 
+    /**
+     * The handler tree is non-blocking, so a non-blocking route runs on the thread that parsed the request; a
+     * blocking route (file serving, admin JSON) is moved to a pool thread first, and a request no route takes after
+     * that move still gets its 404.
+     */
+    @Test
+    void blockingRoutesLeaveTheSelectorThread() throws Exception {
+        JettyHost host = new JettyHost(config().http);
+        host.start();
+        try {
+            assertEquals(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING,
+                    host.server().getInvocationType(), "the whole tree must stay non-blocking");
+            java.util.concurrent.ConcurrentHashMap<String, Boolean> nonBlocking = new java.util.concurrent.ConcurrentHashMap<>();
+            host.router().add("test", "/nb/*", new org.eclipse.jetty.server.Handler.Abstract.NonBlocking() {
+                @Override
+                public boolean handle(org.eclipse.jetty.server.Request rq, org.eclipse.jetty.server.Response rs,
+                                      org.eclipse.jetty.util.Callback cb) {
+                    return false; // declines everything: the less specific routes get it
+                }
+            });
+            host.router().add("test", "*.x", new org.eclipse.jetty.server.Handler.Abstract.NonBlocking() {
+                @Override
+                public boolean handle(org.eclipse.jetty.server.Request rq, org.eclipse.jetty.server.Response rs,
+                                      org.eclipse.jetty.util.Callback cb) {
+                    org.eclipse.jetty.server.Response.writeError(rq, rs, cb, 203);
+                    return true;
+                }
+            });
+            host.router().add("test", "/nb", new org.eclipse.jetty.server.Handler.Abstract.NonBlocking() {
+                @Override
+                public boolean handle(org.eclipse.jetty.server.Request rq, org.eclipse.jetty.server.Response rs,
+                                      org.eclipse.jetty.util.Callback cb) {
+                    nonBlocking.put("nb", org.eclipse.jetty.util.thread.Invocable.isNonBlockingInvocation());
+                    org.eclipse.jetty.server.Response.writeError(rq, rs, cb, 204);
+                    return true;
+                }
+            });
+            host.router().add("test", "/b/*", new org.eclipse.jetty.server.Handler.Abstract() {
+                @Override
+                public boolean handle(org.eclipse.jetty.server.Request rq, org.eclipse.jetty.server.Response rs,
+                                      org.eclipse.jetty.util.Callback cb) {
+                    nonBlocking.put("b", org.eclipse.jetty.util.thread.Invocable.isNonBlockingInvocation());
+                    if (org.eclipse.jetty.server.Request.getPathInContext(rq).startsWith("/b/decline")) {
+                        return false;
+                    }
+                    org.eclipse.jetty.server.Response.writeError(rq, rs, cb, 202);
+                    return true;
+                }
+            });
+            assertEquals(204, status(host, "/nb"));
+            assertEquals(202, status(host, "/b/take"));
+            assertEquals(Boolean.FALSE, nonBlocking.get("b"), "blocking route ran where it may block");
+            assertEquals(404, status(host, "/b/decline"));
+            assertEquals(203, status(host, "/nb/a.x"), "falls through from the most specific route to the next");
+            assertEquals(203, status(host, "/b/decline.x"), "and after a blocking route declines, on the pool");
+            assertEquals(404, status(host, "/nb/a.y"));
+        } finally {
+            host.stop();
+        }
+    }
+
+    private static int status(JettyHost host, String path) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", host.httpPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String line = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(line.substring(9, 12));
+        }
+    }
+
     /** A burst of connections opened before any is served: every one is accepted and answered. */
     @Test
     void aConnectionBurstIsServedInFull() throws Exception {

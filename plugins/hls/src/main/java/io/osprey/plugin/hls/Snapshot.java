@@ -51,7 +51,7 @@ final class Snapshot {
     private Rendered render(boolean deltaUpdate, String suffix) {
         byte[] text = PlaylistWriter.render(this, settings.lowLatency(), deltaUpdate);
         String tag = "\"" + sid + "-" + version + suffix + "\"";
-        return new Rendered(Served.of(ByteBuffer.wrap(text), false), new PreEncodedHttpField(HttpHeader.ETAG, tag),
+        return new Rendered(Served.of(ByteBuffer.wrap(text), true), new PreEncodedHttpField(HttpHeader.ETAG, tag),
                 tag);
     }
 

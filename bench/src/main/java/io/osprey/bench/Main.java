@@ -129,7 +129,15 @@ public final class Main {
 
     static Server server(String name, Options o, Path work) throws Exception {
         return switch (name) {
-            case "osprey" -> new OspreyServer(work, o.ospreyHome, o.ospreyHls, o.ospreyJavaOpts, o.ospreySets);
+            case "osprey" -> {
+                List<String> sets = new ArrayList<>(o.ospreySets);
+                if ("hls-serve".equals(o.scenario)
+                        && sets.stream().noneMatch(s -> s.startsWith("server.http.selectors="))) {
+                    // like for like with nginx's worker_processes: as many event loops each (wrk has the other core)
+                    sets.add("server.http.selectors=" + o.nginxWorkers);
+                }
+                yield new OspreyServer(work, o.ospreyHome, o.ospreyHls, o.ospreyJavaOpts, sets);
+            }
             case "nms" -> {
                 Path peers = o.target().resolve("peers");
                 NmsServer.check(peers, o.installPeers);

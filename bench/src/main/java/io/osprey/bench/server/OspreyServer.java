@@ -140,6 +140,6 @@ public final class OspreyServer extends Server {
         }
         return "Osprey (" + home + "), JDK " + System.getProperty("java.version") + ", OSGi mode, plugins "
                 + String.join(" ", plugins) + (javaOpts == null || javaOpts.isBlank() ? ""
-                : ", OSPREY_JAVA_OPTS=" + javaOpts);
+                : ", OSPREY_JAVA_OPTS=" + javaOpts) + (extraSets.isEmpty() ? "" : ", --set " + String.join(" ", extraSets));
     }
 }

@@ -55,7 +55,7 @@ public final class ServerConfig implements PluginConfig {
         ConfigException.check(http.acceptQueueSize >= 1 && http.acceptQueueSize <= 65535, "http.acceptQueueSize",
                 "must be 1..65535, was " + http.acceptQueueSize);
         ConfigException.check(http.selectors >= 0 && http.selectors <= 64, "http.selectors",
-                "must be 0 (one per two cores, at most 4) .. 64, was " + http.selectors);
+                "must be 0 (one per core) .. 64, was " + http.selectors);
         ConfigException.check(http.maxRequestHeaderBytes >= 1024, "http.maxRequestHeaderBytes", "must be at least 1024");
         ConfigException.check(dataDir != null && !dataDir.isBlank(), "dataDir", "must not be empty");
         ConfigException.check(admin.token != null, "admin.token", "must be a string");

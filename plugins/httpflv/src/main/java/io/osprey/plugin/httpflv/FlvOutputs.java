@@ -1,6 +1,7 @@
 package io.osprey.plugin.httpflv;
 
 import io.osprey.plugin.httpflv.relay.RelayManager;
+import io.osprey.media.live.WriteMerger;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
@@ -54,6 +55,7 @@ final class FlvOutputs implements StreamWatcher {
     private final RelayManager relays;
     private final ConcurrentHashMap<StreamView, TagLog[]> logs = new ConcurrentHashMap<>();
     private final Set<FlvViewer> viewers = ConcurrentHashMap.newKeySet();
+    private final WriteMerger merger;
     private final Gauge viewerGauge;
     private final Counter bytesOut;
     private final Counter writes;
@@ -92,6 +94,16 @@ final class FlvOutputs implements StreamWatcher {
                     return n;
                 });
         ctx.scheduler().scheduleWithFixedDelay(this::checkStalls, 500, 500, TimeUnit.MILLISECONDS);
+        merger = new WriteMerger(ctx.scheduler(), config.mergeMs, config.writesPerSecond > 0
+                ? config.writesPerSecond : WriteMerger.defaultWritesPerSecond(), viewers::size);
+        ctx.metrics().gauge("osprey_httpflv_merge_window_ms",
+                "how long viewers wait after a write so the next one carries more (0: every frame at once)",
+                merger::windowMs);
+    }
+
+    /** Write merging ({@link HttpFlvConfig#mergeMs}): true if {@code demand} runs at the next merge tick. */
+    boolean mergeLater(Runnable demand) {
+        return merger.defer(demand);
     }
 
     // ---- the play gate ----
@@ -241,6 +253,7 @@ final class FlvOutputs implements StreamWatcher {
 
     /** Drops every viewer (plugin stopping). */
     void closeAll(String reason) {
+        merger.close();
         for (FlvViewer v : viewers) {
             v.abort(reason, null);
         }

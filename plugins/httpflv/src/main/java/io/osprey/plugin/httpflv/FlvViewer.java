@@ -44,6 +44,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
     private long pendingBytes;
     private volatile long writeStartedNanos;
     private volatile boolean finished;
+    private final Runnable demander = this::demand;
 
     FlvViewer(FlvOutputs outputs, FlvSink sink, Admission admission, String protocol, boolean video, boolean audio) {
         this.outputs = outputs;
@@ -189,8 +190,17 @@ final class FlvViewer implements SubscriptionListener, Callback {
         s.addBytesOut(pendingBytes);
         counters.count(pendingBytes, pending.size());
         pending.clear();
-        s.demand(); // an end seen meanwhile makes the subscription readable: the next poll returns -1
+        if (!outputs.mergeLater(demander)) {
+            s.demand(); // an end seen meanwhile makes the subscription readable: the next poll returns -1
+        }
+    }
 
+    /** Asks the bus for more (after a merge wait). */
+    private void demand() {
+        Subscription s = sub;
+        if (!finished && s != null) {
+            s.demand();
+        }
     }
 
     @Override

@@ -32,6 +32,16 @@ public final class HttpFlvConfig implements PluginConfig {
      * kernel memory per viewer and lets a stalled viewer be noticed in seconds rather than after megabytes.
      */
     public int sendBufferBytes = 256 * 1024;
+    /**
+     * Write merging, the longest window, ms; 0 never merges. Most of the CPU a viewer costs is the kernel's cost per
+     * write call, so when viewers are many, each one waits after a write until its share of {@link #writesPerSecond}
+     * comes round, and everything that arrived meanwhile goes out in one write: the window is
+     * {@code viewers / writesPerSecond}, at most this long. With few viewers (a window under 5 ms) every frame is
+     * written as soon as it arrives. SRS does the same with a fixed 350 ms ({@code mw_latency}).
+     */
+    public long mergeMs = 200;
+    /** The write budget that sets the merge window, write calls per second for all viewers; 0 = 50,000 per core. */
+    public long writesPerSecond = 0;
     /** WebSocket-FLV on the same {@code /{app}/{stream}.flv} paths. */
     public boolean webSocket = true;
 
@@ -101,6 +111,8 @@ public final class HttpFlvConfig implements PluginConfig {
         ConfigException.check(maxLagMs >= 500, "maxLagMs", "must be at least 500");
         ConfigException.check(stallMs >= 1000, "stallMs", "must be at least 1000");
         ConfigException.check(maxDrops >= 0, "maxDrops", "must not be negative");
+        ConfigException.check(mergeMs >= 0 && mergeMs <= 1000, "mergeMs", "must be 0..1000");
+        ConfigException.check(writesPerSecond >= 0, "writesPerSecond", "must not be negative");
         ConfigException.check(corsOrigin != null, "corsOrigin", "must be a string");
         ConfigException.check(sendBufferBytes == 0 || sendBufferBytes >= 16384, "sendBufferBytes",
                 "must be 0 (OS default) or at least 16384");

@@ -199,12 +199,13 @@ final class CommandHandler {
             return;
         }
         ChunkLog log = ingest.acquireLog(key);
-        PlaySession session = new PlaySession(conn, streamId, key, log, () -> ingest.releaseLog(key, log));
+        PlaySession session = new PlaySession(conn, streamId, key, log, () -> ingest.releaseLog(key, log),
+                ingest.playMerger, ingest.players);
         Subscription sub;
         try {
             sub = ctx.bus().subscribe(key, SubscribeOptions.viewer(conn.protocol()), session);
         } catch (StreamNotFoundException e) {
-            ingest.releaseLog(key, log);
+            session.close(); // releases the log and the player count
             conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", "no live stream " + key));
             conn.closeWith("play of " + key + ": no such stream");
             return;

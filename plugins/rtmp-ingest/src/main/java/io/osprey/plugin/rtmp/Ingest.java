@@ -1,10 +1,12 @@
 package io.osprey.plugin.rtmp;
 
+import io.osprey.media.live.WriteMerger;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.metrics.Counter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every ingest listener of the plugin shares (RTMP, RTMPS, HTTP-FLV push): config, connection caps, the
@@ -19,6 +21,10 @@ final class Ingest {
     final PublisherWatchdog watchdog;
     final Counter refused;
     final Counter protocolErrors;
+    /** RTMP play sessions open now. */
+    final AtomicInteger players = new AtomicInteger();
+    /** Write merging for RTMP play ({@link RtmpConfig#playMergeMs}). */
+    final WriteMerger playMerger;
     /** Played streams' chunk logs with the number of play sessions using each; guarded by itself. */
     private final Map<StreamKey, LogRef> logs = new HashMap<>();
 
@@ -41,6 +47,11 @@ final class Ingest {
                 "Ingest connections refused by caps", "reason");
         this.protocolErrors = ctx.metrics().counter("osprey_rtmp_protocol_errors_total",
                 "Ingest connections closed for a protocol error");
+        this.playMerger = new WriteMerger(ctx.scheduler(), config.playMergeMs, config.playWritesPerSecond > 0
+                ? config.playWritesPerSecond : WriteMerger.defaultWritesPerSecond(), players::get);
+        ctx.metrics().gauge("osprey_rtmp_play_merge_window_ms",
+                "how long RTMP viewers wait after a write so the next one carries more (0: every frame at once)",
+                playMerger::windowMs);
     }
 
     /** The shared chunk log of a played stream; hand the returned release to the session. */

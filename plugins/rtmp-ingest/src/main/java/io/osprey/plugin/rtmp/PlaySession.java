@@ -1,6 +1,7 @@
 package io.osprey.plugin.rtmp;
 
 import io.osprey.media.flv.FlvMedia;
+import io.osprey.media.live.WriteMerger;
 import io.osprey.plugin.rtmp.protocol.MessageType;
 import io.osprey.plugin.rtmp.protocol.ProtocolControl;
 import io.osprey.plugin.rtmp.protocol.RtmpMessage;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An RTMP viewer: starts with configs and the cached GOP, then live frames, with the bus's slow-viewer policy.
@@ -36,13 +38,20 @@ final class PlaySession implements SubscriptionListener {
     /** The stream's shared chunked bytes, or null to chunk per connection. */
     private final ChunkLog log;
     private final Runnable releaseLog;
+    private final WriteMerger merger;
+    private final AtomicInteger players;
+    private final Runnable demander = this::demand;
 
-    PlaySession(RtmpConnection conn, int streamId, StreamKey key, ChunkLog log, Runnable releaseLog) {
+    PlaySession(RtmpConnection conn, int streamId, StreamKey key, ChunkLog log, Runnable releaseLog,
+                WriteMerger merger, AtomicInteger players) {
         this.conn = conn;
         this.streamId = streamId;
         this.key = key;
         this.log = log;
         this.releaseLog = releaseLog;
+        this.merger = merger;
+        this.players = players;
+        players.incrementAndGet();
     }
 
     void begin(Subscription s) {
@@ -143,8 +152,14 @@ final class PlaySession implements SubscriptionListener {
         };
     }
 
-    /** The connection's queue is empty: ask the bus for more. */
+    /** The connection's queue is empty: ask the bus for more, now or after the merge window. */
     void onDrained() {
+        if (!merger.defer(demander)) {
+            demand();
+        }
+    }
+
+    private void demand() {
         Subscription s = sub;
         if (s != null && !closed) {
             s.demand();
@@ -153,8 +168,11 @@ final class PlaySession implements SubscriptionListener {
 
     void close() {
         synchronized (this) {
-            if (!closed && releaseLog != null) {
-                releaseLog.run();
+            if (!closed) {
+                players.decrementAndGet();
+                if (releaseLog != null) {
+                    releaseLog.run();
+                }
             }
             closed = true;
         }

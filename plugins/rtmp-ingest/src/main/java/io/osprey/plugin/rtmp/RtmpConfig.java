@@ -26,6 +26,14 @@ public final class RtmpConfig implements PluginConfig {
     public int maxControlMessagesPerSecond = 500;
     /** Chunk size we send with (set chunk size is sent right after connect). */
     public int outChunkSize = 4096;
+    /**
+     * RTMP play write merging, the longest window, ms (0 never merges): with many viewers each waits after a write for
+     * its share of {@link #playWritesPerSecond}, so one write carries everything that arrived meanwhile. With few
+     * viewers (a window under 5 ms) every frame goes out as it arrives.
+     */
+    public long playMergeMs = 200;
+    /** The write budget for all RTMP viewers, write calls per second; 0 = 50,000 per core. */
+    public long playWritesPerSecond = 0;
     /** Smallest chunk size a peer may set (B1). */
     public int minChunkSize = 128;
     /** Largest chunk size a peer may set (B1). */
@@ -69,6 +77,8 @@ public final class RtmpConfig implements PluginConfig {
         ConfigException.check(handshakeTimeoutMs >= 100, "handshakeTimeoutMs", "must be at least 100");
         ConfigException.check(firstPacketTimeoutMs >= 100, "firstPacketTimeoutMs", "must be at least 100");
         ConfigException.check(outChunkSize >= 128 && outChunkSize <= 65536, "outChunkSize", "must be 128..65536");
+        ConfigException.check(playMergeMs >= 0 && playMergeMs <= 1000, "playMergeMs", "must be 0..1000");
+        ConfigException.check(playWritesPerSecond >= 0, "playWritesPerSecond", "must not be negative");
         ConfigException.check(minChunkSize >= 1 && minChunkSize <= maxChunkSize, "minChunkSize",
                 "must be 1..maxChunkSize");
         ConfigException.check(maxChunkSize <= 16 << 20, "maxChunkSize", "must be at most 16777216");

@@ -15,6 +15,7 @@ public final class RtmpIngestPlugin implements Plugin {
     private RtmpConnectionFactory rtmp;
     private RtmpConnectionFactory rtmps;
     private PushHandler push;
+    private Ingest ingest;
 
     @Override
     public String id() {
@@ -30,6 +31,7 @@ public final class RtmpIngestPlugin implements Plugin {
     public void start(PluginContext ctx) throws Exception {
         RtmpConfig config = ctx.config(RtmpConfig.class);
         Ingest ingest = new Ingest(ctx, config);
+        this.ingest = ingest;
         rtmp = new RtmpConnectionFactory(ingest, "rtmp");
         ctx.tcp().listen(TcpListenerSpec.plain("rtmp", config.host, config.port, config.idleTimeoutMs), rtmp);
         if (config.tls.enabled()) {
@@ -60,6 +62,9 @@ public final class RtmpIngestPlugin implements Plugin {
         }
         if (push != null) {
             push.closeAll(why);
+        }
+        if (ingest != null) {
+            ingest.playMerger.close();
         }
     }
 }

@@ -1,0 +1,115 @@
+package io.osprey.media.live;
+
+import io.osprey.spi.Scheduler;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Write merging for a live output with many viewers. Most of what a viewer costs the server is the kernel's work per
+ * write call (on loopback, the receiver's TCP processing too), not the bytes: one write per frame per viewer is
+ * ~70 writes a second per viewer, and at thousands of viewers that alone fills the cores. So the output gets a budget
+ * of write calls per second; each viewer that just wrote waits for its share of it before asking for more, and
+ * everything that arrived meanwhile goes out in one write.
+ *
+ * <p>The window is {@code viewers / writesPerSecond} (at most {@code maxMs}), recomputed at every tick: with few
+ * viewers it is under {@link #MIN_WINDOW_MS} and nothing waits (every frame is written the moment it arrives); as
+ * viewers grow, latency grows with the window instead of every viewer falling behind at once. SRS merges with a
+ * fixed window (its {@code mw_latency}, 350 ms by default); this one is only as long as the load needs.
+ *
+ * <p>Thread-safe. One tick task on the plugin's {@link Scheduler}; no threads of its own.
+ */
+public final class WriteMerger implements AutoCloseable {
+
+    /** A shorter window saves too little to be worth the wait. */
+    public static final long MIN_WINDOW_MS = 5;
+    /** How often the window is re-evaluated while it is 0. */
+    private static final long IDLE_TICK_MS = 50;
+
+    private final Scheduler scheduler;
+    private final long maxMs;
+    private final long writesPerSecond;
+    private final IntSupplier viewers;
+    private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private volatile long windowMs;
+    private volatile boolean closed;
+
+    /**
+     * @param maxMs           the longest window; 0 never merges
+     * @param writesPerSecond the budget for all viewers of this output (must be positive)
+     * @param viewers         how many viewers there are now
+     */
+    public WriteMerger(Scheduler scheduler, long maxMs, long writesPerSecond, IntSupplier viewers) {
+        if (maxMs < 0 || writesPerSecond <= 0) {
+            throw new IllegalArgumentException("maxMs must be >= 0 and writesPerSecond > 0");
+        }
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.maxMs = maxMs;
+        this.writesPerSecond = writesPerSecond;
+        this.viewers = Objects.requireNonNull(viewers, "viewers");
+        if (maxMs > 0) {
+            scheduler.schedule(this::tick, MIN_WINDOW_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The default budget: 50,000 write calls a second per core (about half of what a core's kernel can do). */
+    public static long defaultWritesPerSecond() {
+        return 50_000L * Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The window for {@code viewers} viewers, ms: their share of the budget, 0 if under {@link #MIN_WINDOW_MS}. */
+    public static long windowMs(int viewers, long writesPerSecond, long maxMs) {
+        if (maxMs <= 0) {
+            return 0;
+        }
+        long ms = Math.min(maxMs, viewers * 1000L / Math.max(1, writesPerSecond));
+        return ms < MIN_WINDOW_MS ? 0 : ms;
+    }
+
+    /** The current window, ms (0: nothing waits). */
+    public long windowMs() {
+        return windowMs;
+    }
+
+    /**
+     * Called by a viewer whose write just completed, with what it would do next ({@code demand}: ask the bus for
+     * more). Returns false if there is no window now (the caller runs {@code demand} itself); true if
+     * {@code demand} will run at the next tick, on a scheduler thread.
+     */
+    public boolean defer(Runnable demand) {
+        if (windowMs == 0 || closed) {
+            return false;
+        }
+        waiting.add(demand);
+        return true;
+    }
+
+    private void tick() {
+        for (int n = waiting.size(); n > 0; n--) {
+            Runnable r = waiting.poll();
+            if (r == null) {
+                break;
+            }
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                System.getLogger(WriteMerger.class.getName()).log(System.Logger.Level.WARNING,
+                        "a deferred demand failed", e);
+            }
+        }
+        if (closed) {
+            return;
+        }
+        long w = windowMs(viewers.getAsInt(), writesPerSecond, maxMs);
+        windowMs = w;
+        scheduler.schedule(this::tick, w == 0 ? IDLE_TICK_MS : w, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops merging; whatever waits is released at the last tick (or by the caller closing its viewers). */
+    @Override
+    public void close() {
+        closed = true;
+        windowMs = 0;
+    }
+}

@@ -53,9 +53,9 @@ public final class WriteMerger implements AutoCloseable {
         }
     }
 
-    /** The default budget: 50,000 write calls a second per core (about half of what a core's kernel can do). */
-    public static long defaultWritesPerSecond() {
-        return 50_000L * Runtime.getRuntime().availableProcessors();
+    /** A budget of {@code writesPerCore} write calls a second for each core of this machine. */
+    public static long perCore(long writesPerCore) {
+        return writesPerCore * Runtime.getRuntime().availableProcessors();
     }
 
     /** The window for {@code viewers} viewers, ms: their share of the budget, 0 if under {@link #MIN_WINDOW_MS}. */

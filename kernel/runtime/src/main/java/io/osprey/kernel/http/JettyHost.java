@@ -63,10 +63,7 @@ public final class JettyHost {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
         hc.setRequestHeaderSize(config.maxRequestHeaderBytes);
-        // one per core: HTTP-FLV fan-out completes most of its writes on the selectors (Jetty's own default, one per
-        // two cores, capped it at one core on 2 cores: 98 % vs 137 % CPU and far worse rates at 8,000 viewers)
-        int selectors = config.selectors > 0 ? config.selectors : Math.max(1, Runtime.getRuntime().availableProcessors());
-        http = new ServerConnector(server, 1, selectors, new HttpConnectionFactory(hc));
+        http = new ServerConnector(server, 1, selectors(), new HttpConnectionFactory(hc));
         http.setAcceptQueueSize(config.acceptQueueSize);
         http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);
         http.setPort(config.port);
@@ -79,6 +76,15 @@ public final class JettyHost {
             throw new IOException("cannot listen for HTTP on " + (http.getHost() == null ? "*" : http.getHost()) + ":"
                     + config.port + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Selector threads per connector: one per core unless configured. Connections whose reads run on the selector
+     * (HTTP handlers, RTMP) get all cores, and HTTP-FLV fan-out completes most of its writes there (Jetty's own
+     * default, one per two cores, capped it at one core on 2 cores: 98 % vs 137 % CPU at 8,000 viewers).
+     */
+    private int selectors() {
+        return config.selectors > 0 ? config.selectors : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     public void stop() {
@@ -169,9 +175,10 @@ public final class JettyHost {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setKeyStorePath(spec.keyStore().toAbsolutePath().toString());
             ssl.setKeyStorePassword(spec.keyStorePassword());
-            c = new ServerConnector(server, 1, 1, new SslConnectionFactory(ssl, factory.getProtocol()), factory);
+            c = new ServerConnector(server, 1, selectors(), new SslConnectionFactory(ssl, factory.getProtocol()),
+                    factory);
         } else {
-            c = new ServerConnector(server, 1, 1, factory);
+            c = new ServerConnector(server, 1, selectors(), factory);
         }
         c.setHost(spec.host() == null || spec.host().isEmpty() ? null : spec.host());
         c.setPort(spec.port());

@@ -40,8 +40,14 @@ public final class HttpFlvConfig implements PluginConfig {
      * written as soon as it arrives. SRS does the same with a fixed 350 ms ({@code mw_latency}).
      */
     public long mergeMs = 200;
-    /** The write budget that sets the merge window, write calls per second for all viewers; 0 = 50,000 per core. */
+    /** The write budget that sets the merge window, write calls per second for all viewers; 0 = 25,000 per core. */
     public long writesPerSecond = 0;
+    /**
+     * The default budget per core: 250 viewers per core write every frame as it arrives; 2,000 viewers on 2 cores
+     * wait 40 ms, 8,000 wait 160 ms (measured: 0.012 % of a core per viewer at a 100 ms window, vs ~0.05 % with
+     * one write per frame).
+     */
+    static final long WRITES_PER_CORE = 25_000;
     /** WebSocket-FLV on the same {@code /{app}/{stream}.flv} paths. */
     public boolean webSocket = true;
 

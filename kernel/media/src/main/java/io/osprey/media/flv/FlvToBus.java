@@ -3,6 +3,7 @@ package io.osprey.media.flv;
 import io.osprey.media.amf0.Amf0Exception;
 import io.osprey.media.amf0.Amf0Reader;
 import io.osprey.media.amf0.Amf0Writer;
+import io.osprey.media.buffer.DirectLog;
 import io.osprey.media.codec.AacConfig;
 import io.osprey.media.codec.AvcConfig;
 import io.osprey.media.codec.CodecException;
@@ -28,12 +29,17 @@ import java.util.function.Consumer;
  * with the resolution and sample rate read from them (E.4.3.1, ISO 14496-15, ISO 14496-3), {@code onMetaData}
  * (also behind {@code @setDataFrame}) becomes the stream's metadata, other script data becomes data frames, and
  * 32-bit timestamps are unwrapped (HOSTILE-INPUTS B7). Not thread-safe: one ingest connection's reads.
+ *
+ * <p>Media frame payloads are copied into this publisher's own {@link DirectLog}, off the Java heap: the bus keeps
+ * seconds of every stream and packagers hold slices of them, and as heap arrays those bytes would be promoted and
+ * copied by every old-generation collection. The body handed in is not kept (it may be reused or die young).
  */
 public final class FlvToBus {
 
     private final Publisher publisher;
     private final Consumer<String> warn;
     private final Set<Integer> declared = new HashSet<>();
+    private final DirectLog payloads = new DirectLog();
     private Map<String, Object> metadata = Map.of();
     private long epoch;
     private long last32 = -1;
@@ -74,7 +80,8 @@ public final class FlvToBus {
                         publisher.setTrack(track(p));
                         declared.add(trackKey(p));
                     }
-                    publisher.push(Frame.media(p.track(), p.codec(), ts, p.cts(), p.key(), p.payload()));
+                    ByteBuffer payload = payloads.append(p.payload()).bytes();
+                    publisher.push(Frame.media(p.track(), p.codec(), ts, p.cts(), p.key(), payload));
                     pushed++;
                 }
                 default -> { }

@@ -5,12 +5,15 @@ import java.nio.ByteBuffer;
 
 /**
  * Builds the bytes of one MPEG-TS media segment (RFC 8216 3.2): PAT and PMT first, then every frame added, in
- * one buffer per segment sized from the previous one. The bytes handed out are read-only and never change, so
+ * one direct (off-heap) buffer per segment sized from the previous one. Each frame is muxed into a reused heap
+ * scratch buffer and copied once into the segment, so a segment in progress, which lives for its whole duration,
+ * is never copied or promoted by the garbage collector. The bytes handed out are read-only and never change, so
  * slices of a segment in progress can be served as LL-HLS partial segments. Not thread-safe.
  */
 public final class TsSegmentWriter {
     private final TsMuxer muxer;
-    private TsBuffer buffer;
+    private final TsBuffer scratch = new TsBuffer(64 * 1024);
+    private ByteBuffer segment; // direct; position = bytes written
     private int lastSize = 256 * 1024;
     private long firstDts;
     private long lastDts;
@@ -22,19 +25,23 @@ public final class TsSegmentWriter {
 
     /** Starts a segment (implicitly done by the first {@link #add}); a segment in progress is dropped. */
     public void start() {
-        buffer = new TsBuffer(lastSize + lastSize / 8);
-        muxer.writePatPmt(buffer);
+        segment = ByteBuffer.allocateDirect(lastSize + lastSize / 8);
+        scratch.reset();
+        muxer.writePatPmt(scratch);
+        copyScratch();
         frames = 0;
     }
 
     /** Muxes {@code frame} into the current segment; false if the muxer does not carry it. */
     public boolean add(Frame frame) {
-        if (buffer == null) {
+        if (segment == null) {
             start();
         }
-        if (!muxer.write(frame, buffer)) {
+        scratch.reset();
+        if (!muxer.write(frame, scratch)) {
             return false;
         }
+        copyScratch();
         if (frames++ == 0) {
             firstDts = frame.dts();
             lastDts = frame.dts();
@@ -44,12 +51,12 @@ public final class TsSegmentWriter {
     }
 
     public boolean inProgress() {
-        return buffer != null;
+        return segment != null;
     }
 
     /** Bytes written to the current segment so far. */
     public int size() {
-        return buffer == null ? 0 : buffer.size();
+        return segment == null ? 0 : segment.position();
     }
 
     /** Frames muxed into the current segment. */
@@ -69,20 +76,37 @@ public final class TsSegmentWriter {
 
     /** A shared read-only view of bytes {@code [from, to)} of the current segment (an LL-HLS part). */
     public ByteBuffer slice(int from, int to) {
-        if (buffer == null) {
+        if (segment == null) {
             throw new IllegalStateException("no segment in progress");
         }
-        return buffer.slice(from, to);
+        if (from < 0 || to > segment.position() || from > to) {
+            throw new IndexOutOfBoundsException(from + ".." + to + " of " + segment.position());
+        }
+        return segment.slice(from, to - from).asReadOnlyBuffer();
     }
 
     /** Ends the segment and returns its bytes, read-only and shared. */
     public ByteBuffer finish() {
-        if (buffer == null) {
+        if (segment == null) {
             start();
         }
-        ByteBuffer bytes = buffer.view();
-        lastSize = buffer.size();
-        buffer = null;
+        int size = segment.position();
+        ByteBuffer bytes = segment.slice(0, size).asReadOnlyBuffer();
+        lastSize = size;
+        segment = null;
         return bytes;
+    }
+
+    /** Appends the scratch buffer's packets to the segment, moving to a larger one if needed (earlier slices stay). */
+    private void copyScratch() {
+        int n = scratch.size();
+        if (segment.remaining() < n) {
+            int size = segment.position();
+            long capacity = Math.max((long) size + n, (long) segment.capacity() * 3 / 2);
+            ByteBuffer larger = ByteBuffer.allocateDirect((int) Math.min(capacity, Integer.MAX_VALUE - 8));
+            larger.put(segment.flip());
+            segment = larger;
+        }
+        segment.put(scratch.array(), 0, n);
     }
 }

@@ -105,4 +105,26 @@ class FlvToBusTest {
         assertEquals(1, warnings.size(), warnings.toString());
         assertEquals(1, bridge.media(FlvTag.VIDEO, 40, ByteBuffer.wrap(new byte[] {0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65})));
     }
+
+    @Test
+    void mediaPayloadsAreCopiedOffTheHeapIntoReadOnlyDirectBuffersAndTheBodyIsNotKept() throws Exception {
+        Recorder r = new Recorder();
+        FlvToBus bridge = new FlvToBus(r, null);
+        byte[] body = new byte[1 + 300];
+        body[0] = 0x2F; // MP3, see mp3()
+        for (int i = 1; i < body.length; i++) {
+            body[i] = (byte) i;
+        }
+        assertEquals(1, bridge.media(FlvTag.AUDIO, 0, ByteBuffer.wrap(body)));
+        assertEquals(1, bridge.media(FlvTag.AUDIO, 26, ByteBuffer.wrap(body, 0, 101)));
+        java.util.Arrays.fill(body, (byte) 0); // the ingest may reuse or drop its buffer
+        ByteBuffer p = r.frames.get(0).payload();
+        assertTrue(p.isDirect() && p.isReadOnly(), p.toString());
+        assertEquals(300, p.remaining());
+        for (int i = 0; i < 300; i++) {
+            assertEquals((byte) (i + 1), p.get(p.position() + i));
+        }
+        assertEquals(100, r.frames.get(1).size());
+        assertEquals(1, r.frames.get(1).payload().get(0));
+    }
 }

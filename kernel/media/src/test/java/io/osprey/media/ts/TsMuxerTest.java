@@ -204,6 +204,8 @@ class TsMuxerTest {
         ByteBuffer segment = w.finish();
         assertEquals(part, segment.duplicate().limit(part.remaining()));
         assertTrue(segment.isReadOnly());
+        assertTrue(segment.isDirect() && part.isDirect(), "off the heap: a segment lives its whole duration");
+        assertTrue(segment.remaining() > 288 * 1024, "outgrew the first buffer (256 KiB + 1/8)");
         assertEquals(200, TsReader.read(segment).pes().size());
         // the next segment continues the counters and starts with PAT/PMT again
         w.add(Frame.media(0, Codec.H264, 200 * 33L, 0, true, avcc(nal(0x65, 10, 1))));

@@ -40,6 +40,7 @@ public final class Bus implements MediaBus {
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<WatcherEntry> watchers = new CopyOnWriteArrayList<>();
     private final Executor executor;
+    private final WakeLanes wakeLanes;
     private final ScheduledExecutorService scheduler;
     private final LongAdder framesDropped = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
@@ -51,6 +52,7 @@ public final class Bus implements MediaBus {
         this.settings = settings;
         this.executor = executor;
         this.scheduler = scheduler;
+        this.wakeLanes = new WakeLanes(executor, PARALLELISM);
     }
 
     public void setSettings(BusSettings settings) {
@@ -191,8 +193,8 @@ public final class Bus implements MediaBus {
         return new ArrayList<>(streams.values());
     }
 
-    void execute(Runnable task) {
-        executor.execute(task);
+    WakeLanes wakeLanes() {
+        return wakeLanes;
     }
 
     /** Delivers one subscriber on a bus thread. */

@@ -34,7 +34,8 @@ final class LiveStream implements StreamView {
     private final LongAdder dropped = new LongAdder();
     /** One wake-up pass queued or running: frames appended meanwhile ride along with it. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
-    private final Runnable wakeTask = this::wakeWaiters;
+    /** The {@link WakeLanes} lane this stream's wake-up passes run in. */
+    private final int wakeLane;
 
     private volatile List<TrackInfo> tracks = List.of();
     private volatile Map<String, Object> metadata = Map.of();
@@ -53,6 +54,7 @@ final class LiveStream implements StreamView {
         this.key = key;
         this.bus = bus;
         this.ring = ring;
+        this.wakeLane = bus.wakeLanes().assign();
     }
 
     Bus bus() {
@@ -157,12 +159,12 @@ final class LiveStream implements StreamView {
      */
     private void scheduleWake() {
         if (!waiters.isEmpty() && wakeQueued.compareAndSet(false, true)) {
-            bus.execute(wakeTask);
+            bus.wakeLanes().schedule(this, wakeLane);
         }
     }
 
     /** Hands every waiting subscriber whose demand it claims to the bus for delivery. */
-    private void wakeWaiters() {
+    void wakeWaiters() {
         wakeQueued.set(false); // frames appended from here on queue another pass
         BusSubscription s = waiters.poll();
         if (s == null) {

@@ -375,4 +375,82 @@ class BusTest {
             later.shutdownNow();
         }
     }
+
+    @Test
+    void wakeUpsOfManyStreamsShareOneHandOffPerLane() throws Exception {
+        HeldExecutor ex = new HeldExecutor();
+        bus = new Bus(BusSettings.DEFAULT, ex, sched);
+        int streams = 64;
+        List<Publisher> pubs = new ArrayList<>();
+        int[] calls = new int[streams];
+        for (int i = 0; i < streams; i++) {
+            Publisher p = bus.publish(new StreamKey("live", "s" + i), req());
+            declare(p);
+            int me = i;
+            Subscription s = bus.subscribe(new StreamKey("live", "s" + i), SubscribeOptions.viewer("t"), x -> {
+                calls[me]++;
+                drain(x);
+            });
+            drain(s);
+            s.demand();
+            pubs.add(p);
+        }
+        for (Publisher p : pubs) {
+            gop(p, 0, 1, 10); // one read of each publisher
+        }
+        int lanes = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.min(streams, lanes), ex.tasks.size(), "one queued task per lane, not per stream");
+        assertEquals(Math.min(streams, lanes), ex.runAll());
+        for (int i = 0; i < streams; i++) {
+            assertEquals(1, calls[i], "stream " + i + " woken once");
+        }
+    }
+
+    /** Publishers on several threads, one subscriber per stream on a real pool: no wake-up is ever lost. */
+    @Test
+    void everyFrameOfManyStreamsReachesItsSubscriberThroughTheLanes() throws Exception {
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(3);
+        java.util.concurrent.ExecutorService publishers = Executors.newFixedThreadPool(4);
+        try {
+            bus = new Bus(new BusSettings(100_000, 64L << 20, 3_600_000, 5000), pool, sched);
+            int streams = 40;
+            int frames = 300;
+            CountDownLatch done = new CountDownLatch(streams);
+            List<Publisher> pubs = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                StreamKey key = new StreamKey("live", "s" + i);
+                Publisher p = bus.publish(key, req());
+                p.setTrack(TrackInfo.audio(0, Codec.AAC, ByteBuffer.wrap(new byte[] {0x12, 0x10}), 44100, 2));
+                pubs.add(p);
+                AtomicInteger got = new AtomicInteger();
+                Subscription s = bus.subscribe(key, SubscribeOptions.viewer("t").withTracks(false, true)
+                        .withLag(100_000, 1L << 30, 3_600_000, 0), x -> {
+                    List<Frame> batch = new ArrayList<>();
+                    x.poll(batch, 1000);
+                    for (Frame f : batch) {
+                        if (!f.isConfig() && got.incrementAndGet() == frames) {
+                            done.countDown();
+                        }
+                    }
+                    x.demand();
+                });
+                s.demand();
+            }
+            for (int t = 0; t < 4; t++) {
+                int lane = t;
+                publishers.execute(() -> {
+                    for (int n = 0; n < frames; n++) {
+                        for (int i = lane; i < streams; i += 4) {
+                            pubs.get(i).push(Frame.media(0, Codec.AAC, n * 23L, 0, true, bytes(10)));
+                        }
+                    }
+                });
+            }
+            assertTrue(done.await(60, java.util.concurrent.TimeUnit.SECONDS),
+                    done.getCount() + " streams did not deliver all " + frames + " frames");
+        } finally {
+            publishers.shutdownNow();
+            pool.shutdownNow();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.osprey.plugin.rtmp;
 
+import io.osprey.media.buffer.DirectLog;
 import io.osprey.plugin.rtmp.protocol.ChunkEncoder;
 import io.osprey.plugin.rtmp.protocol.RtmpMessage;
 import io.osprey.spi.bus.Frame;
@@ -8,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * The RTMP play bytes of one stream, chunked once for every viewer and laid end to end in shared, read-only, direct
- * segments, so any run of consecutive frames a viewer polls is one contiguous slice: one write, no encoding and no
- * copy per viewer (and no JDK copy from heap into a temporary direct buffer).
+ * The RTMP play bytes of one stream, chunked once for every viewer and laid end to end in a shared {@link DirectLog}
+ * (read-only, direct segments), so any run of consecutive frames a viewer polls is one contiguous slice: one write,
+ * no encoding and no copy per viewer (and no JDK copy from heap into a temporary direct buffer).
  *
  * <p>Every media message starts with a type-0 chunk header (absolute timestamp, length, type, message stream id) and
  * continues with type-3 chunks, so the bytes depend only on the frame, the chunk size and the message stream id, not
@@ -26,27 +27,32 @@ final class ChunkLog {
 
     /** The message stream id every shared message carries: the first (and nearly always only) createStream's id. */
     static final int STREAM_ID = 1;
-    /** Segment size: large enough that a batch rarely crosses a boundary, small enough to free memory soon. */
-    static final int SEGMENT_BYTES = 256 * 1024;
     static final Frame.Memo<Slot> SLOT = new Frame.Memo<>("rtmp-chunks");
     private static final int RECENT = 16;
 
     /** Where one frame's chunked message lives; {@code csid} is the chunk stream it travels on. */
-    record Slot(ByteBuffer segment, int offset, int length, int csid) {
+    record Slot(DirectLog.Slot place, int csid) {
+
+        int offset() {
+            return place.offset();
+        }
+
+        int length() {
+            return place.length();
+        }
 
         /** Whether this slot starts right where {@code previous} ends, in the same segment. */
         boolean follows(Slot previous) {
-            return previous.segment == segment && previous.offset + previous.length == offset;
+            return place.follows(previous.place);
         }
     }
 
     private final int chunkSize;
     private final ChunkEncoder encoder = new ChunkEncoder();
+    private final DirectLog log = new DirectLog();
     private final Frame[] recent = new Frame[RECENT];
     private final Slot[] recentSlots = new Slot[RECENT];
     private int recentNext;
-    private ByteBuffer segment;
-    private long bytes;
 
     ChunkLog(int chunkSize) {
         this.chunkSize = chunkSize;
@@ -62,14 +68,14 @@ final class ChunkLog {
         return f.memo(SLOT, fr -> append(fr, tracks));
     }
 
-    /** A read-only view of bytes {@code [first.offset, last.offset + last.length)} of one segment. */
+    /** A read-only view of the bytes from {@code first} to {@code last}, which must be one run of a segment. */
     static ByteBuffer bytes(Slot first, Slot last) {
-        return first.segment.slice(first.offset, last.offset + last.length - first.offset).asReadOnlyBuffer();
+        return DirectLog.Slot.span(first.place, last.place);
     }
 
     /** Chunked bytes built so far (each frame once). */
-    synchronized long bytesBuilt() {
-        return bytes;
+    long bytesBuilt() {
+        return log.bytesAppended();
     }
 
     private synchronized Slot append(Frame f, List<TrackInfo> tracks) {
@@ -80,15 +86,11 @@ final class ChunkLog {
             }
         }
         RtmpMessage m = PlaySession.message(f, tracks, PlaySession.body(f, tracks), STREAM_ID);
-        int max = encoder.maxEncodedLength(m);
-        if (segment == null || segment.remaining() < max) {
-            segment = ByteBuffer.allocateDirect(Math.max(SEGMENT_BYTES, max));
-        }
-        int offset = segment.position();
-        encoder.reset(); // always a type-0 first header: the bytes must not depend on the previous message
-        int n = encoder.encode(m, segment);
-        bytes += n;
-        Slot slot = new Slot(segment, offset, n, m.csid());
+        // always a type-0 first header: the bytes must not depend on the previous message
+        Slot slot = new Slot(log.append(encoder.maxEncodedLength(m), into -> {
+            encoder.reset();
+            encoder.encode(m, into);
+        }), m.csid());
         recent[recentNext] = f;
         recentSlots[recentNext] = slot;
         recentNext = (recentNext + 1) % RECENT;

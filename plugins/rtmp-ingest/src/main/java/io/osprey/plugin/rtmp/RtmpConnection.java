@@ -30,8 +30,12 @@ import org.eclipse.jetty.util.BufferUtil;
  * non-blocking reads feed the handshake, then the chunk decoder; messages go to the control handling here and to
  * {@link CommandHandler}; replies go through the {@link RtmpWriter}. Any protocol error closes this connection only,
  * with a logged reason.
+ *
+ * <p>Reads run on the selector thread ({@link AbstractConnection.NonBlocking}), with no hand-off to the pool per
+ * read: nothing on the read path blocks (handshake and chunk parsing, pushes into the bus's lock-free ring, queued
+ * non-blocking writes; access checks complete asynchronously and admission answers from memory).
  */
-final class RtmpConnection extends AbstractConnection implements ChunkDecoder.Listener, RtmpWriter.Owner {
+final class RtmpConnection extends AbstractConnection.NonBlocking implements ChunkDecoder.Listener, RtmpWriter.Owner {
 
     private static final System.Logger LOG = System.getLogger(RtmpConnection.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -9,6 +9,11 @@ import java.util.Arrays;
  */
 final class ChunkStream {
     private static final int INITIAL_CAPACITY = 4096;
+    /**
+     * Messages up to this size get their whole buffer with their first bytes (no growing copies); at most 64 chunk
+     * streams of this size per connection is 4 MiB. Larger ones grow with the bytes that arrive (HOSTILE B5).
+     */
+    static final int ALLOCATE_AT_ONCE = 64 * 1024;
 
     final int csid;
     /** Absolute timestamp of the current (or last) message, unsigned 32-bit. */
@@ -33,16 +38,18 @@ final class ChunkStream {
     }
 
     /**
-     * Appends {@code n} payload bytes from {@code in} and returns how many bytes of capacity that added. The buffer
-     * grows with what arrives (doubling, from 4 KiB), never past {@link #length}, so the finished one is exactly the
-     * payload and a large declared length costs nothing until its bytes come (HOSTILE B5).
+     * Appends {@code n} payload bytes from {@code in} and returns how many bytes of capacity that added. A message of
+     * at most {@link #ALLOCATE_AT_ONCE} bytes gets its buffer at once; a larger one's grows with what arrives
+     * (doubling, from 4 KiB), never past {@link #length}, so the finished one is exactly the payload and a large
+     * declared length costs nothing until its bytes come (HOSTILE B5).
      */
     int append(ByteBuffer in, int n) {
         int needed = filled + n;
         int old = capacity();
         int added = 0;
         if (needed > old) {
-            int grown = (int) Math.min(length, Math.max(needed, Math.max(INITIAL_CAPACITY, 2L * old)));
+            int grown = length <= ALLOCATE_AT_ONCE ? length
+                    : (int) Math.min(length, Math.max(needed, Math.max(INITIAL_CAPACITY, 2L * old)));
             buffer = buffer == null ? new byte[grown] : Arrays.copyOf(buffer, grown);
             added = grown - old;
         }

@@ -138,6 +138,17 @@ class ChunkDecoderHostileTest {
         assertTrue(decoder.bufferedBytes() >= 60L * 128);
     }
 
+    @Test
+    void b5OnlyMessagesUpTo64KiBAreAllocatedWhole() throws Exception {
+        ChunkDecoder decoder = new ChunkDecoder(RtmpLimits.DEFAULT, m -> { });
+        // 64 KiB declared, its first 128-byte chunk sent: the whole buffer at once, no growing copies later
+        decoder.parse(ByteBuffer.wrap(concat(hex("03", "000000", "010000", "09", "01000000"), filled(128, 1))));
+        assertEquals(ChunkStream.ALLOCATE_AT_ONCE, decoder.bufferedBytes());
+        // one byte more: grows with what arrives, from 4 KiB
+        decoder.parse(ByteBuffer.wrap(concat(hex("04", "000000", "010001", "09", "01000000"), filled(128, 1))));
+        assertEquals(ChunkStream.ALLOCATE_AT_ONCE + 4096, decoder.bufferedBytes());
+    }
+
     // B6
     @Test
     void b6LengthTypeOrStreamChangingMidMessageIsRejected() {

@@ -1,0 +1,163 @@
+package io.osprey.media.buffer;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * An append-only log of byte pieces in large direct segments, for bytes that are written once and then read, never
+ * changed, by many threads: the payloads of a stream's frames, a stream's FLV tags or RTMP chunks. Pieces are laid
+ * end to end, so consecutive pieces can be handed to a socket as one {@link Slot#span span} (one write, no copy), and
+ * the bytes live off the Java heap, where the garbage collector neither copies nor promotes them.
+ *
+ * <p>A piece larger than a quarter segment gets a direct buffer of its own (the current segment stays open for the
+ * pieces after it), so a large piece never abandons the unused tail of a segment. Every {@link Slot} refers to a
+ * read-only view of its whole segment.
+ *
+ * <p>Memory: a segment is freed when the garbage collector finds neither its buffer nor any view of it (slot,
+ * {@link Slot#bytes}, span) reachable any more; there is no explicit release. Its direct memory counts against
+ * {@code -XX:MaxDirectMemorySize}; when that limit is reached the JDK runs a full collection, which frees the
+ * segments nobody holds (so {@code -XX:+DisableExplicitGC} must not be used with it).
+ *
+ * <p>Thread-safety: {@link #append} and the counters may be called from any thread (they synchronize on this log);
+ * pieces are then in the order of the calls. A slot and every view of it are immutable; a thread that obtains a slot
+ * through a happens-before edge with the append (the bus, {@code Frame.memo}, a lock) sees its bytes.
+ *
+ * <pre>{@code
+ * DirectLog log = new DirectLog();
+ * DirectLog.Slot a = log.append(tagA);
+ * DirectLog.Slot b = log.append(tagB);
+ * ByteBuffer write = b.follows(a) ? DirectLog.Slot.span(a, b) : a.bytes(); // b next, then
+ * }</pre>
+ */
+public final class DirectLog {
+
+    /** Segment size: large enough that a run of pieces rarely crosses a boundary, small enough to be freed soon. */
+    public static final int DEFAULT_SEGMENT_BYTES = 256 * 1024;
+
+    /** Writes one piece at the position of {@code into}, whose limit is the most the piece may take. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(ByteBuffer into);
+    }
+
+    /**
+     * Where one piece lives: bytes {@code [offset, offset + length)} of {@code segment}, a read-only view of a whole
+     * segment (position and limit of that view are not used).
+     */
+    public record Slot(ByteBuffer segment, int offset, int length) {
+
+        public Slot {
+            Objects.requireNonNull(segment, "segment");
+            if (offset < 0 || length < 0 || offset + length > segment.capacity()) {
+                throw new IndexOutOfBoundsException("slot " + offset + "+" + length + " of " + segment.capacity());
+            }
+        }
+
+        /** Whether this piece starts right where {@code previous} ends, in the same segment. */
+        public boolean follows(Slot previous) {
+            return previous.segment == segment && previous.offset + previous.length == offset;
+        }
+
+        /** A new read-only buffer of exactly this piece's bytes. */
+        public ByteBuffer bytes() {
+            return segment.slice(offset, length);
+        }
+
+        /**
+         * A new read-only buffer from the start of {@code first} to the end of {@code last}, which must be in the same
+         * segment and not before it (for example when every slot in between {@link #follows} the one before).
+         */
+        public static ByteBuffer span(Slot first, Slot last) {
+            if (first.segment != last.segment || last.offset + last.length < first.offset) {
+                throw new IllegalArgumentException("not one run of a segment: " + first + " .. " + last);
+            }
+            return first.segment.slice(first.offset, last.offset + last.length - first.offset);
+        }
+    }
+
+    private final int segmentBytes;
+    private final int ownBufferAbove;
+    private ByteBuffer segment;     // writable, positioned at the next free byte
+    private ByteBuffer segmentView; // read-only view of segment, shared by its slots
+    private long appended;
+    private long allocated;
+
+    /** A log with {@value #DEFAULT_SEGMENT_BYTES}-byte segments. */
+    public DirectLog() {
+        this(DEFAULT_SEGMENT_BYTES);
+    }
+
+    public DirectLog(int segmentBytes) {
+        if (segmentBytes < 16) {
+            throw new IllegalArgumentException("segmentBytes " + segmentBytes + " < 16");
+        }
+        this.segmentBytes = segmentBytes;
+        this.ownBufferAbove = segmentBytes / 4;
+    }
+
+    /** Copies the remaining bytes of {@code piece} (its position does not move) and returns where they are. */
+    public synchronized Slot append(ByteBuffer piece) {
+        int n = piece.remaining();
+        ByteBuffer into = room(n);
+        int offset = into.position();
+        into.put(offset, piece, piece.position(), n);
+        into.position(offset + n);
+        return appended(into, offset, n);
+    }
+
+    /**
+     * Lets {@code writer} write one piece of at most {@code maxLength} bytes in place (no intermediate copy) and
+     * returns where it is. If the writer throws, nothing is appended.
+     */
+    public synchronized Slot append(int maxLength, Writer writer) {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("maxLength " + maxLength);
+        }
+        ByteBuffer into = room(maxLength);
+        int offset = into.position();
+        into.limit(offset + maxLength);
+        try {
+            writer.write(into);
+        } catch (RuntimeException | Error e) {
+            into.position(offset);
+            throw e;
+        } finally {
+            into.limit(into.capacity());
+        }
+        if (into.position() < offset) {
+            into.position(offset);
+            throw new IllegalStateException("the writer moved the position back");
+        }
+        return appended(into, offset, into.position() - offset);
+    }
+
+    /** Bytes appended so far. */
+    public synchronized long bytesAppended() {
+        return appended;
+    }
+
+    /** Direct bytes allocated so far (segments and own buffers, freed or not). */
+    public synchronized long bytesAllocated() {
+        return allocated;
+    }
+
+    /** The buffer to write {@code n} bytes into at its position: the current segment, a new one, or an own one. */
+    private ByteBuffer room(int n) {
+        if (n > ownBufferAbove) {
+            allocated += n;
+            return ByteBuffer.allocateDirect(n);
+        }
+        if (segment == null || segment.remaining() < n) {
+            segment = ByteBuffer.allocateDirect(segmentBytes);
+            segmentView = segment.asReadOnlyBuffer();
+            allocated += segmentBytes;
+        }
+        return segment;
+    }
+
+    private Slot appended(ByteBuffer into, int offset, int n) {
+        appended += n;
+        ByteBuffer view = into == segment ? segmentView : into.asReadOnlyBuffer();
+        return new Slot(view, offset, n);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Off-heap byte storage shared by the media paths: {@link io.osprey.media.buffer.DirectLog} appends bytes that are
+ * written once and read by many (frame payloads, per-stream encodings) into large read-only direct segments.
+ */
+@Export
+@Version("1.0.0")
+package io.osprey.media.buffer;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

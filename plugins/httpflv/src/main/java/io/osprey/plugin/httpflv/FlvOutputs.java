@@ -1,5 +1,6 @@
 package io.osprey.plugin.httpflv;
 
+import io.osprey.media.buffer.DirectLog;
 import io.osprey.plugin.httpflv.relay.RelayManager;
 import io.osprey.media.live.WriteMerger;
 import io.osprey.spi.PluginContext;
@@ -39,9 +40,9 @@ final class FlvOutputs implements StreamWatcher {
     static final String HTTP = "httpflv";
     static final String WS = "ws-flv";
 
-    private static final Frame.Memo<TagLog.Slot> AV = new Frame.Memo<>("flv-log-av");
-    private static final Frame.Memo<TagLog.Slot> VIDEO_ONLY = new Frame.Memo<>("flv-log-v");
-    private static final Frame.Memo<TagLog.Slot> AUDIO_ONLY = new Frame.Memo<>("flv-log-a");
+    private static final Frame.Memo<DirectLog.Slot> AV = new Frame.Memo<>("flv-log-av");
+    private static final Frame.Memo<DirectLog.Slot> VIDEO_ONLY = new Frame.Memo<>("flv-log-v");
+    private static final Frame.Memo<DirectLog.Slot> AUDIO_ONLY = new Frame.Memo<>("flv-log-a");
 
     /** The answer to a play request: {@code status} 200 with an admission, or the refusal. */
     record Decision(int status, String reason, long retryAfterSeconds, Admission admission) {

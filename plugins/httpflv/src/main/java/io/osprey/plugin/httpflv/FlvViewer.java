@@ -1,5 +1,6 @@
 package io.osprey.plugin.httpflv;
 
+import io.osprey.media.buffer.DirectLog;
 import io.osprey.media.flv.FlvHeader;
 import io.osprey.media.flv.FlvMedia;
 import io.osprey.spi.access.Admission;
@@ -138,30 +139,30 @@ final class FlvViewer implements SubscriptionListener, Callback {
 
     /** Turns the polled frames into buffers: runs of contiguous log slots become one slice each. */
     private void gather(List<TrackInfo> tracks) {
-        TagLog.Slot first = null;
-        TagLog.Slot last = null;
+        DirectLog.Slot first = null;
+        DirectLog.Slot last = null;
         for (Frame f : batch) {
             if (f.isConfig()) {
                 if (first != null) {
-                    add(TagLog.bytes(first, last));
+                    add(DirectLog.Slot.span(first, last));
                     first = null;
                 }
                 add(f.memo(CONFIG_TAG, fr -> FlvMedia.tag(fr, TagLog.track(tracks, fr))).duplicate());
                 continue;
             }
-            TagLog.Slot slot = log.slot(f, tracks);
+            DirectLog.Slot slot = log.slot(f, tracks);
             if (first != null && slot.follows(last)) {
                 last = slot;
                 continue;
             }
             if (first != null) {
-                add(TagLog.bytes(first, last));
+                add(DirectLog.Slot.span(first, last));
             }
             first = slot;
             last = slot;
         }
         if (first != null) {
-            add(TagLog.bytes(first, last));
+            add(DirectLog.Slot.span(first, last));
         }
     }
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,13 +62,9 @@ class RecorderFailureTest {
                 return false;
             }
         });
-        // the folder the recording writes to becomes a file: every further write fails (as on a dead disk)
-        try (Stream<Path> s = Files.list(merged[0])) {
-            for (Path f : s.toList()) {
-                Files.delete(f);
-            }
-        }
-        Files.delete(merged[0]);
+        // the folder the recording writes to becomes a file: every further write fails (as on a dead disk). Moved
+        // away in one rename, not emptied file by file, which raced with the recorder writing its next file
+        Files.move(merged[0], merged[0].resolveSibling("output_merge.gone"), StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(merged[0], "in the way");
         Await.until("the write error counted", Duration.ofSeconds(30),
                 () -> metric("osprey_fmp4_recorder_write_errors_total") >= 1);

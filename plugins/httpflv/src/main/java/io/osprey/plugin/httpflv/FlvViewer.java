@@ -22,7 +22,8 @@ import org.eclipse.jetty.util.Callback;
  * as possible (runs of consecutive frames are single slices of the stream's shared {@link TagLog}), writes them
  * one after the other, and asks for more when the last write completes. So at most one batch is in flight per
  * viewer, the bus's lag bounds apply (skip to the next key frame, then disconnect), nothing is copied per viewer,
- * and there is no fixed merge delay: whatever queued while a write was in flight goes out in the next one.
+ * and whatever queued while a write was in flight goes out in the next one. With many viewers the next ask waits
+ * for the output's {@link io.osprey.media.live.WriteMerger} window (their share of the write budget).
  */
 final class FlvViewer implements SubscriptionListener, Callback {
 

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -118,16 +119,26 @@ public final class Bus implements MediaBus {
                 grace = 0;
             }
             LOG.log(Level.INFO, "stream {0}: publisher lost ({1}); waiting {2} ms for it to return", s.key(), reason, grace);
-            ScheduledFuture<?> f = scheduler.schedule(() -> {
-                synchronized (this) {
-                    if (s.publisher() != null || s.isEnded()) {
-                        return;
+            ScheduledFuture<?> f;
+            try {
+                f = scheduler.schedule(() -> {
+                    synchronized (this) {
+                        if (s.publisher() != null || s.isEnded()) {
+                            return;
+                        }
                     }
-                }
-                finish(s, "publisher lost: " + reason);
-            }, grace, TimeUnit.MILLISECONDS);
-            s.setGraceTimer(() -> f.cancel(false));
+                    finish(s, "publisher lost: " + reason);
+                }, grace, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                f = null; // the kernel is stopping: nobody will come back, end the stream now
+            }
+            if (f != null) {
+                ScheduledFuture<?> timer = f;
+                s.setGraceTimer(() -> timer.cancel(false));
+                return;
+            }
         }
+        finish(s, "publisher lost: " + reason + " (server stopping)");
     }
 
     private void finish(LiveStream s, String reason) {

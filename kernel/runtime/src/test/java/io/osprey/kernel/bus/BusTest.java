@@ -216,6 +216,22 @@ class BusTest {
         assertEquals(-1, s.poll(new ArrayList<>(), 10));
     }
 
+    /** Plugins stopping after the kernel's scheduler: a lost publisher ends its stream at once, no exception. */
+    @Test
+    void aPublisherLostWhileTheServerStopsEndsTheStreamAtOnce() throws Exception {
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        stopped.shutdown();
+        bus = new Bus(new BusSettings(4096, 1 << 24, 10_000, 2_000), Runnable::run, stopped);
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        gop(p, 0, 2, 10);
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        p.disconnect("plugin stopping");
+        assertTrue(bus.stream(KEY).isEmpty(), "ended, not waiting for a grace timer that can never run");
+        drain(s);
+        assertEquals(-1, s.poll(new ArrayList<>(), 10));
+    }
+
     @Test
     void viewersAreCountedPerProtocol() throws Exception {
         Publisher p = bus.publish(KEY, req());

@@ -75,6 +75,12 @@ public final class DirectLog {
         }
     }
 
+    /** How many recent pieces {@link #appendOnce} remembers. */
+    private static final int RECENT = 16;
+
+    private final Object[] recentPieces = new Object[RECENT];
+    private final Slot[] recentSlots = new Slot[RECENT];
+    private int recentNext;
     private final int segmentBytes;
     private final int ownBufferAbove;
     private ByteBuffer segment;     // writable, positioned at the next free byte
@@ -129,6 +135,24 @@ public final class DirectLog {
             throw new IllegalStateException("the writer moved the position back");
         }
         return appended(into, offset, into.position() - offset);
+    }
+
+    /**
+     * Like {@link #append(int, Writer)}, but once per {@code piece} (compared by identity) among the last few
+     * appended: a second call for the same piece returns the first slot and does not run {@code writer}. For logs
+     * filled from {@code Frame.memo}, which may run its encoder twice when two readers reach a new frame at once.
+     */
+    public synchronized Slot appendOnce(Object piece, int maxLength, Writer writer) {
+        for (int i = 0; i < RECENT; i++) {
+            if (recentPieces[i] == piece) {
+                return recentSlots[i];
+            }
+        }
+        Slot slot = append(maxLength, writer);
+        recentPieces[recentNext] = piece;
+        recentSlots[recentNext] = slot;
+        recentNext = (recentNext + 1) % RECENT;
+        return slot;
     }
 
     /** Bytes appended so far. */

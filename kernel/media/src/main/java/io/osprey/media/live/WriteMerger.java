@@ -53,9 +53,9 @@ public final class WriteMerger implements AutoCloseable {
         }
     }
 
-    /** A budget of {@code writesPerCore} write calls a second for each core of this machine. */
-    public static long perCore(long writesPerCore) {
-        return writesPerCore * Runtime.getRuntime().availableProcessors();
+    /** The configured budget, or (when {@code configured} is 0) {@code writesPerCore} for each core of this machine. */
+    public static long budget(long configured, long writesPerCore) {
+        return configured > 0 ? configured : writesPerCore * Runtime.getRuntime().availableProcessors();
     }
 
     /** The window for {@code viewers} viewers, ms: their share of the budget, 0 if under {@link #MIN_WINDOW_MS}. */

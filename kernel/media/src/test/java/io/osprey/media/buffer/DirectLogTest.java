@@ -31,6 +31,22 @@ class DirectLogTest {
         return out;
     }
 
+    /** A second append of the same piece (Frame.memo's race) hands out the first slot and writes nothing. */
+    @Test
+    void appendOnceWritesAPieceOnce() {
+        DirectLog log = new DirectLog(1024);
+        Object a = new Object();
+        Object b = new Object();
+        DirectLog.Slot first = log.appendOnce(a, 3, into -> into.put(new byte[] {1, 2, 3}));
+        DirectLog.Slot again = log.appendOnce(a, 3, into -> {
+            throw new AssertionError("written twice");
+        });
+        assertSame(first, again);
+        DirectLog.Slot next = log.appendOnce(b, 2, into -> into.put(new byte[] {4, 5}));
+        assertTrue(next.follows(first), "the next piece follows at once: nothing was appended for the repeat");
+        assertEquals(5, log.bytesAppended());
+    }
+
     @Test
     void piecesAreLaidEndToEndAndSpanAsOneBuffer() {
         DirectLog log = new DirectLog(64);

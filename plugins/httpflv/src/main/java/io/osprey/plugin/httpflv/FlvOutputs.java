@@ -95,8 +95,8 @@ final class FlvOutputs implements StreamWatcher {
                     return n;
                 });
         ctx.scheduler().scheduleWithFixedDelay(this::checkStalls, 500, 500, TimeUnit.MILLISECONDS);
-        merger = new WriteMerger(ctx.scheduler(), config.mergeMs, config.writesPerSecond > 0
-                ? config.writesPerSecond : WriteMerger.perCore(HttpFlvConfig.WRITES_PER_CORE), viewers::size);
+        merger = new WriteMerger(ctx.scheduler(), config.mergeMs,
+                WriteMerger.budget(config.writesPerSecond, HttpFlvConfig.WRITES_PER_CORE), viewers::size);
         ctx.metrics().gauge("osprey_httpflv_merge_window_ms",
                 "how long viewers wait after a write so the next one carries more (0: every frame at once)",
                 merger::windowMs);

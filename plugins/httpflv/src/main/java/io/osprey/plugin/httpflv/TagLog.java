@@ -4,6 +4,7 @@ import io.osprey.media.buffer.DirectLog;
 import io.osprey.media.flv.FlvMedia;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.TrackInfo;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -20,13 +21,8 @@ import java.util.List;
  */
 final class TagLog {
 
-    private static final int RECENT = 16;
-
     private final Frame.Memo<DirectLog.Slot> key;
     private final DirectLog log = new DirectLog();
-    private final Frame[] recent = new Frame[RECENT];
-    private final DirectLog.Slot[] recentSlots = new DirectLog.Slot[RECENT];
-    private int recentNext;
 
     TagLog(Frame.Memo<DirectLog.Slot> key) {
         this.key = key;
@@ -42,18 +38,9 @@ final class TagLog {
         return log.bytesAppended();
     }
 
-    private synchronized DirectLog.Slot append(Frame f, List<TrackInfo> tracks) {
-        // Frame.memo may run this twice when two viewers reach a new frame at once: hand out the first slot
-        for (int i = 0; i < RECENT; i++) {
-            if (recent[i] == f) {
-                return recentSlots[i];
-            }
-        }
-        DirectLog.Slot slot = log.append(FlvMedia.tag(f, track(tracks, f)));
-        recent[recentNext] = f;
-        recentSlots[recentNext] = slot;
-        recentNext = (recentNext + 1) % RECENT;
-        return slot;
+    private DirectLog.Slot append(Frame f, List<TrackInfo> tracks) {
+        ByteBuffer tag = FlvMedia.tag(f, track(tracks, f));
+        return log.appendOnce(f, tag.remaining(), into -> into.put(tag));
     }
 
     static TrackInfo track(List<TrackInfo> tracks, Frame f) {

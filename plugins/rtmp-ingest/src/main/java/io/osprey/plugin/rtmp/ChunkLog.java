@@ -28,7 +28,6 @@ final class ChunkLog {
     /** The message stream id every shared message carries: the first (and nearly always only) createStream's id. */
     static final int STREAM_ID = 1;
     static final Frame.Memo<Slot> SLOT = new Frame.Memo<>("rtmp-chunks");
-    private static final int RECENT = 16;
 
     /** Where one frame's chunked message lives; {@code csid} is the chunk stream it travels on. */
     record Slot(DirectLog.Slot place, int csid) {
@@ -50,9 +49,6 @@ final class ChunkLog {
     private final int chunkSize;
     private final ChunkEncoder encoder = new ChunkEncoder();
     private final DirectLog log = new DirectLog();
-    private final Frame[] recent = new Frame[RECENT];
-    private final Slot[] recentSlots = new Slot[RECENT];
-    private int recentNext;
 
     ChunkLog(int chunkSize) {
         this.chunkSize = chunkSize;
@@ -78,22 +74,13 @@ final class ChunkLog {
         return log.bytesAppended();
     }
 
-    private synchronized Slot append(Frame f, List<TrackInfo> tracks) {
-        // Frame.memo may run this twice when two viewers reach a new frame at once: hand out the first slot
-        for (int i = 0; i < RECENT; i++) {
-            if (recent[i] == f) {
-                return recentSlots[i];
-            }
-        }
+    private Slot append(Frame f, List<TrackInfo> tracks) {
         RtmpMessage m = PlaySession.message(f, tracks, PlaySession.body(f, tracks), STREAM_ID);
-        // always a type-0 first header: the bytes must not depend on the previous message
-        Slot slot = new Slot(log.append(encoder.maxEncodedLength(m), into -> {
+        // always a type-0 first header: the bytes must not depend on the previous message (the writer runs under
+        // the log's lock, which also keeps the encoder to one thread)
+        return new Slot(log.appendOnce(f, encoder.maxEncodedLength(m), into -> {
             encoder.reset();
             encoder.encode(m, into);
         }), m.csid());
-        recent[recentNext] = f;
-        recentSlots[recentNext] = slot;
-        recentNext = (recentNext + 1) % RECENT;
-        return slot;
     }
 }

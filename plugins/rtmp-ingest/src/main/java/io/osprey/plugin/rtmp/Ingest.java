@@ -47,8 +47,8 @@ final class Ingest {
                 "Ingest connections refused by caps", "reason");
         this.protocolErrors = ctx.metrics().counter("osprey_rtmp_protocol_errors_total",
                 "Ingest connections closed for a protocol error");
-        this.playMerger = new WriteMerger(ctx.scheduler(), config.playMergeMs, config.playWritesPerSecond > 0
-                ? config.playWritesPerSecond : WriteMerger.perCore(RtmpConfig.PLAY_WRITES_PER_CORE), players::get);
+        this.playMerger = new WriteMerger(ctx.scheduler(), config.playMergeMs,
+                WriteMerger.budget(config.playWritesPerSecond, RtmpConfig.PLAY_WRITES_PER_CORE), players::get);
         ctx.metrics().gauge("osprey_rtmp_play_merge_window_ms",
                 "how long RTMP viewers wait after a write so the next one carries more (0: every frame at once)",
                 playMerger::windowMs);

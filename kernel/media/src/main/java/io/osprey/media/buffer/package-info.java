@@ -1,6 +1,6 @@
 /**
  * Off-heap byte storage shared by the media paths: {@link io.osprey.media.buffer.DirectLog} appends bytes that are
- *  written once and read by many (frame payloads, per-stream encodings) into large read-only direct segments;
+ * written once and read by many (frame payloads, per-stream encodings) into large read-only direct segments;
  * {@link io.osprey.media.buffer.DirectPool} takes direct buffers back for reuse once nobody reads them.
  */
 @Export

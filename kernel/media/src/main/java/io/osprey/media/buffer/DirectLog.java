@@ -1,7 +1,9 @@
 package io.osprey.media.buffer;
 
+import io.osprey.spi.bus.Frame;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An append-only log of byte pieces in large direct segments, for bytes that are written once and then read, never
@@ -17,6 +19,13 @@ import java.util.Objects;
  * {@link Slot#bytes}, span) reachable any more; there is no explicit release. Its direct memory counts against
  * {@code -XX:MaxDirectMemorySize}; when that limit is reached the JDK runs a full collection, which frees the
  * segments nobody holds (so {@code -XX:+DisableExplicitGC} must not be used with it).
+ *
+ * <p>A pooled log ({@link #DirectLog(int, DirectPool)}) instead counts references per segment and hands a segment
+ * back to its {@link DirectPool} when the last is released, so a stream's memory is reused at once rather than
+ * after an old-generation collection (which may be minutes away: until then every segment is fresh memory that the
+ * kernel must fault in and zero). Its pieces are appended with {@link #appendCounted}, each with a reference for
+ * the caller; the log holds one on its current segment until it moves on or is {@link #close closed}. A reference
+ * never released only loses the reuse: the collector frees that segment as in an unpooled log.
  *
  * <p>Thread-safety: {@link #append} and the counters may be called from any thread (they synchronize on this log);
  * pieces are then in the order of the calls. A slot and every view of it are immutable; a thread that obtains a slot
@@ -81,10 +90,52 @@ public final class DirectLog {
     private final Object[] recentPieces = new Object[RECENT];
     private final Slot[] recentSlots = new Slot[RECENT];
     private int recentNext;
+    /**
+     * A piece of a pooled log: a read-only buffer of exactly its bytes, and the owner of the memory holding them,
+     * on which the caller holds one reference (for {@link Frame#media(int, io.osprey.spi.bus.Codec, long, int,
+     * boolean, ByteBuffer, Frame.PayloadOwner)}, which takes it over).
+     */
+    public record Counted(ByteBuffer bytes, Frame.PayloadOwner owner) {
+    }
+
+    /** A pooled segment or own buffer and the references to it; back to the pool at zero. */
+    private static final class Block implements Frame.PayloadOwner {
+        private final DirectPool pool;
+        private final ByteBuffer buffer; // writable, as acquired
+        private final AtomicInteger refs = new AtomicInteger(1);
+
+        Block(DirectPool pool, ByteBuffer buffer) {
+            this.pool = pool;
+            this.buffer = buffer;
+        }
+
+        @Override
+        public void retain() {
+            if (refs.getAndIncrement() <= 0) {
+                refs.decrementAndGet();
+                throw new IllegalStateException("segment retained after its last release");
+            }
+        }
+
+        @Override
+        public void release() {
+            int r = refs.decrementAndGet();
+            if (r == 0) {
+                pool.release(buffer);
+            } else if (r < 0) {
+                refs.incrementAndGet();
+                throw new IllegalStateException("segment released more often than retained");
+            }
+        }
+    }
+
     private final int segmentBytes;
     private final int ownBufferAbove;
+    private final DirectPool pool;  // null: not pooled
     private ByteBuffer segment;     // writable, positioned at the next free byte
     private ByteBuffer segmentView; // read-only view of segment, shared by its slots
+    private Block segmentBlock;     // pooled logs: the current segment's count (the log holds one reference)
+    private boolean closed;
     private long appended;
     private long allocated;
 
@@ -94,15 +145,65 @@ public final class DirectLog {
     }
 
     public DirectLog(int segmentBytes) {
+        this(segmentBytes, null);
+    }
+
+    /**
+     * A log whose segments come from {@code pool} and go back to it once released (see the class comment); pieces
+     * are appended with {@link #appendCounted}. {@code pool} null: an unpooled log.
+     */
+    public DirectLog(int segmentBytes, DirectPool pool) {
         if (segmentBytes < 16) {
             throw new IllegalArgumentException("segmentBytes " + segmentBytes + " < 16");
         }
-        this.segmentBytes = segmentBytes;
-        this.ownBufferAbove = segmentBytes / 4;
+        this.pool = pool;
+        this.segmentBytes = pool == null ? segmentBytes : DirectPool.capacityFor(segmentBytes);
+        this.ownBufferAbove = this.segmentBytes / 4;
+    }
+
+    /**
+     * Pooled logs: copies the remaining bytes of {@code piece} (its position does not move) and returns them with a
+     * reference to their memory that the caller now holds.
+     */
+    public synchronized Counted appendCounted(ByteBuffer piece) {
+        if (pool == null) {
+            throw new IllegalStateException("not a pooled log");
+        }
+        int n = piece.remaining();
+        Block block;
+        ByteBuffer into;
+        if (n > ownBufferAbove || closed) {
+            into = pool.acquire(n);
+            allocated += into.capacity();
+            block = new Block(pool, into); // its one reference is the caller's
+        } else {
+            into = room(n);
+            block = segmentBlock;
+            block.retain();
+        }
+        int offset = into.position();
+        into.put(offset, piece, piece.position(), n);
+        into.position(offset + n);
+        return new Counted(appended(into, offset, n).bytes(), block);
+    }
+
+    /**
+     * Pooled logs: gives up the log's reference to its current segment (it goes back to the pool once the pieces
+     * in it are released). A piece appended after this gets a buffer of its own. Unpooled logs: nothing.
+     */
+    public synchronized void close() {
+        closed = true;
+        if (segmentBlock != null) {
+            segmentBlock.release();
+            segmentBlock = null;
+            segment = null;
+            segmentView = null;
+        }
     }
 
     /** Copies the remaining bytes of {@code piece} (its position does not move) and returns where they are. */
     public synchronized Slot append(ByteBuffer piece) {
+        unpooled();
         int n = piece.remaining();
         ByteBuffer into = room(n);
         int offset = into.position();
@@ -116,6 +217,7 @@ public final class DirectLog {
      * returns where it is. If the writer throws, nothing is appended.
      */
     public synchronized Slot append(int maxLength, Writer writer) {
+        unpooled();
         if (maxLength < 0) {
             throw new IllegalArgumentException("maxLength " + maxLength);
         }
@@ -165,6 +267,12 @@ public final class DirectLog {
         return allocated;
     }
 
+    private void unpooled() {
+        if (pool != null) {
+            throw new IllegalStateException("a pooled log appends with appendCounted");
+        }
+    }
+
     /** The buffer to write {@code n} bytes into at its position: the current segment, a new one, or an own one. */
     private ByteBuffer room(int n) {
         if (n > ownBufferAbove) {
@@ -172,7 +280,15 @@ public final class DirectLog {
             return ByteBuffer.allocateDirect(n);
         }
         if (segment == null || segment.remaining() < n) {
-            segment = ByteBuffer.allocateDirect(segmentBytes);
+            if (pool == null) {
+                segment = ByteBuffer.allocateDirect(segmentBytes);
+            } else {
+                if (segmentBlock != null) {
+                    segmentBlock.release(); // the log's hold: the segment's pieces keep it from reuse
+                }
+                segment = pool.acquire(segmentBytes);
+                segmentBlock = new Block(pool, segment);
+            }
             segmentView = segment.asReadOnlyBuffer();
             allocated += segmentBytes;
         }

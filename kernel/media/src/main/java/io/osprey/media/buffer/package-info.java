@@ -4,7 +4,7 @@
  * {@link io.osprey.media.buffer.DirectPool} takes direct buffers back for reuse once nobody reads them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.osprey.media.buffer;
 
 import org.osgi.annotation.bundle.Export;

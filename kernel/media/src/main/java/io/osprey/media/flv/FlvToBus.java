@@ -4,6 +4,7 @@ import io.osprey.media.amf0.Amf0Exception;
 import io.osprey.media.amf0.Amf0Reader;
 import io.osprey.media.amf0.Amf0Writer;
 import io.osprey.media.buffer.DirectLog;
+import io.osprey.media.buffer.DirectPool;
 import io.osprey.media.codec.AacConfig;
 import io.osprey.media.codec.AvcConfig;
 import io.osprey.media.codec.CodecException;
@@ -30,16 +31,19 @@ import java.util.function.Consumer;
  * (also behind {@code @setDataFrame}) becomes the stream's metadata, other script data becomes data frames, and
  * 32-bit timestamps are unwrapped (HOSTILE-INPUTS B7). Not thread-safe: one ingest connection's reads.
  *
- * <p>Media frame payloads are copied into this publisher's own {@link DirectLog}, off the Java heap: the bus keeps
- * seconds of every stream and packagers hold slices of them, and as heap arrays those bytes would be promoted and
- * copied by every old-generation collection. The body handed in is not kept (it may be reused or die young).
+ * <p>Media frame payloads are copied into this publisher's own pooled {@link DirectLog}, off the Java heap: the bus
+ * keeps seconds of every stream, and as heap arrays those bytes would be promoted and copied by every
+ * old-generation collection. The frames are pooled ({@link Frame#isPooled}): once the bus and every subscriber
+ * released the frames of a segment, it goes back to {@link DirectPool#shared()} for the next one, so a steady
+ * stream reuses the same memory. The body handed in is not kept (it may be reused or die young).
+ * {@link #close} when the publisher is done.
  */
 public final class FlvToBus {
 
     private final Publisher publisher;
     private final Consumer<String> warn;
     private final Set<Integer> declared = new HashSet<>();
-    private final DirectLog payloads = new DirectLog();
+    private final DirectLog payloads = new DirectLog(DirectLog.DEFAULT_SEGMENT_BYTES, DirectPool.shared());
     private Map<String, Object> metadata = Map.of();
     private long epoch;
     private long last32 = -1;
@@ -80,8 +84,9 @@ public final class FlvToBus {
                         publisher.setTrack(track(p));
                         declared.add(trackKey(p));
                     }
-                    ByteBuffer payload = payloads.append(p.payload()).bytes();
-                    publisher.push(Frame.media(p.track(), p.codec(), ts, p.cts(), p.key(), payload));
+                    DirectLog.Counted payload = payloads.appendCounted(p.payload());
+                    publisher.push(Frame.media(p.track(), p.codec(), ts, p.cts(), p.key(), payload.bytes(),
+                            payload.owner()));
                     pushed++;
                 }
                 default -> { }
@@ -109,6 +114,15 @@ public final class FlvToBus {
             return;
         }
         publisher.push(Frame.data(unwrap(timestamp32), payload));
+    }
+
+    /**
+     * Lets go of the payload memory this publisher still writes into (it returns to the pool once its frames are
+     * released). May be called from another thread than the reads; media after it still works (each payload then
+     * in a buffer of its own). Idempotent.
+     */
+    public void close() {
+        payloads.close();
     }
 
     /** The latest {@code onMetaData} values. */

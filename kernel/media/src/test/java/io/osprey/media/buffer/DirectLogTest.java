@@ -212,4 +212,70 @@ class DirectLogTest {
         DirectLog.Slot a = log.append(bytes(4, 0));
         assertThrows(IndexOutOfBoundsException.class, () -> new DirectLog.Slot(a.segment(), 60, 5));
     }
+    // ---- pooled logs ----
+
+    @Test
+    void aPooledSegmentGoesBackOnlyWhenTheLogMovedOnAndEveryPieceIsReleased() {
+        DirectPool pool = new DirectPool(1 << 20);
+        DirectLog log = new DirectLog(DirectPool.GRAIN, pool);
+        List<DirectLog.Counted> first = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            first.add(log.appendCounted(bytes(16_000, i))); // 64,000 of 65,536 bytes
+        }
+        DirectLog.Counted next = log.appendCounted(bytes(16_000, 9)); // a second segment
+        assertEquals(2, pool.allocated());
+        for (int i = 0; i < 3; i++) {
+            first.get(i).owner().release();
+        }
+        assertEquals(0, pool.idleBytes(), "one piece is still read");
+        assertArrayEquals(array(bytes(16_000, 3)), array(first.get(3).bytes()));
+        first.get(3).owner().release();
+        assertEquals(DirectPool.GRAIN, pool.idleBytes(), "the first segment is back");
+        DirectLog.Counted third = null;
+        for (int i = 0; i < 4; i++) {
+            third = log.appendCounted(bytes(16_000, 20 + i)); // fills the second, opens a third: reused
+        }
+        assertEquals(2, pool.allocated(), "no fresh memory");
+        assertEquals(1, pool.reused());
+        assertArrayEquals(array(bytes(16_000, 9)), array(next.bytes()), "pieces of a live segment untouched");
+        assertArrayEquals(array(bytes(16_000, 23)), array(third.bytes()));
+    }
+
+    @Test
+    void theCurrentSegmentIsHeldByTheLogUntilClose() {
+        DirectPool pool = new DirectPool(1 << 20);
+        DirectLog log = new DirectLog(DirectPool.GRAIN, pool);
+        DirectLog.Counted a = log.appendCounted(bytes(100, 1));
+        a.owner().release();
+        assertEquals(0, pool.idleBytes(), "the log writes into it still");
+        log.close();
+        assertEquals(DirectPool.GRAIN, pool.idleBytes());
+        log.close(); // idempotent
+        assertEquals(DirectPool.GRAIN, pool.idleBytes());
+        DirectLog.Counted late = log.appendCounted(bytes(100, 2));
+        assertArrayEquals(array(bytes(100, 2)), array(late.bytes()), "after close: a buffer of its own");
+        late.owner().release();
+        assertEquals(DirectPool.GRAIN, pool.idleBytes(), "the same one, back again");
+    }
+
+    @Test
+    void largePiecesGetPooledBuffersOfTheirOwn() {
+        DirectPool pool = new DirectPool(1 << 20);
+        DirectLog log = new DirectLog(DirectPool.GRAIN, pool);
+        DirectLog.Counted big = log.appendCounted(bytes(40_000, 5)); // over a quarter segment
+        assertArrayEquals(array(bytes(40_000, 5)), array(big.bytes()));
+        assertTrue(big.bytes().isReadOnly());
+        big.owner().release();
+        assertEquals(DirectPool.GRAIN, pool.idleBytes());
+        assertThrows(IllegalStateException.class, () -> big.owner().release(), "released twice");
+        assertEquals(DirectPool.GRAIN, pool.idleBytes(), "not handed back twice");
+    }
+
+    @Test
+    void aPooledLogOnlyAppendsCounted() {
+        DirectLog log = new DirectLog(DirectPool.GRAIN, new DirectPool(0));
+        assertThrows(IllegalStateException.class, () -> log.append(bytes(4, 0)));
+        assertThrows(IllegalStateException.class, () -> log.append(4, b -> { }));
+        assertThrows(IllegalStateException.class, () -> new DirectLog().appendCounted(bytes(4, 0)));
+    }
 }

@@ -62,10 +62,12 @@ final class BusPublisher implements Publisher {
     @Override
     public void push(Frame frame) {
         if (closed || evicted.get()) {
+            frame.release();
             return;
         }
         if (frame.kind() != MediaKind.DATA && !declared(frame)) {
             undeclaredFrames++;
+            frame.release();
             return;
         }
         int flags = 0;
@@ -81,7 +83,13 @@ final class BusPublisher implements Publisher {
             backwardsFrames++;
         }
         lastDts = Math.max(lastDts, dts);
-        stream.append(dts == frame.dts() && flags == 0 ? frame : frame.retimed(dts, flags));
+        if (dts == frame.dts() && flags == 0) {
+            stream.append(frame); // the ring takes over the caller's reference
+        } else {
+            Frame retimed = frame.retimed(dts, flags);
+            frame.release();
+            stream.append(retimed);
+        }
     }
 
     private boolean declared(Frame f) {

@@ -89,6 +89,9 @@ final class BusSubscription implements Subscription {
         long c = cursor;
         while (n < max && c < head) {
             FrameRing.Entry e = ring.get(c);
+            if (e != null && !e.frame.tryRetain()) {
+                e = null; // evicted and released since get: as good as gone
+            }
             if (e == null) { // lapped by the writer while reading
                 cursor = c;
                 resync(ring, ring.head());
@@ -100,12 +103,13 @@ final class BusSubscription implements Subscription {
                 continue;
             }
             c++;
-            Frame f = e.frame;
+            Frame f = e.frame; // retained: handed out below, or released where it is skipped
             if (waitingForSync) {
                 if (!isSync(f)) {
                     if (!f.isConfig()) {
                         droppedFrames++;
                     }
+                    f.release();
                     continue;
                 }
                 waitingForSync = false;
@@ -117,15 +121,18 @@ final class BusSubscription implements Subscription {
                 if (n >= max) {
                     c--; // deliver this frame next time
                     waitingForSync = false;
+                    f.release();
                     break;
                 }
             }
             if (!wants(f)) {
+                f.release();
                 continue;
             }
             if (f.isConfig()) {
                 TrackInfo last = delivered.get(trackKey(f.kind(), f.track()));
                 if (last != null && last.codec() == f.codec() && last.config().equals(f.payload())) {
+                    f.release();
                     continue;
                 }
                 delivered.put(trackKey(f.kind(), f.track()), new TrackInfo(f.track(), f.codec(), f.payload(), 0, 0, 0, 0, 0));

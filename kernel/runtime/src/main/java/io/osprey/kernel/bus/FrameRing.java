@@ -78,6 +78,8 @@ final class FrameRing {
             }
             slots[(int) (t & mask)] = null;
             t++;
+            tail = t; // readers see the entry gone before its reference is: they retain with tryRetain
+            oldest.frame.release();
         }
         tail = t;
         if (sync >= 0 && sync < t) {

@@ -469,4 +469,96 @@ class BusTest {
             pool.shutdownNow();
         }
     }
+    // ---- pooled payloads: who holds which reference ----
+
+    /** Counts references to one payload memory like a pooled segment (starts with the first frame's). */
+    private static final class Owner implements Frame.PayloadOwner {
+        final AtomicInteger refs = new AtomicInteger();
+        final AtomicInteger returned = new AtomicInteger();
+
+        Frame frame(long dts, boolean key) {
+            refs.incrementAndGet();
+            return Frame.media(0, Codec.H264, dts, 0, key, bytes(100), this);
+        }
+
+        @Override
+        public void retain() {
+            refs.incrementAndGet();
+        }
+
+        @Override
+        public void release() {
+            if (refs.decrementAndGet() == 0) {
+                returned.incrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void theRingReleasesWhatItEvictsAndPollHandsOutReferences() throws Exception {
+        bus = new Bus(new BusSettings(16, 1 << 20, 10_000, 5_000), Runnable::run, sched);
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        Owner owner = new Owner();
+        List<Frame> pushed = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Frame f = owner.frame(i * 40L, i == 0);
+            pushed.add(f);
+            p.push(f);
+        }
+        assertEquals(10, owner.refs.get(), "the ring holds the publisher's references: all frames alive");
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        List<Frame> got = drain(s);
+        List<Frame> media = got.stream().filter(Frame::isPooled).toList();
+        assertEquals(10, media.size());
+        media.forEach(f -> assertEquals(2, f.refCount(), "the ring's and the subscriber's"));
+        media.forEach(Frame::release);
+        media.forEach(f -> assertEquals(1, f.refCount()));
+        for (int i = 10; i < 40; i++) {
+            p.push(owner.frame(i * 40L, false)); // the ring keeps 15: the oldest are evicted and released
+        }
+        assertEquals(15, ((LiveStream) p.stream()).ring().retainedFrames());
+        assertEquals(15, owner.refs.get(), "frames the ring evicted are released: only what it retains is alive");
+        assertEquals(0, pushed.get(0).refCount(), "evicted, released, its bytes free for reuse");
+        drain(s).forEach(Frame::release);
+        p.close();
+    }
+
+    @Test
+    void aFrameWhoseCountReachedZeroIsNeverHandedOut() throws Exception {
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        Owner owner = new Owner();
+        p.push(owner.frame(0, true));
+        Frame gone = owner.frame(40, false);
+        p.push(gone);
+        p.push(owner.frame(80, false));
+        gone.release(); // as if evicted and released between the ring read and the retain
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        List<Frame> got = drain(s);
+        assertFalse(got.contains(gone), "skipped like a frame the writer lapped");
+        got.forEach(Frame::release);
+        p.close();
+    }
+
+    @Test
+    void framesTheBusDoesNotKeepAreReleased() throws Exception {
+        bus = new Bus(new BusSettings(4096, 1 << 24, 10_000, 2_000), Runnable::run, sched);
+        Owner owner = new Owner();
+        Publisher p1 = bus.publish(KEY, req());
+        p1.push(owner.frame(0, true)); // no track declared: dropped
+        assertEquals(0, owner.refs.get());
+        declare(p1);
+        p1.push(owner.frame(0, true));
+        p1.disconnect("gone");
+        Publisher p2 = bus.publish(KEY, req()); // continues: its first frame is retimed
+        declare(p2);
+        Frame first = owner.frame(0, true);
+        p2.push(first);
+        assertEquals(0, first.refCount(), "the bus keeps the retimed copy, not the pushed frame");
+        assertEquals(2, owner.refs.get(), "two frames in the ring");
+        p2.close();
+        p2.push(owner.frame(40, false)); // after close: dropped
+        assertEquals(2, owner.refs.get());
+    }
 }

@@ -2,14 +2,29 @@ package io.osprey.spi.bus;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 
 /**
  * One unit on the bus: a coded video picture, an audio access unit, a codec config, or a script-data message.
  *
  * <p>Immutable and shared: the bus hands the same instance to every subscriber. {@link #payload()} returns a new
- * read-only view each call, so readers never disturb each other's positions. Nothing is pooled: a frame may be
- * kept as long as needed and needs no release.
+ * read-only view each call, so readers never disturb each other's positions.
+ *
+ * <p>Pooled payloads. A frame made with a {@link PayloadOwner} (ingest does this, so the memory of a stream's
+ * frames is reused instead of waiting for the garbage collector) counts references: whoever holds one may read
+ * the payload; {@link #release} gives it up; once the count reaches zero the owner may reuse the bytes. The rules:
+ * <ul>
+ * <li>{@link Publisher#push} takes over the caller's reference (the one the frame was made with).</li>
+ * <li>{@link Subscription#poll} hands out each frame with a reference of its own: release every polled frame
+ *     once its payload and anything read from it without copying is no longer used (after muxing it, after
+ *     building its memo encodings), or {@link #retain} it first to keep it longer.</li>
+ * <li>A reference never released is not a leak: the collector frees the memory as for any object, only the reuse
+ *     is lost. Releasing too often is a bug ({@link #release} throws when the count would go below zero).</li>
+ * </ul>
+ * Frames without an owner (configs, script data, frames made by plugins) count nothing: {@link #retain} and
+ * {@link #release} do nothing and such a frame may be kept as long as needed. Memo values must not be views of a
+ * pooled payload (copy instead): they live as long as the frame object.
  *
  * <p>Timestamps are milliseconds (the FLV/RTMP time base) on a 64-bit line that never wraps; the publisher unwraps
  * 32-bit protocol timestamps. {@code pts = dts + cts}.
@@ -43,21 +58,37 @@ public final class Frame {
         }
     }
 
+    /**
+     * The memory behind pooled payloads, counted per frame: told {@link #retain} for each frame made on it and
+     * {@link #release} when such a frame's own count reaches zero. Called from any thread.
+     */
+    public interface PayloadOwner {
+        void retain();
+
+        void release();
+    }
+
+    private static final AtomicIntegerFieldUpdater<Frame> REFS =
+            AtomicIntegerFieldUpdater.newUpdater(Frame.class, "refs");
+
     private final int track;
     private final Codec codec;
     private final long dts;
     private final int cts;
     private final int flags;
     private final ByteBuffer payload;
+    private final PayloadOwner owner; // null: not pooled
+    private volatile int refs = 1;    // meaningful only with an owner
     private Object[] memos; // guarded by this: [key0, value0, key1, value1, ...]
 
-    private Frame(int track, Codec codec, long dts, int cts, int flags, ByteBuffer payload) {
+    private Frame(int track, Codec codec, long dts, int cts, int flags, ByteBuffer payload, PayloadOwner owner) {
         this.track = track;
         this.codec = Objects.requireNonNull(codec, "codec");
         this.dts = dts;
         this.cts = cts;
         this.flags = flags;
         this.payload = payload.asReadOnlyBuffer();
+        this.owner = owner;
     }
 
     /**
@@ -65,22 +96,101 @@ public final class Frame {
      * afterwards by the caller.
      */
     public static Frame media(int track, Codec codec, long dts, int cts, boolean key, ByteBuffer payload) {
-        return new Frame(track, codec, dts, cts, key || codec.kind() == MediaKind.AUDIO ? KEY : 0, payload);
+        return new Frame(track, codec, dts, cts, key || codec.kind() == MediaKind.AUDIO ? KEY : 0, payload, null);
+    }
+
+    /**
+     * A media frame whose payload memory belongs to {@code owner}: the frame takes over one reference the caller
+     * holds on it (see the class comment) and starts with a count of one, the caller's.
+     */
+    public static Frame media(int track, Codec codec, long dts, int cts, boolean key, ByteBuffer payload,
+                              PayloadOwner owner) {
+        return new Frame(track, codec, dts, cts, key || codec.kind() == MediaKind.AUDIO ? KEY : 0, payload,
+                Objects.requireNonNull(owner, "owner"));
     }
 
     /** A codec config (sequence header) for {@code track}. */
     public static Frame config(int track, Codec codec, long dts, ByteBuffer config) {
-        return new Frame(track, codec, dts, 0, CONFIG | KEY, config);
+        return new Frame(track, codec, dts, 0, CONFIG | KEY, config, null);
     }
 
     /** A script-data message (an FLV script tag body, AMF0). */
     public static Frame data(long dts, ByteBuffer amf0) {
-        return new Frame(0, Codec.AMF0, dts, 0, KEY, amf0);
+        return new Frame(0, Codec.AMF0, dts, 0, KEY, amf0, null);
     }
 
-    /** This frame with other timestamps and extra flags, sharing the payload (not the memos). */
+    /**
+     * This frame with other timestamps and extra flags, sharing the payload (not the memos). A pooled frame must
+     * be held by the caller; the new frame has a reference of its own (count one, the caller's), this one's count
+     * does not change.
+     */
     public Frame retimed(long newDts, int extraFlags) {
-        return new Frame(track, codec, newDts, cts, flags | extraFlags, payload);
+        if (owner != null) {
+            if (refs <= 0) {
+                throw new IllegalStateException("retimed after release: " + this);
+            }
+            owner.retain();
+        }
+        return new Frame(track, codec, newDts, cts, flags | extraFlags, payload, owner);
+    }
+
+    /** Whether the payload is pooled (counted): see the class comment. */
+    public boolean isPooled() {
+        return owner != null;
+    }
+
+    /**
+     * Takes one more reference, for keeping the frame beyond a reference already held.
+     *
+     * @throws IllegalStateException if the count had already reached zero (the bytes may be reused)
+     */
+    public Frame retain() {
+        if (!tryRetain()) {
+            throw new IllegalStateException("retained after release: " + this);
+        }
+        return this;
+    }
+
+    /**
+     * Takes one more reference unless the count already reached zero; for readers that found the frame without
+     * holding a reference (the bus's ring). Always true for a frame that is not pooled.
+     */
+    public boolean tryRetain() {
+        if (owner == null) {
+            return true;
+        }
+        int r;
+        do {
+            r = refs;
+            if (r <= 0) {
+                return false;
+            }
+        } while (!REFS.compareAndSet(this, r, r + 1));
+        return true;
+    }
+
+    /**
+     * Gives up one reference; the last one hands the payload memory back to its owner. Nothing for a frame that is
+     * not pooled.
+     *
+     * @throws IllegalStateException if no reference was left
+     */
+    public void release() {
+        if (owner == null) {
+            return;
+        }
+        int r = REFS.decrementAndGet(this);
+        if (r == 0) {
+            owner.release();
+        } else if (r < 0) {
+            REFS.incrementAndGet(this);
+            throw new IllegalStateException("released more often than retained: " + this);
+        }
+    }
+
+    /** References held (1 for a frame that is not pooled); for tests and diagnostics. */
+    public int refCount() {
+        return owner == null ? 1 : refs;
     }
 
     public int track() {

@@ -24,7 +24,8 @@ public interface Publisher extends AutoCloseable {
 
     /**
      * Pushes a frame. Timestamps should not go backwards; the bus tolerates it (and counts it) rather than
-     * rejecting. A frame for an undeclared track is dropped and counted. Never blocks.
+     * rejecting. A frame for an undeclared track is dropped and counted. Never blocks. Takes over the caller's
+     * reference to a pooled frame ({@link Frame#isPooled}), also when the frame is dropped.
      */
     void push(Frame frame);
 

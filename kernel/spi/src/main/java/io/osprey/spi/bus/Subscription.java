@@ -13,7 +13,8 @@ import org.osgi.annotation.versioning.ProviderType;
  *     List<Frame> batch = new ArrayList<>();
  *     int n = s.poll(batch, 64);
  *     if (n < 0) { finish(s.endReason()); return; }
- *     write(batch, () -> s.demand());        // non-blocking write, then ask for more
+ *     write(encode(batch), () -> s.demand()); // non-blocking write of the encodings, then ask for more
+ *     batch.forEach(Frame::release);          // done with the payloads
  * }
  * }</pre>
  *
@@ -27,7 +28,8 @@ public interface Subscription extends AutoCloseable {
     StreamView stream();
 
     /**
-     * Moves up to {@code max} frames, oldest first, into {@code out}. Never blocks.
+     * Moves up to {@code max} frames, oldest first, into {@code out}. Never blocks. Each frame comes with a
+     * reference of the caller's: {@link Frame#release} it once done with its payload (see {@link Frame}).
      *
      * @return the number of frames added (0 if none is ready), or -1 once the subscription has ended (stream ended,
      *         too slow, closed) and every frame before the end was delivered; see {@link #endReason()}

@@ -39,6 +39,9 @@ final class Recording implements SubscriptionListener {
     private final Path mp4Root;
     private final SerialExecutor serial;
     private final List<Frame> batch = new ArrayList<>(BATCH);
+    /** Polled frames queued in the fragment being built: released (their payloads reusable) once it is written. */
+    private final java.util.ArrayDeque<Frame> held = new java.util.ArrayDeque<>();
+    private boolean kept; // set by frame(): the frame went into a fragment and is now in held
     private volatile Subscription sub;
     private volatile State state = State.WAITING;
     private long dropped;
@@ -138,8 +141,17 @@ final class Recording implements SubscriptionListener {
                 return;
             }
             received = true;
-            for (Frame f : batch) {
-                if (!guarded(() -> frame(f))) {
+            for (int i = 0; i < batch.size(); i++) {
+                Frame f = batch.get(i);
+                kept = false;
+                boolean going = guarded(() -> frame(f));
+                if (!kept) {
+                    f.release();
+                }
+                if (!going) {
+                    batch.subList(i + 1, batch.size()).forEach(Frame::release);
+                    batch.clear();
+                    releaseHeld();
                     return;
                 }
             }
@@ -208,6 +220,15 @@ final class Recording implements SubscriptionListener {
         }
         if (isAudio && audioOut != null) {
             audioOut.add(f);
+        }
+        held.add(f);
+        kept = true;
+    }
+
+    /** Gives up the frames of fragments written (or abandoned). */
+    private void releaseHeld() {
+        for (Frame f = held.poll(); f != null; f = held.poll()) {
+            f.release();
         }
     }
 
@@ -293,6 +314,7 @@ final class Recording implements SubscriptionListener {
             o.flushFragment();
         }
         pending = false;
+        releaseHeld();
     }
 
     private void cut(long nextStart, boolean last) throws IOException {
@@ -300,6 +322,7 @@ final class Recording implements SubscriptionListener {
             o.cut(nextStart, last);
         }
         pending = false;
+        releaseHeld();
         updateIndex();
     }
 
@@ -361,6 +384,7 @@ final class Recording implements SubscriptionListener {
             }
         }
         state = State.ENDED;
+        releaseHeld();
         host.ended(this);
     }
 
@@ -385,6 +409,7 @@ final class Recording implements SubscriptionListener {
             }
         }
         releaseSession();
+        releaseHeld();
         host.failed(this, String.valueOf(e.getMessage()));
         host.ended(this);
     }

@@ -15,6 +15,7 @@ import java.util.List;
 final class Fmp4SegmentMuxer implements SegmentMuxer {
     private final ByteBuffer init;
     private final Fmp4FragmentWriter writer;
+    private final java.util.List<Frame> queued = new java.util.ArrayList<>();
     private final List<ByteBuffer> parts = new ArrayList<>();
     private int sequence = 1;
     private int pendingBytes;
@@ -35,8 +36,15 @@ final class Fmp4SegmentMuxer implements SegmentMuxer {
         if (!writer.add(frame)) {
             return false;
         }
+        queued.add(frame.retain()); // the writer copies the payload when it writes the fragment
         pendingBytes += frame.size();
         return true;
+    }
+
+    /** The writer just copied the queued frames into a fragment. */
+    private void releaseQueued() {
+        queued.forEach(Frame::release);
+        queued.clear();
     }
 
     @Override
@@ -55,6 +63,7 @@ final class Fmp4SegmentMuxer implements SegmentMuxer {
             return null;
         }
         ByteBuffer fragment = writer.fragment(sequence++);
+        releaseQueued();
         pendingBytes = 0;
         parts.add(fragment);
         partBytes += fragment.remaining();
@@ -66,6 +75,7 @@ final class Fmp4SegmentMuxer implements SegmentMuxer {
         ByteBuffer out;
         if (parts.isEmpty()) {
             out = writer.isEmpty() ? null : writer.fragment(sequence++);
+            releaseQueued();
         } else {
             cutPart();
             ByteBuffer all = ByteBuffer.allocate(partBytes);

@@ -90,7 +90,7 @@ final class HlsPackager {
             muxer = null;
             segmentOpen = false;
             partOpen = false;
-            held.clear();
+            clearHeld();
             window.abandonSegment();
             pendingDiscontinuity = produced;
         }
@@ -101,7 +101,7 @@ final class HlsPackager {
         window.abandonSegment();
         segmentOpen = false;
         partOpen = false;
-        held.clear();
+        clearHeld();
         muxer = null;
     }
 
@@ -171,7 +171,7 @@ final class HlsPackager {
                 pendingDiscontinuity = true;
                 if (hasVideo && !key) {
                     waitingForKey = true;
-                    held.clear();
+                    clearHeld();
                     dropped++;
                     return;
                 }
@@ -206,7 +206,7 @@ final class HlsPackager {
             return;
         }
         if (settings.lowLatency() && !partOpen) {
-            held.add(f);
+            held.add(f.retain()); // kept past the poll: see flushHeld
             if (held.size() >= MAX_HELD) {
                 openPart(held.get(0).dts(), false);
                 flushHeld();
@@ -219,7 +219,13 @@ final class HlsPackager {
     private void flushHeld() {
         for (Frame h : held) {
             muxer.add(h);
+            h.release();
         }
+        held.clear();
+    }
+
+    private void clearHeld() {
+        held.forEach(Frame::release);
         held.clear();
     }
 
@@ -252,7 +258,7 @@ final class HlsPackager {
         ByteBuffer initBytes = muxer.init();
         init = initBytes != null ? window.addInit(initBytes) : -1;
         waitingForKey = hasVideo;
-        held.clear();
+        clearHeld();
         lastDts = NONE;
         interval = hasVideo ? frameInterval(video) : audioInterval(audio);
         return true;
@@ -262,7 +268,7 @@ final class HlsPackager {
         if (segmentOpen) {
             closeSegment(endDts);
         }
-        held.clear();
+        clearHeld();
         partOpen = false;
         pendingDiscontinuity = produced;
         waitingForKey = hasVideo;

@@ -103,8 +103,12 @@ final class HlsStream implements SubscriptionListener {
         }
         if (n > 0) {
             List<TrackInfo> tracks = s.stream().tracks();
-            for (Frame f : batch) {
-                packager.accept(f, tracks);
+            try {
+                for (Frame f : batch) {
+                    packager.accept(f, tracks); // muxed (copied) now, or retained by the packager
+                }
+            } finally {
+                batch.forEach(Frame::release);
             }
             batch.clear();
             if (window.dirty()) {

@@ -128,6 +128,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
             // write what we have (the header), then end
         } else {
             gather(s.stream().tracks());
+            batch.forEach(Frame::release); // the tags are in the stream's log now
         }
         batch.clear();
         if (pending.isEmpty()) {

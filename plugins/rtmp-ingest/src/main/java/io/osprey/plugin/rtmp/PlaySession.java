@@ -87,6 +87,14 @@ final class PlaySession implements SubscriptionListener {
             s.demand();
             return;
         }
+        try {
+            send(s, frames);
+        } finally {
+            frames.forEach(Frame::release); // what is sent are chunk-log slices and memo bodies: copies
+        }
+    }
+
+    private void send(Subscription s, List<Frame> frames) {
         StreamView stream = s.stream();
         List<TrackInfo> tracks = stream.tracks();
         long bytes = 0;
@@ -116,7 +124,7 @@ final class PlaySession implements SubscriptionListener {
             conn.sendChunked(out, csids);
             return;
         }
-        List<RtmpMessage> out = new ArrayList<>(n);
+        List<RtmpMessage> out = new ArrayList<>(frames.size());
         for (Frame f : frames) {
             ByteBuffer body = f.memo(RTMP_BODY, fr -> body(fr, tracks)).duplicate();
             RtmpMessage m = message(f, tracks, body, streamId);

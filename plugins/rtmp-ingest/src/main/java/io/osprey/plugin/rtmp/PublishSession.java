@@ -67,10 +67,12 @@ final class PublishSession {
     void close(String why) {
         LOG.log(Level.INFO, "{0}: {1} unpublished ({2})", who, key, why);
         publisher.close();
+        bridge.close();
     }
 
     /** The connection went away: the bus waits for a reconnect. */
     void lost(String reason) {
         publisher.disconnect(reason);
+        bridge.close();
     }
 }

@@ -61,6 +61,7 @@ final class RtmpTestClient implements AutoCloseable {
     /** Where the server's log stood before this client connected. */
     final long logMark;
 
+    private volatile java.util.function.Consumer<RtmpMessage> mediaSink;
     private RtmpTestClient(Socket socket, long logMark) throws IOException {
         this.socket = socket;
         this.logMark = logMark;
@@ -103,6 +104,12 @@ final class RtmpTestClient implements AutoCloseable {
     /** {@code 127.0.0.1:port} as the server logs this client. */
     String who() {
         return socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
+    }
+
+    /** Also hands every audio and video message received to {@code sink} (on the reader thread). */
+    RtmpTestClient onMedia(java.util.function.Consumer<RtmpMessage> sink) {
+        mediaSink = sink;
+        return this;
     }
 
     long mediaMessages() {
@@ -158,6 +165,10 @@ final class RtmpTestClient implements AutoCloseable {
         ChunkDecoder decoder = new ChunkDecoder(new RtmpLimits(1, 16 << 20, RtmpLimits.MAX_MESSAGE_LENGTH, 1000,
                 RtmpLimits.MAX_CSID), m -> {
             if (m.type() == MessageType.AUDIO || m.type() == MessageType.VIDEO) {
+                java.util.function.Consumer<RtmpMessage> sink = mediaSink;
+                if (sink != null) {
+                    sink.accept(m);
+                }
                 mediaMessages.incrementAndGet();
             } else if (m.type() == MessageType.COMMAND_AMF0) {
                 commands.add(m);

@@ -123,6 +123,14 @@ public final class FlvRecorder implements StreamWatcher, AutoCloseable {
         }
 
         private synchronized void write(Subscription s, List<Frame> batch, int n) {
+            try {
+                writeBatch(s, batch, n);
+            } finally {
+                batch.forEach(Frame::release); // written to the file (or dropped)
+            }
+        }
+
+        private void writeBatch(Subscription s, List<Frame> batch, int n) {
             if (done) {
                 return;
             }

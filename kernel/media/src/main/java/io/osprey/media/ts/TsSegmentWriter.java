@@ -1,35 +1,70 @@
 package io.osprey.media.ts;
 
+import io.osprey.media.buffer.DirectPool;
 import io.osprey.spi.bus.Frame;
 import java.nio.ByteBuffer;
 
 /**
  * Builds the bytes of one MPEG-TS media segment (RFC 8216 3.2): PAT and PMT first, then every frame added, in
- * one direct (off-heap) buffer per segment sized from the previous one. Each frame is muxed into a reused heap
- * scratch buffer and copied once into the segment, so a segment in progress, which lives for its whole duration,
- * is never copied or promoted by the garbage collector. The bytes handed out are read-only and never change, so
- * slices of a segment in progress can be served as LL-HLS partial segments. Not thread-safe.
+ * direct (off-heap) memory taken from a {@link DirectPool}, sized from the previous segment. Each frame is muxed
+ * into a reused heap scratch buffer and copied once into the segment, so a segment in progress, which lives for its
+ * whole duration, is never copied or promoted by the garbage collector.
+ *
+ * <p>Ownership: each segment's memory is a {@link SegmentMemory}. The writer holds one reference while the segment
+ * is in progress; {@link #finish()} hands that reference to the caller, {@link #slice} (an LL-HLS part) takes a new
+ * one for its caller. The bytes handed out are read-only and never change while a reference is held. A segment
+ * that outgrows its buffer moves to a larger one; the smaller one goes straight back to the pool if nothing was
+ * sliced from it, otherwise it stays with the segment's memory until the last reference is released. Whoever
+ * releases the last reference recycles the memory; a reference never released leaves it to the garbage collector.
+ *
+ * <p>Not thread-safe: one thread writes; the memory's references may be released on any thread.
  */
 public final class TsSegmentWriter {
     private final TsMuxer muxer;
+    private final DirectPool pool;
     private final TsBuffer scratch = new TsBuffer(64 * 1024);
-    private ByteBuffer segment; // direct; position = bytes written
+    private SegmentMemory memory; // the segment in progress; one reference is the writer's
+    private ByteBuffer segment;   // direct, in memory; position = bytes written
+    private boolean sliced;       // a slice of the current buffer was handed out
     private int lastSize = 256 * 1024;
     private long firstDts;
     private long lastDts;
     private int frames;
 
+    /** A writer taking its memory from {@link DirectPool#shared()}. */
     public TsSegmentWriter(TsMuxer muxer) {
-        this.muxer = muxer;
+        this(muxer, DirectPool.shared());
     }
 
-    /** Starts a segment (implicitly done by the first {@link #add}); a segment in progress is dropped. */
+    public TsSegmentWriter(TsMuxer muxer, DirectPool pool) {
+        this.muxer = muxer;
+        this.pool = pool;
+    }
+
+    /**
+     * Starts a segment (implicitly done by the first {@link #add}); a segment in progress is dropped (the writer's
+     * reference to it released; slices handed out stay valid while their references are held).
+     */
     public void start() {
-        segment = ByteBuffer.allocateDirect(lastSize + lastSize / 8);
+        abandon();
+        memory = new SegmentMemory(pool);
+        segment = pool.acquire(lastSize + lastSize / 8);
+        memory.add(segment);
+        sliced = false;
         scratch.reset();
         muxer.writePatPmt(scratch);
         copyScratch();
         frames = 0;
+    }
+
+    /** Drops the segment in progress, if any, releasing the writer's reference to its memory. */
+    public void abandon() {
+        if (memory != null) {
+            SegmentMemory m = memory;
+            memory = null;
+            segment = null;
+            m.release();
+        }
     }
 
     /** Muxes {@code frame} into the current segment; false if the muxer does not carry it. */
@@ -74,26 +109,32 @@ public final class TsSegmentWriter {
         return lastDts;
     }
 
-    /** A shared read-only view of bytes {@code [from, to)} of the current segment (an LL-HLS part). */
-    public ByteBuffer slice(int from, int to) {
+    /**
+     * A shared read-only view of bytes {@code [from, to)} of the current segment (an LL-HLS part), with a new
+     * reference to the segment's memory owned by the caller.
+     */
+    public SharedBytes slice(int from, int to) {
         if (segment == null) {
             throw new IllegalStateException("no segment in progress");
         }
         if (from < 0 || to > segment.position() || from > to) {
             throw new IndexOutOfBoundsException(from + ".." + to + " of " + segment.position());
         }
-        return segment.slice(from, to - from).asReadOnlyBuffer();
+        memory.retain();
+        sliced = true;
+        return new SharedBytes(segment.slice(from, to - from).asReadOnlyBuffer(), memory);
     }
 
-    /** Ends the segment and returns its bytes, read-only and shared. */
-    public ByteBuffer finish() {
+    /** Ends the segment and returns its bytes, read-only, with the writer's reference to its memory. */
+    public SharedBytes finish() {
         if (segment == null) {
             start();
         }
         int size = segment.position();
-        ByteBuffer bytes = segment.slice(0, size).asReadOnlyBuffer();
+        SharedBytes bytes = new SharedBytes(segment.slice(0, size).asReadOnlyBuffer(), memory);
         lastSize = size;
         segment = null;
+        memory = null;
         return bytes;
     }
 
@@ -103,9 +144,16 @@ public final class TsSegmentWriter {
         if (segment.remaining() < n) {
             int size = segment.position();
             long capacity = Math.max((long) size + n, (long) segment.capacity() * 3 / 2);
-            ByteBuffer larger = ByteBuffer.allocateDirect((int) Math.min(capacity, Integer.MAX_VALUE - 8));
-            larger.put(segment.flip());
+            ByteBuffer larger = pool.acquire((int) Math.min(capacity, Integer.MAX_VALUE - 8));
+            ByteBuffer smaller = segment;
+            larger.put(smaller.flip());
+            memory.add(larger);
             segment = larger;
+            if (!sliced) {
+                memory.remove(smaller);
+                pool.release(smaller); // nobody else ever saw it
+            }
+            sliced = false;
         }
         segment.put(scratch.array(), 0, n);
     }

@@ -84,7 +84,7 @@ class TsMuxerFuzzTest {
     }
 
     private static int check(TsSegmentWriter writer, int accepted) throws TsFormatException {
-        ByteBuffer segment = writer.finish();
+        ByteBuffer segment = writer.finish().bytes();
         if (segment.remaining() % 188 != 0) {
             throw new IllegalStateException("segment of " + segment.remaining() + " bytes");
         }

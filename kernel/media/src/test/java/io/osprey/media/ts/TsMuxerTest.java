@@ -195,13 +195,13 @@ class TsMuxerTest {
     void segmentWriterStartsWithPatPmtAndKeepsSlicesValid() throws Exception {
         TsSegmentWriter w = new TsSegmentWriter(new TsMuxer(List.of(VIDEO, AUDIO)));
         w.add(Frame.media(0, Codec.H264, 0, 0, true, avcc(nal(0x65, 5000, 1))));
-        ByteBuffer part = w.slice(0, w.size());
+        ByteBuffer part = w.slice(0, w.size()).bytes();
         for (int i = 1; i < 200; i++) {
             w.add(Frame.media(0, Codec.H264, i * 33L, 0, false, avcc(nal(0x41, 5000, i))));
         }
         assertEquals(200, w.frames());
         assertEquals(199 * 33, w.lastDts());
-        ByteBuffer segment = w.finish();
+        ByteBuffer segment = w.finish().bytes();
         assertEquals(part, segment.duplicate().limit(part.remaining()));
         assertTrue(segment.isReadOnly());
         assertTrue(segment.isDirect() && part.isDirect(), "off the heap: a segment lives its whole duration");
@@ -209,7 +209,7 @@ class TsMuxerTest {
         assertEquals(200, TsReader.read(segment).pes().size());
         // the next segment continues the counters and starts with PAT/PMT again
         w.add(Frame.media(0, Codec.H264, 200 * 33L, 0, true, avcc(nal(0x65, 10, 1))));
-        ByteBuffer next = w.finish();
+        ByteBuffer next = w.finish().bytes();
         assertEquals(0x47, next.get(0));
         assertEquals(0, next.get(2)); // PID 0: the PAT
     }

@@ -23,6 +23,11 @@ import java.util.concurrent.Executor;
  * reader never sees a partial segment or playlist. A segment that leaves the window is deleted once the playlist
  * that no longer lists it is in place; everything is removed when the stream ends. File work runs in order on the
  * given executor, never on the bus thread. Only files this mirror wrote are ever deleted.
+ *
+ * <p>Segment memory: a segment or init section to write is retained when the window announces it (on the bus
+ * thread, while the window still holds it) and released on the executor once its file is written, or skipped
+ * because the mirror was closed. If the executor refuses the work (shutting down) the reference is never
+ * released and the collector frees the memory.
  */
 final class DiskMirror implements MediaWindow.Listener {
     private static final System.Logger LOG = System.getLogger(DiskMirror.class.getName());
@@ -49,17 +54,34 @@ final class DiskMirror implements MediaWindow.Listener {
 
     @Override
     public void onInit(String name, Served init) {
-        submit(() -> write(name, init.bytes()));
+        writeLater(name, init);
     }
 
     @Override
     public void onSegment(String name, Segment segment) {
-        submit(() -> write(name, segment.body().bytes()));
+        writeLater(name, segment.body());
+    }
+
+    private void writeLater(String name, Served body) {
+        if (!body.tryRetain()) {
+            return; // already recycled: cannot happen while the window announces it, but never read it then
+        }
+        submit(() -> {
+            try {
+                write(name, body.bytes());
+            } finally {
+                body.release();
+            }
+        });
     }
 
     @Override
     public void onRemoved(String name) {
-        submit(() -> removable.add(name));
+        submit(() -> {
+            if (!closed) {
+                removable.add(name);
+            }
+        });
     }
 
     @Override
@@ -69,6 +91,9 @@ final class DiskMirror implements MediaWindow.Listener {
         }
         lastPlaylistMsn = snapshot.lastMsn();
         submit(() -> {
+            if (closed) {
+                return;
+            }
             write(PLAYLIST, ByteBuffer.wrap(snapshot.plainPlaylist()));
             for (String name : removable) {
                 delete(name);
@@ -80,6 +105,9 @@ final class DiskMirror implements MediaWindow.Listener {
     /** Deletes every file of the mirror and its folder; later events are ignored. */
     void removeAll() {
         submit(() -> {
+            if (closed) {
+                return;
+            }
             closed = true;
             for (String name : new ArrayList<>(written)) {
                 delete(name);
@@ -117,9 +145,7 @@ final class DiskMirror implements MediaWindow.Listener {
                 }
             }
             try {
-                if (!closed) {
-                    task.run();
-                }
+                task.run(); // each task checks closed itself: a skipped write must still release its segment
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "hls mirror " + dir + " failed", e);
             }
@@ -127,6 +153,9 @@ final class DiskMirror implements MediaWindow.Listener {
     }
 
     private void write(String name, ByteBuffer bytes) {
+        if (closed) {
+            return;
+        }
         Path target = dir.resolve(name);
         Path tmp = dir.resolve(name + ".tmp");
         try {

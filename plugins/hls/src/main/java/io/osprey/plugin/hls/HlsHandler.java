@@ -170,18 +170,18 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             case PLAYLIST -> playlist(rq, rs, cb, stream, s, params, head, admission);
             case SEGMENT -> {
                 Segment seg = s.segment(target.number());
-                if (seg == null) {
-                    missing(rs, cb, admission);
-                } else {
-                    responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, seg.body(), null, head,
-                            admission);
+                if (seg == null || !responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, seg.body(),
+                        null, head, admission)) {
+                    missing(rs, cb, admission); // not in the window, or evicted and recycled since the snapshot
                 }
             }
             case PART -> {
                 Part p = s.part(target.number());
                 if (p != null) {
-                    responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, p.body(), null, head,
-                            admission);
+                    if (!responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, p.body(), null, head,
+                            admission)) {
+                        missing(rs, cb, admission);
+                    }
                 } else if (stream.settings().lowLatency() && target.number() == s.nextPartNumber()) {
                     // RFC 8216bis 6.2.6: the hinted part is answered when it is complete
                     stream.park(new Waiter(-1, -1, target.number(), false, deadline(s), head, rq, rs, cb, admission,
@@ -192,10 +192,9 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             }
             case INIT -> {
                 Served init = s.init((int) target.number());
-                if (init == null) {
+                if (init == null || !responses.send(rs, cb, 200, Responses.MP4_TYPE, Responses.IMMUTABLE, init, null,
+                        head, admission)) {
                     missing(rs, cb, admission);
-                } else {
-                    responses.send(rs, cb, 200, Responses.MP4_TYPE, Responses.IMMUTABLE, init, null, head, admission);
                 }
             }
             default -> missing(rs, cb, admission);

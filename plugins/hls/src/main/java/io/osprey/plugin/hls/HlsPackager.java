@@ -21,6 +21,10 @@ import java.util.function.LongSupplier;
  * publisher returns ({@link Frame#isDiscontinuity()}) or timestamps jump. A segment that reaches the size or time
  * bound without a key frame is closed and frames are dropped to the next key frame, so memory stays bounded
  * whatever the publisher sends. Not thread-safe: one bus thread at a time.
+ *
+ * <p>Segment memory: the muxer takes it from the window's pool and hands each part and segment to the window
+ * with one reference (see {@link MediaWindow}). After an internal error the muxer is dropped without releasing
+ * the segment in progress (its state is not trusted); the collector frees that memory.
  */
 final class HlsPackager {
     private static final System.Logger LOG = System.getLogger(HlsPackager.class.getName());
@@ -96,13 +100,20 @@ final class HlsPackager {
         }
     }
 
-    /** The stream ended: the segment in progress is never completed. */
+    /** The stream ended: the segment in progress is never completed; its memory goes back to the pool. */
     void end() {
         window.abandonSegment();
         segmentOpen = false;
         partOpen = false;
         clearHeld();
-        muxer = null;
+        dropMuxer();
+    }
+
+    private void dropMuxer() {
+        if (muxer != null) {
+            muxer.close();
+            muxer = null;
+        }
     }
 
     private void config(Frame f, List<TrackInfo> streamTracks) {
@@ -254,7 +265,7 @@ final class HlsPackager {
             }
             return false;
         }
-        muxer = SegmentMuxer.of(settings.format(), tracks);
+        muxer = SegmentMuxer.of(settings.format(), tracks, window.pool(), window.direct());
         ByteBuffer initBytes = muxer.init();
         init = initBytes != null ? window.addInit(initBytes) : -1;
         waitingForKey = hasVideo;
@@ -274,7 +285,7 @@ final class HlsPackager {
         waitingForKey = hasVideo;
         lastDts = NONE;
         if (dropMuxer) {
-            muxer = null;
+            dropMuxer();
         }
     }
 
@@ -303,7 +314,7 @@ final class HlsPackager {
             return;
         }
         partOpen = false;
-        ByteBuffer bytes = muxer.cutPart();
+        Served bytes = muxer.cutPart();
         if (bytes != null) {
             long duration = Math.max(0, Math.min(settings.partMs(), endDts - partStart));
             window.addPart(bytes, duration, partIndependent);
@@ -316,7 +327,7 @@ final class HlsPackager {
         }
         partOpen = false;
         segmentOpen = false;
-        ByteBuffer bytes = muxer.finishSegment();
+        Served bytes = muxer.finishSegment();
         window.closeSegment(bytes, segmentStart, endDts - segmentStart);
         if (bytes != null) {
             produced = true;

@@ -1,5 +1,6 @@
 package io.osprey.plugin.hls;
 
+import io.osprey.media.buffer.DirectPool;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.Subscription;
@@ -17,6 +18,12 @@ import org.eclipse.jetty.http.HttpField;
  * One live stream's HLS state: the packager fed from the bus, the published {@link Snapshot} every request reads,
  * the parked blocking requests, and the cached access decisions. Frames arrive on bus threads one batch at a time;
  * requests read the snapshot from any thread without locks.
+ *
+ * <p>Segment memory (see {@link MediaWindow}, {@link Served}): the window's references are released on the bus
+ * thread as items leave the window, and all at once by {@link #end}, on whichever thread ends the stream (bus
+ * thread, stream watcher, plugin stop). {@code packaging} serializes the two, so the packager and the window are
+ * never used by two threads at once and nothing enters the window after it was closed. Responses release their
+ * references on Jetty's threads, the disk mirror on its executor.
  */
 final class HlsStream implements SubscriptionListener {
     private static final System.Logger LOG = System.getLogger(HlsStream.class.getName());
@@ -37,6 +44,7 @@ final class HlsStream implements SubscriptionListener {
     private final Consumer<HlsStream> onEnd;
     private final Counter segments;
     private final List<Frame> batch = new ArrayList<>(BATCH);
+    private final Object packaging = new Object();
     private final List<Waiter> waiters = new ArrayList<>();
     private final ConcurrentHashMap<Grant, Long> grants = new ConcurrentHashMap<>();
     private final long grantNanos;
@@ -48,6 +56,12 @@ final class HlsStream implements SubscriptionListener {
 
     HlsStream(StreamKey key, String sid, StreamSettings settings, boolean direct, Responses responses,
               DiskMirror mirror, long grantMillis, Counter segments, Consumer<HlsStream> onEnd) {
+        this(key, sid, settings, direct, DirectPool.shared(), responses, mirror, grantMillis, segments, onEnd);
+    }
+
+    HlsStream(StreamKey key, String sid, StreamSettings settings, boolean direct, DirectPool pool,
+              Responses responses, DiskMirror mirror, long grantMillis, Counter segments,
+              Consumer<HlsStream> onEnd) {
         this.segments = segments;
         this.key = key;
         this.settings = settings;
@@ -55,7 +69,7 @@ final class HlsStream implements SubscriptionListener {
         this.mirror = mirror;
         this.onEnd = onEnd;
         this.grantNanos = grantMillis * 1_000_000L;
-        this.window = new MediaWindow(sid, settings, direct, mirror);
+        this.window = new MediaWindow(sid, settings, direct, pool, mirror);
         this.packager = new HlsPackager(key.toString(), settings, window, System::currentTimeMillis);
         this.snapshot = window.snapshot();
         this.playlistCache = Responses.playlistCache(snapshot.targetDuration());
@@ -92,28 +106,31 @@ final class HlsStream implements SubscriptionListener {
 
     @Override
     public void onReadable(Subscription s) {
-        if (ended) {
-            return;
+        int n;
+        synchronized (packaging) {
+            if (ended) {
+                return;
+            }
+            batch.clear();
+            n = s.poll(batch, BATCH);
+            if (n > 0) {
+                List<TrackInfo> tracks = s.stream().tracks();
+                try {
+                    for (Frame f : batch) {
+                        packager.accept(f, tracks); // muxed (copied) now, or retained by the packager
+                    }
+                } finally {
+                    batch.forEach(Frame::release);
+                }
+                batch.clear();
+                if (window.dirty()) {
+                    publish(window.publish());
+                }
+            }
         }
-        batch.clear();
-        int n = s.poll(batch, BATCH);
         if (n < 0) {
             end(404, "stream ended");
             return;
-        }
-        if (n > 0) {
-            List<TrackInfo> tracks = s.stream().tracks();
-            try {
-                for (Frame f : batch) {
-                    packager.accept(f, tracks); // muxed (copied) now, or retained by the packager
-                }
-            } finally {
-                batch.forEach(Frame::release);
-            }
-            batch.clear();
-            if (window.dirty()) {
-                publish(window.publish());
-            }
         }
         s.demand();
     }
@@ -186,8 +203,11 @@ final class HlsStream implements SubscriptionListener {
         try {
             if (w.partNumber() >= 0) {
                 Part p = s.part(w.partNumber());
-                responses.send(w.response(), w.callback(), 200, HlsHandler.mediaType(settings.format()),
-                        Responses.IMMUTABLE, p.body(), null, w.head(), w.admission());
+                if (!responses.send(w.response(), w.callback(), 200, HlsHandler.mediaType(settings.format()),
+                        Responses.IMMUTABLE, p.body(), null, w.head(), w.admission())) {
+                    // trimmed and recycled between the snapshot and now: as for any part no longer in the window
+                    responses.error(w.response(), w.callback(), 404, "not in the window", w.admission());
+                }
             } else {
                 Snapshot.Rendered r = w.delta() ? s.deltaPlaylist() : s.playlist();
                 responses.send(w.response(), w.callback(), 200, Responses.PLAYLIST_TYPE, Responses.NO_CACHE, r.body(),
@@ -251,7 +271,7 @@ final class HlsStream implements SubscriptionListener {
 
     /**
      * Ends the stream's packaging: the subscription is closed, parked requests are answered with {@code status},
-     * the window and the disk mirror are dropped. Idempotent; safe from any thread.
+     * the window (its segment memory released) and the disk mirror are dropped. Idempotent; safe from any thread.
      */
     void end(int status, String reason) {
         synchronized (waiters) {
@@ -273,6 +293,10 @@ final class HlsStream implements SubscriptionListener {
             if (w.claim()) {
                 responses.error(w.response(), w.callback(), status, reason, w.admission());
             }
+        }
+        synchronized (packaging) { // waits for a batch in progress on the bus thread
+            packager.end();
+            window.close();
         }
         bytesHeld = 0;
         if (mirror != null) {

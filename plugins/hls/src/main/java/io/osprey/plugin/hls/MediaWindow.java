@@ -1,5 +1,6 @@
 package io.osprey.plugin.hls;
 
+import io.osprey.media.buffer.DirectPool;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +13,15 @@ import java.util.TreeMap;
  * The sliding window of one stream as the packager builds it: complete segments (at most {@code window}), the
  * parts of the last three target durations and of the segment in progress (RFC 8216bis 6.2.2: parts older than
  * that are removed), and the init sections still referenced. Memory is bounded by the window. Each change is
- * published as an immutable {@link Snapshot}. Packager thread only.
+ * published as an immutable {@link Snapshot}.
+ *
+ * <p>Ownership: the window holds one reference ({@link Served}) to each segment, part and init section it lists,
+ * taken over from the muxer, and releases it when the item leaves the window (eviction, trimming, an abandoned
+ * segment) or when the window is {@link #close() closed}. Readers of a snapshot (responses, the disk mirror) take
+ * their own reference, so an item evicted while it is being written out is recycled only after the last reader.
+ *
+ * <p>Thread-safety: one thread at a time (the packager's bus thread; {@link HlsStream} serializes
+ * {@link #close()} with it). References are released on that thread.
  */
 final class MediaWindow {
 
@@ -30,6 +39,7 @@ final class MediaWindow {
     private final String sid;
     private final StreamSettings settings;
     private final boolean direct;
+    private final DirectPool pool;
     private final Listener listener;
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final ArrayDeque<Part> parts = new ArrayDeque<>();
@@ -44,20 +54,42 @@ final class MediaWindow {
     private long version;
     private boolean dirty;
     private Snapshot snapshot;
+    private boolean closed;
 
     MediaWindow(String sid, StreamSettings settings, boolean direct, Listener listener) {
+        this(sid, settings, direct, DirectPool.shared(), listener);
+    }
+
+    MediaWindow(String sid, StreamSettings settings, boolean direct, DirectPool pool, Listener listener) {
         this.sid = sid;
         this.settings = settings;
         this.direct = direct;
+        this.pool = pool;
         this.listener = listener;
         this.targetDuration = settings.targetSeconds();
         this.snapshot = build();
     }
 
-    /** Adds an init section (fMP4) and returns its index. */
+    /** Where segment memory comes from. */
+    DirectPool pool() {
+        return pool;
+    }
+
+    /** Whether segments are kept off the heap. */
+    boolean direct() {
+        return direct;
+    }
+
+    /**
+     * Adds an init section (fMP4) and returns its index. Init sections are a few hundred bytes, made once per epoch:
+     * they are not pooled (a pool size class is 64 KiB); the collector frees them.
+     */
     int addInit(ByteBuffer bytes) {
         int index = nextInit++;
         Served s = Served.of(bytes, direct);
+        if (closed) {
+            return index;
+        }
         inits.put(index, s);
         if (listener != null) {
             listener.onInit("init-" + sid + "-" + index + ".mp4", s);
@@ -75,21 +107,31 @@ final class MediaWindow {
         return open != null;
     }
 
-    /** Adds a complete part of the open segment. */
-    void addPart(ByteBuffer bytes, long durationMs, boolean independent) {
+    /** Adds a complete part of the open segment, taking over the reference {@code bytes} carries. */
+    void addPart(Served bytes, long durationMs, boolean independent) {
         if (open == null) {
+            bytes.release();
             throw new IllegalStateException("no open segment");
         }
-        parts.add(new Part(nextPartNumber++, open.msn(), nextPartIndex++, durationMs, independent,
-                Served.of(bytes, false)));
+        if (closed) {
+            bytes.release();
+            return;
+        }
+        parts.add(new Part(nextPartNumber++, open.msn(), nextPartIndex++, durationMs, independent, bytes));
         dirty = true;
     }
 
-    /** Completes the open segment with its bytes; the oldest segment leaves the window if it is full. */
-    void closeSegment(ByteBuffer bytes, long startDts, long durationMs) {
+    /**
+     * Completes the open segment with its bytes (null: it got none), taking over the reference they carry; the
+     * oldest segment leaves the window if it is full.
+     */
+    void closeSegment(Served bytes, long startDts, long durationMs) {
         OpenSegment o = open;
         open = null;
-        if (o == null) {
+        if (o == null || closed) {
+            if (bytes != null) {
+                bytes.release();
+            }
             return;
         }
         if (bytes == null) {
@@ -97,7 +139,7 @@ final class MediaWindow {
             return;
         }
         Segment seg = new Segment(o.msn(), startDts, Math.max(0, durationMs), o.pdtMillis(), o.discontinuity(),
-                o.init(), Served.of(bytes, direct));
+                o.init(), bytes);
         nextMsn = o.msn() + 1;
         segments.add(seg);
         // RFC 8216 4.3.3.1: every EXTINF rounded to the nearest integer <= EXT-X-TARGETDURATION. Long GOPs raise
@@ -114,6 +156,7 @@ final class MediaWindow {
             if (listener != null) {
                 listener.onRemoved(name(gone.msn()));
             }
+            gone.body().release(); // readers still writing it out hold their own reference
         }
         trimParts();
         trimInits();
@@ -129,8 +172,42 @@ final class MediaWindow {
         }
     }
 
+    /**
+     * Releases everything the window holds: the stream ended or the plugin stopped. Snapshots already published
+     * still list the items; a reader that comes late fails to retain them and answers as for anything gone.
+     */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        open = null;
+        for (Segment s : segments) {
+            s.body().release();
+        }
+        segments.clear();
+        for (Part p : parts) {
+            p.body().release();
+        }
+        parts.clear();
+        for (Served i : inits.values()) {
+            i.release();
+        }
+        inits.clear();
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
     private void dropParts(long msn) {
-        parts.removeIf(p -> p.msn() == msn);
+        parts.removeIf(p -> {
+            if (p.msn() != msn) {
+                return false;
+            }
+            p.body().release();
+            return true;
+        });
         dirty = true;
     }
 
@@ -149,7 +226,7 @@ final class MediaWindow {
             keepFrom = s.msn();
         }
         while (!parts.isEmpty() && parts.peekFirst().msn() < keepFrom) {
-            parts.removeFirst();
+            parts.removeFirst().body().release();
         }
     }
 
@@ -164,7 +241,14 @@ final class MediaWindow {
             }
         }
         int keep = oldest;
-        inits.keySet().removeIf(i -> i < keep && i < nextInit - 1);
+        inits.entrySet().removeIf(e -> {
+            int i = e.getKey();
+            if (i < keep && i < nextInit - 1) {
+                e.getValue().release();
+                return true;
+            }
+            return false;
+        });
     }
 
     String name(long msn) {

@@ -3,6 +3,7 @@ package io.osprey.plugin.hls;
 import io.osprey.spi.access.Admission;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -13,6 +14,9 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Writes responses from prebuilt bytes and pre-encoded header fields: one {@code response.write} of a
  * {@code duplicate()} of a shared buffer, no copy and no header formatting per request.
+ *
+ * <p>A body in pooled memory is retained before the write and released in the write's callback (succeeded or
+ * failed, on whichever thread Jetty completes it), so it is not recycled while Jetty may still read it.
  */
 final class Responses {
     static final HttpField PLAYLIST_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE,
@@ -41,9 +45,16 @@ final class Responses {
         return new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "public, max-age=" + Math.max(1, targetSeconds / 2));
     }
 
-    /** Writes {@code body} with the given fields; the admission permit is released when the write completes. */
-    void send(Response rs, Callback cb, int status, HttpField type, HttpField cache, Served body, HttpField etag,
-              boolean head, Admission admission) {
+    /**
+     * Writes {@code body} with the given fields; the admission permit and the body's reference are released when
+     * the write completes. Returns false, touching nothing, if the body was already recycled (it left the window
+     * between the snapshot read and now): the caller answers as for anything no longer in the window.
+     */
+    boolean send(Response rs, Callback cb, int status, HttpField type, HttpField cache, Served body, HttpField etag,
+                 boolean head, Admission admission) {
+        if (!body.tryRetain()) {
+            return false;
+        }
         rs.setStatus(status);
         HttpFields.Mutable h = rs.getHeaders();
         if (cors != null) {
@@ -56,7 +67,39 @@ final class Responses {
         }
         h.add(body.contentLength());
         ByteBuffer bytes = head ? null : body.bytes().duplicate();
-        rs.write(true, bytes, admission == null ? cb : Callback.from(cb, admission::release));
+        if (body.memory() == null) {
+            rs.write(true, bytes, admission == null ? cb : Callback.from(cb, admission::release));
+            return true;
+        }
+        Runnable done = new Done(body, admission);
+        try {
+            rs.write(true, bytes, Callback.from(cb, done));
+        } catch (RuntimeException e) {
+            done.run(); // once only: a callback completed anyway does not release twice
+            throw e;
+        }
+        return true;
+    }
+
+    /** Releases a response's body reference and admission permit, once, whoever calls first. */
+    private static final class Done extends AtomicBoolean implements Runnable {
+        private final Served body;
+        private final Admission admission;
+
+        Done(Served body, Admission admission) {
+            this.body = body;
+            this.admission = admission;
+        }
+
+        @Override
+        public void run() {
+            if (compareAndSet(false, true)) {
+                body.release();
+                if (admission != null) {
+                    admission.release();
+                }
+            }
+        }
     }
 
     /** A short text error, no caching. */

@@ -1,5 +1,6 @@
 package io.osprey.plugin.hls;
 
+import io.osprey.media.buffer.DirectPool;
 import io.osprey.spi.bus.Codec;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.TrackInfo;
@@ -8,13 +9,18 @@ import java.util.List;
 
 /**
  * Turns the frames of one stream epoch (one set of codec configs) into segment bytes, and segments into LL-HLS
- * parts. Bytes handed out are read-only and never change afterwards. Not thread-safe: the packager's thread only.
+ * parts. Bytes handed out are read-only and never change while referenced; each {@link Served} returned carries
+ * one reference owned by the caller (see {@link Served}). Not thread-safe: the packager's thread only.
  */
 interface SegmentMuxer {
 
-    /** A muxer for {@code tracks} in {@code format}. */
-    static SegmentMuxer of(HlsFormat format, List<TrackInfo> tracks) {
-        return format == HlsFormat.FMP4 ? new Fmp4SegmentMuxer(tracks) : new TsSegmentMuxer(tracks);
+    /**
+     * A muxer for {@code tracks} in {@code format}, taking segment memory from {@code pool}; {@code direct}: keep
+     * segments off the heap (TS segments always are).
+     */
+    static SegmentMuxer of(HlsFormat format, List<TrackInfo> tracks, DirectPool pool, boolean direct) {
+        return format == HlsFormat.FMP4 ? new Fmp4SegmentMuxer(tracks, pool, direct)
+                : new TsSegmentMuxer(tracks, pool);
     }
 
     /** Whether this format can carry {@code codec}. */
@@ -39,8 +45,11 @@ interface SegmentMuxer {
     int segmentBytes();
 
     /** Ends the current part: the bytes added since the last part, or null if nothing was added. */
-    ByteBuffer cutPart();
+    Served cutPart();
 
-    /** Ends the current segment (ending its last part first if parts are in use) and returns its bytes. */
-    ByteBuffer finishSegment();
+    /** Ends the current segment (ending its last part first if parts are in use) and returns its bytes, or null. */
+    Served finishSegment();
+
+    /** Drops the segment in progress, if any, letting go of its memory (parts handed out keep theirs). */
+    void close();
 }

@@ -1,5 +1,6 @@
 package io.osprey.plugin.hls;
 
+import io.osprey.media.buffer.DirectPool;
 import io.osprey.media.ts.TsMuxer;
 import io.osprey.media.ts.TsSegmentWriter;
 import io.osprey.spi.bus.Frame;
@@ -9,15 +10,16 @@ import java.util.List;
 
 /**
  * MPEG-TS segments (RFC 8216 3.2): PAT/PMT at the start of each segment, continuity counters running on across
- * segments of one epoch. A part is a slice of the segment in progress, shared, not copied.
+ * segments of one epoch. Segments are built in pooled direct memory; a part is a slice of the segment in progress,
+ * shared, not copied, holding a reference to the segment's memory.
  */
 final class TsSegmentMuxer implements SegmentMuxer {
     private final TsSegmentWriter writer;
     private int partStart;
     private int framesSinceCut;
 
-    TsSegmentMuxer(List<TrackInfo> tracks) {
-        writer = new TsSegmentWriter(new TsMuxer(tracks));
+    TsSegmentMuxer(List<TrackInfo> tracks, DirectPool pool) {
+        writer = new TsSegmentWriter(new TsMuxer(tracks), pool);
     }
 
     @Override
@@ -49,21 +51,28 @@ final class TsSegmentMuxer implements SegmentMuxer {
     }
 
     @Override
-    public ByteBuffer cutPart() {
+    public Served cutPart() {
         if (framesSinceCut == 0 || !writer.inProgress()) {
             return null;
         }
         int end = writer.size();
-        ByteBuffer part = writer.slice(partStart, end);
+        Served part = Served.shared(writer.slice(partStart, end));
         partStart = end;
         framesSinceCut = 0;
         return part;
     }
 
     @Override
-    public ByteBuffer finishSegment() {
+    public Served finishSegment() {
         framesSinceCut = 0;
         partStart = 0;
-        return writer.inProgress() ? writer.finish() : null;
+        return writer.inProgress() ? Served.shared(writer.finish()) : null;
+    }
+
+    @Override
+    public void close() {
+        framesSinceCut = 0;
+        partStart = 0;
+        writer.abandon();
     }
 }

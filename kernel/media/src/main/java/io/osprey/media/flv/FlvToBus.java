@@ -113,7 +113,14 @@ public final class FlvToBus {
             publisher.setMetadata(metadata);
             return;
         }
-        publisher.push(Frame.data(unwrap(timestamp32), payload));
+        publisher.push(Frame.data(unwrap(timestamp32), payload == body ? copy(body) : payload));
+    }
+
+    /** A heap copy of the remaining bytes: what is kept must not be a view of the caller's (reused) buffer. */
+    private static ByteBuffer copy(ByteBuffer b) {
+        ByteBuffer c = ByteBuffer.allocate(b.remaining());
+        c.put(b.duplicate()).flip();
+        return c;
     }
 
     /**
@@ -136,7 +143,7 @@ public final class FlvToBus {
 
     private TrackInfo track(MediaPacket p) {
         Codec c = p.codec();
-        ByteBuffer cfg = p.kind() == MediaPacket.PacketKind.CONFIG ? p.payload() : null;
+        ByteBuffer cfg = p.kind() == MediaPacket.PacketKind.CONFIG ? copy(p.payload()) : null; // kept by the track
         double fps = number("framerate");
         try {
             switch (c) {

@@ -127,4 +127,35 @@ class FlvToBusTest {
         assertEquals(100, r.frames.get(1).size());
         assertEquals(1, r.frames.get(1).payload().get(0));
     }
+    @Test
+    void configsAndScriptDataAreCopiedTooSoTheCallerMayReuseItsBuffer() throws Exception {
+        Recorder r = new Recorder();
+        FlvToBus bridge = new FlvToBus(r, null);
+        byte[] body = {(byte) 0xAF, 0, 0x12, 0x10}; // AAC sequence header: LC, 44.1 kHz, stereo
+        bridge.media(FlvTag.AUDIO, 0, ByteBuffer.wrap(body));
+        byte[] script = io.osprey.media.amf0.Amf0Writer.encode("onCuePoint", "x");
+        bridge.data(0, ByteBuffer.wrap(script));
+        java.util.Arrays.fill(body, (byte) 0);
+        java.util.Arrays.fill(script, (byte) 0);
+        assertEquals(ByteBuffer.wrap(new byte[] {0x12, 0x10}), r.tracks.get(0).config());
+        assertEquals(ByteBuffer.wrap(io.osprey.media.amf0.Amf0Writer.encode("onCuePoint", "x")),
+                r.frames.get(0).payload());
+    }
+
+    @Test
+    void mediaFramesArePooledAndCloseLetsGoOfTheLastSegment() throws Exception {
+        Recorder r = new Recorder();
+        FlvToBus bridge = new FlvToBus(r, null);
+        byte[] body = new byte[1 + 300];
+        body[0] = 0x2F;
+        bridge.media(FlvTag.AUDIO, 0, ByteBuffer.wrap(body));
+        Frame f = r.frames.get(0);
+        assertTrue(f.isPooled());
+        assertEquals(1, f.refCount(), "the reference push takes over");
+        f.release();
+        bridge.close();
+        bridge.close();
+        assertEquals(1, bridge.media(FlvTag.AUDIO, 26, ByteBuffer.wrap(body)), "media after close still works");
+        r.frames.get(1).release();
+    }
 }

@@ -4,6 +4,7 @@ import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.plugin.PluginManager;
 import io.osprey.kernel.plugin.PluginState;
 import io.osprey.kernel.plugin.PluginStatus;
+import io.osprey.media.buffer.DirectPool;
 import io.osprey.spi.bus.StreamView;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -47,6 +48,16 @@ public final class MetricsHandler extends Handler.Abstract {
                 .callback(cb -> cb.call(bus.bytesOut())).register(registry);
         CounterWithCallback.builder().name("osprey_frames_dropped").help("Frames skipped for slow subscribers")
                 .callback(cb -> cb.call(bus.framesDropped())).register(registry);
+        DirectPool pool = DirectPool.shared();
+        GaugeWithCallback.builder().name("osprey_direct_pool_idle_bytes")
+                .help("Direct media buffers released and waiting for reuse")
+                .callback(cb -> cb.call(pool.idleBytes())).register(registry);
+        CounterWithCallback.builder().name("osprey_direct_pool_allocated_bytes")
+                .help("Direct media buffer bytes allocated fresh (not reused)")
+                .callback(cb -> cb.call(pool.allocatedBytes())).register(registry);
+        CounterWithCallback.builder().name("osprey_direct_pool_reused")
+                .help("Direct media buffers taken from the pool instead of allocated")
+                .callback(cb -> cb.call(pool.reused())).register(registry);
         GaugeWithCallback.builder().name("osprey_plugin_state").help("1 for the state each plugin is in")
                 .labelNames("plugin", "state").callback(cb -> {
                     for (PluginStatus p : plugins.list()) {

@@ -71,7 +71,7 @@ final class RtmpConnection extends AbstractConnection.NonBlocking implements Chu
         this.address = address;
         InetSocketAddress r = remote();
         this.who = factory.protocol() + " " + (r == null ? "?" : r.getAddress().getHostAddress() + ":" + r.getPort());
-        this.decoder = new ChunkDecoder(config.limits(), this);
+        this.decoder = new ChunkDecoder(config.limits(), this, true); // media bodies are copied by FlvToBus
         this.writer = new RtmpWriter(endPoint, this);
         this.commands = new CommandHandler(this, ctx, config, factory);
     }

@@ -54,9 +54,21 @@ public final class ChunkDecoder {
     private ChunkStream current;
     private int chunkRemaining;
 
+    private final boolean lendMedia;
+
     public ChunkDecoder(RtmpLimits limits, Listener listener) {
+        this(limits, listener, false);
+    }
+
+    /**
+     * @param lendMedia audio and video payloads are only lent to the listener: valid until {@code onMessage} returns,
+     *                  then their buffer takes the next message of that chunk stream (no allocation per frame). The
+     *                  listener must copy what it keeps. Other messages are always the listener's own.
+     */
+    public ChunkDecoder(RtmpLimits limits, Listener listener, boolean lendMedia) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.lendMedia = lendMedia;
     }
 
     /** Consumes all of {@code in}, delivering every message it completes. */
@@ -283,7 +295,7 @@ public final class ChunkDecoder {
             return;
         }
         bufferedBytes -= cs.capacity();
-        ByteBuffer payload = cs.takePayload();
+        ByteBuffer payload = cs.takePayload(lendMedia && (cs.type == MessageType.AUDIO || cs.type == MessageType.VIDEO));
         RtmpMessage message = new RtmpMessage(cs.csid, cs.type, cs.timestamp, cs.streamId, payload);
         if (cs.type == MessageType.SET_CHUNK_SIZE) {
             chunkSize = ProtocolControl.checkChunkSize(message, limits);

@@ -32,6 +32,8 @@ final class ChunkStream {
     /** Payload bytes received so far. */
     int filled;
     private byte[] buffer;
+    /** The buffer of the last lent payload, for the next message of at most its size (see ChunkDecoder). */
+    private byte[] spare;
 
     ChunkStream(int csid) {
         this.csid = csid;
@@ -48,10 +50,16 @@ final class ChunkStream {
         int old = capacity();
         int added = 0;
         if (needed > old) {
-            int grown = length <= ALLOCATE_AT_ONCE ? length
-                    : (int) Math.min(length, Math.max(needed, Math.max(INITIAL_CAPACITY, 2L * old)));
-            buffer = buffer == null ? new byte[grown] : Arrays.copyOf(buffer, grown);
-            added = grown - old;
+            if (buffer == null && spare != null && spare.length >= length) {
+                buffer = spare; // a lent payload's buffer, given back when the listener returned
+                spare = null;
+                added = buffer.length;
+            } else {
+                int grown = length <= ALLOCATE_AT_ONCE ? length
+                        : (int) Math.min(length, Math.max(needed, Math.max(INITIAL_CAPACITY, 2L * old)));
+                buffer = buffer == null ? new byte[grown] : Arrays.copyOf(buffer, grown);
+                added = grown - old;
+            }
         }
         in.get(buffer, filled, n);
         filled = needed;
@@ -62,9 +70,16 @@ final class ChunkStream {
         return buffer == null ? 0 : buffer.length;
     }
 
-    /** Hands over the completed payload (the decoder keeps no reference) and ends the message. */
-    ByteBuffer takePayload() {
-        ByteBuffer payload = buffer == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(buffer);
+    /**
+     * Returns the completed payload and ends the message. {@code lend}: the buffer is kept and reused for a later
+     * message of this chunk stream of at most {@link #ALLOCATE_AT_ONCE} bytes, so the payload is valid only until
+     * then; otherwise the decoder keeps no reference.
+     */
+    ByteBuffer takePayload(boolean lend) {
+        ByteBuffer payload = buffer == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(buffer, 0, filled).slice();
+        if (lend && buffer != null && buffer.length <= ALLOCATE_AT_ONCE) {
+            spare = buffer;
+        }
         discard();
         return payload;
     }

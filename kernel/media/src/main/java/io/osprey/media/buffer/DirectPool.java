@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
  * is taken again by the next {@link #acquire} of its size class: no zeroing, no page faults.
  *
  * <p>Size classes are multiples of {@value #GRAIN} bytes up to {@link #MAX_POOLED}; larger requests get a fresh
- * buffer and are not kept on release. At most {@code maxIdleBytes} wait in the pool; a release beyond that is left
- * to the collector, as without a pool.
+ * buffer and are not kept on release. A request whose class is empty takes an idle buffer up to a quarter larger
+ * before allocating (segments of one stream vary in size around their mean: without this they would miss the
+ * pool while buffers a class or two larger wait in it). At most {@code maxIdleBytes} wait in the pool; a release
+ * beyond that is left to the collector, as without a pool.
  *
  * <p>Ownership: {@link #release} only a buffer that nothing reads any more (no view, slice or pending write): its
  * bytes will be overwritten by the next owner. A buffer never released is not a leak; the collector frees it as
@@ -29,7 +31,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class DirectPool {
 
     /** Size-class step: capacities are rounded up to a multiple of this. */
-    public static final int GRAIN = 64 * 1024;
+    public static final int GRAIN = 16 * 1024;
     /** Largest capacity pooled. */
     public static final int MAX_POOLED = 8 * 1024 * 1024;
 
@@ -70,15 +72,22 @@ public final class DirectPool {
         return Math.max(1, (minCapacity + GRAIN - 1) / GRAIN) * GRAIN;
     }
 
-    /** A direct buffer of {@link #capacityFor capacityFor(minCapacity)} bytes, reused if one is idle. */
+    /**
+     * A direct buffer of at least {@link #capacityFor capacityFor(minCapacity)} bytes: an idle one of that class or
+     * up to a quarter larger, else a new one of exactly that capacity.
+     */
     public ByteBuffer acquire(int minCapacity) {
         int capacity = capacityFor(minCapacity);
         if (capacity <= MAX_POOLED) {
-            ByteBuffer b = classes[capacity / GRAIN].poll();
-            if (b != null) {
-                idleBytes.addAndGet(-capacity);
-                reused.increment();
-                return b.clear();
+            int c = capacity / GRAIN;
+            int last = Math.min(classes.length - 1, c + c / 4);
+            for (int i = c; i <= last; i++) {
+                ByteBuffer b = classes[i].poll();
+                if (b != null) {
+                    idleBytes.addAndGet(-b.capacity());
+                    reused.increment();
+                    return b.clear();
+                }
             }
         }
         allocated.increment();

@@ -214,10 +214,12 @@ class DirectLogTest {
     }
     // ---- pooled logs ----
 
+    private static final int SEGMENT = 64 * 1024;
+
     @Test
     void aPooledSegmentGoesBackOnlyWhenTheLogMovedOnAndEveryPieceIsReleased() {
         DirectPool pool = new DirectPool(1 << 20);
-        DirectLog log = new DirectLog(DirectPool.GRAIN, pool);
+        DirectLog log = new DirectLog(SEGMENT, pool);
         List<DirectLog.Counted> first = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             first.add(log.appendCounted(bytes(16_000, i))); // 64,000 of 65,536 bytes
@@ -230,7 +232,7 @@ class DirectLogTest {
         assertEquals(0, pool.idleBytes(), "one piece is still read");
         assertArrayEquals(array(bytes(16_000, 3)), array(first.get(3).bytes()));
         first.get(3).owner().release();
-        assertEquals(DirectPool.GRAIN, pool.idleBytes(), "the first segment is back");
+        assertEquals(SEGMENT, pool.idleBytes(), "the first segment is back");
         DirectLog.Counted third = null;
         for (int i = 0; i < 4; i++) {
             third = log.appendCounted(bytes(16_000, 20 + i)); // fills the second, opens a third: reused
@@ -244,36 +246,36 @@ class DirectLogTest {
     @Test
     void theCurrentSegmentIsHeldByTheLogUntilClose() {
         DirectPool pool = new DirectPool(1 << 20);
-        DirectLog log = new DirectLog(DirectPool.GRAIN, pool);
+        DirectLog log = new DirectLog(SEGMENT, pool);
         DirectLog.Counted a = log.appendCounted(bytes(100, 1));
         a.owner().release();
         assertEquals(0, pool.idleBytes(), "the log writes into it still");
         log.close();
-        assertEquals(DirectPool.GRAIN, pool.idleBytes());
+        assertEquals(SEGMENT, pool.idleBytes());
         log.close(); // idempotent
-        assertEquals(DirectPool.GRAIN, pool.idleBytes());
+        assertEquals(SEGMENT, pool.idleBytes());
         DirectLog.Counted late = log.appendCounted(bytes(100, 2));
         assertArrayEquals(array(bytes(100, 2)), array(late.bytes()), "after close: a buffer of its own");
         late.owner().release();
-        assertEquals(DirectPool.GRAIN, pool.idleBytes(), "the same one, back again");
+        assertEquals(SEGMENT + DirectPool.GRAIN, pool.idleBytes(), "its own small buffer, back too");
     }
 
     @Test
     void largePiecesGetPooledBuffersOfTheirOwn() {
         DirectPool pool = new DirectPool(1 << 20);
-        DirectLog log = new DirectLog(DirectPool.GRAIN, pool);
+        DirectLog log = new DirectLog(SEGMENT, pool);
         DirectLog.Counted big = log.appendCounted(bytes(40_000, 5)); // over a quarter segment
         assertArrayEquals(array(bytes(40_000, 5)), array(big.bytes()));
         assertTrue(big.bytes().isReadOnly());
         big.owner().release();
-        assertEquals(DirectPool.GRAIN, pool.idleBytes());
+        assertEquals(DirectPool.capacityFor(40_000), pool.idleBytes());
         assertThrows(IllegalStateException.class, () -> big.owner().release(), "released twice");
-        assertEquals(DirectPool.GRAIN, pool.idleBytes(), "not handed back twice");
+        assertEquals(DirectPool.capacityFor(40_000), pool.idleBytes(), "not handed back twice");
     }
 
     @Test
     void aPooledLogOnlyAppendsCounted() {
-        DirectLog log = new DirectLog(DirectPool.GRAIN, new DirectPool(0));
+        DirectLog log = new DirectLog(SEGMENT, new DirectPool(0));
         assertThrows(IllegalStateException.class, () -> log.append(bytes(4, 0)));
         assertThrows(IllegalStateException.class, () -> log.append(4, b -> { }));
         assertThrows(IllegalStateException.class, () -> new DirectLog().appendCounted(bytes(4, 0)));

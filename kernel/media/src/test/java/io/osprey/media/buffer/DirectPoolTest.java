@@ -23,23 +23,38 @@ class DirectPoolTest {
 
     @Test
     void aReleasedBufferIsTheNextAcquisitionOfItsClass() {
-        DirectPool pool = new DirectPool(1 << 20);
-        ByteBuffer a = pool.acquire(100_000);
+        int g = DirectPool.GRAIN;
+        DirectPool pool = new DirectPool(1 << 30);
+        ByteBuffer a = pool.acquire(8 * g - 100);
         assertTrue(a.isDirect());
-        assertEquals(2 * DirectPool.GRAIN, a.capacity());
+        assertEquals(8 * g, a.capacity());
         a.put(new byte[10]);
         pool.release(a);
         assertEquals(a.capacity(), pool.idleBytes());
         ByteBuffer small = pool.acquire(10);
         assertNotSame(a, small, "another class allocates");
-        ByteBuffer again = pool.acquire(70_000);
-        assertSame(a, again);
+        ByteBuffer again = pool.acquire(7 * g + 1);
+        assertSame(a, again, "the same class");
         assertEquals(0, again.position(), "cleared");
         assertEquals(again.capacity(), again.limit());
         assertEquals(0, pool.idleBytes());
         assertEquals(1, pool.reused());
         assertEquals(2, pool.allocated());
-        assertEquals(3L * DirectPool.GRAIN, pool.allocatedBytes());
+        assertEquals(9L * g, pool.allocatedBytes());
+    }
+
+    @Test
+    void anEmptyClassTakesAnIdleBufferUpToAQuarterLarger() {
+        int g = DirectPool.GRAIN;
+        DirectPool pool = new DirectPool(1 << 30);
+        ByteBuffer ten = pool.acquire(10 * g);
+        ByteBuffer thirteen = pool.acquire(13 * g);
+        pool.release(ten);
+        pool.release(thirteen);
+        assertSame(ten, pool.acquire(8 * g), "10 is within a quarter of 8");
+        assertNotSame(thirteen, pool.acquire(8 * g), "13 is not");
+        assertSame(thirteen, pool.acquire(11 * g));
+        assertEquals(0, pool.idleBytes());
     }
 
     @Test

@@ -10,5 +10,5 @@ package io.osprey.kernel.bus;
  */
 public record BusSettings(int ringMaxFrames, long ringMaxBytes, long retainMillis, long reconnectGraceMillis) {
 
-    public static final BusSettings DEFAULT = new BusSettings(4096, 32L << 20, 10_000, 5_000);
+    public static final BusSettings DEFAULT = new BusSettings(4096, 32L << 20, 5_000, 5_000);
 }

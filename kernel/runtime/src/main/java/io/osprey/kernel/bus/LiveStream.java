@@ -36,6 +36,13 @@ final class LiveStream implements StreamView {
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     /** The {@link WakeLanes} lane this stream's wake-up passes run in. */
     private final int wakeLane;
+    /** Subscriptions that count as viewers; with none, wake-up passes run on the publisher's thread. */
+    private final java.util.concurrent.atomic.AtomicInteger viewerSubscriptions =
+            new java.util.concurrent.atomic.AtomicInteger();
+    /** Most packager subscriptions a stream wakes inline (HLS, fMP4 and FLV recording, a few more). */
+    private static final int INLINE_PACKAGERS = 4;
+    /** Set while this thread runs an inline wake-up pass: a listener that publishes is woken through a lane. */
+    private static final ThreadLocal<Boolean> INLINE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private volatile List<TrackInfo> tracks = List.of();
     private volatile Map<String, Object> metadata = Map.of();
@@ -153,13 +160,27 @@ final class LiveStream implements StreamView {
     }
 
     /**
-     * Wakes the waiting subscribers from a bus thread rather than the publisher's: the publisher goes on parsing
-     * (the audio and video of one instant usually arrive in one read) while the pass is queued, so one pass, and
-     * one write per subscriber, carries all of them. No delay is added: the pass runs as soon as a thread is free.
+     * Wakes the waiting subscribers from a bus thread rather than the publisher's when viewers are among them: the
+     * publisher goes on parsing (the audio and video of one instant usually arrive in one read) while the pass is
+     * queued, so one pass, and one write per viewer, carries all of them. No delay is added: the pass runs as soon
+     * as a thread is free. A stream that only packagers read (the common case for most streams of an ingest
+     * server: HLS, recording) is woken on the publisher's thread instead: their calls are short CPU work that has
+     * to run somewhere, and at 500 streams the hand-offs to lane threads (unpark, context switch) cost a tenth of
+     * the server's CPU.
      */
     private void scheduleWake() {
         if (!waiters.isEmpty() && wakeQueued.compareAndSet(false, true)) {
-            bus.wakeLanes().schedule(this, wakeLane);
+            if (viewerSubscriptions.get() == 0 && subscriptions.size() <= INLINE_PACKAGERS && !INLINE.get()) {
+                // only packagers (HLS, recorders): a few short calls, cheaper here than a hand-off to a lane thread
+                INLINE.set(Boolean.TRUE);
+                try {
+                    wakeWaiters();
+                } finally {
+                    INLINE.set(Boolean.FALSE);
+                }
+            } else {
+                bus.wakeLanes().schedule(this, wakeLane);
+            }
         }
     }
 
@@ -197,11 +218,15 @@ final class LiveStream implements StreamView {
     }
 
     void addSubscription(BusSubscription s) {
-        subscriptions.add(s);
+        if (subscriptions.add(s) && s.options().viewer()) {
+            viewerSubscriptions.incrementAndGet();
+        }
     }
 
     void removeSubscription(BusSubscription s) {
-        subscriptions.remove(s);
+        if (subscriptions.remove(s) && s.options().viewer()) {
+            viewerSubscriptions.decrementAndGet();
+        }
     }
 
     Set<BusSubscription> subscriptions() {

@@ -561,4 +561,48 @@ class BusTest {
         p2.push(owner.frame(40, false)); // after close: dropped
         assertEquals(2, owner.refs.get());
     }
+    @Test
+    void packagersAreWokenOnThePublishersThreadAndViewersThroughALane() throws Exception {
+        List<Runnable> queued = new ArrayList<>();
+        bus = new Bus(BusSettings.DEFAULT, queued::add, sched);
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        p.push(Frame.media(0, Codec.H264, 0, 0, true, bytes(10)));
+        AtomicReference<Thread> packagerOn = new AtomicReference<>();
+        AtomicReference<Thread> viewerOn = new AtomicReference<>();
+        Subscription packager = bus.subscribe(KEY, SubscribeOptions.packager("hls"), s -> {
+            packagerOn.set(Thread.currentThread());
+            drain(s);
+            s.demand();
+        });
+        packager.demand();
+        queued.forEach(Runnable::run); // the first call, for what the ring already holds
+        queued.clear();
+        packagerOn.set(null);
+        p.push(Frame.media(0, Codec.H264, 40, 0, false, bytes(10)));
+        assertEquals(Thread.currentThread(), packagerOn.get(), "only packagers: woken inline, no hand-off");
+        assertTrue(queued.isEmpty());
+
+        Subscription viewer = bus.subscribe(KEY, SubscribeOptions.viewer("t"), s -> {
+            viewerOn.set(Thread.currentThread());
+            drain(s);
+            s.demand();
+        });
+        viewer.demand();
+        queued.forEach(Runnable::run);
+        queued.clear();
+        packagerOn.set(null);
+        viewerOn.set(null);
+        p.push(Frame.media(0, Codec.H264, 80, 0, false, bytes(10)));
+        assertNull(packagerOn.get(), "with a viewer the pass goes to a lane, so the publisher goes on parsing");
+        assertEquals(1, queued.size());
+        queued.get(0).run();
+        assertNotNull(packagerOn.get());
+        assertNotNull(viewerOn.get());
+        viewer.close();
+        queued.clear();
+        packagerOn.set(null);
+        p.push(Frame.media(0, Codec.H264, 120, 0, false, bytes(10)));
+        assertEquals(Thread.currentThread(), packagerOn.get(), "the viewer left: inline again");
+    }
 }

@@ -24,7 +24,7 @@ final class BusSubscription implements Subscription {
     private final ArrayDeque<Frame> prelude = new ArrayDeque<>();
     private final Map<Integer, TrackInfo> delivered = new HashMap<>();
 
-    private long cursor;
+    private volatile long cursor; // read by the publisher's thread too (how far packagers have read)
     private boolean waitingForSync;
     private int drops;
     private volatile long droppedFrames;
@@ -53,6 +53,11 @@ final class BusSubscription implements Subscription {
 
     SubscribeOptions options() {
         return options;
+    }
+
+    /** The next sequence number this subscriber reads. */
+    long cursor() {
+        return cursor;
     }
 
     SubscriptionListener listener() {

@@ -52,6 +52,16 @@ final class FrameRing {
 
     /** Appends a frame; only the publisher's thread calls this. */
     void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks) {
+        append(frame, isSyncPoint, tracks, Long.MAX_VALUE, 0);
+    }
+
+    /**
+     * Appends a frame, keeping frames from {@code hold} on beyond {@code retainMillis} (up to {@code holdMillis} of
+     * stream time, and always within the frame and byte bounds): a packager that reads behind, such as a recorder
+     * waiting for its disk, then loses nothing as long as its own lag bound allows, while no memory is kept for it
+     * when it keeps up. Only the publisher's thread calls this.
+     */
+    void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks, long hold, long holdMillis) {
         long seq = head;
         cumulativeBytes += frame.size();
         newestDts = frame.dts();
@@ -60,10 +70,10 @@ final class FrameRing {
             syncPoint = seq;
         }
         head = seq + 1;
-        evict();
+        evict(hold, holdMillis);
     }
 
-    private void evict() {
+    private void evict(long hold, long holdMillis) {
         long h = head;
         long t = tail;
         long sync = syncPoint;
@@ -72,7 +82,9 @@ final class FrameRing {
             long retainedBytes = cumulativeBytes - (oldest.cumulativeBytes - oldest.frame.size());
             boolean overFrames = h - t > maxFrames;
             boolean overBytes = retainedBytes > maxBytes;
-            boolean tooOld = t < sync && newestDts - oldest.frame.dts() > retainMillis;
+            long age = newestDts - oldest.frame.dts();
+            // older than retainMs, and read by every packager or past their lag bound
+            boolean tooOld = t < sync && age > retainMillis && (t < hold || age > holdMillis);
             if (!overFrames && !overBytes && !tooOld) {
                 break;
             }

@@ -36,6 +36,11 @@ final class LiveStream implements StreamView {
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     /** The {@link WakeLanes} lane this stream's wake-up passes run in. */
     private final int wakeLane;
+    /**
+     * Packager subscriptions (not viewers): the ring keeps what the slowest of them has not read yet, within its lag
+     * bound, beyond {@code bus.retainMs} (see {@link FrameRing#append(Frame, boolean, List, long, long)}).
+     */
+    private volatile BusSubscription[] packagers = new BusSubscription[0];
     /** Subscriptions that count as viewers; with none, wake-up passes run on the publisher's thread. */
     private final java.util.concurrent.atomic.AtomicInteger viewerSubscriptions =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -105,14 +110,22 @@ final class LiveStream implements StreamView {
 
     void append(Frame f) {
         boolean sync = f.isVideoKey() || (!f.isConfig() && f.kind() == MediaKind.AUDIO && !hasVideo());
-        ring.append(f, sync, tracks);
+        BusSubscription[] held = packagers;
+        long hold = Long.MAX_VALUE;
+        long holdMillis = 0;
+        for (BusSubscription s : held) {
+            hold = Math.min(hold, s.cursor());
+            holdMillis = Math.max(holdMillis, s.options().maxLagMillis());
+        }
+        ring.append(f, sync, tracks, hold, holdMillis);
         lastDts = f.dts();
         bytesIn += f.size();
         framesIn++;
-        bitrate.add(f.size());
+        long second = System.nanoTime() / 1_000_000_000L;
+        bitrate.add(f.size(), second);
         bus.countIn(f.size());
         if (f.kind() == MediaKind.VIDEO && !f.isConfig()) {
-            videoFrames.add(1);
+            videoFrames.add(1, second);
         }
         scheduleWake();
     }
@@ -170,7 +183,7 @@ final class LiveStream implements StreamView {
      */
     private void scheduleWake() {
         if (!waiters.isEmpty() && wakeQueued.compareAndSet(false, true)) {
-            if (viewerSubscriptions.get() == 0 && subscriptions.size() <= INLINE_PACKAGERS && !INLINE.get()) {
+            if (viewerSubscriptions.get() == 0 && packagers.length <= INLINE_PACKAGERS && !INLINE.get()) {
                 // only packagers (HLS, recorders): a few short calls, cheaper here than a hand-off to a lane thread
                 INLINE.set(Boolean.TRUE);
                 try {
@@ -218,14 +231,29 @@ final class LiveStream implements StreamView {
     }
 
     void addSubscription(BusSubscription s) {
-        if (subscriptions.add(s) && s.options().viewer()) {
-            viewerSubscriptions.incrementAndGet();
+        if (subscriptions.add(s)) {
+            if (s.options().viewer()) {
+                viewerSubscriptions.incrementAndGet();
+            } else {
+                synchronized (subscriptions) {
+                    BusSubscription[] p = java.util.Arrays.copyOf(packagers, packagers.length + 1);
+                    p[p.length - 1] = s;
+                    packagers = p;
+                }
+            }
         }
     }
 
     void removeSubscription(BusSubscription s) {
-        if (subscriptions.remove(s) && s.options().viewer()) {
-            viewerSubscriptions.decrementAndGet();
+        if (subscriptions.remove(s)) {
+            if (s.options().viewer()) {
+                viewerSubscriptions.decrementAndGet();
+            } else {
+                synchronized (subscriptions) {
+                    packagers = java.util.Arrays.stream(packagers).filter(x -> x != s)
+                            .toArray(BusSubscription[]::new);
+                }
+            }
         }
     }
 

@@ -9,7 +9,11 @@ final class RateMeter {
     private final long[] seconds = new long[WINDOW + 1];
 
     void add(long amount) {
-        long now = System.nanoTime() / 1_000_000_000L;
+        add(amount, System.nanoTime() / 1_000_000_000L);
+    }
+
+    /** Adds {@code amount} in second {@code now} ({@code System.nanoTime()} in seconds; one clock read for several). */
+    void add(long amount, long now) {
         int i = (int) (now % buckets.length);
         if (seconds[i] != now) {
             seconds[i] = now;

@@ -605,4 +605,49 @@ class BusTest {
         p.push(Frame.media(0, Codec.H264, 120, 0, false, bytes(10)));
         assertEquals(Thread.currentThread(), packagerOn.get(), "the viewer left: inline again");
     }
+    /** Pushes {@code n} GOPs of 2 s (50 video frames, each with an audio frame: 100 frames a GOP). */
+    private static long gops(Publisher p, long dts, int n) {
+        for (int i = 0; i < n; i++) {
+            dts = gop(p, dts, 50, 100);
+        }
+        return dts;
+    }
+
+    @Test
+    void theRingKeepsWhatALaggingPackagerHasNotReadWithinItsBound() throws Exception {
+        bus = new Bus(new BusSettings(100_000, 1L << 30, 1_000, 5_000), Runnable::run, sched);
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        Subscription recorder = bus.subscribe(KEY, new SubscribeOptions("rec", false, true, true, true,
+                100_000, 1L << 30, 8_000, 0), x -> { });
+        long dts = gops(p, 0, 1);
+        drain(recorder);
+        dts = gops(p, dts, 3); // 6 s while the recorder waits (say, for its disk): more than retainMs
+        LiveStream ls = (LiveStream) p.stream();
+        List<Frame> got = drain(recorder);
+        assertEquals(0, recorder.droppedFrames(), "nothing skipped: the ring kept the recorder's backlog");
+        assertEquals(300, got.size(), "every frame since its last read");
+        drain(recorder);
+        dts = gops(p, dts, 1); // the next appends evict what it has read
+        assertTrue(ls.ring().retainedFrames() < 200, "caught up: back to the GOP and retainMs, "
+                + ls.ring().retainedFrames());
+
+        gops(p, dts, 6); // 12 s: past the recorder's 8 s bound
+        assertTrue(ls.ring().retainedFrames() < 560, "held no further than the packager's bound: "
+                + ls.ring().retainedFrames());
+        drain(recorder);
+        assertTrue(recorder.droppedFrames() > 0, "beyond its bound it is moved on like any slow reader");
+    }
+
+    @Test
+    void aLaggingViewerHoldsNothingBeyondRetainMs() throws Exception {
+        bus = new Bus(new BusSettings(100_000, 1L << 30, 1_000, 5_000), Runnable::run, sched);
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        Subscription viewer = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        gops(p, 0, 5);
+        LiveStream ls = (LiveStream) p.stream();
+        assertTrue(ls.ring().retainedFrames() < 200, "GOP and retainMs only: " + ls.ring().retainedFrames());
+        viewer.close();
+    }
 }

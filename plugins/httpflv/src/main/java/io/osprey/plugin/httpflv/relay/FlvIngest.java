@@ -23,6 +23,11 @@ public final class FlvIngest implements FlvReader.Listener {
                 publisher.stream().key(), m));
     }
 
+    /** The origin connection ended: lets go of the payload memory the bridge still writes into. */
+    public void close() {
+        bridge.close();
+    }
+
     /** Media frames pushed so far. */
     public long frames() {
         return frames;

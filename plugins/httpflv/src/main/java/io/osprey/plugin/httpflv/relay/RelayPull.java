@@ -151,7 +151,7 @@ final class RelayPull {
     private final class Body implements HttpResponse.BodySubscriber<Void> {
         private final long id;
         private final FlvReader reader;
-        private FlvIngest ingest;
+        private volatile FlvIngest ingest;
         private final CompletableFuture<Void> result = new CompletableFuture<>();
 
         Body(long id) {
@@ -217,6 +217,7 @@ final class RelayPull {
                 } catch (FlvFormatException | RuntimeException e) {
                     LOG.log(Level.WARNING, "relay {0}: bad FLV from the origin: {1}", key, e.getMessage());
                     body.cancel();
+                    closeIngest();
                     lost("bad FLV from the origin");
                     return;
                 }
@@ -225,9 +226,18 @@ final class RelayPull {
             b.request(1);
         }
 
+        /** This connection is over: its ingest's last payload segment goes back to the pool. */
+        private void closeIngest() {
+            FlvIngest i = ingest;
+            if (i != null) {
+                i.close();
+            }
+        }
+
         @Override
         public void onError(Throwable throwable) {
             result.completeExceptionally(throwable);
+            closeIngest();
             synchronized (RelayPull.this) {
                 if (id == connection) {
                     lost("origin connection failed: " + throwable);
@@ -238,6 +248,7 @@ final class RelayPull {
         @Override
         public void onComplete() {
             result.complete(null);
+            closeIngest();
             synchronized (RelayPull.this) {
                 if (id == connection) {
                     lost("the origin ended the stream");

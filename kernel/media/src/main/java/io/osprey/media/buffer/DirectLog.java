@@ -3,7 +3,6 @@ package io.osprey.media.buffer;
 import io.osprey.spi.bus.Frame;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An append-only log of byte pieces in large direct segments, for bytes that are written once and then read, never
@@ -98,43 +97,12 @@ public final class DirectLog {
     public record Counted(ByteBuffer bytes, Frame.PayloadOwner owner) {
     }
 
-    /** A pooled segment or own buffer and the references to it; back to the pool at zero. */
-    private static final class Block implements Frame.PayloadOwner {
-        private final DirectPool pool;
-        private final ByteBuffer buffer; // writable, as acquired
-        private final AtomicInteger refs = new AtomicInteger(1);
-
-        Block(DirectPool pool, ByteBuffer buffer) {
-            this.pool = pool;
-            this.buffer = buffer;
-        }
-
-        @Override
-        public void retain() {
-            if (refs.getAndIncrement() <= 0) {
-                refs.decrementAndGet();
-                throw new IllegalStateException("segment retained after its last release");
-            }
-        }
-
-        @Override
-        public void release() {
-            int r = refs.decrementAndGet();
-            if (r == 0) {
-                pool.release(buffer);
-            } else if (r < 0) {
-                refs.incrementAndGet();
-                throw new IllegalStateException("segment released more often than retained");
-            }
-        }
-    }
-
     private final int segmentBytes;
     private final int ownBufferAbove;
     private final DirectPool pool;  // null: not pooled
     private ByteBuffer segment;     // writable, positioned at the next free byte
     private ByteBuffer segmentView; // read-only view of segment, shared by its slots
-    private Block segmentBlock;     // pooled logs: the current segment's count (the log holds one reference)
+    private SegmentMemory segmentMemory; // pooled logs: the current segment's count (the log holds one reference)
     private boolean closed;
     private long appended;
     private long allocated;
@@ -170,21 +138,21 @@ public final class DirectLog {
             throw new IllegalStateException("not a pooled log");
         }
         int n = piece.remaining();
-        Block block;
+        SegmentMemory memory;
         ByteBuffer into;
         if (n > ownBufferAbove || closed) {
             into = pool.acquire(n);
             allocated += into.capacity();
-            block = new Block(pool, into); // its one reference is the caller's
+            memory = SegmentMemory.of(pool, into); // its one reference is the caller's
         } else {
             into = room(n);
-            block = segmentBlock;
-            block.retain();
+            memory = segmentMemory;
+            memory.retain();
         }
         int offset = into.position();
         into.put(offset, piece, piece.position(), n);
         into.position(offset + n);
-        return new Counted(appended(into, offset, n).bytes(), block);
+        return new Counted(appended(into, offset, n).bytes(), memory);
     }
 
     /**
@@ -193,9 +161,9 @@ public final class DirectLog {
      */
     public synchronized void close() {
         closed = true;
-        if (segmentBlock != null) {
-            segmentBlock.release();
-            segmentBlock = null;
+        if (segmentMemory != null) {
+            segmentMemory.release();
+            segmentMemory = null;
             segment = null;
             segmentView = null;
         }
@@ -283,11 +251,11 @@ public final class DirectLog {
             if (pool == null) {
                 segment = ByteBuffer.allocateDirect(segmentBytes);
             } else {
-                if (segmentBlock != null) {
-                    segmentBlock.release(); // the log's hold: the segment's pieces keep it from reuse
+                if (segmentMemory != null) {
+                    segmentMemory.release(); // the log's hold: the segment's pieces keep it from reuse
                 }
                 segment = pool.acquire(segmentBytes);
-                segmentBlock = new Block(pool, segment);
+                segmentMemory = SegmentMemory.of(pool, segment);
             }
             segmentView = segment.asReadOnlyBuffer();
             allocated += segmentBytes;

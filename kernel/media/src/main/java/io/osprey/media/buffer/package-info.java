@@ -1,7 +1,8 @@
 /**
  * Off-heap byte storage shared by the media paths: {@link io.osprey.media.buffer.DirectLog} appends bytes that are
  * written once and read by many (frame payloads, per-stream encodings) into large read-only direct segments;
- * {@link io.osprey.media.buffer.DirectPool} takes direct buffers back for reuse once nobody reads them.
+ * {@link io.osprey.media.buffer.DirectPool} takes direct buffers back for reuse once nobody reads them, and
+ * {@link io.osprey.media.buffer.SegmentMemory} counts who still reads pooled buffers (frames, responses, windows).
  */
 @Export
 @Version("1.1.0")

@@ -1,5 +1,6 @@
 package io.osprey.media.ts;
 
+import io.osprey.media.buffer.SegmentMemory;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,6 +1,7 @@
 package io.osprey.media.ts;
 
 import io.osprey.media.buffer.DirectPool;
+import io.osprey.media.buffer.SegmentMemory;
 import io.osprey.spi.bus.Frame;
 import java.nio.ByteBuffer;
 

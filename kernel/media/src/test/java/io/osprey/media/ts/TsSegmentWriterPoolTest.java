@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.osprey.media.buffer.DirectPool;
+import io.osprey.media.buffer.SegmentMemory;
 import io.osprey.spi.bus.Codec;
 import io.osprey.spi.bus.Frame;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.osprey.plugin.hls;
 
 import io.osprey.media.buffer.DirectPool;
-import io.osprey.media.ts.SegmentMemory;
+import io.osprey.media.buffer.SegmentMemory;
 import io.osprey.media.ts.SharedBytes;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpField;

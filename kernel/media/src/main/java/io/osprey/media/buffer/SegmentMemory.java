@@ -1,6 +1,6 @@
-package io.osprey.media.ts;
+package io.osprey.media.buffer;
 
-import io.osprey.media.buffer.DirectPool;
+import io.osprey.spi.bus.Frame;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The pooled direct buffers of one segment (or of any bytes served from a {@link DirectPool}), shared by reference
  * count and handed back to the pool when the last reference is released.
  *
- * <p>Why: a segment's bytes are read by many parties for different lengths of time: the playlist window while it
- * is listed, each HTTP response until its write completes, a disk mirror until the file is written, the LL-HLS
- * parts that are slices of it. Only when all of them are done may its memory be overwritten by the next segment.
+ * <p>Why: a segment's bytes are read by many parties for different lengths of time: an HLS segment by the playlist
+ * window while it is listed, each HTTP response until its write completes, a disk mirror until the file is written,
+ * the LL-HLS parts that are slices of it; a {@link DirectLog} segment of frame payloads by every frame in it (as
+ * the {@link Frame.PayloadOwner} of pooled frames). Only when all of them are done may its memory be overwritten by the next segment.
  * Each party holds one reference: {@link #retain()} or {@link #tryRetain()} before reading, {@link #release()} when
  * done. The count starts at one, owned by whoever created the memory (the {@link TsSegmentWriter} while the segment
- * is in progress; {@link TsSegmentWriter#finish()} hands that reference to its caller).
+ * is in progress, which {@code TsSegmentWriter.finish()} hands to its caller; the {@link DirectLog} while a
+ * segment is its current one).
  *
  * <p>Once the count has reached zero it stays there: {@link #tryRetain()} returns false and {@link #retain()}
  * throws, so a late reader (a request racing with the window's eviction) can never resurrect recycled bytes; it
@@ -30,13 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * holder of a reference (the writer, on its own thread); the release that reaches zero, on whichever thread, hands
  * them all back to the pool.
  */
-public final class SegmentMemory {
+public final class SegmentMemory implements Frame.PayloadOwner {
     private final DirectPool pool;
     private final AtomicInteger refs = new AtomicInteger(1);
     // written only while the writer holds a reference; read by the final release, ordered by the count's updates
     private final List<ByteBuffer> buffers = new ArrayList<>(2);
 
-    SegmentMemory(DirectPool pool) {
+    /** Memory with no buffer yet and one reference, the caller's; buffers join with {@link #add}. */
+    public SegmentMemory(DirectPool pool) {
         this.pool = pool;
     }
 
@@ -51,15 +54,15 @@ public final class SegmentMemory {
     }
 
     /** Adds a buffer to hand back with the others; only while holding a reference. */
-    void add(ByteBuffer buffer) {
+    public void add(ByteBuffer buffer) {
         if (refs.get() <= 0) {
             throw new IllegalStateException("segment memory already released");
         }
         buffers.add(buffer);
     }
 
-    /** Forgets a buffer that nobody read (a segment outgrew it before anything was sliced); writer only. */
-    void remove(ByteBuffer buffer) {
+    /** Forgets a buffer that nobody read (a segment outgrew it before anything was sliced); its writer only. */
+    public void remove(ByteBuffer buffer) {
         for (int i = buffers.size() - 1; i >= 0; i--) {
             if (buffers.get(i) == buffer) {
                 buffers.remove(i);
@@ -85,6 +88,7 @@ public final class SegmentMemory {
     }
 
     /** Takes another reference; the caller must already hold one (otherwise the memory may be gone: throws). */
+    @Override
     public void retain() {
         if (!tryRetain()) {
             throw new IllegalStateException("segment memory already released");
@@ -96,6 +100,7 @@ public final class SegmentMemory {
      *
      * @throws IllegalStateException if every reference was already released
      */
+    @Override
     public void release() {
         while (true) {
             int n = refs.get();

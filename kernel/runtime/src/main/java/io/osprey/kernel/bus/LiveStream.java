@@ -9,6 +9,7 @@ import io.osprey.spi.bus.TrackInfo;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** One live stream: its ring, tracks, publisher slot, subscribers and counters. */
@@ -40,10 +42,9 @@ final class LiveStream implements StreamView {
      * Packager subscriptions (not viewers): the ring keeps what the slowest of them has not read yet, within its lag
      * bound, beyond {@code bus.retainMs} (see {@link FrameRing#append(Frame, boolean, List, long, long)}).
      */
-    private volatile BusSubscription[] packagers = new BusSubscription[0];
+    private volatile Packagers packagers = Packagers.NONE;
     /** Subscriptions that count as viewers; with none, wake-up passes run on the publisher's thread. */
-    private final java.util.concurrent.atomic.AtomicInteger viewerSubscriptions =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger viewerSubscriptions = new AtomicInteger();
     /** Most packager subscriptions a stream wakes inline (HLS, fMP4 and FLV recording, a few more). */
     private static final int INLINE_PACKAGERS = 4;
     /** Set while this thread runs an inline wake-up pass: a listener that publishes is woken through a lane. */
@@ -110,14 +111,12 @@ final class LiveStream implements StreamView {
 
     void append(Frame f) {
         boolean sync = f.isVideoKey() || (!f.isConfig() && f.kind() == MediaKind.AUDIO && !hasVideo());
-        BusSubscription[] held = packagers;
+        Packagers held = packagers;
         long hold = Long.MAX_VALUE;
-        long holdMillis = 0;
-        for (BusSubscription s : held) {
+        for (BusSubscription s : held.subscriptions()) {
             hold = Math.min(hold, s.cursor());
-            holdMillis = Math.max(holdMillis, s.options().maxLagMillis());
         }
-        ring.append(f, sync, tracks, hold, holdMillis);
+        ring.append(f, sync, tracks, hold, held.maxLagMillis());
         lastDts = f.dts();
         bytesIn += f.size();
         framesIn++;
@@ -183,7 +182,9 @@ final class LiveStream implements StreamView {
      */
     private void scheduleWake() {
         if (!waiters.isEmpty() && wakeQueued.compareAndSet(false, true)) {
-            if (viewerSubscriptions.get() == 0 && packagers.length <= INLINE_PACKAGERS && !INLINE.get()) {
+            boolean packagersOnly = viewerSubscriptions.get() == 0
+                    && packagers.subscriptions().length <= INLINE_PACKAGERS;
+            if (packagersOnly && !INLINE.get()) {
                 // only packagers (HLS, recorders): a few short calls, cheaper here than a hand-off to a lane thread
                 INLINE.set(Boolean.TRUE);
                 try {
@@ -209,7 +210,7 @@ final class LiveStream implements StreamView {
         for (; s != null; s = waiters.poll()) {
             if (s.claimDemand()) {
                 if (n == ready.length) {
-                    ready = java.util.Arrays.copyOf(ready, n * 2);
+                    ready = Arrays.copyOf(ready, n * 2);
                 }
                 ready[n++] = s;
             }
@@ -236,9 +237,10 @@ final class LiveStream implements StreamView {
                 viewerSubscriptions.incrementAndGet();
             } else {
                 synchronized (subscriptions) {
-                    BusSubscription[] p = java.util.Arrays.copyOf(packagers, packagers.length + 1);
+                    BusSubscription[] p = packagers.subscriptions();
+                    p = Arrays.copyOf(p, p.length + 1);
                     p[p.length - 1] = s;
-                    packagers = p;
+                    packagers = Packagers.of(p);
                 }
             }
         }
@@ -250,8 +252,8 @@ final class LiveStream implements StreamView {
                 viewerSubscriptions.decrementAndGet();
             } else {
                 synchronized (subscriptions) {
-                    packagers = java.util.Arrays.stream(packagers).filter(x -> x != s)
-                            .toArray(BusSubscription[]::new);
+                    packagers = Packagers.of(Arrays.stream(packagers.subscriptions()).filter(x -> x != s)
+                            .toArray(BusSubscription[]::new));
                 }
             }
         }
@@ -347,5 +349,18 @@ final class LiveStream implements StreamView {
     @Override
     public String toString() {
         return key.toString();
+    }
+
+    /** The packager subscriptions and the longest lag any of them tolerates; replaced whole when one comes or goes. */
+    private record Packagers(BusSubscription[] subscriptions, long maxLagMillis) {
+        static final Packagers NONE = new Packagers(new BusSubscription[0], 0);
+
+        static Packagers of(BusSubscription[] subscriptions) {
+            long lag = 0;
+            for (BusSubscription s : subscriptions) {
+                lag = Math.max(lag, s.options().maxLagMillis());
+            }
+            return new Packagers(subscriptions, lag);
+        }
     }
 }

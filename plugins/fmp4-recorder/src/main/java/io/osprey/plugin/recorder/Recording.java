@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -40,7 +41,7 @@ final class Recording implements SubscriptionListener {
     private final SerialExecutor serial;
     private final List<Frame> batch = new ArrayList<>(BATCH);
     /** Polled frames queued in the fragment being built: released (their payloads reusable) once it is written. */
-    private final java.util.ArrayDeque<Frame> held = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Frame> held = new ArrayDeque<>();
     private boolean kept; // set by frame(): the frame went into a fragment and is now in held
     private volatile Subscription sub;
     private volatile State state = State.WAITING;

@@ -112,6 +112,22 @@ public final class FlvReader {
         return skippedTags;
     }
 
+    /**
+     * How the bytes fed so far end, for a source that has ended (an HTTP body, a file): {@code null} at a tag
+     * boundary (a complete stream, with or without the last PreviousTagSize, or nothing at all), else what was cut,
+     * such as {@code "a tag cut after 120 of 4000 body bytes"}. The tags before the cut were delivered.
+     */
+    public String truncation() {
+        return switch (state) {
+            case HEADER -> scratchLength == 0 ? null : "the FLV header cut after " + scratchLength + " bytes";
+            case PREVIOUS_TAG_SIZE, TAG_HEADER -> scratchLength == 0 ? null
+                    : "a tag header cut after " + scratchLength + " bytes";
+            case BODY -> "a tag cut after " + body.position() + " of " + dataSize + " body bytes";
+            case HEADER_SKIP, SKIP_BODY -> "cut with " + skip + " bytes of a header or tag still to come";
+            case FAILED -> "failed: " + failure;
+        };
+    }
+
     /** Forgets all state, partial data and counters: the next byte fed is the start of a new FLV stream. */
     public void reset() {
         state = State.HEADER;

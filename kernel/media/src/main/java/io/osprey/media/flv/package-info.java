@@ -8,7 +8,7 @@
  * untrusted input and fails with {@link io.osprey.media.flv.FlvFormatException}, never with a runtime error.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.osprey.media.flv;
 
 import org.osgi.annotation.bundle.Export;

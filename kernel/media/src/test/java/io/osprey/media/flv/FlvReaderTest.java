@@ -98,6 +98,28 @@ class FlvReaderTest {
     }
 
     @Test
+    void tellsAStreamEndingAtATagBoundaryFromOneCutInsideATag() throws Exception {
+        FlvReader whole = new FlvReader(1 << 20, listener);
+        assertEquals(null, whole.truncation(), "nothing fed is not a cut");
+        whole.feed(ByteBuffer.wrap(STREAM));
+        assertEquals(null, whole.truncation());
+        FlvReader noLastSize = new FlvReader(1 << 20, listener);
+        noLastSize.feed(ByteBuffer.wrap(STREAM, 0, STREAM.length - 4));
+        assertEquals(null, noLastSize.truncation(), "the last PreviousTagSize may be missing");
+        for (int cut = 1; cut < STREAM.length - 4; cut++) {
+            FlvReader r = new FlvReader(1 << 20, listener);
+            r.feed(ByteBuffer.wrap(STREAM, 0, cut));
+            if (r.truncation() == null) {
+                continue; // a boundary between tags
+            }
+            assertTrue(r.truncation().contains("cut"), r.truncation());
+        }
+        FlvReader mid = new FlvReader(1 << 20, listener);
+        mid.feed(ByteBuffer.wrap(STREAM, 0, STREAM.length - 6));
+        assertTrue(mid.truncation().startsWith("a tag cut after"), mid.truncation());
+    }
+
+    @Test
     void bodiesAreTheListenersOwnBuffers() throws Exception {
         byte[] copy = STREAM.clone();
         new FlvReader(1 << 20, listener).feed(ByteBuffer.wrap(copy));

@@ -303,13 +303,6 @@ final class BusSubscription implements Subscription {
         return !prelude.isEmpty() || cursor < stream.ring().head() || stream.isEnded() || endReason != null || closed;
     }
 
-    /** Ends this subscription from the bus side (stream kicked, kernel stopping); the listener is told once more. */
-    void end(String reason) {
-        if (endReason == null) {
-            endReason = reason;
-        }
-    }
-
     @Override
     public String endReason() {
         return closed && endReason == null ? "closed" : endReason;

@@ -165,9 +165,8 @@ final class LiveStream implements StreamView {
             endReason = reason;
             ended = true;
         }
-        for (BusSubscription s : subscriptions) {
-            s.end(reason);
-        }
+        // the subscriptions are not ended here: each reads what the stream carried before its end, then its poll
+        // answers -1 (a stream pushed in one burst and closed at once would otherwise lose what was not read yet)
         wakeAll();
     }
 

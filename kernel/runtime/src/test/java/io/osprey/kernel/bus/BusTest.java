@@ -88,6 +88,23 @@ class BusTest {
         assertEquals(2 + 10, got.size(), "configs + 5 video + 5 audio of the current GOP");
     }
 
+    /** Issue 13: a push that arrives in one read is published and closed before its recorder has polled once. */
+    @Test
+    void whatWasPublishedBeforeTheEndIsStillReadAfterIt() throws Exception {
+        Publisher p = bus.publish(KEY, req());
+        Subscription s = bus.subscribe(KEY, new SubscribeOptions("rec", false, true, true, true, 4096, 64L << 20,
+                30_000, 0), x -> { });
+        declare(p);
+        long dts = gop(p, 0, 10, 100);
+        gop(p, dts, 10, 100);
+        p.close();
+        List<Frame> got = drain(s);
+        assertEquals(2 + 40, got.size(), "configs + both GOPs, audio and video: " + got.size());
+        assertEquals(760, got.get(got.size() - 1).dts());
+        assertEquals(-1, s.poll(new ArrayList<>(), 10));
+        assertEquals("publisher stopped", s.endReason());
+    }
+
     @Test
     void subscriberIsWokenOncePerDemandAndSeesTheEnd() throws Exception {
         Publisher p = bus.publish(KEY, req());

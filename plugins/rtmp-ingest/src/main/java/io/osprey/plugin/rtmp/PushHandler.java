@@ -19,8 +19,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * HTTP-FLV push ingest: {@code POST} or {@code PUT /{app}/{stream}} with an FLV body (chunked or with a
- * Content-Length) publishes that stream for as long as the body lasts. It passes the same connection caps, admission
+ * HTTP-FLV push ingest: {@code POST} or {@code PUT /{app}/{stream}} (or {@code /{app}/{stream}.flv}, the same stream)
+ * with an FLV body (chunked or with a Content-Length) publishes that stream for as long as the body lasts. It passes the same connection caps, admission
  * and access hooks and busy policy as RTMP, then a {@link PushSession} reads the body. Any other method, any other
  * path shape and the {@code /api} prefix are left to the other routes ({@code handle} returns false), so the route's
  * {@code ^/[^/]+/[^/]+$} shadows nothing.
@@ -94,11 +94,20 @@ final class PushHandler extends Handler.Abstract.NonBlocking {
             return null;
         }
         String app = path.substring(1, slash);
-        String name = path.substring(slash + 1);
+        String name = stripFlv(path.substring(slash + 1));
         if (app.equals("api") || !StreamKey.isValidPart(app) || !StreamKey.isValidPart(name)) {
             return null;
         }
         return new StreamKey(app, name);
+    }
+
+    /**
+     * {@code keep.flv} → {@code keep}: a push to {@code /live/keep.flv} publishes {@code live/keep}, the stream
+     * {@code /live/keep.flv} plays (as SRS's HTTP-FLV caster does); a name that is only {@code .flv} stays invalid.
+     */
+    static String stripFlv(String name) {
+        return name.regionMatches(true, Math.max(0, name.length() - 4), ".flv", 0, 4) && name.length() > 4
+                ? name.substring(0, name.length() - 4) : name;
     }
 
     private static Map<String, String> params(Request request) {

@@ -20,8 +20,8 @@ import org.eclipse.jetty.util.Callback;
  * {@link Request#demand}), each piece is fed to a resumable {@link FlvReader} and released at once, so what is held
  * is at most one partial tag (bounded by {@code maxMessageSize}, HOSTILE-INPUTS E2) and TCP applies backpressure
  * while a piece is being published. The tags go to a {@link PublishSession} as RTMP's do. The end of the body ends
- * the stream (200); a malformed body closes with 400; a dropped connection leaves the stream to the bus's reconnect
- * grace. Reads are serial; {@link #abort} may come from any thread.
+ * the stream (200, or 400 when it ends inside a tag: what came before is kept); a malformed body closes with 400; a
+ * dropped connection leaves the stream to the bus's reconnect grace. Reads are serial; {@link #abort} may come from any thread.
  */
 final class PushSession implements FlvReader.Listener {
 
@@ -108,7 +108,15 @@ final class PushSession implements FlvReader.Listener {
                         reader.feed(b);
                     }
                     if (last) {
-                        finish("the push ended", 200, null);
+                        String cut = reader.truncation();
+                        if (cut != null) {
+                            // what came before the cut is published and kept; the client learns its body was short
+                            ingest.protocolErrors.inc();
+                            finish("the push body ended inside the FLV stream: " + cut, 400,
+                                    "body ended inside the FLV stream: " + cut);
+                        } else {
+                            finish("the push ended", 200, null);
+                        }
                         return;
                     }
                 }

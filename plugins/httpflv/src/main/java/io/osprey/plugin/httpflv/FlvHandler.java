@@ -99,7 +99,8 @@ final class FlvHandler extends Handler.Abstract.NonBlocking {
             response.write(true, null, callback);
             return;
         }
-        FlvViewer viewer = new FlvViewer(outputs, new HttpSink(response, callback), d.admission(), FlvOutputs.HTTP,
+        FlvViewer viewer = new FlvViewer(outputs, new HttpSink(response, callback, FlvOutputs.client(remote(request))),
+                d.admission(), FlvOutputs.HTTP,
                 video, audio);
         Subscription sub;
         try {
@@ -169,8 +170,10 @@ final class FlvHandler extends Handler.Abstract.NonBlocking {
     private static final class HttpSink implements FlvSink {
         private final Response response;
         private final Callback done;
+        private final String client;
 
-        HttpSink(Response response, Callback done) {
+        HttpSink(Response response, Callback done, String client) {
+            this.client = client;
             // media writes skip the handler wrappers (the context's per-write callback scoping): nothing runs in
             // the viewer's callback that needs the context, and this is the path of every write to every viewer
             this.response = Response.getOriginalResponse(response);
@@ -190,6 +193,11 @@ final class FlvHandler extends Handler.Abstract.NonBlocking {
         @Override
         public void abort(String reason, Throwable cause) {
             done.failed(cause != null ? cause : new EofException(reason));
+        }
+
+        @Override
+        public String client() {
+            return client;
         }
     }
 }

@@ -17,6 +17,7 @@ import io.osprey.spi.bus.SubscribeOptions;
 import io.osprey.spi.bus.Subscription;
 import io.osprey.spi.metrics.Counter;
 import io.osprey.spi.metrics.Gauge;
+import io.osprey.spi.net.RefusalLog;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -65,6 +66,8 @@ final class FlvOutputs implements StreamWatcher {
     private final Counter slow;
     private final Counter dropped;
     private final Counter refused;
+    private final RefusalLog refusals = new RefusalLog(System.getLogger("io.osprey.plugin.httpflv.Refusals"),
+            RefusalLog.DEFAULT_INTERVAL_MILLIS);
 
     FlvOutputs(PluginContext ctx, HttpFlvConfig config, RelayManager relays) {
         this.ctx = ctx;
@@ -117,6 +120,10 @@ final class FlvOutputs implements StreamWatcher {
                     if (t != null) {
                         return refuse(500, "access check failed");
                     }
+                    if (!d.allowed()) {
+                        refusals.refuse(client(remote), "play denied " + d.status(), protocol + " " + key + ": "
+                                + d.reason());
+                    }
                     return d.allowed() ? null : refuse(d.status(), d.reason());
                 })
                 .thenCompose(refusal -> {
@@ -127,6 +134,8 @@ final class FlvOutputs implements StreamWatcher {
                             protocol, remote, key, params.get("token")));
                     if (!admission.admitted()) {
                         refused.labels("429").inc();
+                        refusals.refuse(client(remote), "play not admitted", protocol + " " + key + ": "
+                                + admission.reason());
                         return CompletableFuture.completedFuture(
                                 new Decision(429, admission.reason(), admission.retryAfterSeconds(), null));
                     }
@@ -234,8 +243,20 @@ final class FlvOutputs implements StreamWatcher {
                 : new OutCounters(bytesOut.labels(protocol), writes.labels(protocol));
     }
 
-    void countSlow(String protocol) {
+    /** A viewer disconnected for falling behind: counted, and logged once per client per interval. */
+    void slowViewer(String protocol, String client, String why) {
         slow.labels(protocol).inc();
+        refusals.refuse(client, "slow viewer", protocol + ": " + why);
+    }
+
+    /** Logs a refusal of {@code client} by {@code rule}, at most once per client and rule per interval. */
+    void refused(String client, String rule, String detail) {
+        refusals.refuse(client, rule, detail);
+    }
+
+    /** The address part of {@code remote} (one client is one IP), {@code "?"} when unknown. */
+    static String client(InetSocketAddress remote) {
+        return remote == null || remote.getAddress() == null ? "?" : remote.getAddress().getHostAddress();
     }
 
     void countDropped(String protocol, long frames) {

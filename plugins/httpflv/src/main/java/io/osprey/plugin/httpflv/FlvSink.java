@@ -14,4 +14,7 @@ interface FlvSink {
 
     /** Drop the connection (too slow, plugin stopping, write failure). */
     void abort(String reason, Throwable cause);
+
+    /** The client's address (IP, no port) for refusal logs; {@code "?"} when unknown. */
+    String client();
 }

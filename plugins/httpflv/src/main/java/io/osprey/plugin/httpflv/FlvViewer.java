@@ -220,8 +220,9 @@ final class FlvViewer implements SubscriptionListener, Callback {
     void checkStall(long now, long stallNanos) {
         long started = writeStartedNanos;
         if (started != 0 && now - started > stallNanos && !finished) {
-            outputs.countSlow(protocol);
-            abort("too slow: a write made no progress for " + stallNanos / 1_000_000 + " ms", null);
+            String why = "too slow: a write made no progress for " + stallNanos / 1_000_000 + " ms";
+            outputs.slowViewer(protocol, sink.client(), why);
+            abort(why, null);
         }
     }
 
@@ -234,8 +235,9 @@ final class FlvViewer implements SubscriptionListener, Callback {
 
     private void finish(String endReason) {
         if ("too slow".equals(endReason)) {
-            outputs.countSlow(protocol);
-            abort("too slow: dropped to the newest key frame too often", null);
+            String why = "too slow: dropped to the newest key frame too often";
+            outputs.slowViewer(protocol, sink.client(), why);
+            abort(why, null);
             return;
         }
         if (markFinished()) {

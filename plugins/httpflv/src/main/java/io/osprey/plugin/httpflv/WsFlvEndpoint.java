@@ -21,14 +21,18 @@ import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 /**
  * {@code ws://host/{app}/{stream}.flv}: the same FLV bytes as HTTP-FLV, one binary message per write (a batch of
  * whole tags). The same access and admission hooks; a refusal known at upgrade time is an HTTP status (404, 403,
- * 429), one known later a close code 4000 + status. Client data is ignored (and a flood closes the session);
- * compression extensions are refused, since per-viewer compression would defeat the shared bytes.
+ * 429), one known later a close code 4000 + status. Client data is ignored; every frame a client sends (data,
+ * continuation, PING, PONG: all but CLOSE) counts in its inbound budget of {@value #MAX_CLIENT_FRAMES} frames per
+ * 10 s, and a client past it is closed with 1008 (HOSTILE-INPUTS F8: unsolicited PONGs were a free CPU and bandwidth
+ * sink). Every close for a rule, and every protocol error close, is logged once per client and rule per interval.
+ * Compression extensions are refused, since per-viewer compression would defeat the shared bytes.
  */
 final class WsFlvEndpoint implements WebSocketFactory {
 
     private static final System.Logger LOG = System.getLogger(WsFlvEndpoint.class.getName());
-    /** Incoming frames a client may send per 10 s window (pings, stray data) before it is closed. */
-    private static final int MAX_CLIENT_FRAMES = 100;
+    /** Incoming frames a client may send per 10 s window (pings, pongs, stray data) before it is closed. */
+    static final int MAX_CLIENT_FRAMES = 100;
+    private static final long WINDOW_NANOS = 10_000_000_000L;
 
     private final FlvOutputs outputs;
 
@@ -63,7 +67,7 @@ final class WsFlvEndpoint implements WebSocketFactory {
             upgrade.setExtensions(List.of());
         }
         outputs.tuneSocket(request);
-        return new Session(key, decision, video, audio);
+        return new Session(key, decision, video, audio, FlvOutputs.client(FlvHandler.remote(request)));
     }
 
     /** One WebSocket viewer. */
@@ -72,13 +76,17 @@ final class WsFlvEndpoint implements WebSocketFactory {
         private final CompletableFuture<FlvOutputs.Decision> decision;
         private final boolean video;
         private final boolean audio;
+        private final String client;
         private volatile CoreSession session;
         private volatile FlvViewer viewer;
+        private volatile boolean refusalLogged;
         private long windowStart;
         private int windowFrames;
 
-        Session(StreamKey key, CompletableFuture<FlvOutputs.Decision> decision, boolean video, boolean audio) {
+        Session(StreamKey key, CompletableFuture<FlvOutputs.Decision> decision, boolean video, boolean audio,
+                String client) {
             this.key = key;
+            this.client = client;
             this.decision = decision;
             this.video = video;
             this.audio = audio;
@@ -105,6 +113,7 @@ final class WsFlvEndpoint implements WebSocketFactory {
         private void start(FlvOutputs.Decision d, Throwable t) {
             if (t != null || d == null || !d.allowed()) {
                 int status = t != null || d == null ? 500 : d.status();
+                refusalLogged = true; // the play gate logged it (a 404 is no refusal)
                 close(4000 + Math.min(999, Math.max(0, status)), d == null ? "refused" : d.reason());
                 return;
             }
@@ -114,6 +123,7 @@ final class WsFlvEndpoint implements WebSocketFactory {
                 sub = outputs.subscribe(key, v, video, audio);
             } catch (StreamNotFoundException | IllegalStateException e) {
                 d.admission().release();
+                refusalLogged = true; // an unknown stream is no refusal
                 close(4404, "no live stream " + key);
                 return;
             }
@@ -125,27 +135,36 @@ final class WsFlvEndpoint implements WebSocketFactory {
             v.begin(sub);
         }
 
+        /** Jetty calls this one frame at a time (the next only after {@link CoreSession#demand}). */
         @Override
         public void onFrame(Frame frame, Callback callback) {
             byte op = frame.getOpCode();
+            if (op != OpCode.CLOSE && flooded()) {
+                callback.succeeded();
+                refused("inbound frame budget", "more than " + MAX_CLIENT_FRAMES + " frames in 10 s (last: "
+                        + OpCode.name(op) + ")");
+                close(CloseStatus.POLICY_VIOLATION, "client sends too much");
+                return; // no demand: nothing more is read from this client
+            }
             if (op == OpCode.PING) {
                 session.sendFrame(new Frame(OpCode.PONG).setPayload(frame.getPayload()), Callback.NOOP, false);
             }
             callback.succeeded();
-            if (op != OpCode.CLOSE && op != OpCode.PONG && flooded()) {
-                close(CloseStatus.POLICY_VIOLATION, "client sends too much");
-                return;
-            }
             session.demand();
         }
 
         private boolean flooded() {
             long now = System.nanoTime();
-            if (now - windowStart > 10_000_000_000L) {
+            if (now - windowStart > WINDOW_NANOS) {
                 windowStart = now;
                 windowFrames = 0;
             }
             return ++windowFrames > MAX_CLIENT_FRAMES;
+        }
+
+        private void refused(String rule, String detail) {
+            refusalLogged = true;
+            outputs.refused(client, rule, FlvOutputs.WS + " " + key + ": " + detail);
         }
 
         @Override
@@ -159,6 +178,13 @@ final class WsFlvEndpoint implements WebSocketFactory {
 
         @Override
         public void onClosed(CloseStatus closeStatus, Callback callback) {
+            int code = closeStatus.getCode();
+            if (!refusalLogged && (code == CloseStatus.PROTOCOL || code == CloseStatus.BAD_DATA
+                    || code == CloseStatus.BAD_PAYLOAD || code == CloseStatus.POLICY_VIOLATION
+                    || code == CloseStatus.MESSAGE_TOO_LARGE || code == CloseStatus.SERVER_ERROR || code >= 4000)) {
+                // protocol errors Jetty found (1002, 1003, 1007, 1009) and our own policy closes (1008, 4xxx)
+                refused("websocket close " + code, String.valueOf(closeStatus.getReason()));
+            }
             FlvViewer v = viewer;
             if (v != null) {
                 v.abort("websocket closed: " + closeStatus, null);
@@ -190,12 +216,18 @@ final class WsFlvEndpoint implements WebSocketFactory {
         }
 
         @Override
+        public String client() {
+            return client;
+        }
+
+        @Override
         public void abort(String reason, Throwable cause) {
             CoreSession s = session;
             if (s != null && (cause != null || reason.contains("no progress"))) {
                 s.abort(); // a close frame would queue behind the stalled or failed writes
                 return;
             }
+            refusalLogged |= reason.startsWith("too slow"); // logged as a slow viewer
             close(reason.startsWith("too slow") ? CloseStatus.POLICY_VIOLATION : CloseStatus.SHUTDOWN,
                     reason.length() > 100 ? reason.substring(0, 100) : reason);
         }

@@ -12,12 +12,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConnectionCaps {
 
-    private final int max;
-    private final int maxPerAddress;
+    private volatile int max;
+    private volatile int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
     ConnectionCaps(int max, int maxPerAddress) {
+        this.max = max;
+        this.maxPerAddress = maxPerAddress;
+    }
+
+    /**
+     * New caps, applied to the next {@link #acquire}: connections already over a lowered cap stay (they are counted
+     * and keep their slots until they close).
+     */
+    void limits(int max, int maxPerAddress) {
         this.max = max;
         this.maxPerAddress = maxPerAddress;
     }

@@ -4,6 +4,7 @@ import io.osprey.media.live.WriteMerger;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.metrics.Counter;
+import io.osprey.spi.net.RefusalLog;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,12 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Ingest {
 
     final PluginContext ctx;
-    final RtmpConfig config;
+    /** The current config: what new connections take; replaced by {@link #apply}. */
+    volatile RtmpConfig config;
     final ConnectionCaps caps;
     final PublishGate gate;
     final PublisherWatchdog watchdog;
     final Counter refused;
     final Counter protocolErrors;
+    /** Refusals (caps, admission, publish refusals, message budgets): one line per client and rule per minute. */
+    final RefusalLog refusals = new RefusalLog(System.getLogger("io.osprey.plugin.rtmp.Refusals"),
+            RefusalLog.DEFAULT_INTERVAL_MILLIS);
     /** RTMP play sessions open now. */
     final AtomicInteger players = new AtomicInteger();
     /** Write merging for RTMP play ({@link RtmpConfig#playMergeMs}). */
@@ -52,6 +57,22 @@ final class Ingest {
         ctx.metrics().gauge("osprey_rtmp_play_merge_window_ms",
                 "how long RTMP viewers wait after a write so the next one carries more (0: every frame at once)",
                 playMerger::windowMs);
+    }
+
+    /**
+     * Applies a changed config in place: caps, busy policy and publisher timeouts at once; limits, timeouts and
+     * budgets that a connection takes when it opens apply to connections opened from now on.
+     */
+    void apply(RtmpConfig next) {
+        caps.limits(next.maxConnections, next.maxConnectionsPerIp);
+        gate.policy(next);
+        watchdog.timeouts(next);
+        config = next;
+    }
+
+    /** The address part of {@code remote}, for refusal logs. */
+    static String client(java.net.InetAddress address) {
+        return address == null ? "?" : address.getHostAddress();
     }
 
     /** The shared chunk log of a played stream; hand the returned release to the session. */

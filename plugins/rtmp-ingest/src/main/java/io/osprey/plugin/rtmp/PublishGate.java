@@ -34,10 +34,15 @@ final class PublishGate {
     }
 
     private final PluginContext ctx;
-    private final boolean takeover;
+    private volatile boolean takeover;
 
     PublishGate(PluginContext ctx, RtmpConfig config) {
         this.ctx = ctx;
+        policy(config);
+    }
+
+    /** Applies {@code busyPolicy} to the next publish. */
+    void policy(RtmpConfig config) {
         this.takeover = config.busyPolicy.equals("takeover");
     }
 

@@ -14,16 +14,23 @@ import java.util.function.Consumer;
  */
 final class PublisherWatchdog {
 
-    private final long firstMediaNanos;
-    private final long idleNanos;
+    private volatile long firstMediaNanos;
+    private volatile long idleNanos;
     private final Map<PublishSession, Consumer<String>> watched = new ConcurrentHashMap<>();
 
     PublisherWatchdog(Scheduler scheduler, RtmpConfig config) {
-        this.firstMediaNanos = TimeUnit.MILLISECONDS.toNanos(config.firstPacketTimeoutMs);
-        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(config.publisherIdleTimeoutMs);
+        timeouts(config);
+        // the sweep period stays what the first config made it (at most 1 s): a timeout changed later is enforced
+        // within that much more
         long period = Math.max(50, Math.min(1000, Math.min(config.firstPacketTimeoutMs,
                 config.publisherIdleTimeoutMs) / 4));
         scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Applies new timeouts to every publisher, those publishing now included, from the next sweep. */
+    void timeouts(RtmpConfig config) {
+        this.firstMediaNanos = TimeUnit.MILLISECONDS.toNanos(config.firstPacketTimeoutMs);
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(config.publisherIdleTimeoutMs);
     }
 
     /** Watches {@code session}; {@code close} is called (from the scheduler) with the reason to close it. */

@@ -51,6 +51,7 @@ final class PushHandler extends Handler.Abstract.NonBlocking {
         String refusal = ingest.caps.acquire(address);
         if (refusal != null) {
             ingest.refused.labels(refusal).inc();
+            ingest.refusals.refuse(Ingest.client(address), PROTOCOL + " " + refusal, "503 for a push to " + key);
             Response.writeError(request, response, callback, 503, "too many connections");
             return true;
         }
@@ -59,6 +60,8 @@ final class PushHandler extends Handler.Abstract.NonBlocking {
                 PROTOCOL, remote, key, params.get("token")));
         if (!admission.admitted()) {
             ingest.caps.release(address);
+            ingest.refusals.refuse(Ingest.client(address), PROTOCOL + " not admitted", "429 for a push to " + key
+                    + ": " + admission.reason());
             if (admission.retryAfterSeconds() > 0) {
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, admission.retryAfterSeconds());
             }

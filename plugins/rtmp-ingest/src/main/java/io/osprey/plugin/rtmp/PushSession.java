@@ -37,8 +37,11 @@ final class PushSession implements FlvReader.Listener {
     private final Consumer<PushSession> onDone;
     private final String who;
     private final FlvReader reader;
+    private final int maxDataPerSecond;
     private PublishSession publishing;
     private boolean done;
+    private long dataWindowStart;
+    private int dataTags;
 
     PushSession(Ingest ingest, Request request, Response response, Callback callback, StreamKey key,
                 InetSocketAddress remote, Runnable releaseSlots, Consumer<PushSession> onDone) {
@@ -52,7 +55,9 @@ final class PushSession implements FlvReader.Listener {
         this.onDone = onDone;
         this.who = PushHandler.PROTOCOL + " " + (remote == null ? "?"
                 : remote.getAddress().getHostAddress() + ":" + remote.getPort());
-        this.reader = new FlvReader(ingest.config.maxMessageSize, this);
+        RtmpConfig config = ingest.config;
+        this.reader = new FlvReader(config.maxMessageSize, this);
+        this.maxDataPerSecond = config.maxDataMessagesPerSecond;
     }
 
     void start(Map<String, String> params) {
@@ -72,6 +77,8 @@ final class PushSession implements FlvReader.Listener {
                                 case UNAVAILABLE -> 503;
                             };
                             String why = t != null ? "publish failed" : o.reason();
+                            ingest.refusals.refuse(client(), PushHandler.PROTOCOL + " publish refused " + status,
+                                    key + ": " + why);
                             finish("publish of " + key + " refused: " + why, status, why);
                             return;
                         }
@@ -139,6 +146,10 @@ final class PushSession implements FlvReader.Listener {
         }
     }
 
+    private String client() {
+        return remote == null ? "?" : Ingest.client(remote.getAddress());
+    }
+
     @Override
     public void onHeader(boolean audio, boolean video) {
         // E.2 TypeFlags are advisory: the tracks are whatever the tags declare
@@ -149,6 +160,7 @@ final class PushSession implements FlvReader.Listener {
         switch (tag.type()) {
             case FlvTag.AUDIO, FlvTag.VIDEO -> publishing.onMedia(tag.type(), tag.timestamp(), tag.body());
             case FlvTag.SCRIPT -> {
+                countData();
                 try {
                     publishing.onData(tag.timestamp(), tag.body());
                 } catch (Amf0Exception e) {
@@ -156,6 +168,20 @@ final class PushSession implements FlvReader.Listener {
                 }
             }
             default -> { }
+        }
+    }
+
+    /** The data message budget of RTMP ({@code maxDataMessagesPerSecond}) for script tags, by wall clock. */
+    private void countData() throws FlvFormatException {
+        long now = System.nanoTime();
+        if (now - dataWindowStart > 1_000_000_000L) {
+            dataWindowStart = now;
+            dataTags = 0;
+        }
+        if (++dataTags > maxDataPerSecond) {
+            String why = "more than " + maxDataPerSecond + " script tags in one second";
+            ingest.refusals.refuse(client(), "data message budget", who + ": " + why);
+            throw new FlvFormatException(why);
         }
     }
 

@@ -24,6 +24,11 @@ public final class RtmpConfig implements PluginConfig {
     public long publisherIdleTimeoutMs = 10_000;
     /** Control and command messages (not audio, video or data) one connection may send per second (A4). */
     public int maxControlMessagesPerSecond = 500;
+    /**
+     * Data messages (AMF0 data, type 18: {@code @setDataFrame}, {@code onMetaData}, cue points, per-frame
+     * timecodes) one connection may send per second; also the script tags of one HTTP-FLV push. More closes it.
+     */
+    public int maxDataMessagesPerSecond = 300;
     /** Chunk size we send with (set chunk size is sent right after connect). */
     public int outChunkSize = 4096;
     /**
@@ -99,6 +104,7 @@ public final class RtmpConfig implements PluginConfig {
         ConfigException.check(publisherIdleTimeoutMs >= 100, "publisherIdleTimeoutMs", "must be at least 100");
         ConfigException.check(maxControlMessagesPerSecond >= 10, "maxControlMessagesPerSecond",
                 "must be at least 10");
+        ConfigException.check(maxDataMessagesPerSecond >= 10, "maxDataMessagesPerSecond", "must be at least 10");
         ConfigException.check(tls != null, "tls", "must be a section");
         ConfigException.check(tls.port >= 0 && tls.port <= 65535, "tls.port", "must be 0..65535 (0 = off)");
         if (tls.enabled()) {
@@ -108,6 +114,18 @@ public final class RtmpConfig implements PluginConfig {
                     "cannot read " + tls.keyStore);
             ConfigException.check(tls.keyStorePassword != null, "tls.keyStorePassword", "is required");
         }
+    }
+
+    /**
+     * Keys a running plugin cannot change in place: the RTMPS key store (its port is held by the listener that would
+     * have to be replaced on the same port), the play write merger and the chunk size played streams are cut at. Everything else is applied by
+     * {@link RtmpIngestPlugin#reconfigure}.
+     */
+    boolean needsRestartFrom(RtmpConfig old) {
+        return playMergeMs != old.playMergeMs || playWritesPerSecond != old.playWritesPerSecond
+                || outChunkSize != old.outChunkSize // played streams' shared chunk logs are cut at this size
+                || tls.enabled() && old.tls.enabled() && tls.port == old.tls.port
+                && (!tls.keyStore.equals(old.tls.keyStore) || !tls.keyStorePassword.equals(old.tls.keyStorePassword));
     }
 
     RtmpLimits limits() {

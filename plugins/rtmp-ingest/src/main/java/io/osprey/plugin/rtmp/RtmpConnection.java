@@ -54,6 +54,8 @@ final class RtmpConnection extends AbstractConnection.NonBlocking implements Chu
     private long peerWindow;
     private long controlWindowStart;
     private int controlMessages;
+    private long dataWindowStart;
+    private int dataMessages;
     /** Whether this connection holds a slot of the connection caps. */
     boolean counted;
     private volatile String refusal;
@@ -210,7 +212,10 @@ final class RtmpConnection extends AbstractConnection.NonBlocking implements Chu
         try {
             switch (m.type()) {
                 case MessageType.AUDIO, MessageType.VIDEO -> commands.onMedia(m);
-                case MessageType.DATA_AMF0 -> commands.onData(m);
+                case MessageType.DATA_AMF0 -> {
+                    countData(m);
+                    commands.onData(m);
+                }
                 case MessageType.AGGREGATE -> aggregate(m);
                 case MessageType.COMMAND_AMF0 -> {
                     countControl(m);
@@ -268,8 +273,27 @@ final class RtmpConnection extends AbstractConnection.NonBlocking implements Chu
             controlMessages = 0;
         }
         if (++controlMessages > config.maxControlMessagesPerSecond) {
-            throw new RtmpProtocolException("more than " + config.maxControlMessagesPerSecond
-                    + " control and command messages in one second (last: " + MessageType.name(m.type()) + ")");
+            String why = "more than " + config.maxControlMessagesPerSecond
+                    + " control and command messages in one second (last: " + MessageType.name(m.type()) + ")";
+            factory.ingest().refusals.refuse(Ingest.client(address), "control message budget", who + ": " + why);
+            throw new RtmpProtocolException(why);
+        }
+    }
+
+    /**
+     * Issue 13: data messages ({@code @setDataFrame}, cue points, timecodes) have their own budget,
+     * {@code maxDataMessagesPerSecond}; 240,000 of them in 30 s were accepted before, each parsed and fanned out.
+     */
+    private void countData(RtmpMessage m) throws RtmpProtocolException {
+        long now = System.nanoTime();
+        if (now - dataWindowStart > 1_000_000_000L) {
+            dataWindowStart = now;
+            dataMessages = 0;
+        }
+        if (++dataMessages > config.maxDataMessagesPerSecond) {
+            String why = "more than " + config.maxDataMessagesPerSecond + " data messages in one second";
+            factory.ingest().refusals.refuse(Ingest.client(address), "data message budget", who + ": " + why);
+            throw new RtmpProtocolException(why);
         }
     }
 

@@ -20,6 +20,9 @@ final class RtmpConnectionFactory extends AbstractConnectionFactory {
     private final String label;
     private final Set<RtmpConnection> open = ConcurrentHashMap.newKeySet();
     final io.osprey.spi.metrics.Counter protocolErrors;
+    /** Set when the listener moved to another port: new connections here are refused. */
+    private volatile String retired;
+    private volatile Runnable onDrained;
 
     /**
      * @param label {@code rtmp} or {@code rtmps}: what logs, the bus and the hooks are told (the Jetty protocol name
@@ -43,13 +46,17 @@ final class RtmpConnectionFactory extends AbstractConnectionFactory {
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
         InetAddress addr = address(endPoint.getRemoteSocketAddress());
-        RtmpConnection c = new RtmpConnection(endPoint, connector.getExecutor(), ingest.ctx, ingest.config, this, addr);
-        String refusal = ingest.caps.acquire(addr);
+        RtmpConfig config = ingest.config;
+        endPoint.setIdleTimeout(config.idleTimeoutMs); // the current value, also after a reconfigure
+        RtmpConnection c = new RtmpConnection(endPoint, connector.getExecutor(), ingest.ctx, config, this, addr);
+        String refusal = retired != null ? "retired" : ingest.caps.acquire(addr);
         if (refusal != null) {
             ingest.refused.labels(refusal).inc();
-            c.refuse(refusal.equals("max-connections") ? "too many connections (" + ingest.config.maxConnections + ")"
-                    : "too many connections from " + (addr == null ? "?" : addr.getHostAddress()) + " ("
-                    + ingest.config.maxConnectionsPerIp + ")");
+            String why = refusal.equals("retired") ? retired : refusal.equals("max-connections")
+                    ? "too many connections (" + config.maxConnections + ")"
+                    : "too many connections from " + Ingest.client(addr) + " (" + config.maxConnectionsPerIp + ")";
+            ingest.refusals.refuse(Ingest.client(addr), label + " " + refusal, why);
+            c.refuse(why);
         } else {
             c.counted = true;
             open.add(c);
@@ -60,6 +67,30 @@ final class RtmpConnectionFactory extends AbstractConnectionFactory {
     void closed(RtmpConnection c) {
         if (open.remove(c) && c.counted) {
             ingest.caps.release(c.address());
+        }
+        drained();
+    }
+
+    /**
+     * The listener moved to another port: connections open here stay, new ones are refused with {@code reason}, and
+     * {@code whenDrained} runs (once) when the last one has closed, to unbind the old port.
+     */
+    void retire(String reason, Runnable whenDrained) {
+        retired = reason;
+        onDrained = whenDrained;
+        drained();
+    }
+
+    private void drained() {
+        Runnable r = onDrained;
+        if (r != null && retired != null && open.isEmpty()) {
+            synchronized (this) {
+                if (onDrained == null) {
+                    return;
+                }
+                onDrained = null;
+            }
+            r.run();
         }
     }
 

@@ -2,20 +2,37 @@ package io.osprey.plugin.rtmp;
 
 import io.osprey.spi.Plugin;
 import io.osprey.spi.PluginContext;
+import io.osprey.spi.Registration;
+import io.osprey.spi.net.TcpListener;
 import io.osprey.spi.net.TcpListenerSpec;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 
 /**
  * Every way a stream comes in: RTMP publish and play on a TCP listener of the shared Jetty server, RTMPS on a second
  * one (TLS from a key store), and HTTP-FLV push ({@code POST}/{@code PUT /{app}/{stream}}) on the HTTP port. All
  * three share the connection caps, the access hook, the busy policy and the idle-publisher watchdog.
+ *
+ * <p>A config change is applied in place ({@link #reconfigure}) so publishers stay connected: caps, policy and
+ * timeouts at once; a new port is bound before anything changes (a port that cannot be bound refuses the whole
+ * change and the old listener goes on), then the old listener refuses new connections and is unbound when its last
+ * connection closes. Only the keys of {@link RtmpConfig#needsRestartFrom} restart the plugin.
  */
 public final class RtmpIngestPlugin implements Plugin {
 
-    private RtmpConnectionFactory rtmp;
-    private RtmpConnectionFactory rtmps;
+    private static final System.Logger LOG = System.getLogger(RtmpIngestPlugin.class.getName());
+
+    private PluginContext ctx;
+    private volatile Listener rtmp;
+    private volatile Listener rtmps;
     private PushHandler push;
+    private Registration pushRoute;
     private Ingest ingest;
+
+    /** A bound listener with the factory of its connections. */
+    private record Listener(RtmpConnectionFactory factory, TcpListener tcp) {
+    }
 
     @Override
     public String id() {
@@ -29,42 +46,115 @@ public final class RtmpIngestPlugin implements Plugin {
 
     @Override
     public void start(PluginContext ctx) throws Exception {
+        this.ctx = ctx;
         RtmpConfig config = ctx.config(RtmpConfig.class);
         Ingest ingest = new Ingest(ctx, config);
         this.ingest = ingest;
-        rtmp = new RtmpConnectionFactory(ingest, "rtmp");
-        ctx.tcp().listen(TcpListenerSpec.plain("rtmp", config.host, config.port, config.idleTimeoutMs), rtmp);
-        if (config.tls.enabled()) {
-            rtmps = new RtmpConnectionFactory(ingest, "rtmps");
-            ctx.tcp().listen(new TcpListenerSpec("rtmps", config.host, config.tls.port, config.idleTimeoutMs,
-                    Path.of(config.tls.keyStore), config.tls.keyStorePassword), rtmps);
-        }
+        rtmp = bindRtmp(config);
+        rtmps = config.tls.enabled() ? bindRtmps(config) : null;
+        push = new PushHandler(ingest);
         if (config.httpPush) {
-            push = new PushHandler(ingest);
-            ctx.http().route("^/[^/]+/[^/]+$", push); // exactly /{app}/{stream}
+            pushRoute = ctx.http().route("^/[^/]+/[^/]+$", push); // exactly /{app}/{stream}
         }
         ctx.metrics().gauge("osprey_rtmp_connections", "RTMP and RTMPS connections open now",
-                () -> rtmp.connections() + (rtmps == null ? 0 : rtmps.connections()));
+                () -> connections(rtmp) + connections(rtmps));
         ctx.metrics().gauge("osprey_rtmp_buffered_bytes", "Bytes held in partial RTMP messages, all connections",
-                () -> rtmp.bufferedBytes() + (rtmps == null ? 0 : rtmps.bufferedBytes()));
-        ctx.metrics().gauge("osprey_rtmp_http_pushes", "HTTP-FLV pushes in progress",
-                () -> push == null ? 0 : push.active());
+                () -> rtmp.factory().bufferedBytes() + (rtmps == null ? 0 : rtmps.factory().bufferedBytes()));
+        ctx.metrics().gauge("osprey_rtmp_http_pushes", "HTTP-FLV pushes in progress", push::active);
+    }
+
+    private Listener bindRtmp(RtmpConfig c) throws IOException {
+        RtmpConnectionFactory f = new RtmpConnectionFactory(ingest, "rtmp");
+        return new Listener(f, ctx.tcp().listen(TcpListenerSpec.plain("rtmp", c.host, c.port, c.idleTimeoutMs), f));
+    }
+
+    private Listener bindRtmps(RtmpConfig c) throws IOException {
+        RtmpConnectionFactory f = new RtmpConnectionFactory(ingest, "rtmps");
+        return new Listener(f, ctx.tcp().listen(new TcpListenerSpec("rtmps", c.host, c.tls.port, c.idleTimeoutMs,
+                Path.of(c.tls.keyStore), c.tls.keyStorePassword), f));
+    }
+
+    private static int connections(Listener l) {
+        return l == null ? 0 : l.factory().connections();
+    }
+
+    /** The bound RTMP port (tests). */
+    int rtmpPort() {
+        return rtmp.tcp().port();
+    }
+
+    @Override
+    public boolean reconfigure(Object newConfig) throws Exception {
+        RtmpConfig next = (RtmpConfig) newConfig;
+        RtmpConfig old = ingest.config;
+        if (next.needsRestartFrom(old)) {
+            return false;
+        }
+        boolean moveRtmp = next.port != old.port || !next.host.equals(old.host);
+        boolean moveRtmps = next.tls.port != old.tls.port || next.tls.enabled() && !next.host.equals(old.host);
+        // bind first: a port that cannot be bound refuses the change with nothing touched
+        Listener newRtmp = moveRtmp ? bindRtmp(next) : null;
+        Listener newRtmps = null;
+        if (moveRtmps && next.tls.enabled()) {
+            try {
+                newRtmps = bindRtmps(next);
+            } catch (IOException | RuntimeException e) {
+                if (newRtmp != null) {
+                    newRtmp.tcp().close();
+                }
+                throw e;
+            }
+        }
+        ingest.apply(next);
+        if (moveRtmp) {
+            rtmp = replace(rtmp, newRtmp);
+        }
+        if (moveRtmps) {
+            rtmps = replace(rtmps, newRtmps);
+        }
+        if (next.httpPush && pushRoute == null) {
+            pushRoute = ctx.http().route("^/[^/]+/[^/]+$", push);
+        } else if (!next.httpPush && pushRoute != null) {
+            pushRoute.close();
+            pushRoute = null;
+            push.closeAll("HTTP-FLV push was turned off");
+        }
+        LOG.log(Level.INFO, "rtmp-ingest: new config applied in place; publishers stay connected");
+        return true;
+    }
+
+    /** Puts {@code next} (may be null: turned off) in place of {@code old}, whose connections stay until they end. */
+    private static Listener replace(Listener old, Listener next) {
+        if (old != null) {
+            String where = next == null ? "turned off" : "moved to port " + next.tcp().port();
+            LOG.log(Level.INFO, "{0} listener on port {1} {2}; its {3} connections stay, new ones go to the new port",
+                    old.tcp().name(), String.valueOf(old.tcp().port()), where, old.factory().connections());
+            TcpListener tcp = old.tcp();
+            old.factory().retire("this listener " + where, () -> {
+                LOG.log(Level.INFO, "{0} listener on port {1}: last connection closed; unbound", tcp.name(),
+                        String.valueOf(tcp.port()));
+                tcp.close();
+            });
+        }
+        return next;
     }
 
     @Override
     public void stop() {
         String why = "the rtmp-ingest plugin stopped";
-        if (rtmp != null) {
-            rtmp.closeAll(why);
-        }
-        if (rtmps != null) {
-            rtmps.closeAll(why);
+        for (Listener l : new Listener[] {rtmp, rtmps}) {
+            if (l != null) {
+                l.factory().closeAll(why);
+            }
         }
         if (push != null) {
             push.closeAll(why);
         }
         if (ingest != null) {
             ingest.playMerger.close();
+        }
+        if (pushRoute != null) {
+            pushRoute.close();
         }
     }
 }

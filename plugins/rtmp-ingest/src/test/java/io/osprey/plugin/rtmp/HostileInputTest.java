@@ -76,6 +76,13 @@ class HostileInputTest {
                 "control and command messages in one second"));
         c.add(new Case("A4 flood of 5000 _checkbw", Phase.CONNECTED, repeat(chunks(cmd(0, "_checkbw", 0.0, null)),
                 5000), "control and command messages in one second"));
+        // issue 13: data messages have a budget of their own (maxDataMessagesPerSecond, 300)
+        c.add(new Case("A4 flood of 5000 @setDataFrame", Phase.PUBLISHING, repeat(chunks(msg(5, 18, 0, 1,
+                Amf0Writer.encode("@setDataFrame", "onMetaData", java.util.Map.of("width", 640.0)))), 5000),
+                "data messages in one second"));
+        c.add(new Case("A4 flood of 5000 onTextData", Phase.PUBLISHING, repeat(chunks(msg(5, 18, 0, 1,
+                Amf0Writer.encode("onTextData", java.util.Map.of("text", "x")))), 5000),
+                "data messages in one second"));
         // B. chunk stream layer
         for (long size : new long[] {0, 1, 0x80000000L, 0x7FFFFFFFL}) {
             c.add(new Case("B1 set chunk size " + size, Phase.CONNECTED, cat(chunks(control(1, u32(size))),

@@ -184,9 +184,14 @@ public final class Kernel implements AutoCloseable {
         if (!next.tree().path("server").equals(config.tree().path("server"))) {
             LOG.log(Level.WARNING, "changes to the server section take effect at the next start");
         }
+        try {
+            plugins.apply(next); // all affected plugins or none
+        } catch (ConfigError e) {
+            LOG.log(Level.ERROR, "config change rejected, keeping the running config: {0}", e.getMessage());
+            return false;
+        }
         bus.setSettings(next.bus().settings());
         config = next;
-        plugins.apply(next);
         LOG.log(Level.INFO, "config reloaded from {0}", options.configFile());
         return true;
     }

@@ -2,8 +2,10 @@ package io.osprey.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.osprey.kernel.config.ConfigError;
 import io.osprey.kernel.plugin.PluginState;
 import io.osprey.kernel.plugin.PluginStatus;
 import java.io.IOException;
@@ -184,6 +186,43 @@ class KernelTest {
 
         Files.writeString(cfg, "plugins:\n  echo:\n    enabled: true\n    greeting: back\n");
         await("enabled again", () -> body("/echo/x").equals("back"));
+    }
+
+    @Test
+    void aChangeOnePluginCannotRunIsRolledBackEverywhere() throws Exception {
+        Path cfg = home.resolve("osprey.yaml");
+        Files.writeString(cfg, "plugins:\n  echo:\n    greeting: hi\n");
+        start(cfg);
+        assertEquals("hi", body("/echo/x"));
+        PluginStatus faultyBefore = plugin("faulty");
+
+        // echo takes its change in place first (ids in order), then faulty fails to start with its new section
+        Files.writeString(cfg, "plugins:\n  echo:\n    greeting: new\n  faulty:\n    failIn: start\n");
+        assertFalse(kernel.reloadConfig());
+        assertEquals("hi", body("/echo/x"), "echo is back on its old section");
+        assertEquals(PluginState.ACTIVE, plugin("faulty").state(), "faulty runs its old section again");
+        assertTrue(plugin("faulty").since().isAfter(faultyBefore.since()), "it was restarted");
+        assertEquals("none", kernel.plugins().config().pluginSettings("faulty").path("failIn").asText("none"));
+        assertEquals(200, get("/faulty", false).statusCode());
+    }
+
+    @Test
+    void unknownPluginSectionsAreRejectedWithKeyAndFile() throws Exception {
+        Path cfg = home.resolve("osprey.yaml");
+        Files.writeString(cfg, "plugins:\n  echo:\n    greeting: hi\n");
+        start(cfg);
+        Files.writeString(cfg, "plugins:\n  echo:\n    greeting: hey\n  ehco:\n    greeting: x\n");
+        assertFalse(kernel.reloadConfig());
+        assertEquals("hi", body("/echo/x"));
+        ConfigError e = assertThrows(ConfigError.class, () -> kernel.plugins().validate(
+                new io.osprey.kernel.config.ConfigLoader(cfg, List.of(), Map.of()).load()));
+        assertEquals("plugins.ehco", e.key());
+        assertTrue(e.source().endsWith("osprey.yaml"), e.source());
+        assertTrue(e.reason().contains("unknown plugin"), e.reason());
+
+        Files.writeString(cfg, "plugins:\n  echo:\n    greeting: hey\n  ehco:\n    enabled: false\n");
+        assertTrue(kernel.reloadConfig(), "a section kept for a plugin not installed, disabled, is fine");
+        assertEquals("hey", body("/echo/x"));
     }
 
     private String body(String path) {

@@ -63,10 +63,27 @@ public interface Plugin {
     }
 
     /**
-     * Applies a changed config section without a restart, if the plugin can.
+     * Applies a changed config section without a restart, if the plugin can. Called on the kernel's config thread,
+     * never concurrently with {@link #start}, {@link #stop} or another {@code reconfigure}; the plugin's own threads
+     * may be running, so the plugin publishes the new values safely (e.g. a volatile field holding the config).
+     *
+     * <p>Config changes are transactional: a change applies to every affected plugin or to none. So:
+     * <ul>
+     * <li>{@code true}: applied in place; connections and streams are kept; from then on
+     *     {@link PluginContext#config} answers {@code newConfig}.</li>
+     * <li>{@code false} (the default): the kernel restarts the plugin with the new section. If that start fails,
+     *     the kernel restarts it with the old section and rejects the whole change.</li>
+     * <li>an exception: the plugin refuses the new section (for example the new port cannot be bound) and
+     *     <em>must still run on its old config</em>, untouched; the kernel rejects the whole change, logs the
+     *     exception's message with the changed keys, and rolls back the plugins it already changed. Check
+     *     everything that can fail (bind the new port) before changing any state.</li>
+     * </ul>
+     * If another plugin fails later in the same change, the kernel calls {@code reconfigure} again with the old
+     * config object to roll this one back.
      *
      * @param newConfig the new, already validated config object of {@link #configType()}
      * @return {@code true} if applied; {@code false} (the default) makes the kernel restart the plugin
+     * @throws Exception the new section is refused; the plugin still runs on its old one
      */
     default boolean reconfigure(Object newConfig) throws Exception {
         return false;

@@ -70,6 +70,16 @@ public final class Config {
         return ConfigBinder.bind(pluginSettings(id), type, "plugins." + id, file, overrides);
     }
 
+    /** Whether the built-in defaults have a section for plugin {@code id} (it may be absent from the install). */
+    public boolean pluginInDefaults(String id) {
+        return ConfigLoader.defaultPluginIds().contains(id);
+    }
+
+    /** A rejection of {@code key} naming where its value came from (the file or the override). */
+    public ConfigError error(String key, String reason) {
+        return new ConfigError(key, sourceOf(key), reason);
+    }
+
     /** Where a key's value came from, for error messages. */
     String sourceOf(String key) {
         return overrides.getOrDefault(key, file == null ? "(built-in defaults)" : file.toString());

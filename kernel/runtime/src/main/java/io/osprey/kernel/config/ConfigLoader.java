@@ -43,7 +43,7 @@ public final class ConfigLoader {
      * @param env  the environment (only {@code OSPREY_*} entries are used)
      */
     /** The launch scripts' own variables ({@code bin/osprey}): not config keys. */
-    static final java.util.Set<String> LAUNCHER_ENV = java.util.Set.of("OSPREY_JAVA_OPTS");
+    static final java.util.Set<String> LAUNCHER_ENV = java.util.Set.of("OSPREY_JAVA_OPTS", "OSPREY_HEAP", "OSPREY_DIRECT");
 
     public ConfigLoader(Path file, List<String> sets, Map<String, String> env) {
         this.file = file;
@@ -126,6 +126,13 @@ public final class ConfigLoader {
 
     private String source() {
         return file == null ? "(built-in defaults)" : file.toString();
+    }
+
+    /** Plugin ids with a section in the built-in defaults. */
+    static java.util.Set<String> defaultPluginIds() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        defaults().path("plugins").fieldNames().forEachRemaining(ids::add);
+        return ids;
     }
 
     private static ObjectNode defaults() {

@@ -58,6 +58,10 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
         return resources;
     }
 
+    Object configObject() {
+        return config;
+    }
+
     void setConfig(Object config) {
         this.config = config;
     }

@@ -99,65 +99,136 @@ public final class PluginManager {
         return true;
     }
 
-    /** Checks that every known plugin's section binds under {@code next}. */
+    /**
+     * Checks that every known plugin's section binds under {@code next}, and that every section names a known
+     * plugin: a misspelt id ({@code plugins.hsl}) is an error, not a silently ignored section. A section for a
+     * plugin that is not installed is allowed only with {@code enabled: false} (or when it comes from the built-in
+     * defaults).
+     */
     public synchronized void validate(Config next) throws ConfigError {
         for (Host h : hosts.values()) {
             next.bindPlugin(h.descriptor.id(), h.descriptor.configType());
         }
+        for (String id : next.pluginIds()) {
+            if (!hosts.containsKey(id) && next.pluginEnabled(id) && !next.pluginInDefaults(id)) {
+                throw next.error("plugins." + id, "unknown plugin; installed: " + String.join(", ", hosts.keySet())
+                        + " (remove the section, or set enabled: false to keep it for a plugin not installed)");
+            }
+        }
     }
 
     /**
-     * Applies a new, validated config: plugins whose section changed are reconfigured or restarted, enabled or
-     * disabled; the others are not touched.
+     * Applies a new, validated config to every affected plugin or to none: plugins whose section changed are
+     * reconfigured in place or restarted, enabled or disabled; the others are not touched. If any of them refuses
+     * the new section or fails to start with it, the plugins already changed are put back on their old sections
+     * and the running config stays.
+     *
+     * @throws ConfigError naming the plugin's changed keys and the failure; everything runs as before the call
      */
-    public synchronized void apply(Config next) {
+    public synchronized void apply(Config next) throws ConfigError {
         Config old = this.config;
+        ConfigChange change = new ConfigChange(old, next);
         this.config = next;
-        for (Host h : hosts.values()) {
-            String id = h.descriptor.id();
-            boolean wasEnabled = old.pluginEnabled(id);
-            boolean enabled = next.pluginEnabled(id);
-            ObjectNode before = old.pluginSettings(id);
-            ObjectNode after = next.pluginSettings(id);
-            if (!enabled) {
-                if (wasEnabled && h.state == PluginState.ACTIVE) {
-                    LOG.log(Level.INFO, "plugin {0} disabled in config", id);
-                    stop(h, PluginState.STOPPED, "");
-                }
-                continue;
+        try {
+            for (Host h : hosts.values()) {
+                applyTo(h, old, next, change);
             }
-            if (!wasEnabled) {
-                LOG.log(Level.INFO, "plugin {0} enabled in config", id);
-                if (h.state != PluginState.ACTIVE) {
-                    start(h);
-                }
-                continue;
-            }
-            if (!before.equals(after)) {
-                reconfigure(h);
-            }
+        } catch (ConfigError e) {
+            this.config = old;
+            change.rollBack();
+            throw e;
         }
     }
 
-    private void reconfigure(Host h) {
+    private void applyTo(Host h, Config old, Config next, ConfigChange change) throws ConfigError {
         String id = h.descriptor.id();
-        if (h.state != PluginState.ACTIVE) {
-            start(h);
+        boolean wasEnabled = old.pluginEnabled(id);
+        boolean enabled = next.pluginEnabled(id);
+        if (!enabled) {
+            if (wasEnabled && h.state == PluginState.ACTIVE) {
+                LOG.log(Level.INFO, "plugin {0} disabled in config", id);
+                stop(h, PluginState.STOPPED, "");
+                change.undo(() -> start(h, old));
+            }
             return;
         }
+        if (!wasEnabled) {
+            if (h.state != PluginState.ACTIVE) {
+                LOG.log(Level.INFO, "plugin {0} enabled in config", id);
+                if (!start(h, next)) {
+                    throw change.failed(id, "plugins." + id + ".enabled", h.reason);
+                }
+                change.undo(() -> stop(h, PluginState.STOPPED, ""));
+            }
+            return;
+        }
+        if (old.pluginSettings(id).equals(next.pluginSettings(id))) {
+            return;
+        }
+        String keys = change.changedKeys(id);
+        if (h.state != PluginState.ACTIVE) {
+            if (!start(h, next)) {
+                throw change.failed(id, keys, h.reason);
+            }
+            change.undo(() -> stop(h, PluginState.STOPPED, ""));
+            return;
+        }
+        Object oldCfg = h.context.configObject();
+        Object cfg = next.bindPlugin(id, h.descriptor.configType());
+        boolean inPlace;
         try {
-            Object cfg = config.bindPlugin(id, h.descriptor.configType());
-            if (h.instance.reconfigure(cfg)) {
-                h.context.setConfig(cfg);
-                LOG.log(Level.INFO, "plugin {0} reconfigured", id);
+            inPlace = h.instance.reconfigure(cfg);
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "plugin " + id + " refused its new config", t);
+            throw change.failed(id, keys, "refused: " + message(t));
+        }
+        if (inPlace) {
+            h.context.setConfig(cfg);
+            LOG.log(Level.INFO, "plugin {0} reconfigured in place ({1})", id, keys);
+            change.undo(() -> rollBackInPlace(h, oldCfg, old));
+            return;
+        }
+        LOG.log(Level.INFO, "plugin {0} restarting for its new config ({1})", id, keys);
+        stop(h, PluginState.STOPPED, "");
+        if (!start(h, next)) {
+            String reason = h.reason;
+            LOG.log(Level.WARNING, "plugin {0} failed with its new config; restarting it on the old one", id);
+            start(h, old);
+            throw change.failed(id, keys, reason);
+        }
+        change.undo(() -> {
+            stop(h, PluginState.STOPPED, "");
+            start(h, old);
+        });
+    }
+
+    private void rollBackInPlace(Host h, Object oldCfg, Config old) {
+        try {
+            if (h.instance != null && h.instance.reconfigure(oldCfg)) {
+                h.context.setConfig(oldCfg);
                 return;
             }
         } catch (Throwable t) {
-            LOG.log(Level.WARNING, "plugin " + id + " failed to reconfigure; restarting it", t);
+            LOG.log(Level.WARNING, "plugin " + h.descriptor.id() + " could not take its old config back in place", t);
         }
-        LOG.log(Level.INFO, "plugin {0} restarting for its new config", id);
         stop(h, PluginState.STOPPED, "");
-        start(h);
+        start(h, old);
+    }
+
+    private static String message(Throwable t) {
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** Starts {@code h} on its section of {@code cfg}; false (and the host marked failed with the reason) if not. */
+    private boolean start(Host h, Config cfg) {
+        Config saved = this.config;
+        this.config = cfg;
+        try {
+            start(h);
+        } finally {
+            this.config = saved;
+        }
+        return h.state == PluginState.ACTIVE;
     }
 
     private void start(Host h) {

@@ -30,6 +30,36 @@ class ConfigLoaderTest {
         }
     }
 
+    /** Like the hls config: a method taking one argument whose name starts with "set". */
+    public static final class WithSetterLikeMethods {
+        public int segmentMs = 2000;
+
+        public String settings(String app) {
+            return app;
+        }
+
+        public void setup(int x) {
+            segmentMs = x;
+        }
+
+        public java.util.List<String> getNames() {
+            return new java.util.ArrayList<>();
+        }
+    }
+
+    @Test
+    void onlyFieldsAreKeysNotSetterLikeMethods() throws Exception {
+        Config ok = load("plugins:\n  hls:\n    segmentMs: 1000\n", List.of(), Map.of());
+        assertEquals(1000, ((WithSetterLikeMethods) ok.bindPlugin("hls", WithSetterLikeMethods.class)).segmentMs);
+        for (String key : List.of("tings", "up", "names")) {
+            Config c = load("plugins:\n  hls:\n    " + key + ": [x]\n", List.of(), Map.of());
+            ConfigError e = assertThrows(ConfigError.class, () -> c.bindPlugin("hls", WithSetterLikeMethods.class));
+            assertEquals("plugins.hls." + key, e.key());
+            assertTrue(e.reason().contains("unknown key"), e.reason());
+            assertTrue(e.source().endsWith("osprey.yaml"), e.source());
+        }
+    }
+
     private Config load(String yaml, List<String> sets, Map<String, String> env) throws Exception {
         Path f = dir.resolve("osprey.yaml");
         Files.writeString(f, yaml);

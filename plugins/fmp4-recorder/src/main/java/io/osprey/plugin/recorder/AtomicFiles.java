@@ -15,17 +15,27 @@ final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /** Writes {@code content} to {@code target}; on failure (a full disk) the temporary file is removed. */
     static void write(Path target, ByteBuffer content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = content.duplicate();
-            while (b.hasRemaining()) {
-                ch.write(b);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = content.duplicate();
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(false);
             }
-            ch.force(false);
+            move(tmp, target);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException | RuntimeException ignored) {
+                // the first failure is the one to report
+            }
+            throw e;
         }
-        move(tmp, target);
     }
 
     static void write(Path target, String text) throws IOException {

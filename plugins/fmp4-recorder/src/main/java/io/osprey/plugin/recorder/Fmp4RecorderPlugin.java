@@ -15,6 +15,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +47,12 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
     private Counter droppedFrames;
     private Counter mergeResults;
     private final AtomicInteger pendingMerges = new AtomicInteger();
+    /** Sessions whose finish failed (a full disk): tried again when due, until they succeed. */
+    private final Map<Path, FinishRetry> unfinished = new ConcurrentHashMap<>();
+
+    /** A session to finish again at {@code dueNanos}; {@code delayMs} doubles at each failure (at most 5 min). */
+    private record FinishRetry(SessionDir session, long dueNanos, long delayMs, String reason) {
+    }
 
     @Override
     public String id() {
@@ -83,6 +90,7 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
         context.bus().watch(this);
         context.scheduler().scheduleWithFixedDelay(() -> recordings.forEach(Recording::tick), 250, 250,
                 TimeUnit.MILLISECONDS);
+        context.scheduler().scheduleWithFixedDelay(this::retryUnfinished, 250, 250, TimeUnit.MILLISECONDS);
         if (config.serve) {
             VodHandler mp4 = new VodHandler("/mp4", mp4Root, config);
             VodHandler flv = new VodHandler("/flv", data.resolve("flv"), config);
@@ -122,7 +130,9 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                                         : null;
                                 if (s != null && SessionFinisher.needsWork(s, config.merge)) {
                                     found++;
-                                    LOG.log(Level.INFO, "recorder: {0} was not finished (crash?); finishing it", s);
+                                    LOG.log(Level.INFO, "recorder: {0} was not finished ({1}); finishing it", s,
+                                            Files.exists(dir.resolve(SessionDir.MERGE_FAILED),
+                                                    LinkOption.NOFOLLOW_LINKS) ? "its finish failed" : "crash?");
                                     merge(s, null);
                                 }
                             }
@@ -167,6 +177,7 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                 try {
                     SessionFinisher.Outcome o = SessionFinisher.finish(session, index, config);
                     mergeResults.labels(o.name().toLowerCase(java.util.Locale.ROOT)).inc();
+                    finished(session, o);
                 } finally {
                     pendingMerges.decrementAndGet();
                 }
@@ -177,10 +188,56 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
         }
     }
 
+    /** Remembers a session whose finish failed, to try again; forgets one that made it. On the merge thread. */
+    private void finished(SessionDir session, SessionFinisher.Outcome o) {
+        Path key = session.dir();
+        if (o != SessionFinisher.Outcome.FAILED) {
+            if (unfinished.remove(key) != null) {
+                LOG.log(Level.INFO, "recorder: {0} finished on a retry ({1})", session,
+                        o.name().toLowerCase(java.util.Locale.ROOT));
+            }
+            return;
+        }
+        FinishRetry before = unfinished.get(key);
+        long delay = before == null ? config.retryMs : Math.min(TimeUnit.MINUTES.toMillis(5), before.delayMs() * 2);
+        String reason = withoutPaths(readReason(session));
+        unfinished.put(key, new FinishRetry(session, System.nanoTime() + delay * 1_000_000L, delay, reason));
+        if (before == null) {
+            LOG.log(Level.WARNING, "recorder: {0} could not be finished ({1}); trying again every {2} ms or more",
+                    session, reason, delay);
+        }
+    }
+
+    /** Health is public: the data folder's absolute path is not shown. */
+    private String withoutPaths(String s) {
+        return s == null ? null : s.replace(mp4Root.toAbsolutePath().toString(), "mp4");
+    }
+
+    private static String readReason(SessionDir session) {
+        try {
+            return Files.readString(session.dir().resolve(SessionDir.MERGE_FAILED)).trim();
+        } catch (IOException | RuntimeException e) {
+            return "the disk refused even the failure note (full?)";
+        }
+    }
+
+    /** Periodic: sessions whose finish failed are queued again when due (when space returns, one of them works). */
+    private void retryUnfinished() {
+        long now = System.nanoTime();
+        for (FinishRetry r : unfinished.values()) {
+            if (now - r.dueNanos() >= 0 && !stopping) {
+                // due again only after this attempt: far in the future until finished() sets the next time
+                unfinished.replace(r.session().dir(), r, new FinishRetry(r.session(), now + Long.MAX_VALUE / 2,
+                        r.delayMs(), r.reason()));
+                merge(r.session(), null);
+            }
+        }
+    }
+
     @Override
     public void failed(Recording r, String reason) {
         writeErrors.inc();
-        lastFailure = r.stream().key() + ": " + reason;
+        lastFailure = r.stream().key() + ": " + withoutPaths(reason);
         lastFailureNanos = System.nanoTime();
     }
 
@@ -195,9 +252,14 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
     }
 
     private Health health() {
+        if (!unfinished.isEmpty()) {
+            FinishRetry any = unfinished.values().iterator().next();
+            return Health.degraded(unfinished.size() + " recorded session(s) could not be finished and are retried, "
+                    + "e.g. " + any.session() + ": " + any.reason());
+        }
         String f = lastFailure;
         if (f != null && System.nanoTime() - lastFailureNanos < TimeUnit.MINUTES.toNanos(5)) {
-            return Health.degraded("a recording stopped on a write error: " + f);
+            return Health.degraded("a recording was interrupted by a write error: " + f);
         }
         return Health.OK;
     }

@@ -30,6 +30,11 @@ public final class RecorderConfig implements PluginConfig {
     public int writerThreads = 2;
     /** How long plugin stop waits for running merges before leaving them to the next start, ms. */
     public long stopMergeTimeoutMs = 10_000;
+    /**
+     * After a write error (full disk, no file descriptors, I/O error), ms: when the recording tries a new session,
+     * and when a session that could not be finished is tried again (each doubling while it keeps failing).
+     */
+    public long retryMs = 5000;
     /** Serve {@code /mp4/...} and {@code /flv/...} from the data folder, and {@code GET /api/recordings}. */
     public boolean serve = true;
     /** {@code Access-Control-Allow-Origin} on recordings for players on other origins; empty for none. */
@@ -67,6 +72,7 @@ public final class RecorderConfig implements PluginConfig {
         ConfigException.check(maxFragmentBytes >= 65_536 && maxFragmentBytes <= 256L << 20, "maxFragmentBytes",
                 "must be 65536..268435456");
         ConfigException.check(writerThreads >= 1 && writerThreads <= 64, "writerThreads", "must be 1..64");
+        ConfigException.check(retryMs >= 100 && retryMs <= 600_000, "retryMs", "must be 100..600000");
         ConfigException.check(stopMergeTimeoutMs >= 0, "stopMergeTimeoutMs", "must not be negative");
         ConfigException.check(corsOrigin != null, "corsOrigin", "must be a string");
         ConfigException.check(maxRanges >= 1 && maxRanges <= 1000, "maxRanges", "must be 1..1000");

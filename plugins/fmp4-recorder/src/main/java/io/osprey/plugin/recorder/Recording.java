@@ -23,7 +23,10 @@ import java.util.concurrent.Executor;
  * merged and/or separate sets of a session folder. The subscription is the only queue: the bus bounds it in frames
  * and bytes and moves a recorder that falls behind (a stalled disk) to the next key frame, which is counted and
  * logged, so the heap never grows with a slow disk. A publisher that never sends a key frame records nothing and
- * holds nothing. A write error ends this recording only (logged, counted); the live stream goes on.
+ * holds nothing. A write error (a full disk, no file descriptors left, an I/O error) closes this session only: it is
+ * handed to the finisher, which closes it from what is on disk (retried until the disk allows), and the recording
+ * resumes in a new session at a key frame after {@code retryMs} (doubling while the errors go on, up to a minute);
+ * the live stream goes on throughout. Frames that arrive meanwhile are not recorded.
  *
  * <p>All state is confined to the recording's serial executor.
  */
@@ -32,7 +35,9 @@ final class Recording implements SubscriptionListener {
     private static final System.Logger LOG = System.getLogger(Recording.class.getName());
     private static final int BATCH = 128;
 
-    enum State { WAITING, RECORDING, ENDED, FAILED }
+    enum State { WAITING, RECORDING, RETRYING, ENDED, FAILED }
+
+    private static final long MAX_RETRY_MS = 60_000;
 
     private final RecorderPlugin host;
     private final StreamView stream;
@@ -48,6 +53,10 @@ final class Recording implements SubscriptionListener {
     private long dropped;
     private boolean received;
     private boolean waitingLogged;
+    private boolean ending;
+    private long retryAtNanos;
+    private long retryMs;
+    private boolean sessionHasMedia;
 
     // the session being written (RECORDING only)
     private SessionDir session;
@@ -165,20 +174,29 @@ final class Recording implements SubscriptionListener {
         void run() throws IOException;
     }
 
-    /** Runs {@code task}; a failure ends this recording. Returns whether it is still going. */
+    /** Runs {@code task}; a failure closes the session (see {@link #fail}). Returns whether reading goes on. */
     private boolean guarded(IoTask task) {
         try {
             task.run();
             return state != State.FAILED && state != State.ENDED;
         } catch (IOException | RuntimeException e) {
             fail(e);
-            return false;
+            return state == State.RETRYING; // reading goes on (frames are skipped) until the retry is due
         }
     }
 
     private void frame(Frame f) throws IOException {
         if (f.kind() == MediaKind.DATA) {
             return;
+        }
+        if (state == State.RETRYING) {
+            if (System.nanoTime() - retryAtNanos < 0) {
+                return; // not recorded: the disk failed a moment ago
+            }
+            LOG.log(Level.INFO, "recorder {0}: retrying after the write error; a new session starts at the next key"
+                    + " frame", stream.key());
+            state = State.WAITING;
+            waitingLogged = false;
         }
         if (f.isConfig()) {
             if (state == State.RECORDING && changes(f)) {
@@ -285,6 +303,7 @@ final class Recording implements SubscriptionListener {
         }
         segmentStart = f.dts();
         pending = false;
+        sessionHasMedia = false;
         state = State.RECORDING;
         updateIndex();
         LOG.log(Level.INFO, "recorder {0}: recording to {1} ({2})", stream.key(), session.dir(),
@@ -315,6 +334,7 @@ final class Recording implements SubscriptionListener {
             o.flushFragment();
         }
         pending = false;
+        sessionHasMedia = true;
         releaseHeld();
     }
 
@@ -323,6 +343,8 @@ final class Recording implements SubscriptionListener {
             o.cut(nextStart, last);
         }
         pending = false;
+        sessionHasMedia = true;
+        retryMs = 0; // a segment closed: the disk works again
         releaseHeld();
         updateIndex();
     }
@@ -374,6 +396,7 @@ final class Recording implements SubscriptionListener {
         if (state == State.ENDED || state == State.FAILED) {
             return;
         }
+        ending = true;
         Subscription s = sub;
         if (s != null) {
             s.close();
@@ -389,29 +412,51 @@ final class Recording implements SubscriptionListener {
         host.ended(this);
     }
 
+    /**
+     * A write failed: the session is closed as far as the disk allows and handed to the finisher (which completes
+     * it from the files, retrying while the disk is full); the recording resumes later in a new session, unless the
+     * stream or the recorder is ending.
+     */
     private void fail(Throwable e) {
-        if (state == State.FAILED) {
+        if (state == State.FAILED || state == State.ENDED) {
             return;
         }
-        String where = session != null ? session.toString() : stream.key().toString();
-        LOG.log(Level.ERROR, "recorder " + where + ": write failed, recording stopped (the live stream goes on): "
-                + e, e instanceof IOException ? null : e);
-        state = State.FAILED;
-        Subscription s = sub;
-        if (s != null) {
-            s.close();
-        }
+        SessionDir failed = session;
+        String where = failed != null ? failed.toString() : stream.key().toString();
+        retryMs = retryMs == 0 ? config.retryMs : Math.min(MAX_RETRY_MS, retryMs * 2);
+        LOG.log(Level.ERROR, "recorder " + where + ": write failed (the live stream goes on): " + e + (ending ? ""
+                : "; recording again in a new session in " + retryMs + " ms"), e instanceof IOException ? null : e);
         if (index != null) {
             try {
                 index.state("failed");
                 index.write();
             } catch (IOException | RuntimeException ignored) {
-                // the disk is what failed
+                // the disk is what failed; the finisher writes the index once it can
             }
         }
         releaseSession();
         releaseHeld();
+        pending = false;
+        session = null;
+        index = null;
         host.failed(this, String.valueOf(e.getMessage()));
-        host.ended(this);
+        if (failed != null) {
+            if (sessionHasMedia) {
+                host.merge(failed, null);
+            } else {
+                failed.deleteIfNoMedia(); // nothing recorded in it: no empty session left behind by retries
+            }
+        }
+        if (ending) {
+            state = State.FAILED;
+            Subscription s = sub;
+            if (s != null) {
+                s.close();
+            }
+            host.ended(this);
+            return;
+        }
+        state = State.RETRYING;
+        retryAtNanos = System.nanoTime() + retryMs * 1_000_000L;
     }
 }

@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 
 /**
  * One recording session's folder: {@code mp4/{app}/{stream}/{yyyyMMdd_HHmmss}} (UTC start; {@code _2}, {@code _3}...
@@ -28,6 +29,8 @@ record SessionDir(Path dir, StreamKey key, String name) {
     static final String INDEX = "index.json";
     static final String LOCK = "session.lock";
     static final String MERGE_FAILED = "merge-failed.txt";
+    /** Written (once) in a session the finisher will not touch: a set folder or file is a symbolic link. */
+    static final String NOT_FOLLOWED = "not-finished-symlink.txt";
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -84,6 +87,27 @@ record SessionDir(Path dir, StreamKey key, String name) {
 
     Path full() {
         return dir.resolve(FULL);
+    }
+
+    /**
+     * Removes a session folder the recording created and wrote no media to (a write error right at its start), so
+     * retries on a full disk leave no empty sessions behind. Only regular files and folders are removed, no links
+     * are followed; what cannot be removed stays.
+     */
+    void deleteIfNoMedia() {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            List<Path> paths = all.sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path p : paths) {
+                if (p.getFileName().toString().contains(".m4s") || Files.isSymbolicLink(p)) {
+                    return; // media after all, or not ours: keep the folder
+                }
+            }
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the next start's recovery sees what is left
+        }
     }
 
     /** The session's lock, or null if another writer (in this or another process) holds it. */

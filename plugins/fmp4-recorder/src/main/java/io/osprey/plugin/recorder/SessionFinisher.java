@@ -18,8 +18,10 @@ import java.util.Set;
  * Completes a session after its recording: segments left open by a crash ({@code .m4s.part}) are cut back to
  * their last whole fragment and closed, playlists and {@code index.json} are rewritten from what is on disk, the
  * segments are merged into {@code stream_full.mp4}, and (if configured) removed. Holds the session lock
- * throughout, so it never races a live recording or another process. A session whose merge fails gets a
- * {@code merge-failed.txt} with the reason and is not retried.
+ * throughout, so it never races a live recording or another process. A session whose finish fails (a full disk)
+ * gets a {@code merge-failed.txt} with the reason when the disk allows, and is tried again (the plugin retries it
+ * periodically and at the next start); a success removes the file. A session with a symbolic link where a set
+ * folder or file should be is never followed: it is marked ({@code not-finished-symlink.txt}), logged once and left.
  */
 final class SessionFinisher {
 
@@ -35,15 +37,19 @@ final class SessionFinisher {
             new SetLayout(SessionDir.SEPARATE_DIR, "audio_init.mp4", "audio", "audio.m3u8", "audio"));
 
     /** What happened. */
-    enum Outcome { MERGED, FINISHED, BUSY, FAILED, EMPTY }
+    enum Outcome { MERGED, FINISHED, BUSY, FAILED, EMPTY, NOT_FOLLOWED }
 
     private SessionFinisher() {
     }
 
     /** Whether {@code dir} is a session that still needs finishing (cut segments, or no merge yet). */
     static boolean needsWork(SessionDir s, boolean merge) throws IOException {
-        if (Files.exists(s.dir().resolve(SessionDir.MERGE_FAILED), LinkOption.NOFOLLOW_LINKS)) {
-            return false;
+        if (Files.exists(s.dir().resolve(SessionDir.NOT_FOLLOWED), LinkOption.NOFOLLOW_LINKS)) {
+            return false; // marked (and logged) once: not queued again
+        }
+        if (Files.exists(s.dir().resolve(SessionDir.MERGE_FAILED), LinkOption.NOFOLLOW_LINKS)
+                || symlink(s) != null) {
+            return true; // a failed finish is retried; a link is marked by the finish, once
         }
         boolean parts = false;
         boolean segments = false;
@@ -66,7 +72,16 @@ final class SessionFinisher {
             if (lock == null) {
                 return Outcome.BUSY;
             }
-            return finishLocked(s, live, config);
+            String link = symlink(s);
+            if (link != null) {
+                LOG.log(Level.WARNING, "recorder {0}: {1} is a symbolic link; the session is not finished and will not"
+                        + " be queued again (remove {2} to retry)", s, link, SessionDir.NOT_FOLLOWED);
+                AtomicFiles.write(s.dir().resolve(SessionDir.NOT_FOLLOWED), link + " is a symbolic link: not followed\n");
+                return Outcome.NOT_FOLLOWED;
+            }
+            Outcome o = finishLocked(s, live, config);
+            Files.deleteIfExists(s.dir().resolve(SessionDir.MERGE_FAILED));
+            return o;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.ERROR, "recorder " + s + ": could not finish the session: " + e,
                     e instanceof IOException ? null : e);
@@ -93,35 +108,43 @@ final class SessionFinisher {
             Mp4Merger.Source src = new Mp4Merger.Source(init, segments(folder, l));
             (l.name().equals("merged") ? mergedSet : separateSets).add(src);
         }
-        // merge from the merged set when there is one, else from the separate sets
-        List<Mp4Merger.Source> sources = mergedSet.isEmpty() ? separateSets : mergedSet;
-        if (sources.stream().allMatch(src -> src.segments().isEmpty())) {
-            return Outcome.EMPTY;
-        }
-        Mp4Merger.Result result = Mp4Merger.merge(sources, config.merge ? s.full() : null);
-        for (String w : result.warnings()) {
-            LOG.log(Level.WARNING, "recorder {0}: {1}", s, w);
-        }
         SessionIndex index = live;
         if (index == null || recovered) {
             index = new SessionIndex(s);
-            // every set's playlist and index entry from what the scan found on disk
+            // every set's playlist (ended) and index entry from what the scan found on disk
             for (SetLayout l : LAYOUTS) {
                 Path folder = s.dir().resolve(l.folder());
                 Path init = folder.resolve(l.init());
                 if (!Files.isRegularFile(init, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                Mp4Merger.Result scan = Mp4Merger.merge(List.of(new Mp4Merger.Source(init, segments(folder, l))),
-                        null);
                 List<SegmentOutput.Segment> list = new ArrayList<>();
-                for (Mp4Merger.SegmentInfo i : scan.segments().get(0)) {
-                    list.add(new SegmentOutput.Segment(i.file().getFileName().toString(), i.start(), i.duration(),
-                            i.size()));
+                List<Path> files = segments(folder, l);
+                if (!files.isEmpty()) {
+                    Mp4Merger.Result scan = Mp4Merger.merge(List.of(new Mp4Merger.Source(init, files)), null);
+                    for (Mp4Merger.SegmentInfo i : scan.segments().get(0)) {
+                        list.add(new SegmentOutput.Segment(i.file().getFileName().toString(), i.start(),
+                                i.duration(), i.size()));
+                    }
                 }
                 AtomicFiles.write(folder.resolve(l.playlist()), SegmentOutput.playlist(l.init(), list, true));
-                index.set(l.name(), l.folder(), l.init(), l.playlist(), null, list);
+                index.set(l.name(), l.folder(), l.init(), l.playlist(), mime(init), list);
             }
+        }
+        // merge from the merged set when there is one, else from the separate sets
+        List<Mp4Merger.Source> sources = mergedSet.isEmpty() ? separateSets : mergedSet;
+        if (sources.stream().allMatch(src -> src.segments().isEmpty())) {
+            Path indexFile = s.dir().resolve(SessionDir.INDEX);
+            if (Files.isRegularFile(indexFile, LinkOption.NOFOLLOW_LINKS)
+                    && Files.readString(indexFile).contains("\"state\": \"recording\"")) {
+                index.state("ended"); // nothing whole was recorded (cut by an error): ended, not "recording"
+                index.write();
+            }
+            return Outcome.EMPTY;
+        }
+        Mp4Merger.Result result = Mp4Merger.merge(sources, config.merge ? s.full() : null);
+        for (String w : result.warnings()) {
+            LOG.log(Level.WARNING, "recorder {0}: {1}", s, w);
         }
         if (!config.merge) {
             index.state("ended");
@@ -143,11 +166,42 @@ final class SessionFinisher {
         return Outcome.MERGED;
     }
 
+    /** The first set folder, init segment or playlist of {@code s} that is a symbolic link, or null. */
+    static String symlink(SessionDir s) {
+        for (SetLayout l : LAYOUTS) {
+            Path folder = s.dir().resolve(l.folder());
+            if (Files.isSymbolicLink(folder)) {
+                return l.folder();
+            }
+            for (String f : new String[] {l.init(), l.playlist()}) {
+                if (Files.isSymbolicLink(folder.resolve(f))) {
+                    return l.folder() + "/" + f;
+                }
+            }
+        }
+        for (String f : new String[] {SessionDir.FULL, SessionDir.INDEX}) {
+            if (Files.isSymbolicLink(s.dir().resolve(f))) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     private static List<Path> segments(Path folder, SetLayout l) throws IOException {
         List<Path> segments = list(folder, l.prefix() + "-");
         segments.removeIf(p -> !p.getFileName().toString().endsWith(".m4s"));
         segments.sort(null);
         return segments;
+    }
+
+    /** The set's MIME type with codecs, read from its init segment (null if it cannot be read). */
+    private static String mime(Path init) {
+        try (FileChannel ch = FileChannel.open(init, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return SampleEntryCodecs.mime(InitSegment.read(ch).tracks());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "recorder: cannot read the codecs of {0}: {1}", init, e.toString());
+            return null;
+        }
     }
 
     /** Cuts each {@code .m4s.part} back to its last whole fragment and renames it; true if there was one. */

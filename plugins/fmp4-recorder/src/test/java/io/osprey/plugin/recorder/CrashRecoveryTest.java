@@ -80,6 +80,7 @@ class CrashRecoveryTest {
             }
             String index = Files.readString(s.resolve("index.json"));
             assertTrue(index.contains("\"state\": \"merged\""), index);
+            assertTrue(!index.contains("\"mime\": null") && index.contains("audio/mp4; codecs=\\\"mp4a.40.2"), index);
             String playlist = Files.readString(merged.resolve("index.m3u8"));
             assertTrue(playlist.contains("#EXT-X-ENDLIST"), playlist);
             assertTrue(recordedSeconds(merged.resolve("index.m3u8")) >= 18, playlist);

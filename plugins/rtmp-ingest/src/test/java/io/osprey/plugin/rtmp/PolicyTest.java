@@ -285,5 +285,7 @@ class PolicyTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(403, push.statusCode());
         assertTrue(s.log.await(CLOSE, "publish of live/denied4 refused", "without a token") != null);
+        // issue 13: the refusal is also in the rate-limited refusal log, with the client and the rule
+        assertNotNull(s.log.await(CLOSE, "refused 127.0.0.1: http-flv publish refused 403", "live/denied4"));
     }
 }

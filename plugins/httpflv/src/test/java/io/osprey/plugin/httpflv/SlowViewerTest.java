@@ -23,6 +23,9 @@ class SlowViewerTest {
     @Test
     void slowAndStoppedViewersAreDroppedWhileOthersKeepTheFullRate() throws Exception {
         StreamKey key = new StreamKey("live", "slow");
+        java.util.logging.Logger refusals = java.util.logging.Logger.getLogger("io.osprey.plugin.httpflv.Refusals");
+        WsInboundBudgetTest.Lines log = new WsInboundBudgetTest.Lines();
+        refusals.addHandler(log);
         try (TestServer server = TestServer.start("plugins.httpflv.maxLagMs=1000", "plugins.httpflv.maxDrops=2",
                 "plugins.httpflv.stallMs=4000",
                 "plugins.httpflv.sendBufferBytes=65536");
@@ -58,6 +61,9 @@ class SlowViewerTest {
                 System.out.printf("heap used before %d MB, after %d MB%n", heapBefore >> 20, heapAfter >> 20);
                 assertTrue(heapAfter - heapBefore < 48L << 20, "heap flat: " + heapBefore + " -> " + heapAfter);
                 assertEquals(1, stream.stats().viewers().get("httpflv"));
+                // issue 13: both disconnects were from 127.0.0.1 for the same rule: one line, with the client
+                assertEquals(1, log.lines.stream().filter(l -> l.startsWith("refused 127.0.0.1: slow viewer")).count(),
+                        log.lines.toString());
             }
         }
     }

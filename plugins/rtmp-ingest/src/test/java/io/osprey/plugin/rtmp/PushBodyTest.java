@@ -162,6 +162,26 @@ class PushBodyTest {
     }
 
     @Test
+    void aPushOfScriptTagsOverTheDataBudgetIsAnswered400() throws Exception {
+        // the clip's header, then 2,000 script tags (E.4.1 TagType 18) at once: over maxDataMessagesPerSecond (300)
+        byte[] script = io.osprey.media.amf0.Amf0Writer.encode("onTextData", java.util.Map.of("text", "x"));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(flv, 0, 13); // FLV header and PreviousTagSize0
+        for (int i = 0; i < 2000; i++) {
+            int n = script.length;
+            body.write(new byte[] {18, (byte) (n >> 16), (byte) (n >> 8), (byte) n, 0, 0, 0, 0, 0, 0, 0});
+            body.write(script);
+            int prev = 11 + n;
+            body.write(new byte[] {(byte) (prev >> 24), (byte) (prev >> 16), (byte) (prev >> 8), (byte) prev});
+        }
+        long mark = s.log.mark();
+        String status = send("POST", "/live/chatty", ("Content-Length: " + body.size() + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII), body.toByteArray());
+        assertEquals("HTTP/1.1 400", status);
+        assertNotNull(s.log.awaitSince(mark, Duration.ofSeconds(5), "closing", "script tags in one second"));
+    }
+
+    @Test
     void aBodyThatEndsInsideATagIsAnswered400AndWhatCameBeforeIsKept() throws Exception {
         LateReader reader = new LateReader("live/cut");
         long mark = s.log.mark();

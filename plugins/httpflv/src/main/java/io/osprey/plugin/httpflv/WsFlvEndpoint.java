@@ -79,9 +79,10 @@ final class WsFlvEndpoint implements WebSocketFactory {
         private final String client;
         private volatile CoreSession session;
         private volatile FlvViewer viewer;
-        private volatile boolean refusalLogged;
         private long windowStart;
         private int windowFrames;
+        /** Set when this close was already logged as a refusal (flood, slow viewer, play gate). */
+        private volatile boolean refusalLogged;
 
         Session(StreamKey key, CompletableFuture<FlvOutputs.Decision> decision, boolean video, boolean audio,
                 String client) {

@@ -81,6 +81,19 @@ final class RtmpConnectionFactory extends AbstractConnectionFactory {
         drained();
     }
 
+    /**
+     * Takes a retired listener back (a change moved the port back while its connections still hold it): true if it
+     * was still bound; false if it was already unbound (then the port is free to bind anew).
+     */
+    synchronized boolean unretire() {
+        if (retired == null || onDrained == null) {
+            return false;
+        }
+        retired = null;
+        onDrained = null;
+        return true;
+    }
+
     private void drained() {
         Runnable r = onDrained;
         if (r != null && retired != null && open.isEmpty()) {

@@ -8,6 +8,8 @@ import io.osprey.spi.net.TcpListenerSpec;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Every way a stream comes in: RTMP publish and play on a TCP listener of the shared Jetty server, RTMPS on a second
@@ -26,6 +28,8 @@ public final class RtmpIngestPlugin implements Plugin {
     private PluginContext ctx;
     private volatile Listener rtmp;
     private volatile Listener rtmps;
+    /** Listeners moved away from whose connections are still open (their ports stay bound until those end). */
+    private final List<Listener> retired = new CopyOnWriteArrayList<>();
     private PushHandler push;
     private Registration pushRoute;
     private Ingest ingest;
@@ -92,12 +96,19 @@ public final class RtmpIngestPlugin implements Plugin {
         }
         boolean moveRtmp = next.port != old.port || !next.host.equals(old.host);
         boolean moveRtmps = next.tls.port != old.tls.port || next.tls.enabled() && !next.host.equals(old.host);
-        // bind first: a port that cannot be bound refuses the change with nothing touched
-        Listener newRtmp = moveRtmp ? bindRtmp(next) : null;
+        // bind first: a port that cannot be bound refuses the change with nothing touched. A port this plugin still
+        // holds for the connections of a moved listener (a change undone, or a rollback) is taken back as it is
+        Listener newRtmp = moveRtmp ? (next.host.equals(old.host) ? reuse("rtmp", next.port) : null) : null;
+        if (moveRtmp && newRtmp == null) {
+            newRtmp = bindRtmp(next);
+        }
         Listener newRtmps = null;
         if (moveRtmps && next.tls.enabled()) {
+            newRtmps = next.host.equals(old.host) && sameKeyStore(next, old) ? reuse("rtmps", next.tls.port) : null;
             try {
-                newRtmps = bindRtmps(next);
+                if (newRtmps == null) {
+                    newRtmps = bindRtmps(next);
+                }
             } catch (IOException | RuntimeException e) {
                 if (newRtmp != null) {
                     newRtmp.tcp().close();
@@ -123,14 +134,33 @@ public final class RtmpIngestPlugin implements Plugin {
         return true;
     }
 
+    private static boolean sameKeyStore(RtmpConfig a, RtmpConfig b) {
+        return a.tls.keyStore.equals(b.tls.keyStore) && a.tls.keyStorePassword.equals(b.tls.keyStorePassword);
+    }
+
+    /** A retired listener of {@code label} still bound to {@code port}, taken back; or null. */
+    private Listener reuse(String label, int port) {
+        for (Listener l : retired) {
+            if (l.factory().protocol().equals(label) && l.tcp().port() == port && l.factory().unretire()) {
+                retired.remove(l);
+                LOG.log(Level.INFO, "{0} listener on port {1} takes new connections again", label,
+                        String.valueOf(port));
+                return l;
+            }
+        }
+        return null;
+    }
+
     /** Puts {@code next} (may be null: turned off) in place of {@code old}, whose connections stay until they end. */
-    private static Listener replace(Listener old, Listener next) {
+    private Listener replace(Listener old, Listener next) {
         if (old != null) {
             String where = next == null ? "turned off" : "moved to port " + next.tcp().port();
             LOG.log(Level.INFO, "{0} listener on port {1} {2}; its {3} connections stay, new ones go to the new port",
                     old.tcp().name(), String.valueOf(old.tcp().port()), where, old.factory().connections());
             TcpListener tcp = old.tcp();
+            retired.add(old);
             old.factory().retire("this listener " + where, () -> {
+                retired.remove(old);
                 LOG.log(Level.INFO, "{0} listener on port {1}: last connection closed; unbound", tcp.name(),
                         String.valueOf(tcp.port()));
                 tcp.close();
@@ -146,6 +176,9 @@ public final class RtmpIngestPlugin implements Plugin {
             if (l != null) {
                 l.factory().closeAll(why);
             }
+        }
+        for (Listener l : retired) {
+            l.factory().closeAll(why);
         }
         if (push != null) {
             push.closeAll(why);

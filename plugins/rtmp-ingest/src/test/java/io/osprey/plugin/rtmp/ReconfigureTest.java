@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13, point 3: rtmp-ingest applies a config edit in place. Raising or lowering a cap, changing timeouts and
- * moving the port keep the publisher and the viewer connected (one publish for the whole test); a port that is in use
- * refuses the change, with the old listener still accepting.
+ * moving the port (and back) keep the publisher and the viewer connected (one publish for the whole test); a port
+ * that is in use refuses the change, with the old listener still accepting.
  */
 class ReconfigureTest {
 
@@ -102,11 +102,17 @@ class ReconfigureTest {
             assertFalse(viewer.isClosed(), "the viewer is still connected: " + viewer.closeCause());
             assertEquals(1, stream.stats().publishes(), "no reconnect: the same publish all along");
 
-            // the old port is unbound once its last connection is gone
-            viewer.close();
-            ffmpeg.destroy();
-            Await.until("the old port to be free", CLOSE, () -> {
-                try (ServerSocket again = new ServerSocket(p1)) {
+            // moved back (an edit undone, or the kernel rolling a change back) while the old port still has its
+            // viewer and publisher: that listener is taken back, not bound anew
+            write(cfg, p1, 300);
+            assertTrue(kernel.reloadConfig(), "moving back to a port this plugin still holds");
+            assertEquals("connected", tryConnect(p1));
+            assertTrue(ffmpeg.isAlive());
+            assertEquals(1, stream.stats().publishes());
+
+            // the port moved away from had no connection left: it is unbound at once
+            Await.until("the second port to be free", CLOSE, () -> {
+                try (ServerSocket again = new ServerSocket(p2)) {
                     return true;
                 } catch (IOException stillBound) {
                     return false;

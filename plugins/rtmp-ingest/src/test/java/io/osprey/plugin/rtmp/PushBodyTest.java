@@ -185,7 +185,19 @@ class PushBodyTest {
     void aBodyThatEndsInsideATagIsAnswered400AndWhatCameBeforeIsKept() throws Exception {
         LateReader reader = new LateReader("live/cut");
         long mark = s.log.mark();
-        byte[] cut = java.util.Arrays.copyOf(flv, flv.length * 2 / 3);
+        int at = flv.length * 2 / 3;
+        io.osprey.media.flv.FlvReader check = new io.osprey.media.flv.FlvReader(1 << 24, new io.osprey.media.flv
+                .FlvReader.Listener() {
+            @Override
+            public void onHeader(boolean audio, boolean video) {
+            }
+
+            @Override
+            public void onTag(FlvTag tag) {
+            }
+        });
+        check.feed(java.nio.ByteBuffer.wrap(flv, 0, at));
+        byte[] cut = java.util.Arrays.copyOf(flv, check.truncation() != null ? at : at - 1); // inside a tag
         String status = send("POST", "/live/cut", ("Content-Length: " + cut.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII), cut);
         assertEquals("HTTP/1.1 400", status);

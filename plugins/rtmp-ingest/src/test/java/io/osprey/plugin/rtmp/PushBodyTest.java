@@ -186,7 +186,7 @@ class PushBodyTest {
         LateReader reader = new LateReader("live/cut");
         long mark = s.log.mark();
         int at = flv.length * 2 / 3;
-        io.osprey.media.flv.FlvReader check = new io.osprey.media.flv.FlvReader(1 << 24, new io.osprey.media.flv
+        io.osprey.media.flv.FlvReader check = new io.osprey.media.flv.FlvReader(1 << 20, new io.osprey.media.flv
                 .FlvReader.Listener() {
             @Override
             public void onHeader(boolean audio, boolean video) {

@@ -33,7 +33,8 @@ class ReconfigureTest {
 
     private static void write(Path cfg, int port, int perIp) throws IOException {
         Files.writeString(cfg, "plugins:\n  rtmp-ingest:\n    port: " + port + "\n    maxConnectionsPerIp: " + perIp
-                + "\n    publisherIdleTimeoutMs: " + (perIp > 2 ? 6000 : 5000) + "\n    httpPush: false\n");
+                + "\n    publisherIdleTimeoutMs: " + (perIp > 2 ? 6000 : 5000) + "\n    httpPush: false\n"
+                + "    handshakeTimeoutMs: 30000\n"); // the viewer connects before the stream is live
     }
 
     /** A client that completes connect on {@code port}, or the close reason the server logged for it. */
@@ -66,10 +67,10 @@ class ReconfigureTest {
         StreamKey key = new StreamKey("live", "keep");
         Process ffmpeg = Ffmpeg.start(home.resolve("publisher.log"), "-re", "-stream_loop", "-1", "-i",
                 TestMedia.h264Aac(10, 500).toString(), "-c", "copy", "-f", "flv", "rtmp://127.0.0.1:" + p1 + "/live/keep");
-        try (ServerSocket busy = new ServerSocket(0)) {
+        try (ServerSocket busy = new ServerSocket(0); RtmpTestClient viewer = RtmpTestClient.open(p1)) {
             Await.until("live/keep", Duration.ofSeconds(30), () -> kernel.bus().stream(key).isPresent());
             StreamView stream = kernel.bus().stream(key).orElseThrow();
-            RtmpTestClient viewer = RtmpTestClient.open(p1).handshake();
+            viewer.handshake();
             viewer.connect("live");
             assertEquals("NetStream.Play.Start", viewer.play("keep"));
 

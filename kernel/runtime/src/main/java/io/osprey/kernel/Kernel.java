@@ -106,7 +106,7 @@ public final class Kernel implements AutoCloseable {
         Files.createDirectories(dataDir);
         adminToken = resolveToken(dataDir);
 
-        host = new JettyHost(config.server().http);
+        host = new JettyHost(config.server().http, config.server().connections, config.server().refusalLogIntervalMs);
         host.start();
         bus = new Bus(config.bus().settings(), host.executor(), scheduler);
         String mode = config.server().plugins.mode;
@@ -116,7 +116,7 @@ public final class Kernel implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         HealthRegistry health = new HealthRegistry();
         KernelAccessControl access = new KernelAccessControl();
-        AdminAuth adminAuth = new AdminAuth(adminToken);
+        AdminAuth adminAuth = new AdminAuth(adminToken, host.refusals());
         plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info,
                 adminAuth), config);
 

@@ -12,6 +12,7 @@ public final class ServerConfig implements PluginConfig {
     public Admin admin = new Admin();
     public Plugins plugins = new Plugins();
     public Connections connections = new Connections();
+    public Memory memory = new Memory();
     /** Refused clients (caps, deadlines, bad requests, wrong tokens) are logged once per client and rule per this. */
     public long refusalLogIntervalMs = 60_000;
     /** Folder served at {@code /} (the players and console); relative to home; empty for none. */
@@ -49,6 +50,14 @@ public final class ServerConfig implements PluginConfig {
         public int reservedFds = 0;
     }
 
+    /** {@code server.memory}: giving idle media buffers back to the OS after load. */
+    public static final class Memory {
+        /** How often the direct buffer pool gives back what stayed idle through the last period, ms; 0 = never. */
+        public long poolTrimIntervalMs = 10_000;
+        /** Idle pooled bytes kept anyway, ready for the next burst. */
+        public long poolKeepBytes = 16L << 20;
+    }
+
     /** {@code server.admin}. */
     public static final class Admin {
         /** Bearer token for {@code /api}; empty: generated at first start into {@code <dataDir>/admin.token}. */
@@ -78,6 +87,9 @@ public final class ServerConfig implements PluginConfig {
         ConfigException.check(connections.max >= 0, "connections.max", "must be 0 (from the fd limit) or positive");
         ConfigException.check(connections.reservedFds >= 0, "connections.reservedFds",
                 "must be 0 (a tenth of the fd limit) or positive");
+        ConfigException.check(memory.poolTrimIntervalMs == 0 || memory.poolTrimIntervalMs >= 100,
+                "memory.poolTrimIntervalMs", "must be 0 (never) or at least 100");
+        ConfigException.check(memory.poolKeepBytes >= 0, "memory.poolKeepBytes", "must not be negative");
         ConfigException.check(refusalLogIntervalMs >= 1000, "refusalLogIntervalMs", "must be at least 1000");
         ConfigException.check(dataDir != null && !dataDir.isBlank(), "dataDir", "must not be empty");
         ConfigException.check(admin.token != null, "admin.token", "must be a string");

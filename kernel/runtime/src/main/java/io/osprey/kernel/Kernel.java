@@ -12,7 +12,8 @@ import io.osprey.kernel.config.ConfigLoader;
 import io.osprey.kernel.http.ConnectionGuard;
 import io.osprey.kernel.http.FdBudget;
 import io.osprey.kernel.http.JettyHost;
-import io.osprey.media.buffer.DirectPool;
+import io.osprey.kernel.config.ServerConfig;
+import io.osprey.kernel.memory.MemoryTrimmer;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.osprey.kernel.osgi.OsgiPlugins;
@@ -143,8 +144,9 @@ public final class Kernel implements AutoCloseable {
         plugins.validate(config); // a bad plugin section fails start-up, naming the key, like a bad server key
         long trim = config.server().memory.poolTrimIntervalMs;
         if (trim > 0) {
-            long keep = config.server().memory.poolKeepBytes;
-            scheduler.scheduleWithFixedDelay(() -> DirectPool.shared().trim(keep), trim, trim, TimeUnit.MILLISECONDS);
+            ServerConfig.Memory m = config.server().memory;
+            scheduler.scheduleWithFixedDelay(MemoryTrimmer.forProcess(m.poolKeepBytes, m.directGcBytes,
+                    m.directGcIntervalMs), trim, trim, TimeUnit.MILLISECONDS);
         }
         registerConnectionMetrics(registry);
         long cfgScan = config.server().configScanIntervalMs;

@@ -56,6 +56,13 @@ public final class ServerConfig implements PluginConfig {
         public long poolTrimIntervalMs = 10_000;
         /** Idle pooled bytes kept anyway, ready for the next burst. */
         public long poolKeepBytes = 16L << 20;
+        /**
+         * Direct memory in use above which, once it has grown by half since the last time, the trim asks for a
+         * collection to free dead media buffers; 0 = never (the JVM then collects only at MaxDirectMemorySize).
+         */
+        public long directGcBytes = 256L << 20;
+        /** Minimum time between two such collections, ms. */
+        public long directGcIntervalMs = 60_000;
     }
 
     /** {@code server.admin}. */
@@ -90,6 +97,8 @@ public final class ServerConfig implements PluginConfig {
         ConfigException.check(memory.poolTrimIntervalMs == 0 || memory.poolTrimIntervalMs >= 100,
                 "memory.poolTrimIntervalMs", "must be 0 (never) or at least 100");
         ConfigException.check(memory.poolKeepBytes >= 0, "memory.poolKeepBytes", "must not be negative");
+        ConfigException.check(memory.directGcBytes >= 0, "memory.directGcBytes", "must be 0 (never) or positive");
+        ConfigException.check(memory.directGcIntervalMs >= 1000, "memory.directGcIntervalMs", "must be at least 1000");
         ConfigException.check(refusalLogIntervalMs >= 1000, "refusalLogIntervalMs", "must be at least 1000");
         ConfigException.check(dataDir != null && !dataDir.isBlank(), "dataDir", "must not be empty");
         ConfigException.check(admin.token != null, "admin.token", "must be a string");

@@ -1,0 +1,75 @@
+package io.osprey.kernel.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.osprey.media.buffer.DirectPool;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MemoryTrimmerTest {
+
+    private static final long MB = 1 << 20;
+
+    private final AtomicLong used = new AtomicLong();
+    private final AtomicLong now = new AtomicLong();
+    private final AtomicLong collections = new AtomicLong();
+    /** What a collection leaves in use: the live part. */
+    private final AtomicLong live = new AtomicLong();
+
+    private MemoryTrimmer trimmer(DirectPool pool) {
+        return new MemoryTrimmer(pool, 0, 256 * MB, 60_000, used::get, () -> {
+            collections.incrementAndGet();
+            used.set(live.get());
+        }, now::get);
+    }
+
+    private void advanceSeconds(long s) {
+        now.addAndGet(s * 1_000_000_000L);
+    }
+
+    @Test
+    void deadDirectMemoryIsCollectedOncePastTheThresholdAndAtMostOncePerInterval() {
+        MemoryTrimmer t = trimmer(new DirectPool(0));
+        used.set(200 * MB);
+        t.run();
+        assertEquals(0, collections.get(), "below the threshold: the JVM's own limit will do");
+
+        used.set(2_000 * MB);
+        live.set(300 * MB);
+        t.run();
+        assertEquals(1, collections.get(), "2 GB in use after a burst: collect");
+        assertEquals(300 * MB, used.get());
+
+        used.set(2_000 * MB);
+        advanceSeconds(30);
+        t.run();
+        assertEquals(1, collections.get(), "not twice within the interval");
+
+        advanceSeconds(30);
+        used.set(400 * MB);
+        t.run();
+        assertEquals(1, collections.get(), "grown by less than half since the last collection: live data, leave it");
+
+        used.set(500 * MB);
+        t.run();
+        assertEquals(2, collections.get(), "grown by more than half: collect again");
+    }
+
+    @Test
+    void theIdlePoolIsTrimmedEveryRun() {
+        DirectPool pool = new DirectPool(1 << 30);
+        List<ByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            held.add(pool.acquire(DirectPool.GRAIN));
+        }
+        held.forEach(pool::release);
+        MemoryTrimmer t = trimmer(pool);
+        t.run(); // the period in which they were in use ends
+        t.run(); // a quiet period: all of it goes
+        assertEquals(0, pool.idleBytes());
+        assertEquals(10, pool.freed());
+    }
+}

@@ -62,7 +62,7 @@ public final class ServerConfig implements PluginConfig {
          */
         public long directGcBytes = 256L << 20;
         /** Minimum time between two such collections, ms. */
-        public long directGcIntervalMs = 60_000;
+        public long directGcIntervalMs = 30_000;
     }
 
     /** {@code server.admin}. */

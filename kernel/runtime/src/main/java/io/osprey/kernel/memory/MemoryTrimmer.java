@@ -15,9 +15,10 @@ import java.util.function.LongSupplier;
  * collector finds its {@code ByteBuffer} unreachable; media buffers live seconds, get promoted, and an old
  * collection may not come for hours on a small live heap. The JDK collects only when the direct-memory limit is
  * reached, so after a burst of load the process held gigabytes of dead buffers (issue 13: 4.85 GB RSS with nothing
- * live, 262 MB after a forced full collection). So when direct memory in use has grown past
- * {@code server.memory.directGcBytes} and by half since the last collection this trimmer asked for, it asks for
- * one ({@code System.gc()}), at most once per {@code server.memory.directGcIntervalMs}. A full collection of a
+ * live, 262 MB after a forced full collection). So when direct memory in use is above
+ * {@code server.memory.directGcBytes} and either the load fell (the pool had buffers nobody asked for during the
+ * period) or it has grown by half since the last collection this trimmer asked for, it asks for one
+ * ({@code System.gc()}), at most once per {@code server.memory.directGcIntervalMs}. A full collection of a
  * small live heap takes tens of milliseconds; it runs only while dead memory accumulates.
  */
 public final class MemoryTrimmer implements Runnable {
@@ -63,10 +64,10 @@ public final class MemoryTrimmer implements Runnable {
     @Override
     public void run() {
         try {
-            pool.trim(keepBytes);
+            boolean demandFell = pool.trim(keepBytes) > 0;
             long used = directUsed.getAsLong();
             long now = clock.getAsLong();
-            if (gcBytes > 0 && used > gcBytes && used > usedAfterGc + usedAfterGc / 2
+            if (gcBytes > 0 && used > gcBytes && (demandFell || used > usedAfterGc + usedAfterGc / 2)
                     && now - lastGc >= gcIntervalNanos) {
                 lastGc = now;
                 gcs++;

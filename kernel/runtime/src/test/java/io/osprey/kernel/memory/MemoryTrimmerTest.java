@@ -59,6 +59,30 @@ class MemoryTrimmerTest {
     }
 
     @Test
+    void whenTheLoadFallsDeadMemoryIsCollectedEvenIfItDidNotGrow() {
+        DirectPool pool = new DirectPool(1 << 30);
+        MemoryTrimmer t = trimmer(pool);
+        used.set(2_000 * MB);
+        live.set(1_500 * MB); // under load: most of it is live
+        t.run();
+        assertEquals(1, collections.get());
+        // the load ends: buffers come back to the pool and nobody asks for them; the rest is dead, not grown
+        List<ByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            held.add(pool.acquire(DirectPool.GRAIN));
+        }
+        held.forEach(pool::release);
+        used.set(1_600 * MB);
+        live.set(100 * MB);
+        advanceSeconds(60);
+        t.run(); // the buffers were in use during this period: no surplus yet
+        assertEquals(1, collections.get(), "not grown by half, and no sign yet that the load fell");
+        t.run(); // a quiet period: the pool gives back its surplus, so the load fell
+        assertEquals(2, collections.get());
+        assertEquals(100 * MB, used.get());
+    }
+
+    @Test
     void theIdlePoolIsTrimmedEveryRun() {
         DirectPool pool = new DirectPool(1 << 30);
         List<ByteBuffer> held = new ArrayList<>();

@@ -61,6 +61,9 @@ public final class JettyHost {
         this.config = config;
         QueuedThreadPool pool = new QueuedThreadPool(512, 8);
         pool.setName("osprey");
+        // after a burst, idle threads (and their stacks) go within a minute or two, not one per minute (Jetty's
+        // default evicts one thread per idle timeout: 200 threads of a push burst took over three hours)
+        pool.setMaxEvictCount(32);
         this.server = new Server(pool);
         server.setStopAtShutdown(false);
         this.refusals = new RefusalLog(System.getLogger("io.osprey.kernel.refused"), refusalIntervalMs);

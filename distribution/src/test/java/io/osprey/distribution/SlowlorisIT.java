@@ -49,7 +49,8 @@ class SlowlorisIT {
         try (DistributionProcess server = new DistributionProcess(yaml, "--set", "server.connections.max=" + CAP,
                 "--set", "server.http.headerTimeoutMs=" + DEADLINE_MS)) {
             server.awaitReady();
-            Path clip = TestMedia.h264Aac(20, 500);
+            int seconds = COUNT > 5_000 ? 60 : 20; // opening 19,000 connections alone takes a while
+            Path clip = TestMedia.h264Aac(seconds, 500);
             Path ffLog = Files.createTempFile("ffmpeg-slowloris", ".log");
             Process publisher = Ffmpeg.start(ffLog, "-re", "-i", clip.toString(), "-c", "copy", "-f", "flv",
                     server.rtmp("/live/s"));
@@ -72,7 +73,10 @@ class SlowlorisIT {
                 assertEquals(slow.size(), closed, "every slow connection was refused or closed (" + ms + " ms)");
                 assertTrue(viewerBytes.get() > before + 50_000, "the viewer kept receiving during the attack: "
                         + (viewerBytes.get() - before) + " bytes");
-                assertTrue(publisher.isAlive(), "the publisher is still connected");
+                assertTrue(publisher.isAlive() || publisher.exitValue() == 0, "the publisher was not cut off");
+                System.out.printf("slowloris: %d connections opened in %d ms, all refused or closed after %d ms;"
+                        + " the viewer received %d bytes meanwhile%n", slow.size(), opened, ms,
+                        viewerBytes.get() - before);
                 for (SocketChannel c : slow) {
                     c.close();
                 }
@@ -88,11 +92,13 @@ class SlowlorisIT {
             assertTrue(log.contains("refused 127.0.0.") && log.contains("request header deadline"),
                     "refusals are logged");
 
-            assertTrue(publisher.waitFor(60, TimeUnit.SECONDS), "ffmpeg finished its publish");
+            assertTrue(publisher.waitFor(seconds + 30, TimeUnit.SECONDS), "ffmpeg finished its publish");
             assertEquals(0, publisher.exitValue(), Files.readString(ffLog));
             Path full = awaitFile(server.home().resolve("data/mp4/live/s"), "stream_full.mp4");
             Probe.Result r = Probe.probe(full.toString());
-            assertTrue(r.duration() > 18, "the recording went on through the attack: " + r.duration() + " s");
+            assertTrue(r.duration() > seconds - 2, "the recording went on through the attack: " + r.duration() + " s");
+            System.out.println("slowloris: metrics " + grep(metrics, "osprey_connections") + grep(metrics,
+                    "osprey_http_header_deadline") + "recording " + r.duration() + " s");
         }
     }
 

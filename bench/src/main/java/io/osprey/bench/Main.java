@@ -7,6 +7,7 @@ import io.osprey.bench.scenario.Clients;
 import io.osprey.bench.scenario.Fanout;
 import io.osprey.bench.scenario.HlsServe;
 import io.osprey.bench.scenario.Ingest;
+import io.osprey.bench.scenario.PushMemory;
 import io.osprey.bench.scenario.Scenario;
 import io.osprey.bench.scenario.Soak;
 import io.osprey.bench.server.NginxServer;
@@ -123,6 +124,7 @@ public final class Main {
             case "ingest" -> new Ingest(o, source);
             case "hls-serve" -> new HlsServe(o, source);
             case "soak" -> new Soak(o, source);
+            case "push-memory" -> new PushMemory(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }

@@ -14,6 +14,7 @@ public final class Options {
               ingest                                  N publishers in real time
               hls-serve                               wrk at a live playlist and a segment
               soak                                    viewers joining and leaving, publishers reconnecting
+              push-memory                             rounds of concurrent HTTP-FLV pushes: does RSS come back?
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -41,6 +42,8 @@ public final class Options {
               --churn S --churn-fraction F          soak: every S s (default 5) F of the viewers (0.2) leave and rejoin
               --reconnect S            soak: publishers reconnect every S s (default 15)
               --sample S               soak: heap/RSS sample interval (default 5)
+              --rounds N               push-memory: rounds (default 5) of --publishers (200) pushes of --duration (20) s;
+                                       --settle S (default 30): idle seconds before the last RSS sample
               --out DIR                results folder (default bench/target/results)
             """;
 
@@ -54,9 +57,10 @@ public final class Options {
     public double ramp = 500;
     public double publisherRamp = 50;
     public double warmup = 3;
-    public double settle = 2;
+    public double settle = -1;
     public int probeMs = 100;
     public int clientThreads = 2;
+    public int rounds = 5;
     public Path media;
     public String app = "live";
     public String stream = "bench";
@@ -113,7 +117,7 @@ public final class Options {
         if (o.scenario == null) {
             throw new IllegalArgumentException("no scenario");
         }
-        if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "media")
+        if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }
@@ -154,6 +158,7 @@ public final class Options {
             case "--churn-fraction" -> churnFraction = Double.parseDouble(v);
             case "--reconnect" -> reconnect = Double.parseDouble(v);
             case "--sample" -> sample = Double.parseDouble(v);
+            case "--rounds" -> rounds = Integer.parseInt(v);
             case "--hls-wait" -> hlsWait = Double.parseDouble(v);
             case "--hls-segments" -> hlsSegments = Integer.parseInt(v);
             case "--wrk-warmup" -> wrkWarmup = Double.parseDouble(v);
@@ -174,6 +179,7 @@ public final class Options {
             publishers = switch (scenario) {
                 case "ingest" -> 20;
                 case "soak" -> 2;
+                case "push-memory" -> 200;
                 default -> 1;
             };
         }
@@ -183,6 +189,9 @@ public final class Options {
                 case "hls-serve" -> 10;
                 default -> 20;
             };
+        }
+        if (settle < 0) {
+            settle = scenario.equals("push-memory") ? 30 : 2;
         }
         if (ospreyHome == null) {
             ospreyHome = root.resolve("distribution/target/osprey");

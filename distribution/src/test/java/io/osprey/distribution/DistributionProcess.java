@@ -24,16 +24,27 @@ final class DistributionProcess extends ServerUnderTest {
     private final Process process;
 
     DistributionProcess(String configYaml, String... extraArgs) throws IOException {
+        this(configYaml, false, extraArgs);
+    }
+
+    /**
+     * @param rtmpPortInFile the config sets {@code plugins.rtmp-ingest.port} itself ({@code ${rtmpPort}} in
+     *                       {@code configYaml} is replaced by the free port), so that editing the file can change it
+     */
+    DistributionProcess(String configYaml, boolean rtmpPortInFile, String... extraArgs) throws IOException {
         Path dist = Path.of(System.getProperty("osprey.dist", "target/osprey"));
         home = Files.createTempDirectory("osprey-dist");
         copy(dist, home);
         config = home.resolve("conf/osprey.yaml");
-        Files.writeString(config, configYaml);
+        Files.writeString(config, configYaml.replace("${rtmpPort}", String.valueOf(rtmpPort)));
         log = home.resolve("server.log");
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/osprey").toString(),
-                "--set", "server.http.port=" + httpPort, "--set", "plugins.rtmp-ingest.port=" + rtmpPort,
+                "--set", "server.http.port=" + httpPort,
                 "--set", "server.admin.token=" + TOKEN, "--set", "server.configScanIntervalMs=200",
                 "--set", "server.plugins.scanIntervalMs=200"));
+        if (!rtmpPortInFile) {
+            cmd.addAll(List.of("--set", "plugins.rtmp-ingest.port=" + rtmpPort));
+        }
         cmd.addAll(List.of(extraArgs));
         process = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();

@@ -18,7 +18,8 @@ import java.util.Random;
 /**
  * For the whole duration: P publishers that drop their connection and reconnect every {@code --reconnect} seconds,
  * V viewers of which a fraction leave and new ones join every {@code --churn} seconds. Heap, RSS and CPU are sampled
- * every {@code --sample} seconds; every viewer or publisher that ends without being told to is an error, and a viewer
+ * every {@code --sample} seconds (and, where the server reports them, direct memory and threads), and each is
+ * reported at the start, middle and end of the run: flat lines mean nothing accumulates; every viewer or publisher that ends without being told to is an error, and a viewer
  * that stays open but receives nothing between two samples counts as a stall.
  */
 public final class Soak extends Scenario {
@@ -68,6 +69,8 @@ public final class Soak extends Scenario {
             ProcStats.Sample last = server.sample();
             List<Double> heap = new ArrayList<>();
             List<Double> rss = new ArrayList<>();
+            List<Double> direct = new ArrayList<>();
+            List<Double> threads = new ArrayList<>();
             Map<ViewerStats, Long> lastBytes = new java.util.IdentityHashMap<>();
             int stalls = 0;
             while (System.nanoTime() < end) {
@@ -80,6 +83,12 @@ public final class Soak extends Scenario {
                     double h = server.heapBytes().isPresent() ? toMb(server.heapBytes().getAsLong()) : Double.NaN;
                     point.put("heapMB", Double.isNaN(h) ? null : h);
                     point.put("rssMB", toMb(now.rssBytes()));
+                    double d = server.directBytes().isPresent() ? toMb(server.directBytes().getAsLong()) : Double.NaN;
+                    point.put("directMB", Double.isNaN(d) ? null : d);
+                    double th = server.threads().isPresent() ? server.threads().getAsLong() : Double.NaN;
+                    point.put("threads", Double.isNaN(th) ? null : th);
+                    direct.add(d);
+                    threads.add(th);
                     point.put("cpuPercent", Stats.round(ProcStats.cpuPercent(last, now), 1));
                     point.put("viewersOpen", openCount(clients));
                     int stalled = stalls(clients, lastBytes);
@@ -151,17 +160,33 @@ public final class Soak extends Scenario {
             r.put("RSS first MB", first(rss));
             r.put("RSS last MB", lastOf(rss));
             r.put("RSS max MB", max(rss));
+            startMiddleEnd(r, "heap MB", heap);
+            startMiddleEnd(r, "RSS MB", rss);
+            startMiddleEnd(r, "direct MB", direct);
+            startMiddleEnd(r, "threads", threads);
             if (!reasons.isEmpty()) {
                 r.note("viewer errors: " + reasons);
             }
-            StringBuilder series = new StringBuilder("heap/RSS MB over time: ");
+            StringBuilder series = new StringBuilder("heap/RSS/direct MB/threads over time: ");
             for (Map<String, Object> p : r.series()) {
                 series.append(p.get("t")).append("s ").append(p.get("heapMB") == null ? "-" : p.get("heapMB"))
-                        .append('/').append(p.get("rssMB")).append("; ");
+                        .append('/').append(p.get("rssMB")).append('/')
+                        .append(p.get("directMB") == null ? "-" : p.get("directMB")).append('/')
+                        .append(p.get("threads") == null ? "-" : p.get("threads")).append("; ");
             }
             r.note(series.toString());
         }
         return r;
+    }
+
+    /** {@code name start}, {@code name middle}, {@code name end}: the first, middle and last sample. */
+    private static void startMiddleEnd(Result r, String name, List<Double> series) {
+        if (series.isEmpty() || series.stream().allMatch(v -> Double.isNaN(v))) {
+            return;
+        }
+        r.put(name + " start", series.get(0));
+        r.put(name + " middle", series.get(series.size() / 2));
+        r.put(name + " end", series.get(series.size() - 1));
     }
 
     private String stream(int i) {

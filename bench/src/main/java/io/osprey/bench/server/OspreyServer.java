@@ -106,6 +106,16 @@ public final class OspreyServer extends Server {
     }
 
     @Override
+    public OptionalLong directBytes() {
+        return metric("jvm_buffer_pool_used_bytes{pool=\"direct\"}");
+    }
+
+    @Override
+    public OptionalLong threads() {
+        return metric("jvm_threads_current");
+    }
+
+    @Override
     public OptionalLong framesDropped() {
         return metric("osprey_frames_dropped_total");
     }

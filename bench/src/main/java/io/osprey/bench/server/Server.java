@@ -67,6 +67,16 @@ public abstract class Server implements AutoCloseable {
         return OptionalLong.empty();
     }
 
+    /** The server's direct (off-heap) buffer memory in use, if it reports it. */
+    public OptionalLong directBytes() {
+        return OptionalLong.empty();
+    }
+
+    /** The server's live threads, if it reports them. */
+    public OptionalLong threads() {
+        return OptionalLong.empty();
+    }
+
     /** Frames the server reports as dropped for slow viewers so far, if it reports them. */
     public OptionalLong framesDropped() {
         return OptionalLong.empty();

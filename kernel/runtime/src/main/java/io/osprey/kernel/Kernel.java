@@ -9,7 +9,13 @@ import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.config.Config;
 import io.osprey.kernel.config.ConfigError;
 import io.osprey.kernel.config.ConfigLoader;
+import io.osprey.kernel.http.ConnectionGuard;
+import io.osprey.kernel.http.FdBudget;
 import io.osprey.kernel.http.JettyHost;
+import io.osprey.kernel.config.ServerConfig;
+import io.osprey.kernel.memory.MemoryTrimmer;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.osprey.kernel.osgi.OsgiPlugins;
 import io.osprey.kernel.plugin.ClasspathPlugins;
 import io.osprey.kernel.plugin.KernelServices;
@@ -106,7 +112,7 @@ public final class Kernel implements AutoCloseable {
         Files.createDirectories(dataDir);
         adminToken = resolveToken(dataDir);
 
-        host = new JettyHost(config.server().http);
+        host = new JettyHost(config.server().http, config.server().connections, config.server().refusalLogIntervalMs);
         host.start();
         bus = new Bus(config.bus().settings(), host.executor(), scheduler);
         String mode = config.server().plugins.mode;
@@ -116,7 +122,7 @@ public final class Kernel implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         HealthRegistry health = new HealthRegistry();
         KernelAccessControl access = new KernelAccessControl();
-        AdminAuth adminAuth = new AdminAuth(adminToken);
+        AdminAuth adminAuth = new AdminAuth(adminToken, host.refusals());
         plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info,
                 adminAuth), config);
 
@@ -136,6 +142,13 @@ public final class Kernel implements AutoCloseable {
             ClasspathPlugins.discover(options.pluginLoader(), plugins);
         }
         plugins.validate(config); // a bad plugin section fails start-up, naming the key, like a bad server key
+        long trim = config.server().memory.poolTrimIntervalMs;
+        if (trim > 0) {
+            ServerConfig.Memory m = config.server().memory;
+            scheduler.scheduleWithFixedDelay(MemoryTrimmer.forProcess(m.poolKeepBytes, m.directGcBytes,
+                    m.directGcIntervalMs), trim, trim, TimeUnit.MILLISECONDS);
+        }
+        registerConnectionMetrics(registry);
         long cfgScan = config.server().configScanIntervalMs;
         if (options.configFile() != null && cfgScan > 0) {
             scheduler.scheduleWithFixedDelay(this::checkConfigFile, cfgScan, cfgScan, TimeUnit.MILLISECONDS);
@@ -148,6 +161,24 @@ public final class Kernel implements AutoCloseable {
         LOG.log(Level.INFO, "Osprey {0} ready {1} ms after JVM start (kernel start {2} ms, {3} mode): http on port {4};"
                 + " plugins: {5}", version(), String.valueOf(sinceJvm), String.valueOf(ms),
                 osgiMode ? "OSGi" : "ServiceLoader", String.valueOf(host.httpPort()), summary.isEmpty() ? "none" : summary);
+    }
+
+    private void registerConnectionMetrics(PrometheusRegistry registry) {
+        ConnectionGuard g = host.guard();
+        GaugeWithCallback.builder().name("osprey_connections_open")
+                .help("Client connections open across HTTP and the plugins' listeners")
+                .callback(cb -> cb.call(g.open())).register(registry);
+        GaugeWithCallback.builder().name("osprey_connections_max")
+                .help("Cap on open client connections (server.connections.max, or from the fd limit)")
+                .callback(cb -> cb.call(g.cap())).register(registry);
+        CounterWithCallback.builder().name("osprey_connections_refused")
+                .help("Connections closed at accept because the cap was reached")
+                .callback(cb -> cb.call(g.refusedOverCap())).register(registry);
+        CounterWithCallback.builder().name("osprey_http_header_deadline_closed")
+                .help("HTTP connections closed for not sending their request headers in time")
+                .callback(cb -> cb.call(g.closedByHeaderDeadline())).register(registry);
+        GaugeWithCallback.builder().name("osprey_open_fds").help("File descriptors the process has open")
+                .callback(cb -> cb.call(FdBudget.openNow())).register(registry);
     }
 
     private void scanPlugins() {

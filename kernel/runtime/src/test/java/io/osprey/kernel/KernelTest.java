@@ -141,8 +141,11 @@ class KernelTest {
         assertTrue(s.reason().contains("boom in start"), s.reason());
         assertEquals(0, kernel.host().router().count("faulty"), "its route was released");
         assertEquals(PluginState.ACTIVE, plugin("echo").state());
-        String health = get("/api/health", false).body();
+        String health = get("/api/health", true).body();
         assertTrue(health.contains("degraded") && health.contains("boom in start"), health);
+        String publicHealth = get("/api/health", false).body();
+        assertTrue(publicHealth.contains("degraded") && !publicHealth.contains("boom"), "details need the token: "
+                + publicHealth);
     }
 
     @Test

@@ -26,6 +26,13 @@ import java.util.concurrent.atomic.LongAdder;
  * bytes will be overwritten by the next owner. A buffer never released is not a leak; the collector frees it as
  * usual. Acquired buffers are not zeroed: position 0, limit = capacity, contents undefined.
  *
+ * <p>Trimming: memory the pool holds but nobody needs is given back by {@link #trim}, which the kernel calls
+ * periodically (every 10 s). Bytes that stayed idle through a whole period (the lowest idle level since the last
+ * trim) are surplus; those above {@code lowWatermark} are freed at once, explicitly (the buffer's cleaner, via
+ * {@code sun.misc.Unsafe.invokeCleaner}; without it the buffer is dropped for the collector). So after a burst
+ * of load the pool shrinks back within two periods, under steady load it keeps what the load cycles through, and
+ * malloc gets the memory back for the OS without waiting for a full collection.
+ *
  * <p>Thread-safety: all methods may be called from any thread; acquire and release do not block.
  */
 public final class DirectPool {
@@ -45,6 +52,10 @@ public final class DirectPool {
     private final LongAdder reused = new LongAdder();
     private final LongAdder allocated = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
+    /** The lowest {@link #idleBytes} since the last trim: what the load did not need during the period. */
+    private final AtomicLong minIdleSinceTrim = new AtomicLong();
+    private final LongAdder freed = new LongAdder();
+    private final LongAdder freedBytes = new LongAdder();
 
     /** The process-wide pool (256 MiB idle at most) that the media paths share. */
     public static DirectPool shared() {
@@ -84,7 +95,7 @@ public final class DirectPool {
             for (int i = c; i <= last; i++) {
                 ByteBuffer b = classes[i].poll();
                 if (b != null) {
-                    idleBytes.addAndGet(-b.capacity());
+                    noteIdle(idleBytes.addAndGet(-b.capacity()));
                     reused.increment();
                     return b.clear();
                 }
@@ -113,6 +124,72 @@ public final class DirectPool {
         classes[capacity / GRAIN].add(buffer);
     }
 
+    /** Returns the buffer's native memory now if the JDK lets us, else leaves it to the collector. */
+    private static void free(ByteBuffer b) {
+        if (Cleaner.INVOKE != null) {
+            try {
+                Cleaner.INVOKE.invokeExact(b);
+            } catch (Throwable e) {
+                // a view or duplicate (IllegalArgumentException): not ours to free; the collector will
+            }
+        }
+    }
+
+    /** {@code sun.misc.Unsafe.invokeCleaner(ByteBuffer)} bound to the instance, or null (off, or not available). */
+    private static final class Cleaner {
+        static final java.lang.invoke.MethodHandle INVOKE = find();
+
+        private static java.lang.invoke.MethodHandle find() {
+            if (!Boolean.parseBoolean(System.getProperty("osprey.directPool.explicitFree", "true"))) {
+                return null;
+            }
+            try {
+                Class<?> unsafe = Class.forName("sun.misc.Unsafe");
+                java.lang.reflect.Field f = unsafe.getDeclaredField("theUnsafe");
+                f.setAccessible(true);
+                return java.lang.invoke.MethodHandles.lookup()
+                        .findVirtual(unsafe, "invokeCleaner",
+                                java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class))
+                        .bindTo(f.get(null));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+    }
+
+    private void noteIdle(long idle) {
+        long min = minIdleSinceTrim.get();
+        while (idle < min && !minIdleSinceTrim.compareAndSet(min, idle)) {
+            min = minIdleSinceTrim.get();
+        }
+    }
+
+    /**
+     * Frees the buffers that were idle through the whole period since the last call, down to {@code lowWatermark}
+     * idle bytes: the largest classes first (they are the rarest to be asked for again). Called periodically from
+     * one thread; concurrent acquire and release go on meanwhile.
+     *
+     * @param lowWatermark idle bytes kept in any case, ready for the next burst
+     * @return bytes freed
+     */
+    public long trim(long lowWatermark) {
+        long idleNow = idleBytes.get();
+        long surplus = Math.min(minIdleSinceTrim.getAndSet(idleNow), idleNow) - Math.max(0, lowWatermark);
+        long done = 0;
+        for (int c = classes.length - 1; c >= 0 && done < surplus; c--) {
+            ByteBuffer b;
+            while (done < surplus && (b = classes[c].poll()) != null) {
+                int capacity = b.capacity();
+                noteIdle(idleBytes.addAndGet(-capacity));
+                free(b);
+                done += capacity;
+                freed.increment();
+                freedBytes.add(capacity);
+            }
+        }
+        return done;
+    }
+
     /** Bytes waiting in the pool. */
     public long idleBytes() {
         return idleBytes.get();
@@ -130,5 +207,19 @@ public final class DirectPool {
 
     public long allocatedBytes() {
         return allocatedBytes.sum();
+    }
+
+    /** Buffers {@link #trim} freed, and their bytes. */
+    public long freed() {
+        return freed.sum();
+    }
+
+    public long freedBytes() {
+        return freedBytes.sum();
+    }
+
+    /** Whether {@link #trim} frees memory at once (else it leaves dropped buffers to the collector). */
+    public static boolean freesExplicitly() {
+        return Cleaner.INVOKE != null;
     }
 }

@@ -3,9 +3,10 @@
  * written once and read by many (frame payloads, per-stream encodings) into large read-only direct segments;
  * {@link io.osprey.media.buffer.DirectPool} takes direct buffers back for reuse once nobody reads them, and
  * {@link io.osprey.media.buffer.SegmentMemory} counts who still reads pooled buffers (frames, responses, windows).
+ * {@link io.osprey.media.buffer.DirectPool#trim} gives idle pooled memory back to the OS after load.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.osprey.media.buffer;
 
 import org.osgi.annotation.bundle.Export;

@@ -81,4 +81,62 @@ class DirectPoolTest {
         pool.release(big);
         assertEquals(0, pool.idleBytes());
     }
+
+    @Test
+    void trimFreesWhatStayedIdleThroughAPeriodDownToTheLowWatermark() {
+        int g = DirectPool.GRAIN;
+        DirectPool pool = new DirectPool(1 << 30);
+        java.util.List<ByteBuffer> load = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            load.add(pool.acquire(4 * g));
+        }
+        assertEquals(0, pool.trim(0), "nothing idle yet");
+        load.forEach(pool::release); // the burst ends: 100 buffers wait in the pool
+        assertEquals(100 * 4L * g, pool.idleBytes());
+        assertEquals(0, pool.trim(0), "they were in use during the period that ends now");
+
+        // next period: the load comes back for 30 of them, then lets them go again
+        for (int i = 0; i < 30; i++) {
+            load.set(i, pool.acquire(4 * g));
+        }
+        for (int i = 0; i < 30; i++) {
+            pool.release(load.get(i));
+        }
+        // lowest idle level in the period: 70 buffers; keep 10 as the low watermark
+        long freed = pool.trim(10 * 4L * g);
+        assertEquals(60 * 4L * g, freed, "the 60 never needed above the watermark");
+        assertEquals(40 * 4L * g, pool.idleBytes());
+        assertEquals(60, pool.freed());
+
+        // a quiet period: everything above the watermark goes
+        assertEquals(30 * 4L * g, pool.trim(10 * 4L * g));
+        assertEquals(10 * 4L * g, pool.idleBytes());
+        assertEquals(0, pool.trim(10 * 4L * g), "never below the watermark");
+
+        // the pool still works after trimming
+        ByteBuffer b = pool.acquire(4 * g);
+        assertEquals(4 * g, b.capacity());
+        b.putLong(0, 42);
+        assertEquals(42, b.getLong(0));
+    }
+
+    @Test
+    void trimmedBuffersAreFreedExplicitlyOnThisJdk() {
+        assertTrue(DirectPool.freesExplicitly(), "sun.misc.Unsafe.invokeCleaner is available on 17");
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(p -> p.getName().equals("direct")).findFirst().orElseThrow();
+        DirectPool pool = new DirectPool(1 << 30);
+        java.util.List<ByteBuffer> bufs = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            bufs.add(pool.acquire(DirectPool.GRAIN * 16)); // 64 x 256 KiB = 16 MiB
+        }
+        bufs.forEach(pool::release);
+        bufs.clear();
+        long before = direct.getMemoryUsed();
+        pool.trim(0);
+        pool.trim(0);
+        long after = direct.getMemoryUsed();
+        assertTrue(before - after >= 16L << 20, "16 MiB returned without a GC: " + before + " -> " + after);
+    }
 }

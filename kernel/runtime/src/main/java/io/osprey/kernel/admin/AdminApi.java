@@ -55,11 +55,17 @@ public final class AdminApi extends Handler.Abstract {
         String method = request.getMethod();
         if (path.equals("/api/health") && HttpMethod.GET.is(method)) {
             Map<String, Object> h = health();
-            Json.write(response, "unhealthy".equals(h.get("status")) ? 503 : 200, h, callback);
+            int code = "unhealthy".equals(h.get("status")) ? 503 : 200;
+            if (!auth.authorized(request)) {
+                // reasons name files, plugins and errors: the public answer is the verdict and the checks only
+                h.remove("reasons");
+                h.put("details", "send the admin token (Authorization: Bearer) for the reasons");
+            }
+            Json.write(response, code, h, callback);
             return true;
         }
         if (!auth.authorized(request)) {
-            auth.refuse(response, callback);
+            auth.refuse(request, response, callback);
             return true;
         }
         String[] seg = path.substring(1).split("/");

@@ -2,6 +2,7 @@ package io.osprey.kernel.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import io.osprey.spi.net.RefusalLog;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -16,9 +17,16 @@ import org.eclipse.jetty.util.Callback;
 public final class AdminAuth {
 
     private final byte[] token;
+    private final RefusalLog refusals;
 
     public AdminAuth(String token) {
+        this(token, new RefusalLog(System.getLogger("io.osprey.kernel.refused"), RefusalLog.DEFAULT_INTERVAL_MILLIS));
+    }
+
+    /** @param refusals where refused requests are logged (once per client per interval) */
+    public AdminAuth(String token, RefusalLog refusals) {
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.refusals = refusals;
     }
 
     /** Whether {@code request} carries {@code Authorization: Bearer <token>}. */
@@ -28,6 +36,15 @@ public final class AdminAuth {
             return false;
         }
         return MessageDigest.isEqual(h.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
+    }
+
+    /** Logs the refusal (rate-limited, with the client's address) and answers {@code 401}. */
+    public void refuse(Request request, Response response, Callback callback) {
+        String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        refusals.refuse(io.osprey.kernel.http.JettyHost.clientAddress(request), "admin token",
+                (h == null ? "no Authorization header" : "wrong bearer token") + " for " + request.getMethod() + " "
+                        + Request.getPathInContext(request));
+        refuse(response, callback);
     }
 
     /** Answers {@code 401} as the admin API does. */
@@ -42,7 +59,7 @@ public final class AdminAuth {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 if (!authorized(request)) {
-                    refuse(response, callback);
+                    refuse(request, response, callback);
                     return true;
                 }
                 return super.handle(request, response, callback);

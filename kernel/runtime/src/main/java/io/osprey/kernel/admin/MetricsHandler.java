@@ -58,6 +58,9 @@ public final class MetricsHandler extends Handler.Abstract {
         CounterWithCallback.builder().name("osprey_direct_pool_reused")
                 .help("Direct media buffers taken from the pool instead of allocated")
                 .callback(cb -> cb.call(pool.reused())).register(registry);
+        CounterWithCallback.builder().name("osprey_direct_pool_freed_bytes")
+                .help("Idle direct media buffer bytes the periodic trim gave back to the OS")
+                .callback(cb -> cb.call(pool.freedBytes())).register(registry);
         GaugeWithCallback.builder().name("osprey_plugin_state").help("1 for the state each plugin is in")
                 .labelNames("plugin", "state").callback(cb -> {
                     for (PluginStatus p : plugins.list()) {

@@ -11,6 +11,10 @@ public final class ServerConfig implements PluginConfig {
     public String dataDir = "data";
     public Admin admin = new Admin();
     public Plugins plugins = new Plugins();
+    public Connections connections = new Connections();
+    public Memory memory = new Memory();
+    /** Refused clients (caps, deadlines, bad requests, wrong tokens) are logged once per client and rule per this. */
+    public long refusalLogIntervalMs = 60_000;
     /** Folder served at {@code /} (the players and console); relative to home; empty for none. */
     public String webDir = "web";
     /** How often the config file is checked for edits, ms; 0 turns reloading off. */
@@ -30,6 +34,35 @@ public final class ServerConfig implements PluginConfig {
         public int acceptQueueSize = 1024;
         /** Selector threads of the HTTP connector; 0 = one per core. */
         public int selectors = 0;
+        /**
+         * Time a new HTTP connection has to send its first request line and headers, ms; 0 for none. Closes
+         * slowloris connections that a byte every few seconds keeps from the idle timeout; responses being streamed
+         * (HTTP-FLV, WebSocket) are not affected.
+         */
+        public long headerTimeoutMs = 10_000;
+    }
+
+    /** {@code server.connections}: the cap on open client connections across HTTP and the plugins' listeners. */
+    public static final class Connections {
+        /** Cap on open connections; 0 = the process's fd limit less {@link #reservedFds}. */
+        public int max = 0;
+        /** Descriptors kept back for recordings, jars, config and logs; 0 = a tenth of the fd limit, 256..4096. */
+        public int reservedFds = 0;
+    }
+
+    /** {@code server.memory}: giving idle media buffers back to the OS after load. */
+    public static final class Memory {
+        /** How often the direct buffer pool gives back what stayed idle through the last period, ms; 0 = never. */
+        public long poolTrimIntervalMs = 10_000;
+        /** Idle pooled bytes kept anyway, ready for the next burst. */
+        public long poolKeepBytes = 16L << 20;
+        /**
+         * Direct memory in use above which, once it has grown by half since the last time, the trim asks for a
+         * collection to free dead media buffers; 0 = never (the JVM then collects only at MaxDirectMemorySize).
+         */
+        public long directGcBytes = 256L << 20;
+        /** Minimum time between two such collections, ms. */
+        public long directGcIntervalMs = 30_000;
     }
 
     /** {@code server.admin}. */
@@ -57,6 +90,16 @@ public final class ServerConfig implements PluginConfig {
         ConfigException.check(http.selectors >= 0 && http.selectors <= 64, "http.selectors",
                 "must be 0 (one per core) .. 64, was " + http.selectors);
         ConfigException.check(http.maxRequestHeaderBytes >= 1024, "http.maxRequestHeaderBytes", "must be at least 1024");
+        ConfigException.check(http.headerTimeoutMs >= 0, "http.headerTimeoutMs", "must be 0 (none) or positive");
+        ConfigException.check(connections.max >= 0, "connections.max", "must be 0 (from the fd limit) or positive");
+        ConfigException.check(connections.reservedFds >= 0, "connections.reservedFds",
+                "must be 0 (a tenth of the fd limit) or positive");
+        ConfigException.check(memory.poolTrimIntervalMs == 0 || memory.poolTrimIntervalMs >= 100,
+                "memory.poolTrimIntervalMs", "must be 0 (never) or at least 100");
+        ConfigException.check(memory.poolKeepBytes >= 0, "memory.poolKeepBytes", "must not be negative");
+        ConfigException.check(memory.directGcBytes >= 0, "memory.directGcBytes", "must be 0 (never) or positive");
+        ConfigException.check(memory.directGcIntervalMs >= 1000, "memory.directGcIntervalMs", "must be at least 1000");
+        ConfigException.check(refusalLogIntervalMs >= 1000, "refusalLogIntervalMs", "must be at least 1000");
         ConfigException.check(dataDir != null && !dataDir.isBlank(), "dataDir", "must not be empty");
         ConfigException.check(admin.token != null, "admin.token", "must be a string");
         ConfigException.check(admin.token.isEmpty() || admin.token.length() >= 16, "admin.token",

@@ -4,6 +4,7 @@ import io.osprey.kernel.config.ServerConfig;
 import io.osprey.spi.Registration;
 import io.osprey.spi.http.WebSocketFactory;
 import io.osprey.spi.net.TcpListener;
+import io.osprey.spi.net.RefusalLog;
 import io.osprey.spi.net.TcpListenerSpec;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -41,17 +42,38 @@ public final class JettyHost {
     private static final System.Logger LOG = System.getLogger(JettyHost.class.getName());
 
     private final ServerConfig.Http config;
+    private final ConnectionGuard guard;
+    private final RefusalLog refusals;
     private final Server server;
     private final Router router = new Router();
     private final ContextHandler context;
     private ServerConnector http;
 
     public JettyHost(ServerConfig.Http config) {
+        this(config, new ServerConfig.Connections(), RefusalLog.DEFAULT_INTERVAL_MILLIS);
+    }
+
+    /**
+     * @param connections      the connection cap (applied to HTTP and every {@link #listen} connector)
+     * @param refusalIntervalMs refused clients are logged once per client and rule per this
+     */
+    public JettyHost(ServerConfig.Http config, ServerConfig.Connections connections, long refusalIntervalMs) {
         this.config = config;
         QueuedThreadPool pool = new QueuedThreadPool(512, 8);
         pool.setName("osprey");
+        // after a burst, idle threads (and their stacks) go within a minute or two, not one per minute (Jetty's
+        // default evicts one thread per idle timeout: 200 threads of a push burst took over three hours)
+        pool.setMaxEvictCount(32);
         this.server = new Server(pool);
         server.setStopAtShutdown(false);
+        this.refusals = new RefusalLog(System.getLogger("io.osprey.kernel.refused"), refusalIntervalMs);
+        long fdLimit = FdBudget.processLimit();
+        int cap = FdBudget.cap(fdLimit, connections.reservedFds, connections.max);
+        this.guard = new ConnectionGuard(cap, config.headerTimeoutMs, server.getScheduler(), refusals);
+        LOG.log(Level.INFO, "connection cap {0} (fd limit {1}; server.connections.max, server.connections.reservedFds);"
+                + " request header deadline {2} ms", String.valueOf(cap), String.valueOf(fdLimit),
+                String.valueOf(config.headerTimeoutMs));
+        server.setErrorHandler(new RefusalErrorHandler(refusals));
         context = new ContextHandler("/");
         context.setHandler(router);
         server.setHandler(context);
@@ -63,7 +85,10 @@ public final class JettyHost {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
         hc.setRequestHeaderSize(config.maxRequestHeaderBytes);
-        http = new ServerConnector(server, 1, selectors(), new HttpConnectionFactory(hc));
+        ConnectionGuard.HeaderDeadline deadline = guard.headerDeadline();
+        hc.addCustomizer(deadline);
+        http = new GuardedConnector(server, selectors(), guard, new HttpConnectionFactory(hc));
+        http.addBean(deadline);
         http.setAcceptQueueSize(config.acceptQueueSize);
         http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);
         http.setPort(config.port);
@@ -97,6 +122,21 @@ public final class JettyHost {
 
     public Server server() {
         return server;
+    }
+
+    /** The client's IP address (no port) for logs. */
+    public static String clientAddress(Request request) {
+        return ConnectionGuard.address(request.getConnectionMetaData().getRemoteSocketAddress());
+    }
+
+    /** The connection cap and header deadline shared by all connectors. */
+    public ConnectionGuard guard() {
+        return guard;
+    }
+
+    /** The kernel's refusal log (logger {@code io.osprey.kernel.refused}). */
+    public RefusalLog refusals() {
+        return refusals;
     }
 
     public Router router() {
@@ -175,10 +215,10 @@ public final class JettyHost {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setKeyStorePath(spec.keyStore().toAbsolutePath().toString());
             ssl.setKeyStorePassword(spec.keyStorePassword());
-            c = new ServerConnector(server, 1, selectors(), new SslConnectionFactory(ssl, factory.getProtocol()),
+            c = new GuardedConnector(server, selectors(), guard, new SslConnectionFactory(ssl, factory.getProtocol()),
                     factory);
         } else {
-            c = new ServerConnector(server, 1, selectors(), factory);
+            c = new GuardedConnector(server, selectors(), guard, factory);
         }
         c.setHost(spec.host() == null || spec.host().isEmpty() ? null : spec.host());
         c.setPort(spec.port());

@@ -16,6 +16,7 @@ import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 import org.eclipse.jetty.websocket.core.server.ServerUpgradeResponse;
 
 /**
@@ -79,6 +80,7 @@ final class WsFlvEndpoint implements WebSocketFactory {
         private final String client;
         private volatile CoreSession session;
         private volatile FlvViewer viewer;
+        private volatile WsWire wire;
         private long windowStart;
         private int windowFrames;
         /** Set when this close was already logged as a refusal (flood, slow viewer, play gate). */
@@ -96,6 +98,9 @@ final class WsFlvEndpoint implements WebSocketFactory {
         @Override
         public void onOpen(CoreSession coreSession, Callback callback) {
             session = coreSession;
+            if (coreSession instanceof WebSocketCoreSession ws && ws.getConnection() != null) {
+                wire = new WsWire(ws.getConnection().getEndPoint());
+            }
             coreSession.setMaxTextMessageSize(1024);
             coreSession.setMaxBinaryMessageSize(1024);
             coreSession.setAutoFragment(false);
@@ -148,7 +153,8 @@ final class WsFlvEndpoint implements WebSocketFactory {
                 return; // no demand: nothing more is read from this client
             }
             if (op == OpCode.PING) {
-                session.sendFrame(new Frame(OpCode.PONG).setPayload(frame.getPayload()), Callback.NOOP, false);
+                Frame pong = new Frame(OpCode.PONG).setPayload(frame.getPayload());
+                send(done -> session.sendFrame(pong, done, false));
             }
             callback.succeeded();
             session.demand();
@@ -197,8 +203,13 @@ final class WsFlvEndpoint implements WebSocketFactory {
 
         @Override
         public void write(ByteBuffer bytes, Callback callback) {
-            // one message per batch; frames no larger than the session's frame limit (which also caps what a
-            // client may send), queued together and flushed in one gathering write
+            WsWire w = wire;
+            if (w != null) {
+                w.binary(bytes, callback); // one message per batch, written with the viewer's non-blocking callback
+                return;
+            }
+            // no access to the socket: one message per batch in frames no larger than the session's frame limit,
+            // queued together and flushed in one gathering write by Jetty
             CoreSession s = session;
             int max = (int) Math.min(Integer.MAX_VALUE, s.getMaxFrameSize() > 0 ? s.getMaxFrameSize() : 65536);
             byte op = OpCode.BINARY;
@@ -236,7 +247,17 @@ final class WsFlvEndpoint implements WebSocketFactory {
         private void close(int code, String reason) {
             CoreSession s = session;
             if (s != null) {
-                s.close(code, reason, Callback.NOOP);
+                send(done -> s.close(code, reason, done));
+            }
+        }
+
+        /** A frame Jetty writes (control frames), after the media write in progress, if any. */
+        private void send(java.util.function.Consumer<Callback> op) {
+            WsWire w = wire;
+            if (w != null) {
+                w.run(op);
+            } else {
+                op.accept(Callback.NOOP);
             }
         }
     }

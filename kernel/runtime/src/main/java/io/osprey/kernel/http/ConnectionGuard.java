@@ -1,0 +1,167 @@
+package io.osprey.kernel.http;
+
+import io.osprey.spi.net.RefusalLog;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * The server's defences against connection exhaustion, shared by every connector (HTTP and the plugins' TCP
+ * listeners):
+ * <ul>
+ * <li>a cap on open client connections across all connectors ({@link FdBudget}): over it, a new connection is
+ *     closed as soon as it is accepted, and the refusal logged (rate-limited), instead of the process running out
+ *     of descriptors;</li>
+ * <li>a deadline for an HTTP connection's first request line and headers (slowloris: a byte every few seconds
+ *     keeps an idle timeout from ever firing). Once the headers are in, the deadline is off: a long-lived
+ *     HTTP-FLV response or WebSocket is not affected.</li>
+ * </ul>
+ * Thread-safety: called from acceptor, selector and scheduler threads; all state is concurrent.
+ */
+public final class ConnectionGuard {
+
+    private static final System.Logger LOG = System.getLogger(ConnectionGuard.class.getName());
+
+    private final int cap;
+    private final long headerTimeoutMs;
+    private final Scheduler scheduler;
+    private final RefusalLog refusals;
+    private final AtomicInteger open = new AtomicInteger();
+    private final LongAdder refusedOverCap = new LongAdder();
+    private final LongAdder closedByDeadline = new LongAdder();
+    private final Map<Connection, Scheduler.Task> awaitingHeaders = new ConcurrentHashMap<>();
+
+    /**
+     * @param cap             open connections allowed across all guarded connectors
+     * @param headerTimeoutMs time an HTTP connection has to send its first request's headers; 0 for none
+     */
+    public ConnectionGuard(int cap, long headerTimeoutMs, Scheduler scheduler, RefusalLog refusals) {
+        this.cap = cap;
+        this.headerTimeoutMs = headerTimeoutMs;
+        this.scheduler = scheduler;
+        this.refusals = refusals;
+    }
+
+    /** Called for each accepted socket before Jetty sees it: false (and the socket closed) if over the cap. */
+    boolean admit(SelectableChannel channel, String connector) {
+        int now = open.incrementAndGet();
+        if (now <= cap) {
+            return true;
+        }
+        open.decrementAndGet();
+        refusedOverCap.increment();
+        refusals.refuse(address(channel), "connection cap", connector + ": " + cap
+                + " connections open (server.connections.max; derived from the fd limit)");
+        try {
+            channel.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a refused connection", e);
+        }
+        return false;
+    }
+
+    /** An admitted socket was closed (its endpoint) or failed before it became one. */
+    void released() {
+        open.decrementAndGet();
+    }
+
+    /** The header deadline, for the HTTP connector only: a connection listener and a request customizer. */
+    HeaderDeadline headerDeadline() {
+        return new HeaderDeadline();
+    }
+
+    /** Armed when an HTTP connection opens, disarmed by its first request's headers ({@link #customize}). */
+    final class HeaderDeadline implements Connection.Listener, HttpConfiguration.Customizer {
+
+        @Override
+        public void onOpened(Connection connection) {
+            if (headerTimeoutMs <= 0 || !(connection instanceof HttpConnection)) {
+                return; // an upgraded WebSocket on the same endpoint has no headers to wait for
+            }
+            Scheduler.Task task = scheduler.schedule(() -> deadline(connection), headerTimeoutMs, TimeUnit.MILLISECONDS);
+            awaitingHeaders.put(connection, task);
+            if (!connection.getEndPoint().isOpen()) {
+                disarm(connection);
+            }
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            disarm(connection);
+        }
+
+        @Override
+        public Request customize(Request request, HttpFields.Mutable responseHeaders) {
+            disarm(request.getConnectionMetaData().getConnection());
+            return request;
+        }
+
+        private void disarm(Connection connection) {
+            Scheduler.Task t = awaitingHeaders.remove(connection);
+            if (t != null) {
+                t.cancel();
+            }
+        }
+
+        private void deadline(Connection connection) {
+            if (awaitingHeaders.remove(connection) == null) {
+                return;
+            }
+            EndPoint ep = connection.getEndPoint();
+            closedByDeadline.increment();
+            refusals.refuse(address(ep.getRemoteSocketAddress()), "request header deadline",
+                    "no complete request line and headers within " + headerTimeoutMs + " ms (server.http.headerTimeoutMs)");
+            ep.close();
+        }
+    }
+
+    private static String address(SelectableChannel channel) {
+        try {
+            return channel instanceof SocketChannel sc ? address(sc.getRemoteAddress()) : "?";
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    static String address(SocketAddress a) {
+        if (a instanceof InetSocketAddress i) {
+            return i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+        }
+        return String.valueOf(a);
+    }
+
+    public int cap() {
+        return cap;
+    }
+
+    /** Client connections open now, across the guarded connectors. */
+    public int open() {
+        return open.get();
+    }
+
+    public long refusedOverCap() {
+        return refusedOverCap.sum();
+    }
+
+    public long closedByHeaderDeadline() {
+        return closedByDeadline.sum();
+    }
+
+    /** HTTP connections still waiting for their first request's headers. */
+    public int awaitingHeaders() {
+        return awaitingHeaders.size();
+    }
+}

@@ -1,0 +1,99 @@
+package io.osprey.kernel.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.osprey.media.buffer.DirectPool;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class MemoryTrimmerTest {
+
+    private static final long MB = 1 << 20;
+
+    private final AtomicLong used = new AtomicLong();
+    private final AtomicLong now = new AtomicLong();
+    private final AtomicLong collections = new AtomicLong();
+    /** What a collection leaves in use: the live part. */
+    private final AtomicLong live = new AtomicLong();
+
+    private MemoryTrimmer trimmer(DirectPool pool) {
+        return new MemoryTrimmer(pool, 0, 256 * MB, 60_000, used::get, () -> {
+            collections.incrementAndGet();
+            used.set(live.get());
+        }, now::get);
+    }
+
+    private void advanceSeconds(long s) {
+        now.addAndGet(s * 1_000_000_000L);
+    }
+
+    @Test
+    void deadDirectMemoryIsCollectedOncePastTheThresholdAndAtMostOncePerInterval() {
+        MemoryTrimmer t = trimmer(new DirectPool(0));
+        used.set(200 * MB);
+        t.run();
+        assertEquals(0, collections.get(), "below the threshold: the JVM's own limit will do");
+
+        used.set(2_000 * MB);
+        live.set(300 * MB);
+        t.run();
+        assertEquals(1, collections.get(), "2 GB in use after a burst: collect");
+        assertEquals(300 * MB, used.get());
+
+        used.set(2_000 * MB);
+        advanceSeconds(30);
+        t.run();
+        assertEquals(1, collections.get(), "not twice within the interval");
+
+        advanceSeconds(30);
+        used.set(400 * MB);
+        t.run();
+        assertEquals(1, collections.get(), "grown by less than half since the last collection: live data, leave it");
+
+        used.set(500 * MB);
+        t.run();
+        assertEquals(2, collections.get(), "grown by more than half: collect again");
+    }
+
+    @Test
+    void whenTheLoadFallsDeadMemoryIsCollectedEvenIfItDidNotGrow() {
+        DirectPool pool = new DirectPool(1 << 30);
+        MemoryTrimmer t = trimmer(pool);
+        used.set(2_000 * MB);
+        live.set(1_500 * MB); // under load: most of it is live
+        t.run();
+        assertEquals(1, collections.get());
+        // the load ends: buffers come back to the pool and nobody asks for them; the rest is dead, not grown
+        List<ByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            held.add(pool.acquire(DirectPool.GRAIN));
+        }
+        held.forEach(pool::release);
+        used.set(1_600 * MB);
+        live.set(100 * MB);
+        advanceSeconds(60);
+        t.run(); // the buffers were in use during this period: no surplus yet
+        assertEquals(1, collections.get(), "not grown by half, and no sign yet that the load fell");
+        t.run(); // a quiet period: the pool gives back its surplus, so the load fell
+        assertEquals(2, collections.get());
+        assertEquals(100 * MB, used.get());
+    }
+
+    @Test
+    void theIdlePoolIsTrimmedEveryRun() {
+        DirectPool pool = new DirectPool(1 << 30);
+        List<ByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            held.add(pool.acquire(DirectPool.GRAIN));
+        }
+        held.forEach(pool::release);
+        MemoryTrimmer t = trimmer(pool);
+        t.run(); // the period in which they were in use ends
+        t.run(); // a quiet period: all of it goes
+        assertEquals(0, pool.idleBytes());
+        assertEquals(10, pool.freed());
+    }
+}

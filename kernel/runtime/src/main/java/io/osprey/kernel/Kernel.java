@@ -4,6 +4,8 @@ import io.osprey.kernel.access.KernelAccessControl;
 import io.osprey.kernel.admin.AdminApi;
 import io.osprey.kernel.admin.AdminAuth;
 import io.osprey.kernel.admin.HealthRegistry;
+import io.osprey.kernel.recording.KernelRecordings;
+import io.osprey.kernel.admin.RecordingsApi;
 import io.osprey.kernel.admin.MetricsHandler;
 import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.config.Config;
@@ -117,11 +119,13 @@ public final class Kernel implements AutoCloseable {
         HealthRegistry health = new HealthRegistry();
         KernelAccessControl access = new KernelAccessControl();
         AdminAuth adminAuth = new AdminAuth(adminToken);
+        KernelRecordings recordings = new KernelRecordings();
         plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info,
-                adminAuth), config);
+                adminAuth, recordings), config);
 
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
                 () -> osgi == null ? Map.of() : osgi.errors(), adminAuth, () -> ready));
+        host.router().add("kernel", "/api/recordings", adminAuth.guard(new RecordingsApi(recordings)));
         host.router().add("kernel", "/metrics", new MetricsHandler(registry, bus, plugins));
         if (!config.server().webDir.isEmpty()) {
             host.serveStatic(home.resolve(config.server().webDir));

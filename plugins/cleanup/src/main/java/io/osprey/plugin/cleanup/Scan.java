@@ -148,7 +148,9 @@ final class Scan {
                 }
                 f.files++;
                 f.bytes += size;
-                f.lastModified = Math.max(f.lastModified, mtime);
+                if (a.isRegularFile()) { // a link planted in a session does not keep it young
+                    f.lastModified = Math.max(f.lastModified, mtime);
+                }
                 if (file.equals(f.primary) && a.isRegularFile()) {
                     f.primaryBytes = size;
                 }

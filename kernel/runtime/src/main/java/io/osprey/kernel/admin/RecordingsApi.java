@@ -1,16 +1,22 @@
 package io.osprey.kernel.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.osprey.kernel.recording.KernelRecordings;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.recording.RecordedSession;
 import io.osprey.spi.recording.Recorder;
 import io.osprey.spi.recording.RecordingRegistry;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -75,9 +81,25 @@ public final class RecordingsApi extends Handler.Abstract {
         if (!errors.isEmpty()) {
             root.put("errors", errors);
         }
-        Json.write(response, 200, root, callback);
+        byte[] body;
+        try {
+            body = WRITER.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            Json.write(response, 500, Map.of("error", "cannot render the listing"), callback);
+            return true;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(body), callback);
         return true;
     }
+
+    /** {@code "key": value}, as the listing has always been written (clients and scripts match on it). */
+    private static final ObjectWriter WRITER = Json.MAPPER.writer(
+            new DefaultPrettyPrinter().withSeparators(
+                    Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
     private static Map<String, Object> json(RecordedSession s) {
         Map<String, Object> m = new LinkedHashMap<>();

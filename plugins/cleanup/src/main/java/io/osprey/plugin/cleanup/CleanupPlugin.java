@@ -11,7 +11,10 @@ import java.lang.System.Logger.Level;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,8 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Removes finished recordings and orphaned files by the configured policies ({@link CleanupConfig}), asking the
- * kernel's recordings registry what exists and what is open. Runs on its own thread: once at start (when every
- * registered recorder says its crash recovery is done), every {@code intervalSeconds}, at once when free space
+ * kernel's recordings registry what exists and what is open. Runs on its own thread: at start and whenever a
+ * recorder says its crash recovery is done (a recorder not yet ready is left alone), every {@code intervalSeconds},
+ * at once when free space
  * falls under the floor (checked every {@code floorCheckSeconds}), and on {@code POST /api/cleanup/run}. Stopping
  * the plugin stops a run before its next file.
  */
@@ -38,6 +42,8 @@ public final class CleanupPlugin implements Plugin {
     private Cleaner cleaner;
     private volatile Cleaner.Report last;
     private volatile boolean startRunDone;
+    /** Recorders seen ready (weakly held: a stopped plugin's recorder must not pin its class loader). */
+    private final Set<Object> seenReady = Collections.newSetFromMap(new WeakHashMap<>()); // tick thread only
     private volatile long lastRunNanos = System.nanoTime();
     private volatile long lastFloorRunNanos;
     private volatile boolean underFloor;
@@ -103,11 +109,16 @@ public final class CleanupPlugin implements Plugin {
             return;
         }
         List<RecordingRegistry.Entry> recorders = recorders();
-        if (!startRunDone) {
-            if (recorders.stream().allMatch(RecordingRegistry.Entry::ready)) {
-                startRunDone = true;
-                submit("start", false, null);
+        boolean newlyReady = false;
+        for (RecordingRegistry.Entry e : recorders) {
+            if (e.ready()) {
+                newlyReady |= seenReady.add(e.recorder());
             }
+        }
+        if (newlyReady) {
+            // at start, or a recorder (re)started and finished its recovery: its root is ours to judge now
+            submit(startRunDone ? "recorder ready" : "start", false, null);
+            startRunDone = true;
             return;
         }
         long now = System.nanoTime();
@@ -119,7 +130,8 @@ public final class CleanupPlugin implements Plugin {
             underFloor = true;
             lastFloorRunNanos = now;
             submit("floor", false, null);
-        } else if (config.intervalSeconds > 0 && now - lastRunNanos >= TimeUnit.SECONDS.toNanos(config.intervalSeconds)) {
+        } else if (config.intervalSeconds > 0
+                && now - lastRunNanos >= TimeUnit.SECONDS.toNanos(config.intervalSeconds)) {
             submit("interval", false, null);
         }
     }

@@ -82,9 +82,11 @@ final class Mp4Sessions implements Recorder {
             urls.put("full", base + SessionDir.FULL);
         }
         urls.put("index", base + SessionDir.INDEX);
-        addIfExists(urls, "merged", s.mergeDir().resolve("index.m3u8"), base + "output_merge/index.m3u8");
-        addIfExists(urls, "video", s.separateDir().resolve("video.m3u8"), base + "output_separate/video.m3u8");
-        addIfExists(urls, "audio", s.separateDir().resolve("audio.m3u8"), base + "output_separate/audio.m3u8");
+        if (details) { // three more stats per session: only for the listing, not for the cleaner's scan
+            addIfExists(urls, "merged", s.mergeDir().resolve("index.m3u8"), base + "output_merge/index.m3u8");
+            addIfExists(urls, "video", s.separateDir().resolve("video.m3u8"), base + "output_separate/video.m3u8");
+            addIfExists(urls, "audio", s.separateDir().resolve("audio.m3u8"), base + "output_separate/audio.m3u8");
+        }
         Double duration = details ? (full ? mvhdDuration(s.full()) : playlistDuration(s)) : null;
         long size = details ? folderSize(s.dir()) : -1;
         return new RecordedSession("mp4", s.key(), s.name(), s.dir(), open, state, s.started(), duration, size, urls,

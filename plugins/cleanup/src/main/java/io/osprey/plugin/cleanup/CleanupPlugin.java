@@ -123,12 +123,12 @@ public final class CleanupPlugin implements Plugin {
         }
         long now = System.nanoTime();
         boolean under = config.floorOn() && underFloor(recorders);
-        if (!under) {
-            underFloor = false;
-        }
-        if (under && (!underFloor || now - lastFloorRunNanos > TimeUnit.SECONDS.toNanos(30))) {
-            underFloor = true;
+        underFloor = under;
+        Cleaner.Report r = last;
+        // at once under the floor; but after a run that could not reach it, only every 30 s (a full scan each time)
+        if (under && (r == null || !r.floorUnmet() || now - lastFloorRunNanos > TimeUnit.SECONDS.toNanos(30))) {
             lastFloorRunNanos = now;
+            LOG.log(Level.INFO, "cleanup: free space is under the floor ({0}); running now", describeFloor());
             submit("floor", false, null);
         } else if (config.intervalSeconds > 0
                 && now - lastRunNanos >= TimeUnit.SECONDS.toNanos(config.intervalSeconds)) {

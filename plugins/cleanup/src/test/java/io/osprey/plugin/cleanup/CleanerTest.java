@@ -216,6 +216,21 @@ class CleanerTest {
     }
 
     @Test
+    void disablingMidRunStopsBeforeTheNextRemoval() throws IOException {
+        Path first = session("live/a", "20250101_000000", 5 * HOUR, false, "stream_full.mp4", "index.json");
+        Path second = session("live/a", "20250101_010000", 4 * HOUR, false, "stream_full.mp4");
+        Path third = session("live/a", "20250101_020000", 3 * HOUR, false, "stream_full.mp4");
+        CleanupConfig c = new CleanupConfig();
+        c.maxAgeMinutes = 60;
+        AtomicBoolean stopped = new AtomicBoolean();
+        Cleaner.Report r = new Cleaner(() -> List.of(new RecordingRegistry.Entry("test", recorder, true)), c,
+                () -> NOW, stopped::get, (reason, files, bytes) -> stopped.set(true)).run(false, "test");
+        assertFalse(Files.exists(first));
+        assertTrue(Files.exists(second.resolve("stream_full.mp4")) && Files.exists(third.resolve("stream_full.mp4")));
+        assertTrue(r.notes.stream().anyMatch(n -> n.contains("disabled")), r.notes.toString());
+    }
+
+    @Test
     void aSessionThatIsOpenAgainAtRemovalTimeStays() throws IOException {
         Path s = session("live/a", "20250101_000000", 5 * HOUR, false, "stream_full.mp4");
         CleanupConfig c = new CleanupConfig();

@@ -65,17 +65,28 @@ final class Scan {
     final List<String> skipped = new ArrayList<>();
     long files;
 
-    /** Scans every ready recorder of {@code registry}; a recorder that fails to list is skipped (and said). */
+    /**
+     * Scans every ready recorder: first every recorder's session list (so a file is claimed whichever recorder
+     * claims it, even two recorders configured onto one folder), then each distinct root once. A root that a
+     * recorder still recovering shares is not walked; a recorder that fails to list is skipped (and said).
+     */
     static Scan of(List<RecordingRegistry.Entry> entries) {
         Scan scan = new Scan();
         Set<Path> allRoots = new java.util.HashSet<>();
+        Set<Path> recovering = new java.util.HashSet<>();
         for (RecordingRegistry.Entry e : entries) {
             try {
-                allRoots.add(e.recorder().root().toRealPath());
+                Path real = e.recorder().root().toRealPath();
+                allRoots.add(real);
+                if (!e.ready()) {
+                    recovering.add(real);
+                }
             } catch (IOException | RuntimeException missing) {
                 // not created yet
             }
         }
+        Map<Path, Found> claims = new HashMap<>();
+        Map<Path, Root> walk = new LinkedHashMap<>();
         for (RecordingRegistry.Entry e : entries) {
             Recorder r = e.recorder();
             if (!e.ready()) {
@@ -83,26 +94,37 @@ final class Scan {
                 continue;
             }
             try {
-                scan.scan(e, allRoots);
+                Root root = scan.list(e, claims);
+                if (root != null && !recovering.contains(root.real())) {
+                    walk.putIfAbsent(root.real(), root);
+                }
             } catch (IOException | RuntimeException ex) {
                 LOG.log(Level.WARNING, "cleanup: cannot scan " + r.root() + " of " + e.pluginId() + ": " + ex);
                 scan.skipped.add(e.pluginId() + " " + r.type() + ": " + ex);
             }
         }
+        for (Root root : walk.values()) {
+            try {
+                scan.walk(root, claims, allRoots);
+            } catch (IOException | RuntimeException ex) {
+                LOG.log(Level.WARNING, "cleanup: cannot walk " + root.real() + ": " + ex);
+                scan.skipped.add(root.real() + ": " + ex);
+            }
+        }
         return scan;
     }
 
-    private void scan(RecordingRegistry.Entry e, Set<Path> allRoots) throws IOException {
+    /** The recorder's sessions into {@code claims}; its root, or null if it has none on disk yet. */
+    private Root list(RecordingRegistry.Entry e, Map<Path, Found> claims) throws IOException {
         Path root = e.recorder().root().toAbsolutePath().normalize();
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(root)) {
-            return; // nothing written yet
+        if (!Files.isDirectory(root)) {
+            return null; // nothing written yet
         }
         Path real = root.toRealPath();
         FileStore fs = Files.getFileStore(real);
         Root r = new Root(e, real, fs.toString());
         roots.add(r);
         disks.putIfAbsent(r.store(), new Policy.Disk(fs.getUsableSpace(), fs.getTotalSpace()));
-        Map<Path, Found> byPath = new HashMap<>();
         for (RecordedSession s : e.recorder().sessions(Recorder.Listing.ALL)) {
             Path p = s.path().toAbsolutePath().normalize();
             if (!p.startsWith(root) || p.equals(root)) {
@@ -113,10 +135,16 @@ final class Scan {
             Path inReal = real.resolve(root.relativize(p));
             Path primary = s.primary() == null ? null : real.resolve(root.relativize(s.primary().normalize()));
             Found f = new Found(r, s, inReal, primary);
-            if (byPath.putIfAbsent(inReal, f) == null) {
+            if (claims.putIfAbsent(inReal, f) == null) {
                 sessions.add(f);
             }
         }
+        return r;
+    }
+
+    /** Walks {@code r}'s root once, adding each file to the session that claims it, else to the orphans. */
+    private void walk(Root r, Map<Path, Found> byPath, Set<Path> allRoots) throws IOException {
+        Path real = r.real();
         long[] bytes = new long[1];
         Files.walkFileTree(real, new SimpleFileVisitor<>() {
             private Found current;

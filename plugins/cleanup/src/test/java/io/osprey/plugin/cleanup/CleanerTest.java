@@ -216,6 +216,38 @@ class CleanerTest {
     }
 
     @Test
+    void twoRecordersOnOneFolderNeverMakeOrphansOfEachOthersFiles() throws IOException {
+        Path mine = session("live/a", "20250101_000000", 5 * HOUR, true, "stream_full.mp4");
+        Path theirs = Files.write(root.resolve("live/a/20250101_000000.flv"), new byte[100]);
+        Files.setLastModifiedTime(theirs, FileTime.fromMillis(NOW - 5 * HOUR));
+        Recorder flv = new Recorder() {
+            @Override
+            public String type() {
+                return "flv";
+            }
+
+            @Override
+            public Path root() {
+                return root;
+            }
+
+            @Override
+            public List<RecordedSession> sessions(Listing l) {
+                return List.of(new RecordedSession("flv", StreamKey.parse("live/a"), "20250101_000000", theirs, true,
+                        "recording", null, null, -1, Map.of(), null));
+            }
+        };
+        CleanupConfig c = new CleanupConfig();
+        c.orphanAgeMinutes = 1;
+        Cleaner.Report r = new Cleaner(() -> List.of(new RecordingRegistry.Entry("a", recorder, true),
+                new RecordingRegistry.Entry("b", flv, true)), c, () -> NOW, () -> false, (x, y, z) -> { })
+                .run(false, "test");
+        assertEquals(List.of(), paths(r));
+        assertTrue(Files.exists(theirs) && Files.exists(mine.resolve("stream_full.mp4")));
+        assertEquals(0, r.orphans);
+    }
+
+    @Test
     void disablingMidRunStopsBeforeTheNextRemoval() throws IOException {
         Path first = session("live/a", "20250101_000000", 5 * HOUR, false, "stream_full.mp4", "index.json");
         Path second = session("live/a", "20250101_010000", 4 * HOUR, false, "stream_full.mp4");

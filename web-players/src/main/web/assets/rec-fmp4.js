@@ -27,7 +27,9 @@
     }
     let name = values.session;
     if (!name) {
-      const n = await O.recordings.newest(values.app, values.stream, 'mp4', (i) => !!i.urls.index);
+      // a session with segments: by default a merged session keeps only its MP4 (mp4.html plays that)
+      const n = await O.recordings.newest(values.app, values.stream, 'mp4',
+        (i) => !!(i.urls.merged || i.urls.video || i.urls.audio));
       if (!n.item) return n;
       name = n.item.session;
     }
@@ -190,7 +192,8 @@
     if (mine !== run) return;
     const chosen = pick(index, values.mode === 'separate' ? 'separate' : 'merge');
     if (!chosen.sets.length) {
-      status.set('notfound', 'Recording not found: ' + t.label + ' has no segments.');
+      status.set('notfound', 'Recording not found: ' + t.label + ' has no segments'
+        + (index.full ? ' (only its MP4 was kept after the merge: mp4.html plays it).' : '.'));
       return;
     }
     // A session given by its URL is named by what its index says it is.

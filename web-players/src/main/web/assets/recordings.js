@@ -2,7 +2,7 @@
  * Recordings: the admin token kept for this tab, the recordings listing, the links that open a recording in its
  * player page, and the helper that plays one recorded file with clear states.
  *
- * GET /api/recordings[?stream=app/name] (admin token, fmp4-recorder) answers
+ * GET /api/recordings[?stream=app/name] (admin token; the union of every recorder) answers
  *   {"recordings": [{ "type": "mp4" | "flv", "stream": "app/name", "session": "yyyyMMdd_HHmmss",
  *     "start": ISO time, "state": "recording" | "merged" | "unfinished" | "failed" | "file",
  *     "duration": seconds, "size": bytes,
@@ -39,6 +39,7 @@
     const out = [];
     for (const e of raw) {
       if (!e || typeof e !== 'object' || typeof e.stream !== 'string') continue;
+      if (e.type !== 'mp4' && e.type !== 'flv') continue; // e.g. the HLS disk mirror of a live stream
       const slash = e.stream.indexOf('/');
       const app = e.stream.slice(0, slash);
       const stream = e.stream.slice(slash + 1);

@@ -3,6 +3,7 @@ package io.osprey.bench;
 import io.osprey.bench.flv.FlvSource;
 import io.osprey.bench.report.Report;
 import io.osprey.bench.report.Result;
+import io.osprey.bench.scenario.CleanupScan;
 import io.osprey.bench.scenario.Clients;
 import io.osprey.bench.scenario.Fanout;
 import io.osprey.bench.scenario.HlsServe;
@@ -125,6 +126,7 @@ public final class Main {
             case "hls-serve" -> new HlsServe(o, source);
             case "soak" -> new Soak(o, source);
             case "push-memory" -> new PushMemory(o, source);
+            case "cleanup-scan" -> new CleanupScan(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }

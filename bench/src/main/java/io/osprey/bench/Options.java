@@ -15,6 +15,8 @@ public final class Options {
               hls-serve                               wrk at a live playlist and a segment
               soak                                    viewers joining and leaving, publishers reconnecting
               push-memory                             rounds of concurrent HTTP-FLV pushes: does RSS come back?
+              cleanup-scan                            the cleanup plugin's scan of --files files in --sessions
+                                                      recording sessions (dry runs; Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -40,6 +42,7 @@ public final class Options {
               --hls-wait S             hls-serve: how long to wait for the playlist (default 20)
               --hls-segments N         hls-serve: segments the playlist should list before wrk starts (default 3)
               --churn S --churn-fraction F          soak: every S s (default 5) F of the viewers (0.2) leave and rejoin
+              --files N --sessions N   cleanup-scan: files laid out (default 100000) in sessions (default 2000)
               --reconnect S            soak: publishers reconnect every S s (default 15)
               --sample S               soak: heap/RSS sample interval (default 5)
               --rounds N               push-memory: rounds (default 5) of --publishers (200) pushes of --duration (20) s;
@@ -54,6 +57,9 @@ public final class Options {
     public int viewers = -1;
     public int publishers = -1;
     public double duration = -1;
+    /** cleanup-scan: files and sessions to lay out. */
+    public int files = 100_000;
+    public int sessions = 2_000;
     public double ramp = 500;
     public double publisherRamp = 50;
     public double warmup = 3;
@@ -117,7 +123,8 @@ public final class Options {
         if (o.scenario == null) {
             throw new IllegalArgumentException("no scenario");
         }
-        if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory", "media")
+        if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
+                "cleanup-scan", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }
@@ -163,6 +170,8 @@ public final class Options {
             case "--hls-segments" -> hlsSegments = Integer.parseInt(v);
             case "--wrk-warmup" -> wrkWarmup = Double.parseDouble(v);
             case "--out" -> out = Path.of(v).toAbsolutePath();
+            case "--files" -> files = Integer.parseInt(v);
+            case "--sessions" -> sessions = Integer.parseInt(v);
             default -> throw new IllegalArgumentException("unknown option " + name);
         }
     }

@@ -58,6 +58,8 @@ class BrowserIT {
                 record: { enabled: true, apps: [rec] }
               fmp4-recorder:
                 apps: [rec]
+                mode: both           # every form kept (the default keeps the merged MP4 alone), so that
+                keepSegments: true   # play_merge.html has merged and separate sets to play
               hls:
                 apps:
                   ll: { format: fmp4 }  # LL-HLS is on by default for fMP4

@@ -25,6 +25,7 @@ public final class OspreyServer extends Server {
     private final String hlsTemplate;
     private final String javaOpts;
     private final List<String> extraSets;
+    private final String token = "bench-" + UUID.randomUUID();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public OspreyServer(Path work, Path home, String hlsTemplate, String javaOpts, List<String> extraSets) {
@@ -45,7 +46,7 @@ public final class OspreyServer extends Server {
         List<String> cmd = new ArrayList<>(List.of("sh", script.toString()));
         List<String> sets = new ArrayList<>(List.of("server.http.host=" + HOST, "server.http.port=" + httpPort,
                 "plugins.rtmp-ingest.host=" + HOST, "plugins.rtmp-ingest.port=" + rtmpPort,
-                "server.dataDir=" + work.resolve("data"), "server.admin.token=bench-" + UUID.randomUUID(),
+                "server.dataDir=" + work.resolve("data"), "server.admin.token=" + token,
                 "server.configScanIntervalMs=0", "plugins.rtmp-ingest.maxConnections=100000",
                 "plugins.rtmp-ingest.maxConnectionsPerIp=100000"));
         sets.addAll(extraSets);
@@ -83,6 +84,16 @@ public final class OspreyServer extends Server {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /** The admin token this server was started with. */
+    public String adminToken() {
+        return token;
+    }
+
+    /** Its data folder ({@code server.dataDir}). */
+    public Path dataDir() {
+        return work.resolve("data");
     }
 
     @Override

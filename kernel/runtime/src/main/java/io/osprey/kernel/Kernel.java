@@ -5,6 +5,7 @@ import io.osprey.kernel.admin.AdminApi;
 import io.osprey.kernel.admin.AdminAuth;
 import io.osprey.kernel.admin.HealthRegistry;
 import io.osprey.kernel.admin.MetricsHandler;
+import io.osprey.kernel.admin.RecordingsApi;
 import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.config.Config;
 import io.osprey.kernel.config.ConfigError;
@@ -21,6 +22,7 @@ import io.osprey.kernel.plugin.ClasspathPlugins;
 import io.osprey.kernel.plugin.KernelServices;
 import io.osprey.kernel.plugin.PluginManager;
 import io.osprey.kernel.plugin.PluginStatus;
+import io.osprey.kernel.recording.KernelRecordings;
 import io.osprey.spi.ServerInfo;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -123,11 +125,13 @@ public final class Kernel implements AutoCloseable {
         HealthRegistry health = new HealthRegistry();
         KernelAccessControl access = new KernelAccessControl();
         AdminAuth adminAuth = new AdminAuth(adminToken, host.refusals());
+        KernelRecordings recordings = new KernelRecordings();
         plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info,
-                adminAuth), config);
+                adminAuth, recordings), config);
 
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
                 () -> osgi == null ? Map.of() : osgi.errors(), adminAuth, () -> ready));
+        host.router().add("kernel", "/api/recordings", adminAuth.guard(new RecordingsApi(recordings)));
         host.router().add("kernel", "/metrics", new MetricsHandler(registry, bus, plugins));
         if (!config.server().webDir.isEmpty()) {
             host.serveStatic(home.resolve(config.server().webDir));

@@ -7,6 +7,7 @@ import io.osprey.spi.bus.MediaBus;
 import io.osprey.spi.http.HttpRoutes;
 import io.osprey.spi.metrics.Metrics;
 import io.osprey.spi.net.TcpListeners;
+import io.osprey.spi.recording.RecordingRegistry;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.osgi.annotation.versioning.ProviderType;
@@ -58,6 +59,12 @@ public interface PluginContext {
 
     /** Adds a health check consulted by {@code GET /api/health}; it must answer quickly. */
     Registration healthCheck(String name, Supplier<Health> check);
+
+    /**
+     * The recordings registry: recorders register their root folders here, {@code /api/recordings} and the cleaner
+     * read it. Recorders registered through this context are removed when the plugin stops.
+     */
+    RecordingRegistry recordings();
 
     /** The server's shared data folder ({@code server.dataDir}), created if missing. */
     Path dataDir();

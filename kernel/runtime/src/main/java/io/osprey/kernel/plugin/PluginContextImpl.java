@@ -16,6 +16,8 @@ import io.osprey.spi.metrics.Metrics;
 import io.osprey.spi.net.TcpListener;
 import io.osprey.spi.net.TcpListenerSpec;
 import io.osprey.spi.net.TcpListeners;
+import io.osprey.spi.recording.Recorder;
+import io.osprey.spi.recording.RecordingRegistry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -198,6 +200,35 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
     @Override
     public Registration healthCheck(String name, Supplier<Health> check) {
         return tracked(k.health().add(id + "/" + name, check));
+    }
+
+    @Override
+    public RecordingRegistry recordings() {
+        return new RecordingRegistry() {
+            @Override
+            public RecorderRegistration register(Recorder recorder) {
+                checkOpen();
+                RecorderRegistration r = k.recordings().register(id, recorder);
+                resources.add(r);
+                return new RecorderRegistration() {
+                    @Override
+                    public void ready() {
+                        r.ready();
+                    }
+
+                    @Override
+                    public void close() {
+                        resources.remove(r);
+                        r.close();
+                    }
+                };
+            }
+
+            @Override
+            public java.util.List<Entry> recorders() {
+                return k.recordings().recorders();
+            }
+        };
     }
 
     @Override

@@ -24,10 +24,10 @@ public interface HttpRoutes {
      * Adds a route to the admin API: {@code pathSpec} must lie under {@code /api/}. The kernel lets only requests
      * that carry the admin bearer token ({@code server.admin.token}) reach {@code handler}; others get the admin
      * API's {@code 401}. Like the rest of {@code /api}, the handler should send no CORS headers. An exact spec
-     * ({@code /api/recordings}) is more specific than the kernel's own {@code /api/*}, so it is tried first.
+     * ({@code /api/cleanup}) is more specific than the kernel's own {@code /api/*}, so it is tried first.
      *
      * <pre>{@code
-     * ctx.http().adminRoute("/api/recordings", new RecordingsApi(...));
+     * ctx.http().adminRoute("/api/cleanup", new CleanupApi(...));
      * }</pre>
      *
      * @throws IllegalArgumentException if {@code pathSpec} is not under {@code /api/}

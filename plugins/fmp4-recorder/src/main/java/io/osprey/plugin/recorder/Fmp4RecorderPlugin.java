@@ -9,6 +9,7 @@ import io.osprey.spi.bus.StreamWatcher;
 import io.osprey.spi.bus.SubscribeOptions;
 import io.osprey.spi.bus.Subscription;
 import io.osprey.spi.metrics.Counter;
+import io.osprey.spi.recording.RecordingRegistry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
@@ -27,14 +28,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Records every stream of the configured apps as fragmented MP4 under {@code <dataDir>/mp4/{app}/{stream}/{session}},
  * merges each finished session into a fast-start {@code stream_full.mp4}, completes sessions cut by a crash at the
- * next start, and serves recordings ({@code /mp4/...}, {@code /flv/...}) with HTTP Range plus the admin listing
- * {@code GET /api/recordings}. File I/O runs on the plugin's own writer and merge threads, which stop with it.
+ * next start, serves recordings ({@code /mp4/...}) with HTTP Range, and registers its sessions with the kernel's
+ * recordings registry ({@code GET /api/recordings}, the cleaner); the registration is ready once the sessions a
+ * crash left are finished. File I/O runs on the plugin's own writer and merge threads, which stop with it.
  */
 public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recording.RecorderPlugin {
 
     private static final System.Logger LOG = System.getLogger(Fmp4RecorderPlugin.class.getName());
 
     private final Set<Recording> recordings = ConcurrentHashMap.newKeySet();
+    /** Session folders queued for or going through their merge: open for the registry. */
+    private final Set<Path> finishing = ConcurrentHashMap.newKeySet();
     private PluginContext ctx;
     private RecorderConfig config;
     private Path mp4Root;
@@ -86,19 +90,18 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                 pendingMerges::get);
         context.healthCheck("fmp4-recorder", this::health);
 
+        RecordingRegistry.RecorderRegistration registration = context.recordings().register(new Mp4Sessions(mp4Root,
+                key -> recordings.stream().anyMatch(r -> r.stream().key().equals(key)
+                        && (r.state() == Recording.State.RECORDING || r.state() == Recording.State.WAITING)),
+                finishing::contains));
         recover();
+        merges.execute(registration::ready); // after the recovered sessions queued before it
         context.bus().watch(this);
         context.scheduler().scheduleWithFixedDelay(() -> recordings.forEach(Recording::tick), 250, 250,
                 TimeUnit.MILLISECONDS);
         context.scheduler().scheduleWithFixedDelay(this::retryUnfinished, 250, 250, TimeUnit.MILLISECONDS);
         if (config.serve) {
-            VodHandler mp4 = new VodHandler("/mp4", mp4Root, config);
-            VodHandler flv = new VodHandler("/flv", data.resolve("flv"), config);
-            context.http().route("/mp4/*", mp4);
-            context.http().route("/flv/*", flv);
-            context.http().adminRoute("/api/recordings", new RecordingsApi(mp4Root, data.resolve("flv"),
-                    () -> recordings.stream().filter(r -> r.state() == Recording.State.RECORDING)
-                            .map(r -> r.stream().key().toString()).toList()));
+            context.http().route("/mp4/*", new VodHandler("/mp4", mp4Root, config));
         }
     }
 
@@ -172,6 +175,7 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
             return; // a cleanly ended session with merging off is complete as it is
         }
         pendingMerges.incrementAndGet();
+        finishing.add(session.dir());
         try {
             merges.execute(() -> {
                 try {
@@ -179,10 +183,12 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                     mergeResults.labels(o.name().toLowerCase(java.util.Locale.ROOT)).inc();
                     finished(session, o);
                 } finally {
+                    finishing.remove(session.dir());
                     pendingMerges.decrementAndGet();
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            finishing.remove(session.dir());
             pendingMerges.decrementAndGet();
             LOG.log(Level.INFO, "recorder: {0} will be merged at the next start", session);
         }

@@ -10,8 +10,12 @@ public final class RecorderConfig implements PluginConfig {
 
     /** Apps whose streams are recorded; {@code "*"} records every app. */
     public List<String> apps = List.of("*");
-    /** {@code merged} (A/V in one set of segments), {@code separate} (audio and video sets) or {@code both}. */
-    public String mode = "both";
+    /**
+     * {@code merged} (A/V in one set of segments), {@code separate} (audio and video sets) or {@code both}. The
+     * default stores each stream once: merged segments while it records, then (with {@link #keepSegments} off)
+     * the merged MP4 alone.
+     */
+    public String mode = "merged";
     /** Target segment length, ms; segments are cut on the first video key frame past it. */
     public long segmentMs = 2000;
     /** Fragments are written at least this often (stream time and wall clock), ms: the most a crash loses. */
@@ -22,8 +26,8 @@ public final class RecorderConfig implements PluginConfig {
     public long maxFragmentBytes = 8L << 20;
     /** Merge the segments into {@code stream_full.mp4} when the stream ends (and at start for cut sessions). */
     public boolean merge = true;
-    /** Keep the fMP4 segments after a successful merge. */
-    public boolean keepSegments = true;
+    /** Keep the fMP4 segments after a successful merge (off: the MP4 alone remains, one copy of the media). */
+    public boolean keepSegments = false;
     /** {@code fsync} each fragment (survives power loss, costs one sync per fragment); else at segment close. */
     public boolean fsyncFragments = false;
     /** Threads writing recordings (file I/O never runs on bus or HTTP threads). */
@@ -35,7 +39,7 @@ public final class RecorderConfig implements PluginConfig {
      * and when a session that could not be finished is tried again (each doubling while it keeps failing).
      */
     public long retryMs = 5000;
-    /** Serve {@code /mp4/...} and {@code /flv/...} from the data folder, and {@code GET /api/recordings}. */
+    /** Serve {@code /mp4/...} from the data folder (the FLV recordings are httpflv's to serve). */
     public boolean serve = true;
     /** {@code Access-Control-Allow-Origin} on recordings for players on other origins; empty for none. */
     public String corsOrigin = "*";

@@ -41,7 +41,8 @@ class CrashRecoveryTest {
                 "--set", "server.http.port=0", "--set", "server.dataDir=" + data, "--set", "server.webDir=",
                 "--set", "server.plugins.mode=classpath", "--set", "server.admin.token=" + TestServer.TOKEN,
                 "--set", "server.configScanIntervalMs=0", "--set", "plugins.test-feeder.file=" + clip,
-                "--set", "plugins.test-feeder.stream=live/crash", "--set", "plugins.test-feeder.speed=2")
+                "--set", "plugins.test-feeder.stream=live/crash", "--set", "plugins.test-feeder.speed=2",
+                "--set", "plugins.fmp4-recorder.mode=both", "--set", "plugins.fmp4-recorder.keepSegments=true")
                 .redirectErrorStream(true).redirectOutput(home.resolve("server.log").toFile());
         Process server = pb.start();
         Path streamDir = data.resolve("mp4/live/crash");
@@ -67,7 +68,8 @@ class CrashRecoveryTest {
         assertDecodes(concat(separate.resolve("video_init.mp4"), segments(separate, "video-")), true, false);
 
         // the next start finds the cut session and completes it
-        try (TestServer next = TestServer.start(home, null)) {
+        try (TestServer next = TestServer.start(home, null, "plugins.fmp4-recorder.mode=both",
+                "plugins.fmp4-recorder.keepSegments=true")) {
             Await.until("merge at start", Duration.ofSeconds(60), () -> Files.exists(s.resolve("stream_full.mp4")));
             Probe.Result p = Probe.probe(s.resolve("stream_full.mp4").toString());
             assertTrue(p.duration() >= 18, "merged " + p.duration() + " s");

@@ -50,6 +50,10 @@ public final class HlsPlugin implements Plugin {
                 () -> streams.values().stream().mapToInt(HlsStream::waiting).sum());
         ctx.http().route(HlsHandler.PREFIX + "*", new HlsHandler(ctx, streams, responses, requests, notFound));
         Path mirrorRoot = ctx.dataDir().resolve(config.mirrorDir);
+        if (config.mirror) {
+            // the mirror writes only while a stream is live: nothing to recover, ready at once
+            ctx.recordings().register(new MirrorRecorder(mirrorRoot, streams::keySet)).ready();
+        }
         ctx.bus().watch(new StreamWatcher() {
             @Override
             public void onStreamStarted(StreamView view) {

@@ -108,6 +108,9 @@ class HttpServingTest {
             // the mirror: complete files only, the window's segments and the playlist
             Await.until("mirrored", Duration.ofSeconds(10), () -> Files.isRegularFile(mirror.resolve("index.m3u8"))
                     && Files.isRegularFile(mirror.resolve(seg)));
+            // registered with the recordings registry as the live stream's open session (the cleaner leaves it)
+            String registry = server.get("/api/recordings?stream=live/web").body();
+            assertTrue(registry.contains("\"type\": \"hls\"") && registry.contains("\"open\": true"), registry);
             p.join();
             try (Stream<Path> files = Files.list(mirror)) {
                 List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();

@@ -58,7 +58,7 @@ public final class HttpFlvConfig implements PluginConfig {
 
     /** {@code plugins.httpflv.record}. */
     public static final class Record {
-        /** Record streams to {@code <dataDir>/flv/{app}/{stream}/{yyyyMMdd_HHmmss}.flv}. */
+        /** Record streams to {@code <dataDir>/<dir>/{app}/{stream}/{yyyyMMdd_HHmmss}.flv}, served as {@code /flv/...}. */
         public boolean enabled = false;
         /** Apps to record; empty means every app. */
         public List<String> apps = new ArrayList<>();

@@ -1,13 +1,20 @@
 package io.osprey.plugin.httpflv;
 
+import io.osprey.plugin.httpflv.record.FlvFiles;
 import io.osprey.plugin.httpflv.record.FlvRecorder;
+import io.osprey.plugin.httpflv.record.FlvRecordings;
 import io.osprey.plugin.httpflv.relay.RelayManager;
 import io.osprey.spi.Plugin;
 import io.osprey.spi.PluginContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * HTTP-FLV and WebSocket-FLV live output ({@code /{app}/{stream}.flv}: the FLV header, metadata, codec configs and
- * the cached GOP, then live tags), FLV recording of streams, and edge relay of streams pulled from an upstream.
+ * the cached GOP, then live tags), FLV recording of streams (registered with the recordings registry and served
+ * under {@code /flv/...} with HTTP Range), and edge relay of streams pulled from an upstream.
  */
 public final class HttpFlvPlugin implements Plugin {
 
@@ -36,10 +43,18 @@ public final class HttpFlvPlugin implements Plugin {
             ctx.http().webSocket("*.flv", new WsFlvEndpoint(outputs));
         }
         ctx.http().route("*.flv", new FlvHandler(outputs, config));
+        Path recordRoot = ctx.dataDir().resolve(config.record.dir).toAbsolutePath().normalize();
         if (config.record.enabled) {
-            recorder = new FlvRecorder(ctx, ctx.dataDir().resolve(config.record.dir), config.record::records);
+            FlvRecorder r = new FlvRecorder(ctx, recordRoot, config.record::records);
+            recorder = r;
+            // FLV files are complete as written: nothing to recover at start, so the registration is ready at once
+            ctx.recordings().register(new FlvRecordings(recordRoot, () -> new HashSet<>(r.active()))).ready();
             ctx.bus().watch(recorder);
+        } else if (Files.isDirectory(recordRoot)) {
+            // recording is off, but earlier recordings are still listed, served and cleaned up
+            ctx.recordings().register(new FlvRecordings(recordRoot, Set::of)).ready();
         }
+        ctx.http().route("/flv/*", new FlvFiles(recordRoot, config.corsOrigin));
     }
 
     @Override

@@ -37,7 +37,7 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
     private static final System.Logger LOG = System.getLogger(Fmp4RecorderPlugin.class.getName());
 
     private final Set<Recording> recordings = ConcurrentHashMap.newKeySet();
-    /** Session folders queued for or going through their merge: open for the registry. */
+    /** Session folders queued for or going through their merge: open for the registry (as are {@link #unfinished}). */
     private final Set<Path> finishing = ConcurrentHashMap.newKeySet();
     private PluginContext ctx;
     private RecorderConfig config;
@@ -93,7 +93,7 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
         RecordingRegistry.RecorderRegistration registration = context.recordings().register(new Mp4Sessions(mp4Root,
                 key -> recordings.stream().anyMatch(r -> r.stream().key().equals(key)
                         && (r.state() == Recording.State.RECORDING || r.state() == Recording.State.WAITING)),
-                finishing::contains));
+                dir -> finishing.contains(dir) || unfinished.containsKey(dir))); // waiting for a retry: still open
         recover();
         merges.execute(registration::ready); // after the recovered sessions queued before it
         context.bus().watch(this);

@@ -108,6 +108,10 @@ public final class KernelAccessControl implements AccessControl {
             }
             granted.add(a);
         }
-        return Admission.admit(() -> granted.forEach(Admission::release));
+        Admission all = Admission.admit(() -> granted.forEach(Admission::release));
+        for (Admission a : granted) {
+            a.onRevoke(all::revoke); // one policy taking its permit back ends the connection
+        }
+        return all;
     }
 }

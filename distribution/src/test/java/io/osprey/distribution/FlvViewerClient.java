@@ -1,0 +1,82 @@
+package io.osprey.distribution;
+
+import io.osprey.testkit.BoundHttp;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An HTTP-FLV viewer from a chosen loopback address: reads the FLV header and tags (FLV spec 1.0 annex E: 9-byte
+ * header, then PreviousTagSize + 11-byte tag header + data) on its own thread, counting bytes and keeping the
+ * newest media timestamp, so a test can tell it is still playing and at what rate.
+ */
+final class FlvViewerClient implements AutoCloseable {
+
+    private final BoundHttp.Streaming response;
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong lastTimestampMs = new AtomicLong(-1);
+    private volatile Throwable error;
+    private final Thread reader;
+
+    private FlvViewerClient(BoundHttp.Streaming response) {
+        this.response = response;
+        this.reader = new Thread(this::read, "flv-viewer");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Opens the viewer; returns null (and closes) when the server answers anything but 200. */
+    static FlvViewerClient open(String from, int port, String path, int[] status) throws IOException {
+        BoundHttp.Streaming r = BoundHttp.open(from, port, path);
+        status[0] = r.status();
+        if (r.status() != 200) {
+            r.close();
+            return null;
+        }
+        return new FlvViewerClient(r);
+    }
+
+    private void read() {
+        try {
+            response.socket().setSoTimeout(0);
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(response.body(), 65536));
+            in.readFully(new byte[9 + 4]);
+            bytes.addAndGet(13);
+            byte[] h = new byte[11];
+            while (true) {
+                in.readFully(h);
+                int size = (h[1] & 0xff) << 16 | (h[2] & 0xff) << 8 | (h[3] & 0xff);
+                long ts = ((h[7] & 0xffL) << 24) | (h[4] & 0xffL) << 16 | (h[5] & 0xffL) << 8 | (h[6] & 0xffL);
+                in.skipNBytes(size + 4L);
+                bytes.addAndGet(11 + size + 4L);
+                if (h[0] == 8 || h[0] == 9) {
+                    lastTimestampMs.set(ts);
+                }
+            }
+        } catch (Throwable t) {
+            error = t;
+        }
+    }
+
+    long bytes() {
+        return bytes.get();
+    }
+
+    /** The newest audio/video timestamp read, ms (-1 before the first). */
+    long timestampMs() {
+        return lastTimestampMs.get();
+    }
+
+    boolean alive() {
+        return reader.isAlive();
+    }
+
+    Throwable error() {
+        return error;
+    }
+
+    @Override
+    public void close() throws IOException {
+        response.close();
+    }
+}

@@ -3,6 +3,7 @@ package io.osprey.distribution;
 import io.osprey.testkit.BoundHttp;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,7 +40,11 @@ final class FlvViewerClient implements AutoCloseable {
     private void read() {
         try {
             response.socket().setSoTimeout(0);
-            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(response.body(), 65536));
+            InputStream raw = new java.io.BufferedInputStream(response.body(), 65536);
+            if ("chunked".equalsIgnoreCase(response.headers().get("transfer-encoding"))) {
+                raw = new Dechunk(raw);
+            }
+            DataInputStream in = new DataInputStream(raw);
             in.readFully(new byte[9 + 4]);
             bytes.addAndGet(13);
             byte[] h = new byte[11];
@@ -55,6 +60,54 @@ final class FlvViewerClient implements AutoCloseable {
             }
         } catch (Throwable t) {
             error = t;
+        }
+    }
+
+    /** The body of a chunked response (RFC 9112 7.1): chunk-size CRLF data CRLF ..., 0 CRLF at the end. */
+    private static final class Dechunk extends InputStream {
+        private final InputStream in;
+        private long left;
+
+        Dechunk(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left == 0) {
+                String size = line();
+                if (size.isEmpty()) {
+                    size = line(); // the CRLF after the previous chunk's data
+                }
+                left = Long.parseLong(size.split(";")[0].trim(), 16);
+                if (left == 0) {
+                    return -1;
+                }
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("end of stream in a chunk header");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
         }
     }
 

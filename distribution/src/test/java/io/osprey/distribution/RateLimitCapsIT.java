@@ -259,6 +259,37 @@ class RateLimitCapsIT {
     }
 
     @Test
+    void loweringTheCapWithEnforceOnReconfigureClosesTheNewestViewers() throws Exception {
+        List<FlvViewerClient> viewers = new ArrayList<>();
+        Path config = server.configFile();
+        try {
+            int[] st = new int[1];
+            for (int i = 2; i <= 4; i++) {
+                viewers.add(FlvViewerClient.open("127.0.0." + i, server.httpPort(), "/live/cap.flv", st));
+                assertNotNull(viewers.get(viewers.size() - 1), "viewer " + i + ": " + st[0]);
+            }
+            Files.writeString(config, CONFIG.replace("perStream: 3", "perStream: 1")
+                    .replace("hlsViewerIdleMs: 3000\n", "hlsViewerIdleMs: 3000\n    enforceOnReconfigure: true\n"));
+            Await.until("the two newest viewers to be closed", Duration.ofSeconds(10),
+                    () -> viewers.get(0).alive() && !viewers.get(1).alive() && !viewers.get(2).alive());
+        } finally {
+            Files.writeString(config, CONFIG);
+            for (FlvViewerClient v : viewers) {
+                if (v != null) {
+                    v.close();
+                }
+            }
+        }
+        Await.until("the cap of 3 again", Duration.ofSeconds(10), () -> {
+            try {
+                return server.get("/api/ratelimit").body().contains("\"perStream\":3");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     void aSecondPublishFromTheSameAddressIsRefusedWithTheReason() throws Exception {
         Ffmpeg.Result second = Ffmpeg.run(20, Ffmpeg.ffmpeg(), "-re", "-i", TestMedia.h264Aac(10, 500).toString(),
                 "-c", "copy", "-t", "3", "-f", "flv", server.rtmp("/live/other"));

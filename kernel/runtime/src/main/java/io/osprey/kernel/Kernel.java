@@ -7,6 +7,9 @@ import io.osprey.kernel.admin.HealthRegistry;
 import io.osprey.kernel.admin.MetricsHandler;
 import io.osprey.kernel.admin.RecordingsApi;
 import io.osprey.kernel.bus.Bus;
+import io.osprey.kernel.cluster.ClusterMetrics;
+import io.osprey.kernel.cluster.ClusterRedis;
+import io.osprey.kernel.cluster.KernelCounters;
 import io.osprey.kernel.config.Config;
 import io.osprey.kernel.config.ConfigError;
 import io.osprey.kernel.config.ConfigLoader;
@@ -63,6 +66,8 @@ public final class Kernel implements AutoCloseable {
     private byte[] configDigest;
     private boolean osgiMode;
     private volatile boolean ready;
+    private ClusterRedis redis;
+    private KernelCounters counters;
 
     private Kernel(KernelOptions options) {
         this.options = options;
@@ -124,10 +129,16 @@ public final class Kernel implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         HealthRegistry health = new HealthRegistry();
         KernelAccessControl access = new KernelAccessControl();
+        host.router().admission(access);
         AdminAuth adminAuth = new AdminAuth(adminToken, host.refusals());
         KernelRecordings recordings = new KernelRecordings();
+        if (!config.cluster().redisUrl.isEmpty()) {
+            redis = new ClusterRedis(config.cluster(), scheduler);
+        }
+        counters = new KernelCounters(redis, scheduler);
+        ClusterMetrics.register(registry, redis, counters);
         plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info,
-                adminAuth, recordings), config);
+                adminAuth, recordings, counters), config);
 
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
                 () -> osgi == null ? Map.of() : osgi.errors(), adminAuth, () -> ready));
@@ -291,6 +302,16 @@ public final class Kernel implements AutoCloseable {
         return host;
     }
 
+    /** The shared counters plugins get ({@code io.osprey.spi.cluster}). */
+    public KernelCounters counters() {
+        return counters;
+    }
+
+    /** The cluster's Redis client, or {@code null} without {@code cluster.redisUrl}. */
+    public ClusterRedis clusterRedis() {
+        return redis;
+    }
+
     public Config config() {
         return config;
     }
@@ -318,6 +339,9 @@ public final class Kernel implements AutoCloseable {
         }
         if (host != null) {
             host.stop();
+        }
+        if (redis != null) {
+            redis.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.osprey.spi.access.AccessControl;
 import io.osprey.spi.access.AccessPolicy;
 import io.osprey.spi.access.AdmissionPolicy;
 import io.osprey.spi.bus.MediaBus;
+import io.osprey.spi.cluster.SharedCounters;
 import io.osprey.spi.http.HttpRoutes;
 import io.osprey.spi.metrics.Metrics;
 import io.osprey.spi.net.TcpListeners;
@@ -50,6 +51,13 @@ public interface PluginContext {
 
     /** Adds a policy to the admission hook (rate-limit plugins). */
     Registration addAdmissionPolicy(AdmissionPolicy policy);
+
+    /**
+     * Counters, slots and token buckets shared by the cluster's nodes (this node's alone without a cluster).
+     *
+     * @since 1.1
+     */
+    SharedCounters counters();
 
     /** Metrics exposed on {@code /metrics}, unregistered when the plugin stops. */
     Metrics metrics();

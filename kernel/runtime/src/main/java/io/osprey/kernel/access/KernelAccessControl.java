@@ -22,6 +22,8 @@ public final class KernelAccessControl implements AccessControl {
 
     private final CopyOnWriteArrayList<AccessPolicy> access = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<AdmissionPolicy> admission = new CopyOnWriteArrayList<>();
+    /** The admission policies as an array, read per request without an iterator. */
+    private volatile AdmissionPolicy[] policies = new AdmissionPolicy[0];
 
     public Registration add(AccessPolicy p) {
         access.add(p);
@@ -29,8 +31,16 @@ public final class KernelAccessControl implements AccessControl {
     }
 
     public Registration add(AdmissionPolicy p) {
-        admission.add(p);
-        return () -> admission.remove(p);
+        synchronized (admission) {
+            admission.add(p);
+            policies = admission.toArray(new AdmissionPolicy[0]);
+        }
+        return () -> {
+            synchronized (admission) {
+                admission.remove(p);
+                policies = admission.toArray(new AdmissionPolicy[0]);
+            }
+        };
     }
 
     private static final CompletionStage<AccessDecision> ALLOWED =
@@ -64,13 +74,27 @@ public final class KernelAccessControl implements AccessControl {
         });
     }
 
+    /** Whether any admission policy is registered (the HTTP host skips the hook entirely when none is). */
+    public boolean admissionPolicies() {
+        return policies.length > 0;
+    }
+
     @Override
     public Admission admit(AdmissionRequest request) {
-        if (admission.isEmpty()) {
+        AdmissionPolicy[] ps = policies;
+        if (ps.length == 0) {
             return Admission.admit();
         }
+        if (ps.length == 1) { // the usual case (one rate-limit plugin): its answer as it is, no wrapper
+            try {
+                return ps[0].admit(request);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "admission policy threw; refusing", e);
+                return Admission.reject("admission check failed", 1);
+            }
+        }
         List<Admission> granted = new ArrayList<>();
-        for (AdmissionPolicy p : admission) {
+        for (AdmissionPolicy p : ps) {
             Admission a;
             try {
                 a = p.admit(request);
@@ -84,6 +108,10 @@ public final class KernelAccessControl implements AccessControl {
             }
             granted.add(a);
         }
-        return Admission.admit(() -> granted.forEach(Admission::release));
+        Admission all = Admission.admit(() -> granted.forEach(Admission::release));
+        for (Admission a : granted) {
+            a.onRevoke(all::revoke); // one policy taking its permit back ends the connection
+        }
+        return all;
     }
 }

@@ -17,8 +17,11 @@ public final class Config {
     private final Map<String, String> overrides;
     private final ServerConfig server;
     private final BusConfig bus;
+    private final ClusterConfig cluster;
 
-    Config(ObjectNode tree, Path file, Map<String, String> overrides, ServerConfig server, BusConfig bus) {
+    Config(ObjectNode tree, Path file, Map<String, String> overrides, ServerConfig server, BusConfig bus,
+           ClusterConfig cluster) {
+        this.cluster = cluster;
         this.tree = tree;
         this.file = file;
         this.overrides = overrides;
@@ -32,6 +35,11 @@ public final class Config {
 
     public BusConfig bus() {
         return bus;
+    }
+
+    /** The {@code cluster} section (read at start-up). */
+    public ClusterConfig cluster() {
+        return cluster;
     }
 
     /** The config file, or {@code null} when running on built-in defaults. */

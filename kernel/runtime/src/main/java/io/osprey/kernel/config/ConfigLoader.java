@@ -84,14 +84,17 @@ public final class ConfigLoader {
     private Config validate(ObjectNode tree, Map<String, String> overrides) throws ConfigError {
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!k.equals("server") && !k.equals("bus") && !k.equals("plugins")) {
-                throw new ConfigError(k, overrides.getOrDefault(k, source()), "unknown section (expected server, bus, plugins)");
+            if (!k.equals("server") && !k.equals("bus") && !k.equals("cluster") && !k.equals("plugins")) {
+                throw new ConfigError(k, overrides.getOrDefault(k, source()),
+                        "unknown section (expected server, bus, cluster, plugins)");
             }
         }
         ServerConfig server = (ServerConfig) ConfigBinder.bind(section(tree, "server", overrides), ServerConfig.class,
                 "server", file, overrides);
         BusConfig bus = (BusConfig) ConfigBinder.bind(section(tree, "bus", overrides), BusConfig.class, "bus", file,
                 overrides);
+        ClusterConfig cluster = (ClusterConfig) ConfigBinder.bind(section(tree, "cluster", overrides),
+                ClusterConfig.class, "cluster", file, overrides);
         JsonNode plugins = tree.path("plugins");
         if (!plugins.isMissingNode() && !plugins.isObject() && !plugins.isNull()) {
             throw new ConfigError("plugins", source(), "must be a section of plugin ids");
@@ -110,7 +113,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new Config(tree, file, Map.copyOf(overrides), server, bus);
+        return new Config(tree, file, Map.copyOf(overrides), server, bus, cluster);
     }
 
     private ObjectNode section(ObjectNode tree, String name, Map<String, String> overrides) throws ConfigError {
@@ -154,7 +157,7 @@ public final class ConfigLoader {
                 return JsonNodeFactory.instance.objectNode();
             }
             if (!n.isObject()) {
-                throw ConfigError.in(file, "", "the top level must be a map of sections (server, bus, plugins)");
+                throw ConfigError.in(file, "", "the top level must be a map of sections (server, bus, cluster, plugins)");
             }
             return (ObjectNode) n;
         } catch (NoSuchFileException e) {

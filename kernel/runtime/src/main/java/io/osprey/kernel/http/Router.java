@@ -1,6 +1,13 @@
 package io.osprey.kernel.http;
 
+import io.osprey.kernel.access.KernelAccessControl;
 import io.osprey.spi.Registration;
+import io.osprey.spi.access.Admission;
+import io.osprey.spi.access.AdmissionRequest;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,9 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.pathmap.MatchedResource;
 import org.eclipse.jetty.http.pathmap.PathMappings;
 import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,6 +40,7 @@ public final class Router extends Handler.Abstract {
 
     private final CopyOnWriteArrayList<Route> routes = new CopyOnWriteArrayList<>();
     private volatile PathMappings<List<Route>> table = new PathMappings<>();
+    private volatile KernelAccessControl admission;
 
     /** Adds a route owned by {@code owner} (a plugin id, or {@code kernel}). */
     public Registration add(String owner, String pathSpec, Handler handler) {
@@ -108,8 +118,22 @@ public final class Router extends Handler.Abstract {
         return InvocationType.NON_BLOCKING;
     }
 
+    /**
+     * Every HTTP request is first offered to {@code access}'s admission hook ({@link AdmissionRequest.Kind#REQUEST},
+     * protocol {@code http}, the client's address and its {@code token} query parameter, no stream): this is where
+     * request rates count pages, API calls, media and recordings alike. A refusal is answered here with 429 and
+     * {@code Retry-After}. With no admission policy registered the cost is one list-size read.
+     */
+    public void admission(KernelAccessControl access) {
+        this.admission = access;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        KernelAccessControl access = admission;
+        if (access != null && access.admissionPolicies() && refused(access, request, response, callback)) {
+            return true;
+        }
         String path = Request.getPathInContext(request);
         PathMappings<List<Route>> t = table;
         MatchedResource<List<Route>> best = t.getMatched(path);
@@ -129,6 +153,48 @@ public final class Router extends Handler.Abstract {
             }
         }
         return route(fallThrough(t, path, best.getPathSpec(), List.of()), 0, false, request, response, callback);
+    }
+
+    /** Asks the admission hook; answers 429 and returns true if refused. A request's permit holds nothing. */
+    private static boolean refused(KernelAccessControl access, Request request, Response response,
+                                   Callback callback) {
+        SocketAddress sa = request.getConnectionMetaData().getRemoteSocketAddress();
+        InetSocketAddress remote = sa instanceof InetSocketAddress isa ? isa : null;
+        Admission a = access.admit(new AdmissionRequest(AdmissionRequest.Kind.REQUEST, "http", remote, null,
+                token(request.getHttpURI().getQuery())));
+        if (a.admitted()) {
+            return false;
+        }
+        tooMany(response, callback, a.reason(), a.retryAfterSeconds());
+        return true;
+    }
+
+    /** Answers 429 Too Many Requests (RFC 6585 4) with {@code Retry-After} in seconds (RFC 9110 10.2.3). */
+    public static void tooMany(Response response, Callback callback, String reason, long retryAfterSeconds) {
+        response.setStatus(429);
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Math.max(1, retryAfterSeconds));
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Content.Sink.write(response, true, "429 Too Many Requests: " + reason + "\n", callback);
+    }
+
+    /** The {@code token} query parameter (percent-decoded), or {@code null}; allocates only when there is one. */
+    static String token(String query) {
+        if (query == null) {
+            return null;
+        }
+        int i = query.startsWith("token=") ? 0 : query.indexOf("&token=");
+        if (i < 0) {
+            return null;
+        }
+        int from = i == 0 ? 6 : i + 7;
+        int end = query.indexOf('&', from);
+        String raw = query.substring(from, end < 0 ? query.length() : end);
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
     }
 
     /** {@code head}, then the routes of every other spec matching {@code path}, most specific first. */

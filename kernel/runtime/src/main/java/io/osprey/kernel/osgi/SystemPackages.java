@@ -36,7 +36,7 @@ public final class SystemPackages {
                 continue;
             }
             if (bsn == null || exports == null || bsn.startsWith("org.apache.felix.framework")
-                    || bsn.startsWith("osprey-plugin")) {
+                    || bsn.startsWith("osprey-plugin") || kernelPrivate(bsn)) {
                 continue;
             }
             for (String clause : splitClauses(exports)) {
@@ -70,6 +70,22 @@ public final class SystemPackages {
             }
         });
         return b.toString();
+    }
+
+    /**
+     * Bundles on the kernel's class path that only the kernel uses: the cluster's Redis client and its own
+     * dependencies. Plugins reach the cluster through the SPI ({@code io.osprey.spi.cluster}), never through Jedis.
+     */
+    private static final List<String> KERNEL_PRIVATE = List.of("redis.clients.", "org.apache.commons.commons-pool2",
+            "com.google.gson", "org.json");
+
+    private static boolean kernelPrivate(String bsn) {
+        for (String p : KERNEL_PRIVATE) {
+            if (bsn.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Plain jars whose packages bundles may use; other non-bundle jars stay private to the kernel. */

@@ -9,6 +9,7 @@ import io.osprey.spi.ServerInfo;
 import io.osprey.spi.access.AccessControl;
 import io.osprey.spi.access.AccessPolicy;
 import io.osprey.spi.access.AdmissionPolicy;
+import io.osprey.spi.cluster.SharedCounters;
 import io.osprey.spi.bus.MediaBus;
 import io.osprey.spi.http.HttpRoutes;
 import io.osprey.spi.http.WebSocketFactory;
@@ -140,6 +141,11 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
     @Override
     public Registration addAdmissionPolicy(AdmissionPolicy policy) {
         return tracked(k.access().add(policy));
+    }
+
+    @Override
+    public SharedCounters counters() {
+        return k.counters();
     }
 
     @Override

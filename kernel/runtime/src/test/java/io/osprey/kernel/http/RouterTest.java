@@ -25,4 +25,15 @@ class RouterTest {
         assertTrue(Router.spec("/api/recordings").compareTo(Router.spec("/api/*")) < 0);
         assertEquals(0, Router.spec("/x").compareTo(Router.spec("/x")));
     }
+
+    @Test
+    void theTokenQueryParameterIsFoundWithoutParsingTheRest() {
+        assertEquals(null, Router.token(null));
+        assertEquals(null, Router.token("a=1&b=2"));
+        assertEquals(null, Router.token("mytoken=x"), "only the parameter named token");
+        assertEquals("abc", Router.token("token=abc"));
+        assertEquals("abc", Router.token("a=1&token=abc&b=2"));
+        assertEquals("a b", Router.token("token=a%20b"));
+        assertEquals("", Router.token("token="));
+    }
 }

@@ -23,6 +23,9 @@ class SystemPackagesTest {
         assertTrue(extra.contains("org.bytedeco.javacpp;version=\"1.5.13\""), extra);
         // the framework's own packages come from the system bundle itself, never twice
         assertFalse(extra.contains("org.osgi.framework;"), extra);
+        // the cluster's Redis client is the kernel's own: plugins use io.osprey.spi.cluster instead
+        assertFalse(extra.contains("redis.clients.jedis"), extra);
+        assertFalse(extra.contains("org.apache.commons.pool2"), extra);
     }
 
     @Test

@@ -4,7 +4,7 @@
  * on every protocol alike. Auth and rate-limit plugins implement the policies.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.osprey.spi.access;
 
 import org.osgi.annotation.bundle.Export;

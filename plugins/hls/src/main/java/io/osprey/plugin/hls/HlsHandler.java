@@ -156,7 +156,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
     private void admitted(Request rq, Response rs, Callback cb, HlsStream stream, Target target,
                           Map<String, String> params, InetSocketAddress remote, String token, boolean head) {
         Admission admission = ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.REQUEST, "hls", remote,
-                stream.key(), token));
+                stream.key(), token, Action.PLAY));
         if (!admission.admitted()) {
             if (admission.retryAfterSeconds() > 0) {
                 rs.getHeaders().put(HttpHeader.RETRY_AFTER, admission.retryAfterSeconds());

@@ -131,7 +131,7 @@ final class FlvOutputs implements StreamWatcher {
                         return CompletableFuture.completedFuture(refusal);
                     }
                     Admission admission = ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.CONNECTION,
-                            protocol, remote, key, params.get("token")));
+                            protocol, remote, key, params.get("token"), Action.PLAY));
                     if (!admission.admitted()) {
                         refused.labels("429").inc();
                         refusals.refuse(client(remote), "play not admitted", protocol + " " + key + ": "

@@ -52,6 +52,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
         this.outputs = outputs;
         this.sink = sink;
         this.admission = admission;
+        admission.onRevoke(reason -> abort("admission revoked: " + reason, null));
         this.protocol = protocol;
         this.counters = outputs.outCounters(protocol);
         this.video = video;

@@ -9,6 +9,8 @@ import io.osprey.plugin.rtmp.protocol.RtmpProtocolException;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
+import io.osprey.spi.access.Admission;
+import io.osprey.spi.access.AdmissionRequest;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamNotFoundException;
 import io.osprey.spi.bus.SubscribeOptions;
@@ -36,6 +38,8 @@ final class CommandHandler {
     private PublishSession publishing;
     private PlaySession playing;
     private boolean pending;
+    /** The publish or play session's admission (stream caps), released when the session ends. */
+    private Admission admission;
 
     CommandHandler(RtmpConnection conn, PluginContext ctx, RtmpConfig config, RtmpConnectionFactory factory) {
         this.conn = conn;
@@ -103,6 +107,12 @@ final class CommandHandler {
                 parseQuery(tcUrl.substring(tq + 1), connectParams);
             }
         }
+        Admission rate = admit(null, connectParams, null);
+        if (!rate.admitted()) {
+            conn.send(Commands.error(txId, "NetConnection.Connect.Rejected", rate.reason()));
+            conn.closeWith("connect refused: " + rate.reason());
+            return;
+        }
         app = a;
         conn.send(ProtocolControl.windowAckSize(config.windowAckSize),
                 ProtocolControl.setPeerBandwidth(config.windowAckSize, 2),
@@ -125,16 +135,21 @@ final class CommandHandler {
             throw new RtmpProtocolException("invalid stream name '" + abbreviate(name) + "'");
         }
         StreamKey key = new StreamKey(app, name);
+        if (!admitted(streamId, key, params, Action.PUBLISH, "NetStream.Publish.Rejected")) {
+            return;
+        }
         pending = true;
         ingest.gate.open(key, conn.protocol(), conn.remote(), params,
                 reason -> conn.closeWith("publisher of " + key + " evicted: " + reason)).whenComplete((o, t) -> {
                     synchronized (conn) {
                         pending = false;
                         if (t != null) {
+                            releaseAdmission();
                             conn.closeWith("publish of " + key + " failed: " + t);
                         } else if (o.granted()) {
                             startPublish(streamId, key, o.publisher());
                         } else {
+                            releaseAdmission();
                             refusePublish(streamId, key, o);
                         }
                     }
@@ -178,12 +193,16 @@ final class CommandHandler {
             throw new RtmpProtocolException("invalid stream name '" + abbreviate(name) + "'");
         }
         StreamKey key = new StreamKey(app, name);
+        if (!admitted(streamId, key, params, Action.PLAY, "NetStream.Play.Failed")) {
+            return;
+        }
         pending = true;
         AccessRequest request = new AccessRequest(Action.PLAY, key, conn.protocol(), conn.remote(), params);
         ctx.access().check(request).whenComplete((d, t) -> {
             synchronized (conn) {
                 pending = false;
                 if (t != null || !d.allowed()) {
+                    releaseAdmission();
                     String why = t != null ? "access check failed" : d.reason();
                     conn.send(Commands.status(streamId, "error", "NetStream.Play.Failed", why));
                     conn.closeWith("play of " + key + " denied: " + why);
@@ -205,6 +224,7 @@ final class CommandHandler {
         try {
             sub = ctx.bus().subscribe(key, SubscribeOptions.viewer(conn.protocol()), session);
         } catch (StreamNotFoundException e) {
+            releaseAdmission();
             session.close(); // releases the log and the player count
             conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", "no live stream " + key));
             conn.closeWith("play of " + key + ": no such stream");
@@ -239,7 +259,44 @@ final class CommandHandler {
         }
     }
 
+    /**
+     * The admission hook for a publish or play command: the client's request rate (asked without the stream, as for
+     * {@code connect}), then the stream's rate and caps as a connection held until the session ends. A refusal is
+     * an error status carrying the reason, then the connection closes.
+     */
+    private boolean admitted(int streamId, StreamKey key, Map<String, String> params, Action action, String code) {
+        Admission a = admit(key, params, action);
+        if (a.admitted()) {
+            admission = a;
+            a.onRevoke(reason -> conn.closeWith("admission revoked: " + reason));
+            return true;
+        }
+        conn.send(Commands.status(streamId, "error", code, a.reason()));
+        conn.closeWith(action.name().toLowerCase(java.util.Locale.ROOT) + " of " + key + " not admitted: " + a.reason());
+        return false;
+    }
+
+    private Admission admit(StreamKey key, Map<String, String> params, Action action) {
+        String token = params.get("token");
+        Admission rate = ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.REQUEST, conn.protocol(),
+                conn.remote(), null, token));
+        if (!rate.admitted() || key == null) {
+            return rate;
+        }
+        return ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.CONNECTION, conn.protocol(),
+                conn.remote(), key, token, action));
+    }
+
+    private void releaseAdmission() {
+        Admission a = admission;
+        admission = null;
+        if (a != null) {
+            a.release();
+        }
+    }
+
     private void endSession(String why) {
+        releaseAdmission();
         if (publishing != null) {
             ingest.watchdog.unwatch(publishing);
             publishing.close(why);
@@ -252,6 +309,7 @@ final class CommandHandler {
     }
 
     void onClose(String reason) {
+        releaseAdmission();
         if (publishing != null) {
             ingest.watchdog.unwatch(publishing);
             publishing.lost(reason);

@@ -1,5 +1,6 @@
 package io.osprey.plugin.rtmp;
 
+import io.osprey.spi.access.Action;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionRequest;
 import io.osprey.spi.bus.StreamKey;
@@ -57,7 +58,7 @@ final class PushHandler extends Handler.Abstract.NonBlocking {
         }
         Map<String, String> params = params(request);
         Admission admission = ingest.ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.CONNECTION,
-                PROTOCOL, remote, key, params.get("token")));
+                PROTOCOL, remote, key, params.get("token"), Action.PUBLISH));
         if (!admission.admitted()) {
             ingest.caps.release(address);
             ingest.refusals.refuse(Ingest.client(address), PROTOCOL + " not admitted", "429 for a push to " + key
@@ -73,6 +74,7 @@ final class PushHandler extends Handler.Abstract.NonBlocking {
             ingest.caps.release(address);
         }, sessions::remove);
         sessions.add(session);
+        admission.onRevoke(reason -> session.abort("admission revoked: " + reason, 429));
         session.start(params);
         return true;
     }

@@ -5,6 +5,8 @@ import io.osprey.kernel.admin.AdminAuth;
 import io.osprey.kernel.admin.HealthRegistry;
 import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.http.JettyHost;
+import io.osprey.kernel.source.ResolverRegistry;
+import io.osprey.kernel.worker.WorkerHost;
 import io.osprey.spi.ServerInfo;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,5 +14,5 @@ import java.util.concurrent.ScheduledExecutorService;
 /** What the kernel shares with every plugin context. */
 public record KernelServices(Bus bus, JettyHost host, KernelAccessControl access, PrometheusRegistry registry,
                              HealthRegistry health, ScheduledExecutorService scheduler, ServerInfo server,
-                             AdminAuth adminAuth) {
+                             AdminAuth adminAuth, WorkerHost workers, ResolverRegistry resolvers) {
 }

@@ -106,7 +106,9 @@ public final class WorkerHost implements AutoCloseable {
         } else {
             cmd.add(executable(spec.tool()).toString());
             cmd.add("-hide_banner");
-            cmd.add("-nostdin");
+            if (spec.tool() == Tool.FFMPEG) {
+                cmd.add("-nostdin"); // ffprobe never reads stdin and has no such option
+            }
         }
         cmd.addAll(spec.args());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.PIPE);

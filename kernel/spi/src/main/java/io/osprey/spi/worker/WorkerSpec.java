@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param tool            what to run
  * @param executable      the executable for {@link Tool#EXTERNAL}; empty otherwise
  * @param name            a short label for logs and metrics (no secrets: it is logged)
- * @param args            the arguments after the executable; for ffmpeg and ffprobe the kernel prepends
- *                        {@code -hide_banner -nostdin}
+ * @param args            the arguments after the executable; the kernel prepends {@code -hide_banner} for ffmpeg and ffprobe and
+ *                        {@code -nostdin} for ffmpeg
  * @param timeoutMs       the child is killed this long after it started; 0 for no limit
  * @param killGraceMs     after {@link Worker#kill}'s SIGTERM, how long before SIGKILL
  * @param stderrTailBytes how much of the end of stderr is kept for {@link WorkerExit#stderrTail()}

@@ -41,11 +41,21 @@ final class FfmpegArgs {
             a.addAll(List.of("-map", "0:v:0?", "-map", "0:a:0?"));
         }
         a.addAll(List.of("-c", "copy"));
+        if (adts(video) || (audio != null && adts(audio))) {
+            // MPEG-TS and raw AAC carry ADTS frames; MP4 wants the AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1)
+            a.addAll(List.of("-bsf:a", "aac_adtstoasc"));
+        }
         if (c.maxDurationSeconds > 0) {
             a.addAll(List.of("-t", Long.toString(c.maxDurationSeconds)));
         }
         a.addAll(List.of("-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", "pipe:1"));
         return a;
+    }
+
+    /** Sources whose AAC (if any) comes in ADTS frames: HLS, MPEG-TS, raw AAC. */
+    static boolean adts(URI u) {
+        String p = u.getPath() == null ? "" : u.getPath().toLowerCase(java.util.Locale.ROOT);
+        return p.endsWith(".m3u8") || p.endsWith(".m3u") || p.endsWith(".ts") || p.endsWith(".aac");
     }
 
     private static void input(List<String> a, URI input, Map<String, String> headers, PassthroughConfig c) {

@@ -37,6 +37,17 @@ final class Downloads {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Polls {@code condition} until true or fails after {@code ms}. */
+    static void await(String what, long ms, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + ms * 1_000_000;
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + ms + " ms: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** ffmpeg children of this JVM (the server runs in it), by command. */
     static long ffmpegChildren() {
         return ProcessHandle.current().descendants()

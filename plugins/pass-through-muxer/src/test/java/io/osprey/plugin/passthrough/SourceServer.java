@@ -92,7 +92,9 @@ final class SourceServer implements AutoCloseable {
             OutputStream out = ex.getResponseBody();
             // cut and stall count from the start of the file
             int limit = last + 1;
-            if (cut >= 0) {
+            if (last - first + 1 == 1) {
+                limit = last + 1; // a one-byte range is the server's redirect/size check: never shaped
+            } else if (cut >= 0) {
                 limit = Math.min(limit, cut);
             } else if (stall >= 0) {
                 limit = Math.min(limit, stall);
@@ -110,7 +112,7 @@ final class SourceServer implements AutoCloseable {
                     }
                 }
             }
-            if (stall >= 0) {
+            if (stall >= 0 && last - first + 1 > 1) {
                 Thread.sleep(60_000);
             }
             if (limit == all.length && last - first + 1 > 1) {

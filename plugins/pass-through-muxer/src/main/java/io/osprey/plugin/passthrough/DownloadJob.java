@@ -26,6 +26,7 @@ final class DownloadJob implements WorkerOutput {
     private final Callback callback;
     private final String filename;
     private final long maxBytes;
+    private final long ioTimeoutMs;
     private final PassthroughMetrics metrics;
     private final Runnable onEnd;
     private final String label;
@@ -36,12 +37,13 @@ final class DownloadJob implements WorkerOutput {
     private volatile boolean clientGone;
     private long written;
 
-    DownloadJob(Response response, Callback callback, String filename, long maxBytes,
+    DownloadJob(Response response, Callback callback, String filename, long maxBytes, long ioTimeoutMs,
                 PassthroughMetrics metrics, String label, Runnable onEnd) {
         this.response = response;
         this.callback = callback;
         this.filename = filename;
         this.maxBytes = maxBytes;
+        this.ioTimeoutMs = ioTimeoutMs;
         this.metrics = metrics;
         this.label = label;
         this.onEnd = onEnd;
@@ -93,7 +95,7 @@ final class DownloadJob implements WorkerOutput {
             LOG.log(Level.DEBUG, "passthrough {0}: client left after {1} bytes", label, written);
             callback.failed(new EofException("client went away"));
         } else if (!committed) {
-            Refusal r = FfmpegErrors.refusal(exit);
+            Refusal r = FfmpegErrors.refusal(exit, ioTimeoutMs);
             metrics.ended("failed", seconds);
             LOG.log(Level.WARNING, "passthrough {0}: no media from the source: {1}", label, exit.reason());
             Answers.error(response, callback, r);

@@ -9,7 +9,8 @@ final class FfmpegErrors {
     private FfmpegErrors() {
     }
 
-    static Refusal refusal(WorkerExit exit) {
+    /** @param ioTimeoutMs the {@code -rw_timeout} the job ran with: an I/O error after that long is a stall */
+    static Refusal refusal(WorkerExit exit, long ioTimeoutMs) {
         String tail = exit.stderrTail().toLowerCase(Locale.ROOT);
         if (exit.killed() && exit.killReason().startsWith("timed out")) {
             return new Refusal(504, "the source took too long: " + exit.killReason());
@@ -20,12 +21,14 @@ final class FfmpegErrors {
         if (tail.contains("server returned 4") || tail.contains("server returned 5")) {
             return new Refusal(502, "the source refused: " + lastLine(exit));
         }
-        if (tail.contains("timed out") || tail.contains("connection timed out")) {
+        if (tail.contains("timed out")
+                || (tail.contains("input/output error") && exit.durationMs() >= ioTimeoutMs)) {
             return new Refusal(504, "the source stalled: " + lastLine(exit));
         }
         if (tail.contains("invalid data found") || tail.contains("moov atom not found")
                 || tail.contains("could not find codec parameters") || tail.contains("does not contain any stream")
-                || tail.contains("matches no streams")) {
+                || tail.contains("matches no streams") || tail.contains("could not write header")
+                || tail.contains("incorrect codec parameters")) {
             return new Refusal(415, "the source is not playable media: " + lastLine(exit));
         }
         if (exit.ok()) {

@@ -94,7 +94,7 @@ final class PassthroughService {
                 .withTimeoutMs(config.probeTimeoutMs).withKillGraceMs(200);
         return workers.run(spec, 1 << 20).toCompletableFuture().thenApply((WorkerResult r) -> {
             if (!r.exit().ok()) {
-                throw FfmpegErrors.refusal(r.exit());
+                throw FfmpegErrors.refusal(r.exit(), config.ioTimeoutMs);
             }
             return r.stdoutText();
         });
@@ -151,7 +151,7 @@ final class PassthroughService {
         String name = Filenames.safe(wanted != null && !wanted.isBlank() ? wanted
                 : !src.title().isBlank() ? src.title() : ProbeInfo.fromUrl(src.video()));
         String label = "#" + id + " " + src.video().getHost();
-        DownloadJob job = new DownloadJob(response, callback, name, config.maxBytes, metrics, label, onEnd);
+        DownloadJob job = new DownloadJob(response, callback, name, config.maxBytes, config.ioTimeoutMs, metrics, label, onEnd);
         WorkerSpec spec = WorkerSpec.of(Tool.FFMPEG, "remux " + label,
                 FfmpegArgs.remux(src.video(), src.audio(), src.headers(), config)).withKillGraceMs(500);
         try {

@@ -9,6 +9,10 @@ import java.util.Map;
 /** The /info answer from ffprobe's JSON ({@code -show_format -show_streams}) of the video and audio sources. */
 final class ProbeInfo {
 
+    /** Codecs the MP4 muxer carries when copying (ISO/IEC 14496-14 and its codec bindings). */
+    private static final java.util.Set<String> MP4_CODECS = java.util.Set.of("h264", "hevc", "av1", "vp9", "mpeg4",
+            "mpeg2video", "mjpeg", "aac", "mp3", "opus", "ac3", "eac3", "flac", "alac", "mp2", "vorbis");
+
     private ProbeInfo() {
     }
 
@@ -25,6 +29,10 @@ final class ProbeInfo {
             if (a.get("format") instanceof Map<?, ?> af) {
                 bitsPerSecond += number(((Map<String, Object>) af).get("bit_rate"));
             }
+        }
+        if (tracks.stream().noneMatch(t -> MP4_CODECS.contains(String.valueOf(((Map<?, ?>) t).get("codec"))))) {
+            throw new Refusal(415, "the source is not playable media: no audio or video track MP4 can carry"
+                    + (format.get("format_name") instanceof String n ? " (format " + n + ")" : ""));
         }
         double duration = number(format.get("duration"));
         if (duration <= 0) {

@@ -32,7 +32,8 @@ final class DownloadJob implements WorkerOutput {
     private final String label;
     private final long started = System.nanoTime();
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile Worker worker;
+    private Worker worker;
+    private String pendingKill;
     private volatile boolean committed;
     private volatile boolean clientGone;
     private long written;
@@ -50,7 +51,27 @@ final class DownloadJob implements WorkerOutput {
     }
 
     void attach(Worker w) {
-        this.worker = w;
+        String pending;
+        synchronized (this) {
+            this.worker = w;
+            pending = pendingKill;
+        }
+        if (pending != null) {
+            w.kill(pending);
+        }
+    }
+
+    /** Kills the worker, or remembers to when it is attached (its output can come first). */
+    private void kill(String reason) {
+        Worker w;
+        synchronized (this) {
+            w = worker;
+            if (w == null) {
+                pendingKill = reason;
+                return;
+            }
+        }
+        w.kill(reason);
     }
 
     @Override
@@ -67,7 +88,7 @@ final class DownloadJob implements WorkerOutput {
         int n = data.remaining();
         written += n;
         if (maxBytes > 0 && written > maxBytes) {
-            worker.kill("output over maxBytes (" + maxBytes + ")");
+            kill("output over maxBytes (" + maxBytes + ")");
             next.run();
             return;
         }
@@ -76,7 +97,7 @@ final class DownloadJob implements WorkerOutput {
             next.run();
         }, failure -> {
             clientGone = true;
-            worker.kill("client went away (" + failure.getClass().getSimpleName() + ")");
+            kill("client went away (" + failure.getClass().getSimpleName() + ")");
             next.run();
         }));
     }

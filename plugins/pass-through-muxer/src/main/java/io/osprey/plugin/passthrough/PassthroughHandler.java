@@ -47,7 +47,8 @@ final class PassthroughHandler extends Handler.Abstract.NonBlocking {
         Map<String, String> params = params(request);
         switch (what) {
             case "info" -> service.info(remote(request), params, forwarded(request), response, callback);
-            case "download" -> service.download(remote(request), params, forwarded(request), response, callback);
+            case "download" -> service.download(remote(request), params, forwarded(request), response, callback,
+                    gone -> request.addFailureListener(failure -> gone.run()));
             case "status" -> Answers.json(response, callback, 200, service.status());
             default -> Answers.error(response, callback, new Refusal(404, "no such endpoint: " + PREFIX
                     + (what.length() > 32 ? what.substring(0, 32) : what)));

@@ -100,8 +100,12 @@ final class PassthroughService {
         });
     }
 
+    /**
+     * @param onClientGone registers what to run if Jetty notices the client left before a write fails (a queued or
+     *                     still silent download)
+     */
     void download(InetSocketAddress remote, Map<String, String> params, Map<String, String> headers,
-                  Response response, Callback callback) {
+                  Response response, Callback callback, java.util.function.Consumer<Runnable> onClientGone) {
         if (!gates.enter()) {
             metrics.rejected("connections");
             Answers.error(response, callback, busy());
@@ -138,15 +142,18 @@ final class PassthroughService {
                 return;
             }
             metrics.queueWait((System.nanoTime() - queuedAt) / 1e9);
-            start(id, src, params, response, callback, () -> {
+            io.osprey.spi.worker.Worker w = start(id, src, params, response, callback, () -> {
                 gates.release();
                 leave.run();
             });
+            if (w != null) {
+                onClientGone.accept(() -> w.kill("client went away"));
+            }
         });
     }
 
-    private void start(long id, Sources.Prepared src, Map<String, String> params, Response response,
-                       Callback callback, Runnable onEnd) {
+    private io.osprey.spi.worker.Worker start(long id, Sources.Prepared src, Map<String, String> params,
+                                              Response response, Callback callback, Runnable onEnd) {
         String wanted = params.get("filename");
         String name = Filenames.safe(wanted != null && !wanted.isBlank() ? wanted
                 : !src.title().isBlank() ? src.title() : ProbeInfo.fromUrl(src.video()));
@@ -155,11 +162,14 @@ final class PassthroughService {
         WorkerSpec spec = WorkerSpec.of(Tool.FFMPEG, "remux " + label,
                 FfmpegArgs.remux(src.video(), src.audio(), src.headers(), config)).withKillGraceMs(500);
         try {
-            job.attach(workers.start(spec, job));
+            io.osprey.spi.worker.Worker w = workers.start(spec, job);
+            job.attach(w);
+            return w;
         } catch (Exception e) {
             onEnd.run();
             LOG.log(Level.ERROR, "passthrough " + label + ": cannot start ffmpeg", e);
             Answers.error(response, callback, new Refusal(500, "cannot start the remux"));
+            return null;
         }
     }
 

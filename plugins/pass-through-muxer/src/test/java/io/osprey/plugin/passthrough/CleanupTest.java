@@ -53,8 +53,10 @@ class CleanupTest {
     @Test
     void abortedDownloadsLeaveNoProcessThreadOrDescriptorBehind() throws Exception {
         String url = Downloads.download(server.httpPort(), source.url("/video.mp4?rate=2000000"), null);
-        abort(url); // warm up: first-use threads and classes
-        Downloads.await("warm-up child gone", 2000, () -> Downloads.ffmpegChildren() == 0);
+        for (int i = 0; i < 10; i++) {
+            abort(url); // warm up: first-use threads, classes and pool sizes
+        }
+        Downloads.await("warm-up children gone", 2000, () -> Downloads.ffmpegChildren() == 0);
         int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
         long fds0 = fds();
         long t0 = System.nanoTime();
@@ -62,12 +64,18 @@ class CleanupTest {
             abort(url);
         }
         Downloads.await("every child gone", 3000, () -> Downloads.ffmpegChildren() == 0);
-        Downloads.await("threads back to the baseline", 5000,
-                () -> ManagementFactory.getThreadMXBean().getThreadCount() <= threads0 + 4);
+        Downloads.await("no worker thread left", 3000, () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("osprey-worker-")));
+        // pools (Jetty's, the test source's, the HTTP clients') may keep idle threads for a while: bounded, not leaked
+        Downloads.await("threads near the baseline", 5000,
+                () -> ManagementFactory.getThreadMXBean().getThreadCount() <= threads0 + 24);
         Downloads.await("descriptors back to the baseline", 5000, () -> fds() <= fds0 + 8);
         System.out.printf("%d aborted downloads in %d ms: threads %d -> %d, fds %d -> %d, ffmpeg children %d%n",
                 ABORTS, (System.nanoTime() - t0) / 1_000_000, threads0,
                 ManagementFactory.getThreadMXBean().getThreadCount(), fds0, fds(), Downloads.ffmpegChildren());
+        System.out.println("threads by name: " + Thread.getAllStackTraces().keySet().stream()
+                .collect(java.util.stream.Collectors.groupingBy(t -> t.getName().replaceAll("[-#]?\\d+", ""),
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting())));
         assertTrue(Downloads.get(status()).body().contains("\"active\":0"));
         assertTrue(Downloads.get(status()).body().contains("\"connections\":0"));
     }

@@ -1,0 +1,115 @@
+package io.osprey.plugin.passthrough;
+
+import io.osprey.testkit.Ffmpeg;
+import io.osprey.testkit.TestServer;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * By hand, not in CI: {@code mvn -o -q -pl plugins/pass-through-muxer test -Dtest=PassthroughBench
+ * -Dbench.n=1,4 -Dsurefire.failIfNoSpecifiedTests=false}. N concurrent downloads of a local ~50 MB MP4 (720p30 8 Mbit/s
+ * H.264 + AAC, 50 s) through the server, against N ffmpeg processes doing the seed's
+ * {@code ffmpeg -i URL -c copy -movflags frag_keyframe+empty_moov -f mp4 pipe:} with this JVM reading their stdout.
+ * CPU is this process's own plus its reaped children's ({@code /proc/self/stat} utime, stime, cutime, cstime), so
+ * both sides include the source server; the server side also pays the HTTP hop to its client.
+ */
+class PassthroughBench {
+
+    private static final long TICK_NS = 10_000_000L; // USER_HZ = 100 on Linux
+
+    @Test
+    void concurrentDownloads() throws Exception {
+        Path big = Media.dir().resolve("big.mp4");
+        if (!Files.isRegularFile(big)) {
+            throw new IllegalStateException("make " + big + " first (see bench notes in the README)");
+        }
+        try (SourceServer source = new SourceServer(Media.dir());
+             TestServer server = TestServer.start("plugins.pass-through-muxer.allowPrivate=true",
+                     "plugins.pass-through-muxer.maxWorkers=25")) {
+            String url = source.url("/big.mp4");
+            run("warm-up", 1, () -> viaServer(server, url));
+            run("warm-up", 1, () -> direct(url));
+            for (String n : System.getProperty("bench.n", "1,4").split(",")) {
+                int c = Integer.parseInt(n.trim());
+                run("server", c, () -> viaServer(server, url));
+                run("direct", c, () -> direct(url));
+            }
+        }
+    }
+
+    /** One download through the server: bytes and time to first byte (ns). */
+    private static long[] viaServer(TestServer server, String url) throws Exception {
+        long t0 = System.nanoTime();
+        HttpResponse<InputStream> r = Downloads.open(Downloads.download(server.httpPort(), url, null));
+        return drain(r.body(), t0);
+    }
+
+    private static long[] direct(String url) throws Exception {
+        long t0 = System.nanoTime();
+        List<String> cmd = List.of(Ffmpeg.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", url, "-c", "copy",
+                "-movflags", "frag_keyframe+empty_moov", "-f", "mp4", "pipe:");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("LD_LIBRARY_PATH", Path.of(cmd.get(0)).getParent().toString());
+        Process p = pb.start();
+        long[] out = drain(p.getInputStream(), t0);
+        p.waitFor();
+        return out;
+    }
+
+    private static long[] drain(InputStream in, long t0) throws Exception {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        long first = -1;
+        int n;
+        try (in) {
+            while ((n = in.read(buf)) >= 0) {
+                if (first < 0 && n > 0) {
+                    first = System.nanoTime() - t0;
+                }
+                total += n;
+            }
+        }
+        return new long[] {total, first};
+    }
+
+    private static void run(String what, int n, Callable<long[]> one) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        long cpu0 = cpuTicks();
+        long t0 = System.nanoTime();
+        List<Future<long[]>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(pool.submit(one));
+        }
+        long bytes = 0;
+        long ttfbMax = 0;
+        long ttfbSum = 0;
+        for (Future<long[]> f : all) {
+            long[] r = f.get();
+            bytes += r[0];
+            ttfbSum += r[1];
+            ttfbMax = Math.max(ttfbMax, r[1]);
+        }
+        long wall = System.nanoTime() - t0;
+        long cpu = (cpuTicks() - cpu0) * TICK_NS;
+        pool.shutdown();
+        System.out.printf("BENCH %-7s n=%d: %.1f MB in %.2f s = %.1f MB/s; CPU %.2f s = %.2f ms/MB; first byte mean %.0f"
+                        + " ms, max %.0f ms%n", what, n, bytes / 1e6, wall / 1e9, bytes / 1e6 / (wall / 1e9), cpu / 1e9,
+                cpu / 1e6 / (bytes / 1e6), ttfbSum / 1e6 / n, ttfbMax / 1e6);
+    }
+
+    /** utime + stime + cutime + cstime of this process (fields 14-17 of /proc/self/stat). */
+    private static long cpuTicks() throws Exception {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+}

@@ -3,7 +3,6 @@ package io.osprey.plugin.passthrough;
 import io.osprey.testkit.Ffmpeg;
 import io.osprey.testkit.TestServer;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * -Dbench.n=1,4 -Dsurefire.failIfNoSpecifiedTests=false}. N concurrent downloads of a local ~50 MB MP4 (720p30 8 Mbit/s
  * H.264 + AAC, 50 s) through the server, against N ffmpeg processes doing the seed's
  * {@code ffmpeg -i URL -c copy -movflags frag_keyframe+empty_moov -f mp4 pipe:} with this JVM reading their stdout.
- * CPU is this process's own plus its reaped children's ({@code /proc/self/stat} utime, stime, cutime, cstime), so
- * both sides include the source server; the server side also pays the HTTP hop to its client.
+ * The server's client is curl, whose stdout this JVM reads the same way. CPU is this process's own plus its reaped
+ * children's ({@code /proc/self/stat} utime, stime, cutime, cstime): both sides include the source server; the
+ * server side also pays the HTTP hop (Jetty's writes and curl's reads).
  */
 class PassthroughBench {
 
@@ -46,11 +46,14 @@ class PassthroughBench {
         }
     }
 
-    /** One download through the server: bytes and time to first byte (ns). */
+    /** One download through the server by curl (a child, so its CPU counts like ffmpeg's): bytes, first byte (ns). */
     private static long[] viaServer(TestServer server, String url) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<InputStream> r = Downloads.open(Downloads.download(server.httpPort(), url, null));
-        return drain(r.body(), t0);
+        Process p = new ProcessBuilder("curl", "-s", "-N", "-o", "-", Downloads.download(server.httpPort(), url, null))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long[] out = drain(p.getInputStream(), t0);
+        p.waitFor();
+        return out;
     }
 
     private static long[] direct(String url) throws Exception {

@@ -23,7 +23,7 @@ final class Fetcher {
     record Located(URI uri, long size, String contentType) {
     }
 
-    private final HttpClient client;
+    private HttpClient client;
     private final OutboundGuard guard;
     private final Executor executor;
     private final int maxRedirects;
@@ -34,8 +34,18 @@ final class Fetcher {
         this.executor = executor;
         this.maxRedirects = maxRedirects;
         this.timeout = Duration.ofMillis(timeoutMs);
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(timeout).executor(executor).build();
+    }
+
+    /**
+     * The client, made on first use: building one sets up the JDK's TLS context (a second or more on a busy
+     * machine), which the plugin's start must not wait for; {@link PassthroughPlugin} warms it in the background.
+     */
+    synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(timeout)
+                    .executor(executor).build();
+        }
+        return client;
     }
 
     OutboundGuard guard() {
@@ -84,7 +94,7 @@ final class Fetcher {
             if (oneByte) {
                 rq.header("Range", "bytes=0-0");
             }
-            return client.sendAsync(rq.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return client().sendAsync(rq.build(), HttpResponse.BodyHandlers.ofInputStream());
         }).thenCompose(r -> {
             int s = r.statusCode();
             if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {

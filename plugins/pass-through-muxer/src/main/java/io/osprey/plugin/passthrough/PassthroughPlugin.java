@@ -41,8 +41,9 @@ public final class PassthroughPlugin implements Plugin {
         PassthroughService service = new PassthroughService(config, gates, sources, ctx.workers(), ctx.access(),
                 probes -> new PassthroughMetrics(ctx.metrics(), gates, probes));
         ctx.http().route(PassthroughHandler.PREFIX + "*", new PassthroughHandler(service, config));
-        // unpack and resolve the bundled ffmpeg now, off the start path, so the first download does not wait for it
+        // resolve the bundled ffmpeg and set up TLS now, off the start path, so the first download does not wait
         ctx.scheduler().execute(() -> {
+            fetcher.client();
             try {
                 ctx.workers().executable(Tool.FFMPEG);
                 ctx.workers().executable(Tool.FFPROBE);

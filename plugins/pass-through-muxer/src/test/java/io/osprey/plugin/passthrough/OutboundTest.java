@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Without allowPrivate: loopback, private and redirect-to-private sources are refused before any fetch. */
-class OutboundIT {
+class OutboundTest {
 
     private static SourceServer source;
     private static TestServer server;

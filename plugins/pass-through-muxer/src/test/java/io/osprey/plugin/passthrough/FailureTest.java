@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * Broken sources and a killed worker: a clear status when nothing was sent yet, a cut stream (no last chunk) and a
  * logged reason after, and the server keeps serving.
  */
-class FailureIT {
+class FailureTest {
 
     private static SourceServer source;
     private static TestServer server;

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** maxConnections=4, maxWorkers=2 against six slow downloads. */
-class GatesIT {
+class GateLimitsTest {
 
     @Test
     void twoActiveTwoQueuedTwoRefusedAndAQueuedOneStartsWhenAnActiveEnds() throws Exception {

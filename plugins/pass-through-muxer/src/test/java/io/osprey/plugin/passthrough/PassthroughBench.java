@@ -43,6 +43,9 @@ class PassthroughBench {
                 run("server", c, () -> viaServer(server, url));
                 run("direct", c, () -> direct(url));
             }
+            Downloads.get("http://127.0.0.1:" + server.httpPort() + "/metrics").body().lines()
+                    .filter(l -> l.startsWith("osprey_passthrough_") && l.contains("seconds"))
+                    .forEach(l -> System.out.println("BENCH metric " + l));
         }
     }
 
@@ -86,6 +89,20 @@ class PassthroughBench {
 
     private static void run(String what, int n, Callable<long[]> one) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
+        java.util.Map<Long, Long> peakRss = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean sampling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = new Thread(() -> { // the ffmpeg children's resident memory, every 50 ms
+            while (sampling.get()) {
+                ProcessHandle.current().descendants().filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg"))
+                        .orElse(false)).forEach(p -> peakRss.merge(p.pid(), rssKb(p.pid()), Math::max));
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
         long cpu0 = cpuTicks();
         long t0 = System.nanoTime();
         List<Future<long[]>> all = new ArrayList<>();
@@ -103,10 +120,27 @@ class PassthroughBench {
         }
         long wall = System.nanoTime() - t0;
         long cpu = (cpuTicks() - cpu0) * TICK_NS;
+        sampling.set(false);
+        sampler.join();
         pool.shutdown();
+        System.out.printf("BENCH %-7s n=%d: ffmpeg peak RSS mean %.1f MB over %d children%n", what, n,
+                peakRss.values().stream().mapToLong(Long::longValue).average().orElse(0) / 1024, peakRss.size());
         System.out.printf("BENCH %-7s n=%d: %.1f MB in %.2f s = %.1f MB/s; CPU %.2f s = %.2f ms/MB; first byte mean %.0f"
                         + " ms, max %.0f ms%n", what, n, bytes / 1e6, wall / 1e9, bytes / 1e6 / (wall / 1e9), cpu / 1e9,
                 cpu / 1e6 / (bytes / 1e6), ttfbSum / 1e6 / n, ttfbMax / 1e6);
+    }
+
+    private static long rssKb(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            // the process ended
+        }
+        return 0;
     }
 
     /** utime + stime + cutime + cstime of this process (fields 14-17 of /proc/self/stat). */

@@ -61,6 +61,13 @@ class PassthroughBench {
 
     private static long[] direct(String url) throws Exception {
         long t0 = System.nanoTime();
+        if (Boolean.getBoolean("bench.directLocate")) { // the same one-byte check the server makes first
+            java.net.http.HttpResponse<InputStream> r = Downloads.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url)).header("Range", "bytes=0-0").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            r.body().close();
+            System.out.printf("BENCH direct locate %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        }
         List<String> cmd = List.of(Ffmpeg.ffmpeg(), "-hide_banner", "-nostdin", "-v", "error", "-i", url, "-c", "copy",
                 "-movflags", "frag_keyframe+empty_moov", "-f", "mp4", "pipe:");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);

@@ -347,6 +347,38 @@ const SCENARIOS = {
     return { rows, available: await con.evaluate(() => document.getElementById('recordings')?.dataset.available),
       ...diagnostics(con) };
   },
+  /**
+   * The Download page: args.url gives the info card, then a whole download into an in-page WritableStream (the file
+   * picker needs a user gesture), then a download of args.slowUrl cancelled once bytes flow.
+   */
+  async download(context, args) {
+    const page = await open(context, '/download.html?url=' + encodeURIComponent(args.url));
+    await page.waitForFunction(() => ['ready', 'error'].includes(window.osprey.download.phase), null,
+      { timeout: 20000 });
+    const card = await page.evaluate(() => ({ phase: window.osprey.download.phase,
+      message: window.osprey.download.message, title: document.getElementById('dl-title').textContent,
+      facts: document.getElementById('dl-facts').textContent,
+      tracks: [...document.querySelectorAll('#dl-tracks li')].map((li) => li.textContent) }));
+    await shot(page, args.screenshot);
+    const done = await page.evaluate(async () => {
+      let bytes = 0;
+      const head = [];
+      await window.osprey.download.saveTo(new WritableStream({ write(c) {
+        if (head.length < 8) head.push(...c.slice(0, 8 - head.length));
+        bytes += c.length;
+      } }));
+      return { phase: window.osprey.download.phase, bytes, progress: document.getElementById('dl-progress').value,
+        speed: document.getElementById('dl-speed').textContent, head: String.fromCharCode(...head.slice(4, 8)) };
+    });
+    await page.fill('#dl-url', args.slowUrl);
+    await page.evaluate(() => { window.osprey.download.saveTo(new WritableStream({ write() {} })); });
+    await page.waitForFunction(() => window.osprey.download.bytes > 0, null, { timeout: 15000 });
+    await page.click('#dl-cancel');
+    await page.waitForFunction(() => window.osprey.download.phase !== 'downloading', null, { timeout: 5000 });
+    const cancelled = await page.evaluate(() => ({ phase: window.osprey.download.phase,
+      message: window.osprey.download.message, bytes: window.osprey.download.bytes }));
+    return { card, done, cancelled, ...diagnostics(page) };
+  },
 };
 
 main().then((r) => process.stdout.write(JSON.stringify(r) + '\n'), (e) => {

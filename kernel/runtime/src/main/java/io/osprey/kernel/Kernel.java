@@ -26,6 +26,8 @@ import io.osprey.kernel.plugin.KernelServices;
 import io.osprey.kernel.plugin.PluginManager;
 import io.osprey.kernel.plugin.PluginStatus;
 import io.osprey.kernel.recording.KernelRecordings;
+import io.osprey.kernel.source.ResolverRegistry;
+import io.osprey.kernel.worker.WorkerHost;
 import io.osprey.spi.ServerInfo;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -61,6 +63,7 @@ public final class Kernel implements AutoCloseable {
     private JettyHost host;
     private Bus bus;
     private PluginManager plugins;
+    private WorkerHost workers;
     private OsgiPlugins osgi;
     private String adminToken;
     private byte[] configDigest;
@@ -137,8 +140,9 @@ public final class Kernel implements AutoCloseable {
         }
         counters = new KernelCounters(redis, scheduler);
         ClusterMetrics.register(registry, redis, counters);
+        workers = new WorkerHost(scheduler, dataDir, registry);
         plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info,
-                adminAuth, recordings, counters), config);
+                adminAuth, recordings, counters, workers, new ResolverRegistry()), config);
 
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
                 () -> osgi == null ? Map.of() : osgi.errors(), adminAuth, () -> ready));
@@ -330,6 +334,9 @@ public final class Kernel implements AutoCloseable {
         scheduler.shutdownNow();
         if (plugins != null) {
             plugins.stopAll();
+        }
+        if (workers != null) {
+            workers.close(); // after the plugins: anything a plugin's stop missed, and the shutdown hook
         }
         if (bus != null) {
             bus.close();

@@ -9,6 +9,8 @@ import io.osprey.spi.http.HttpRoutes;
 import io.osprey.spi.metrics.Metrics;
 import io.osprey.spi.net.TcpListeners;
 import io.osprey.spi.recording.RecordingRegistry;
+import io.osprey.spi.source.SourceResolvers;
+import io.osprey.spi.worker.Workers;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.osgi.annotation.versioning.ProviderType;
@@ -79,6 +81,21 @@ public interface PluginContext {
 
     /** Facts about the running server. */
     ServerInfo server();
+
+    /**
+     * Supervised child processes (ffmpeg, ffprobe) for native work; every worker started through it is killed when
+     * the plugin stops.
+     *
+     * @since 1.1
+     */
+    Workers workers();
+
+    /**
+     * The shared registry of source URL resolvers; resolvers added through it are removed when the plugin stops.
+     *
+     * @since 1.1
+     */
+    SourceResolvers sourceResolvers();
 
     /** Registers a resource of the plugin's own to close when the plugin stops (after {@link Plugin#stop}). */
     Registration onStop(AutoCloseable resource);

@@ -19,6 +19,9 @@ import io.osprey.spi.net.TcpListenerSpec;
 import io.osprey.spi.net.TcpListeners;
 import io.osprey.spi.recording.Recorder;
 import io.osprey.spi.recording.RecordingRegistry;
+import io.osprey.spi.source.SourceResolvers;
+import io.osprey.spi.worker.Workers;
+import io.osprey.kernel.worker.PluginWorkers;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -41,6 +44,7 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
     private final PluginMetrics metrics;
     private final FailureSink failures;
     private volatile Object config;
+    private PluginWorkers workers;
 
     /** Where {@link #fail} reports go. */
     interface FailureSink {
@@ -251,6 +255,20 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
     @Override
     public ServerInfo server() {
         return k.server();
+    }
+
+    @Override
+    public synchronized Workers workers() {
+        checkOpen();
+        if (workers == null) {
+            workers = resources.add(k.workers().forPlugin(id));
+        }
+        return workers;
+    }
+
+    @Override
+    public SourceResolvers sourceResolvers() {
+        return k.resolvers().view(this::tracked);
     }
 
     @Override

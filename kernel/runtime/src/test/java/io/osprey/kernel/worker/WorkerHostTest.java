@@ -1,0 +1,162 @@
+package io.osprey.kernel.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.osprey.spi.worker.Tool;
+import io.osprey.spi.worker.Worker;
+import io.osprey.spi.worker.WorkerExit;
+import io.osprey.spi.worker.WorkerOutput;
+import io.osprey.spi.worker.WorkerResult;
+import io.osprey.spi.worker.WorkerSpec;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker service with the real bundled ffmpeg: output with back-pressure, kill, timeout, plugin stop, pids. */
+class WorkerHostTest {
+
+    /** ten seconds of a test pattern as raw video on stdout: plenty of output, and slow enough to kill mid-way */
+    private static final List<String> ENDLESS = List.of("-v", "error", "-re", "-f", "lavfi", "-i",
+            "testsrc2=size=320x240:rate=25", "-t", "10", "-f", "rawvideo", "pipe:1");
+
+    @TempDir
+    Path data;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private WorkerHost host;
+
+    private WorkerHost host() {
+        if (host == null) {
+            host = new WorkerHost(scheduler, data, new PrometheusRegistry());
+        }
+        return host;
+    }
+
+    @AfterEach
+    void stop() {
+        if (host != null) {
+            host.close();
+        }
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void runCollectsStdoutAndTheExit() throws Exception {
+        WorkerResult r = host().forPlugin("t").run(WorkerSpec.of(Tool.FFPROBE, "version", List.of("-version")),
+                1 << 20).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertTrue(r.exit().ok(), r.exit().reason());
+        assertTrue(r.stdoutText().startsWith("ffprobe version"), r.stdoutText());
+    }
+
+    @Test
+    void aFailingToolReportsItsStatusAndStderrTail() throws Exception {
+        WorkerResult r = host().forPlugin("t").run(WorkerSpec.of(Tool.FFMPEG, "bad", List.of("-v", "error", "-i",
+                data.resolve("missing.mp4").toString(), "-f", "null", "-")), 1024).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+        assertFalse(r.exit().ok());
+        assertFalse(r.exit().killed());
+        assertTrue(r.exit().stderrTail().contains("No such file"), r.exit().stderrTail());
+        assertTrue(r.exit().reason().startsWith("exit status "), r.exit().reason());
+    }
+
+    @Test
+    void backPressureHoldsTheChildAndKillEndsItWithTheReason() throws Exception {
+        AtomicReference<Runnable> held = new AtomicReference<>();
+        AtomicLong chunks = new AtomicLong();
+        AtomicReference<WorkerExit> ended = new AtomicReference<>();
+        Worker w = host().forPlugin("t").start(WorkerSpec.of(Tool.FFMPEG, "endless", ENDLESS).withKillGraceMs(300),
+                new WorkerOutput() {
+                    @Override
+                    public void onData(ByteBuffer data, Runnable next) {
+                        chunks.incrementAndGet();
+                        held.set(next); // not called: the reader must wait
+                    }
+
+                    @Override
+                    public void onExit(WorkerExit exit) {
+                        ended.set(exit);
+                    }
+                });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (held.get() == null && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(300);
+        assertEquals(1, chunks.get(), "no second chunk before next ran");
+        assertTrue(w.isAlive());
+        long t0 = System.nanoTime();
+        w.kill("test says stop");
+        WorkerExit exit = w.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(ms < 1000, "ended " + ms + " ms after kill");
+        assertEquals("test says stop", exit.killReason());
+        assertEquals(exit, ended.get());
+        assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false));
+        assertEquals(0, host().running());
+    }
+
+    @Test
+    void theTimeoutKills() throws Exception {
+        Worker w = host().forPlugin("t").start(WorkerSpec.of(Tool.FFMPEG, "slow", ENDLESS).withTimeoutMs(300),
+                discard());
+        WorkerExit exit = w.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals("timed out after 300 ms", exit.killReason());
+    }
+
+    @Test
+    void aStoppedPluginsWorkersAreKilledAndItCannotStartMore() throws Exception {
+        PluginWorkers mine = host().forPlugin("p");
+        Worker a = mine.start(WorkerSpec.of(Tool.FFMPEG, "a", ENDLESS), discard());
+        Worker b = mine.start(WorkerSpec.of(Tool.FFMPEG, "b", ENDLESS), discard());
+        assertEquals(2, mine.running());
+        mine.close();
+        assertFalse(a.isAlive() || b.isAlive());
+        assertEquals("plugin p stopped", a.exit().toCompletableFuture().get(1, TimeUnit.SECONDS).killReason());
+        assertThrows(IllegalStateException.class, () -> mine.start(WorkerSpec.of(Tool.FFMPEG, "c", ENDLESS),
+                discard()));
+    }
+
+    @Test
+    void pidFilesLetTheNextStartKillAnOrphan() throws Exception {
+        PluginWorkers mine = host().forPlugin("p");
+        Worker a = mine.start(WorkerSpec.of(Tool.FFMPEG, "orphan", ENDLESS), discard());
+        assertTrue(Files.exists(data.resolve("workers").resolve(Long.toString(a.pid()))));
+        // as if the server died without its shutdown hook: the next WorkerHost on this data folder sweeps
+        new PidFiles(data.resolve("workers")).sweep();
+        a.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertFalse(a.isAlive());
+    }
+
+    @Test
+    void aMissingExternalExecutableFailsToStartWithItsName() {
+        IOException e = assertThrows(IOException.class, () -> host().forPlugin("t")
+                .start(WorkerSpec.external("/nonexistent/extractor", "x", List.of()), discard()));
+        assertTrue(e.getMessage().contains("/nonexistent/extractor"), e.getMessage());
+    }
+
+    private static WorkerOutput discard() {
+        return new WorkerOutput() {
+            @Override
+            public void onData(ByteBuffer data, Runnable next) {
+                next.run();
+            }
+
+            @Override
+            public void onExit(WorkerExit exit) {
+            }
+        };
+    }
+}

@@ -1,0 +1,99 @@
+package io.osprey.plugin.passthrough;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.osprey.testkit.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A client that leaves stops its ffmpeg child within a second; many that leave leak nothing. */
+class CleanupTest {
+
+    /** Aborted downloads in the leak check; -Dpassthrough.aborts=1000 for the long run by hand. */
+    private static final int ABORTS = Integer.getInteger("passthrough.aborts", 100);
+
+    private static SourceServer source;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        source = new SourceServer(Media.dir());
+        server = TestServer.start("plugins.pass-through-muxer.allowPrivate=true");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        source.close();
+    }
+
+    @Test
+    void disconnectKillsTheWorkerWithinOneSecond() throws Exception {
+        String url = Downloads.download(server.httpPort(), source.url("/video.mp4?rate=300000"), null);
+        HttpResponse<InputStream> r = Downloads.open(url);
+        assertEquals(200, r.statusCode());
+        r.body().readNBytes(1000);
+        assertEquals(1, Downloads.ffmpegChildren());
+        long t0 = System.nanoTime();
+        r.body().close();
+        Downloads.await("the ffmpeg child is gone", 1000, () -> Downloads.ffmpegChildren() == 0);
+        System.out.printf("worker gone %d ms after the client left%n", (System.nanoTime() - t0) / 1_000_000);
+        Downloads.await("the slot is free", 1000, () -> Downloads.get(status()).body().contains("\"active\":0"));
+    }
+
+    @Test
+    void abortedDownloadsLeaveNoProcessThreadOrDescriptorBehind() throws Exception {
+        String url = Downloads.download(server.httpPort(), source.url("/video.mp4?rate=2000000"), null);
+        for (int i = 0; i < 10; i++) {
+            abort(url); // warm up: first-use threads, classes and pool sizes
+        }
+        Downloads.await("warm-up children gone", 2000, () -> Downloads.ffmpegChildren() == 0);
+        int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
+        long fds0 = fds();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < ABORTS; i++) {
+            abort(url);
+        }
+        Downloads.await("every child gone", 3000, () -> Downloads.ffmpegChildren() == 0);
+        Downloads.await("no worker thread left", 3000, () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("osprey-worker-")));
+        // pools (Jetty's, the test source's, the HTTP clients') may keep idle threads for a while: bounded, not leaked
+        Downloads.await("threads near the baseline", 5000,
+                () -> ManagementFactory.getThreadMXBean().getThreadCount() <= threads0 + 24);
+        Downloads.await("descriptors back to the baseline", 5000, () -> fds() <= fds0 + 8);
+        System.out.printf("%d aborted downloads in %d ms: threads %d -> %d, fds %d -> %d, ffmpeg children %d%n",
+                ABORTS, (System.nanoTime() - t0) / 1_000_000, threads0,
+                ManagementFactory.getThreadMXBean().getThreadCount(), fds0, fds(), Downloads.ffmpegChildren());
+        System.out.println("threads by name: " + Thread.getAllStackTraces().keySet().stream()
+                .collect(java.util.stream.Collectors.groupingBy(t -> t.getName().replaceAll("[-#]?\\d+", ""),
+                        java.util.TreeMap::new, java.util.stream.Collectors.counting())));
+        assertTrue(Downloads.get(status()).body().contains("\"active\":0"));
+        assertTrue(Downloads.get(status()).body().contains("\"connections\":0"));
+    }
+
+    private static void abort(String url) throws Exception {
+        HttpResponse<InputStream> r = Downloads.open(url);
+        assertEquals(200, r.statusCode());
+        r.body().readNBytes(200);
+        r.body().close();
+    }
+
+    private static String status() {
+        return "http://127.0.0.1:" + server.httpPort() + "/api/passthrough/status";
+    }
+
+    private static long fds() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+}

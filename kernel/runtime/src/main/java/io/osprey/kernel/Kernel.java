@@ -196,6 +196,9 @@ public final class Kernel implements AutoCloseable {
         CounterWithCallback.builder().name("osprey_http_header_deadline_closed")
                 .help("HTTP connections closed for not sending their request headers in time")
                 .callback(cb -> cb.call(g.closedByHeaderDeadline())).register(registry);
+        CounterWithCallback.builder().name("osprey_connections_evicted")
+                .help("HTTP connections without request headers closed at the cap to let a new connection in")
+                .callback(cb -> cb.call(g.evictedAtCap())).register(registry);
         GaugeWithCallback.builder().name("osprey_open_fds").help("File descriptors the process has open")
                 .callback(cb -> cb.call(FdBudget.openNow())).register(registry);
     }

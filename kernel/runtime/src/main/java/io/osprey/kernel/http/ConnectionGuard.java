@@ -22,9 +22,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * The server's defences against connection exhaustion, shared by every connector (HTTP and the plugins' TCP
  * listeners):
  * <ul>
- * <li>a cap on open client connections across all connectors ({@link FdBudget}): over it, a new connection is
- *     closed as soon as it is accepted, and the refusal logged (rate-limited), instead of the process running out
- *     of descriptors;</li>
+ * <li>a cap on open client connections across all connectors ({@link FdBudget}): at the cap, an HTTP connection
+ *     that has been waiting at least {@link #evictAfterMs} for its first request's headers is closed to make room
+ *     (slowloris connections never finish theirs, a real client sends them within milliseconds), so health checks
+ *     and new viewers still get in while an attack fills the table; with no such connection the new one is closed
+ *     as soon as it is accepted and the refusal logged (rate-limited), instead of the process running out of
+ *     descriptors;</li>
  * <li>a deadline for an HTTP connection's first request line and headers (slowloris: a byte every few seconds
  *     keeps an idle timeout from ever firing). Once the headers are in, the deadline is off: a long-lived
  *     HTTP-FLV response or WebSocket is not affected.</li>
@@ -42,7 +45,13 @@ public final class ConnectionGuard {
     private final AtomicInteger open = new AtomicInteger();
     private final LongAdder refusedOverCap = new LongAdder();
     private final LongAdder closedByDeadline = new LongAdder();
-    private final Map<Connection, Scheduler.Task> awaitingHeaders = new ConcurrentHashMap<>();
+    private final LongAdder evictedAtCap = new LongAdder();
+    private final Map<Connection, Waiting> awaitingHeaders = new ConcurrentHashMap<>();
+    private final long evictAfterMs;
+
+    /** An HTTP connection waiting for its first request's headers: its deadline task and when it was armed. */
+    private record Waiting(Scheduler.Task task, long armedNanos) {
+    }
 
     /**
      * @param cap             open connections allowed across all guarded connectors
@@ -53,13 +62,14 @@ public final class ConnectionGuard {
         this.headerTimeoutMs = headerTimeoutMs;
         this.scheduler = scheduler;
         this.refusals = refusals;
+        this.evictAfterMs = headerTimeoutMs <= 0 ? 1000 : Math.min(1000, Math.max(1, headerTimeoutMs / 2));
     }
 
     /** Called for each accepted socket before Jetty sees it: false (and the socket closed) if over the cap. */
     boolean admit(SelectableChannel channel, String connector) {
         int now = open.incrementAndGet();
-        if (now <= cap) {
-            return true;
+        if (now <= cap || evictStalled()) {
+            return true; // an evicted connection gives its slot back when its endpoint closes
         }
         open.decrementAndGet();
         refusedOverCap.increment();
@@ -69,6 +79,29 @@ public final class ConnectionGuard {
             channel.close();
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, "closing a refused connection", e);
+        }
+        return false;
+    }
+
+    /**
+     * At the cap: closes one HTTP connection that has waited at least {@link #evictAfterMs} for its headers.
+     * Any such connection will do (under attack nearly all of them qualify, so the scan stops at once); a client
+     * that sends its request promptly is never picked.
+     */
+    private boolean evictStalled() {
+        long now = System.nanoTime();
+        long min = TimeUnit.MILLISECONDS.toNanos(evictAfterMs);
+        for (Map.Entry<Connection, Waiting> e : awaitingHeaders.entrySet()) {
+            if (now - e.getValue().armedNanos() >= min && awaitingHeaders.remove(e.getKey(), e.getValue())) {
+                e.getValue().task().cancel();
+                evictedAtCap.increment();
+                EndPoint ep = e.getKey().getEndPoint();
+                refusals.refuse(address(ep.getRemoteSocketAddress()), "connection cap",
+                        "closed after " + TimeUnit.NANOSECONDS.toMillis(now - e.getValue().armedNanos())
+                                + " ms without request headers to make room for a new connection");
+                ep.close();
+                return true;
+            }
         }
         return false;
     }
@@ -92,7 +125,7 @@ public final class ConnectionGuard {
                 return; // an upgraded WebSocket on the same endpoint has no headers to wait for
             }
             Scheduler.Task task = scheduler.schedule(() -> deadline(connection), headerTimeoutMs, TimeUnit.MILLISECONDS);
-            awaitingHeaders.put(connection, task);
+            awaitingHeaders.put(connection, new Waiting(task, System.nanoTime()));
             if (!connection.getEndPoint().isOpen()) {
                 disarm(connection);
             }
@@ -110,9 +143,9 @@ public final class ConnectionGuard {
         }
 
         private void disarm(Connection connection) {
-            Scheduler.Task t = awaitingHeaders.remove(connection);
-            if (t != null) {
-                t.cancel();
+            Waiting w = awaitingHeaders.remove(connection);
+            if (w != null) {
+                w.task().cancel();
             }
         }
 
@@ -154,6 +187,11 @@ public final class ConnectionGuard {
 
     public long refusedOverCap() {
         return refusedOverCap.sum();
+    }
+
+    /** HTTP connections closed at the cap, for want of their headers, to let a new connection in. */
+    public long evictedAtCap() {
+        return evictedAtCap.sum();
     }
 
     public long closedByHeaderDeadline() {

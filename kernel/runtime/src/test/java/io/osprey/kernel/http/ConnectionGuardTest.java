@@ -173,6 +173,47 @@ class ConnectionGuardTest {
     }
 
     @Test
+    void atTheCapAStalledHeaderWaiterMakesRoomForANewClient() throws Exception {
+        start("server.connections.max=5", "server.http.headerTimeoutMs=20000");
+        List<Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Socket s = connect();
+            send(s, "GET /ok HTTP/1.1\r\nHo"); // slowloris: never finishes its headers
+            slow.add(s);
+        }
+        await("five waiting for headers", () -> host.guard().awaitingHeaders() == 5);
+        Thread.sleep(1100); // older than the eviction age (half the deadline, at most 1 s)
+        assertTrue(get("/ok").endsWith("ok"), "a client that sends its request gets in at the cap");
+        assertEquals(1, host.guard().evictedAtCap());
+        assertEquals(0, host.guard().refusedOverCap());
+        int closed = 0;
+        for (Socket s : slow) {
+            s.setSoTimeout(200);
+            closed += closedByServer(s) ? 1 : 0;
+        }
+        assertEquals(1, closed, "exactly one stalled connection made room; the 20 s deadline has not fired");
+    }
+
+    @Test
+    void connectionsThatSentTheirRequestAreNeverEvicted() throws Exception {
+        start("server.connections.max=3", "server.http.headerTimeoutMs=20000");
+        List<Socket> viewers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Socket v = connect();
+            send(v, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+            viewers.add(v);
+        }
+        await("three streaming", () -> host.guard().open() == 3 && host.guard().awaitingHeaders() == 0);
+        Thread.sleep(1100);
+        Socket refused = connect();
+        assertTrue(closedByServer(refused), "the cap holds: no stalled connection to evict");
+        assertEquals(0, host.guard().evictedAtCap());
+        for (Socket v : viewers) {
+            assertTrue(v.getInputStream().read() >= 0, "each viewer still receives");
+        }
+    }
+
+    @Test
     void malformedRequestsAreAnsweredAndLogged() throws Exception {
         start();
         long before = host.refusals().refusals();

@@ -32,7 +32,9 @@ class RecordingEndToEndIT {
 
     @Test
     void aThirtySecondFfmpegPublishIsMergedIntoAFastStartMp4() throws Exception {
-        try (TestServer server = TestServer.start("plugins.fmp4-recorder.apps=[rec30]", "plugins.hls.enabled=false")) {
+        // keepSegments: the merged segment set is checked after the merge too (by default only the MP4 is kept)
+        try (TestServer server = TestServer.start("plugins.fmp4-recorder.apps=[rec30]", "plugins.hls.enabled=false",
+                "plugins.fmp4-recorder.keepSegments=true")) {
             Path clip = TestMedia.h264Aac(30, 800);
             Path log = Files.createTempFile("ffmpeg-rec30", ".log");
             Process p = Ffmpeg.start(log, "-re", "-i", clip.toString(), "-c", "copy", "-f", "flv",

@@ -135,7 +135,9 @@ class FragmentScannerTest {
         Files.write(merged.resolve("seg-00002.m4s.part"), bytes(rest.duplicate().limit((int) whole + 77)));
         SessionDir s = SessionDir.of(session);
         assertTrue(SessionFinisher.needsWork(s, true));
-        assertEquals(SessionFinisher.Outcome.MERGED, SessionFinisher.finish(s, null, new RecorderConfig()));
+        RecorderConfig keep = new RecorderConfig();
+        keep.keepSegments = true; // the cut segment is checked after the merge (by default only the MP4 stays)
+        assertEquals(SessionFinisher.Outcome.MERGED, SessionFinisher.finish(s, null, keep));
         assertFalse(Files.exists(merged.resolve("seg-00002.m4s.part")));
         assertEquals(whole, Files.size(merged.resolve("seg-00002.m4s")), "cut back to the last whole fragment");
         assertFalse(SessionFinisher.needsWork(s, true));

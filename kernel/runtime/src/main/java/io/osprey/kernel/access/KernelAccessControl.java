@@ -8,6 +8,8 @@ import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionPolicy;
 import io.osprey.spi.access.AdmissionRequest;
+import io.osprey.spi.access.SessionEnd;
+import io.osprey.spi.access.SessionListener;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,19 @@ public final class KernelAccessControl implements AccessControl {
             }
             return d;
         });
+    }
+
+    @Override
+    public void ended(SessionEnd end) {
+        for (AccessPolicy p : access) {
+            if (p instanceof SessionListener l) {
+                try {
+                    l.sessionEnded(end);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "session listener threw", e);
+                }
+            }
+        }
     }
 
     @Override

@@ -84,8 +84,8 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
         context.scheduler().scheduleWithFixedDelay(() -> recordings.forEach(Recording::tick), 250, 250,
                 TimeUnit.MILLISECONDS);
         if (config.serve) {
-            VodHandler mp4 = new VodHandler("/mp4", mp4Root, config);
-            VodHandler flv = new VodHandler("/flv", data.resolve("flv"), config);
+            VodHandler mp4 = new VodHandler("/mp4", mp4Root, config, context.access());
+            VodHandler flv = new VodHandler("/flv", data.resolve("flv"), config, context.access());
             context.http().route("/mp4/*", mp4);
             context.http().route("/flv/*", flv);
             context.http().adminRoute("/api/recordings", new RecordingsApi(mp4Root, data.resolve("flv"),
@@ -159,7 +159,9 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
     @Override
     public void merge(SessionDir session, SessionIndex index) {
         if (!config.merge && index != null) {
-            return; // a cleanly ended session with merging off is complete as it is
+            // a cleanly ended session with merging off is complete as it is
+            RecordDone.report(ctx.access(), ctx.dataDir(), session, "finished", config.serve);
+            return;
         }
         pendingMerges.incrementAndGet();
         try {
@@ -167,6 +169,10 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                 try {
                     SessionFinisher.Outcome o = SessionFinisher.finish(session, index, config);
                     mergeResults.labels(o.name().toLowerCase(java.util.Locale.ROOT)).inc();
+                    if (o == SessionFinisher.Outcome.MERGED || o == SessionFinisher.Outcome.FINISHED) {
+                        RecordDone.report(ctx.access(), ctx.dataDir(), session,
+                                o.name().toLowerCase(java.util.Locale.ROOT), config.serve);
+                    }
                 } finally {
                     pendingMerges.decrementAndGet();
                 }

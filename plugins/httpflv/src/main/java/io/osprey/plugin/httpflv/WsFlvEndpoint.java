@@ -63,7 +63,7 @@ final class WsFlvEndpoint implements WebSocketFactory {
             upgrade.setExtensions(List.of());
         }
         outputs.tuneSocket(request);
-        return new Session(key, decision, video, audio);
+        return new Session(key, decision, video, audio, FlvHandler.remote(request));
     }
 
     /** One WebSocket viewer. */
@@ -77,7 +77,11 @@ final class WsFlvEndpoint implements WebSocketFactory {
         private long windowStart;
         private int windowFrames;
 
-        Session(StreamKey key, CompletableFuture<FlvOutputs.Decision> decision, boolean video, boolean audio) {
+        private final java.net.InetSocketAddress remote;
+
+        Session(StreamKey key, CompletableFuture<FlvOutputs.Decision> decision, boolean video, boolean audio,
+                java.net.InetSocketAddress remote) {
+            this.remote = remote;
             this.key = key;
             this.decision = decision;
             this.video = video;
@@ -108,7 +112,7 @@ final class WsFlvEndpoint implements WebSocketFactory {
                 close(4000 + Math.min(999, Math.max(0, status)), d == null ? "refused" : d.reason());
                 return;
             }
-            FlvViewer v = new FlvViewer(outputs, this, d.admission(), FlvOutputs.WS, video, audio);
+            FlvViewer v = new FlvViewer(outputs, this, d.admission(), FlvOutputs.WS, video, audio, remote);
             Subscription sub;
             try {
                 sub = outputs.subscribe(key, v, video, audio);

@@ -36,6 +36,7 @@ final class CommandHandler {
     private PublishSession publishing;
     private PlaySession playing;
     private boolean pending;
+    private long playStartedNanos;
 
     CommandHandler(RtmpConnection conn, PluginContext ctx, RtmpConfig config, RtmpConnectionFactory factory) {
         this.conn = conn;
@@ -142,8 +143,9 @@ final class CommandHandler {
     }
 
     private void refusePublish(int streamId, StreamKey key, PublishGate.Outcome o) {
-        // 7.2.2.6 / nginx-rtmp and SRS: a busy or refused name is NetStream.Publish.BadName; a denial is .Denied
-        String code = o.refusal() == PublishGate.Refusal.DENIED ? "NetStream.Publish.Denied"
+        // 7.2.2.6 / nginx-rtmp and SRS: a busy or refused name is NetStream.Publish.BadName; a denial by the access
+        // hook (wrong or missing key, address, callback) is .BadAuth, the code OBS and ffmpeg report as such
+        String code = o.refusal() == PublishGate.Refusal.DENIED ? "NetStream.Publish.BadAuth"
                 : "NetStream.Publish.BadName";
         conn.send(Commands.status(streamId, "error", code, o.reason()));
         conn.closeWith("publish of " + key + " refused (" + o.refusal().name().toLowerCase(java.util.Locale.ROOT)
@@ -155,7 +157,7 @@ final class CommandHandler {
             p.disconnect("the connection closed while the publish was being checked");
             return;
         }
-        publishing = new PublishSession(p, key, conn.who());
+        publishing = new PublishSession(p, key, conn.who(), ctx.access(), conn.protocol(), conn.remote());
         ingest.watchdog.watch(publishing, conn::closeWith);
         conn.startedSession();
         conn.send(ProtocolControl.streamBegin(streamId),
@@ -211,6 +213,7 @@ final class CommandHandler {
             return;
         }
         playing = session;
+        playStartedNanos = System.nanoTime();
         conn.startedSession();
         session.begin(sub);
         LOG.log(Level.INFO, "{0}: playing {1}", conn.who(), key);
@@ -247,8 +250,15 @@ final class CommandHandler {
         }
         if (playing != null) {
             playing.close();
+            playEnded(why);
             playing = null;
         }
+    }
+
+    private void playEnded(String why) {
+        ctx.access().ended(new io.osprey.spi.access.SessionEnd(io.osprey.spi.access.SessionEnd.Kind.PLAY,
+                playing.key(), conn.protocol(), conn.remote(), (System.nanoTime() - playStartedNanos) / 1_000_000,
+                playing.bytesSent(), why, Map.of()));
     }
 
     void onClose(String reason) {
@@ -259,6 +269,7 @@ final class CommandHandler {
         }
         if (playing != null) {
             playing.close();
+            playEnded(reason);
             playing = null;
         }
     }

@@ -37,6 +37,8 @@ public final class Options {
               --wrk-threads N --wrk-connections N   wrk settings for hls-serve (default 1 and 50)
   --wrk-warmup S           hls-serve: unmeasured wrk run before each measured one, every server alike (default 3)
               --hls-wait S             hls-serve: how long to wait for the playlist (default 20)
+              --hls-query Q            hls-serve: a query added to the playlist URL (e.g. a signed
+                                       expires=...&sign=...; Osprey carries it to the segment URIs)
               --hls-segments N         hls-serve: segments the playlist should list before wrk starts (default 3)
               --churn S --churn-fraction F          soak: every S s (default 5) F of the viewers (0.2) leave and rejoin
               --reconnect S            soak: publishers reconnect every S s (default 15)
@@ -74,6 +76,7 @@ public final class Options {
     public double sample = 5;
     public double hlsWait = 20;
     public int hlsSegments = 3;
+    public String hlsQuery = "";
     /** hls-serve: seconds of unmeasured wrk load before each measured run (the same for every server). */
     public double wrkWarmup = 3;
     public Path out;
@@ -156,6 +159,7 @@ public final class Options {
             case "--sample" -> sample = Double.parseDouble(v);
             case "--hls-wait" -> hlsWait = Double.parseDouble(v);
             case "--hls-segments" -> hlsSegments = Integer.parseInt(v);
+            case "--hls-query" -> hlsQuery = v;
             case "--wrk-warmup" -> wrkWarmup = Double.parseDouble(v);
             case "--out" -> out = Path.of(v).toAbsolutePath();
             default -> throw new IllegalArgumentException("unknown option " + name);

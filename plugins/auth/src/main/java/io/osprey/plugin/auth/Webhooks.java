@@ -36,7 +36,7 @@ final class Webhooks {
     private record Cached(AccessDecision decision, long until) {
     }
 
-    private final HttpClient client;
+    private HttpClient client;
     private final Scheduler scheduler;
     private final Supplier<Rules> rules;
     private final Counter failures;
@@ -48,8 +48,15 @@ final class Webhooks {
         this.scheduler = scheduler;
         this.rules = rules;
         this.failures = failures;
-        this.client = HttpClient.newBuilder().executor(scheduler).connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Made on first use: building one sets up TLS, which takes a while, and most servers configure no callback. */
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().executor(scheduler).connectTimeout(Duration.ofSeconds(5))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return client;
     }
 
     void clearCache() {
@@ -126,7 +133,7 @@ final class Webhooks {
             HttpRequest rq = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
-            return client.sendAsync(rq, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode)
+            return client().sendAsync(rq, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode)
                     .orTimeout(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

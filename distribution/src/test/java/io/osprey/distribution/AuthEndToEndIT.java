@@ -55,8 +55,8 @@ class AuthEndToEndIT {
 
     static final String KEY = "pub-key-0123456789";
     static final String SECRET = "play-secret-0123456789";
-    static final String CONFIG = "bus:\n  reconnectGraceMs: 300\nplugins:\n  auth:\n    publishKeys:\n      live: " + KEY
-            + "\n    playSecret: " + SECRET + "\n";
+    static final String CONFIG = "bus:\n  reconnectGraceMs: 300\nplugins:\n  auth:\n    publishKeys:\n      live: "
+            + KEY + "\n    playSecret: " + SECRET + "\n";
     private static InProcessServer s;
     private static Process publisher;
     private static Path logs;
@@ -101,7 +101,8 @@ class AuthEndToEndIT {
         assertEquals(200, r.statusCode(), r.body());
         Matcher m = Pattern.compile("\"query\":\"expires=(\\d+)&sign=([0-9a-f]{64})\"").matcher(r.body());
         assertTrue(m.find(), r.body());
-        assertEquals(sign(stream, Long.parseLong(m.group(1))), m.group(2), "sign = HMAC-SHA256(secret, app/stream:exp)");
+        assertEquals(sign(stream, Long.parseLong(m.group(1))), m.group(2),
+                "sign = HMAC-SHA256(secret, app/stream:exp)");
         assertTrue(r.body().contains("/hls/" + stream + "/index.m3u8?expires="), r.body());
         return "expires=" + m.group(1) + "&sign=" + m.group(2);
     }
@@ -218,8 +219,8 @@ class AuthEndToEndIT {
     @Test
     @Order(3)
     void aRecordedMp4IsServedWithTheStreamsSignatureOnly() throws Exception {
-        Process p = Ffmpeg.start(logs.resolve("rec.log"), "-re", "-i", TestMedia.h264Aac(4, 500).toString(), "-c", "copy",
-                "-f", "flv", s.rtmp("/live/rec?key=" + KEY));
+        Process p = Ffmpeg.start(logs.resolve("rec.log"), "-re", "-i", TestMedia.h264Aac(4, 500).toString(), "-c",
+                "copy", "-f", "flv", s.rtmp("/live/rec?key=" + KEY));
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         String[] url = new String[1];
         Await.until("a merged recording", Duration.ofSeconds(30), () -> {
@@ -279,7 +280,8 @@ class AuthEndToEndIT {
             sock.connect(new InetSocketAddress("127.0.0.1", s.httpPort()), 5000);
             sock.setSoTimeout(5000);
             OutputStream out = sock.getOutputStream();
-            String body = method.equals("POST") ? "FLV\u0001\u0005\u0000\u0000\u0000\u0009\u0000\u0000\u0000\u0000" : "";
+            String body = method.equals("POST") ? "FLV\u0001\u0005\u0000\u0000\u0000\u0009\u0000\u0000\u0000\u0000"
+                    : "";
             out.write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + body.length()
                     + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
             out.flush();

@@ -10,7 +10,6 @@ import io.osprey.spi.metrics.Counter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,45 +27,62 @@ final class AuthPolicy implements AccessPolicy, SessionListener {
     private static final CompletionStage<AccessDecision> ALLOWED = CompletableFuture.completedFuture(
             AccessDecision.ALLOW);
 
+    private static final String[] ACTIONS = {"publish", "play"};
+    private static final String[] REASONS = {"rules", "ip", "key", "signature", "hook"};
+    private static final int RULES = 0;
+    private static final int IP = 1;
+    private static final int KEY = 2;
+    private static final int SIGNATURE = 3;
+    private static final int HOOK = 4;
+
     private final Supplier<Rules> rules;
     private final Webhooks hooks;
-    private final Counter decisions;
+    /** The counter children by [action][allowed ? 1 : 0][reason], looked up once (the hot path does no lookups). */
+    private final Counter[][][] counted = new Counter[2][2][REASONS.length];
 
     AuthPolicy(Supplier<Rules> rules, Webhooks hooks, Counter decisions) {
         this.rules = rules;
         this.hooks = hooks;
-        this.decisions = decisions;
+        for (int a = 0; a < 2; a++) {
+            for (int r = 0; r < REASONS.length; r++) {
+                counted[a][0][r] = decisions.labels(ACTIONS[a], "deny", REASONS[r]);
+                counted[a][1][r] = decisions.labels(ACTIONS[a], "allow", REASONS[r]);
+            }
+        }
+    }
+
+    private void count(Action action, boolean allowed, int reason) {
+        counted[action == Action.PUBLISH ? 0 : 1][allowed ? 1 : 0][reason].inc();
     }
 
     @Override
     public CompletionStage<AccessDecision> check(AccessRequest r) {
         Rules rs = rules.get();
-        String action = r.action().name().toLowerCase(Locale.ROOT);
         InetAddress address = r.remote() == null ? null : r.remote().getAddress();
         String ip = (r.action() == Action.PUBLISH ? rs.publishIps : rs.playIps).refusal(address);
         if (ip != null) {
-            return deny(action, "ip", ip);
+            return deny(r.action(), IP, ip);
         }
         if (r.remote() != null) {
             String why = r.action() == Action.PUBLISH ? rs.publishKeyRefusal(r.stream(), r.params())
                     : rs.signatureRefusal(r.stream(), r.params(), System.currentTimeMillis() / 1000);
             if (why != null) {
-                return deny(action, r.action() == Action.PUBLISH ? "key" : "signature", why);
+                return deny(r.action(), r.action() == Action.PUBLISH ? KEY : SIGNATURE, why);
             }
         }
         CompletionStage<AccessDecision> hook = hooks.decide(r, body(r));
         if (hook == null) {
-            decisions.labels(action, "allow", "rules").inc();
+            count(r.action(), true, RULES);
             return ALLOWED;
         }
         return hook.thenApply(d -> {
-            decisions.labels(action, d.allowed() ? "allow" : "deny", "hook").inc();
+            count(r.action(), d.allowed(), HOOK);
             return d;
         });
     }
 
-    private CompletionStage<AccessDecision> deny(String action, String reasonLabel, String reason) {
-        decisions.labels(action, "deny", reasonLabel).inc();
+    private CompletionStage<AccessDecision> deny(Action action, int reasonLabel, String reason) {
+        count(action, false, reasonLabel);
         return CompletableFuture.completedFuture(AccessDecision.deny(reason, 403));
     }
 

@@ -6,7 +6,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -14,15 +15,19 @@ import javax.crypto.spec.SecretKeySpec;
  * Signed, expiring play URLs: {@code ?expires=<unix seconds>&sign=<hex>} where
  * {@code sign = lowercase hex(HMAC-SHA256(secret, "{app}/{stream}:{expires}"))} (RFC 2104, FIPS 180-4). The
  * comparison is constant-time. {@link Mac} instances are cloned from one keyed prototype and pooled, so a check
- * costs one HMAC and no key schedule; thread-safe.
+ * costs one HMAC and no key schedule, and a verified signature is remembered (bounded) until it expires, so a
+ * player reloading a playlist costs a map lookup; thread-safe.
  */
 final class PlaySigner {
 
     private static final HexFormat HEX = HexFormat.of();
     private static final int POOL = 16;
+    private static final int MAX_VERIFIED = 4096;
 
     private final Mac prototype;
-    private final ConcurrentLinkedQueue<Mac> pool = new ConcurrentLinkedQueue<>();
+    private final ArrayBlockingQueue<Mac> pool = new ArrayBlockingQueue<>(POOL);
+    /** Signatures already verified ("app/stream:expires:sign"): a player reloading its playlist costs no HMAC. */
+    private final ConcurrentHashMap<String, Boolean> verified = new ConcurrentHashMap<>();
 
     PlaySigner(String secret) {
         try {
@@ -57,13 +62,24 @@ final class PlaySigner {
         if (exp < nowSeconds) {
             return "signature expired";
         }
+        String seen = key.app() + "/" + key.name() + ":" + exp + ":" + sign;
+        if (verified.containsKey(seen)) {
+            return null;
+        }
         byte[] given;
         try {
             given = HEX.parseHex(sign);
         } catch (IllegalArgumentException e) {
             return "signature malformed";
         }
-        return MessageDigest.isEqual(mac(key, exp), given) ? null : "signature invalid";
+        if (!MessageDigest.isEqual(mac(key, exp), given)) {
+            return "signature invalid";
+        }
+        if (verified.size() >= MAX_VERIFIED) {
+            verified.clear();
+        }
+        verified.put(seen, Boolean.TRUE);
+        return null;
     }
 
     private byte[] mac(StreamKey key, long expires) {
@@ -76,9 +92,7 @@ final class PlaySigner {
             }
         }
         byte[] out = m.doFinal((key.app() + "/" + key.name() + ":" + expires).getBytes(StandardCharsets.UTF_8));
-        if (pool.size() < POOL) {
-            pool.offer(m);
-        }
+        pool.offer(m); // dropped when the pool is full
         return out;
     }
 

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 15 with real clients against one server with a publish key for {@code live} and a play secret: ffmpeg
- * publishing RTMP and HTTP push is refused without the key and publishes with it; ffprobe reads HTTP-FLV, RTMP, HLS
+ * publishing RTMP, RTMPS and HTTP push is refused without the key and publishes with it; ffprobe reads HTTP-FLV, RTMP, HLS
  * and a recorded MP4 with a valid signature and is refused with an expired, tampered or missing one; WS-FLV the
  * same through the JDK's WebSocket client; IP lists with sources bound to 127.0.0.2; and live reconfiguration
  * (new key, IP lists, disabling) with the admitted publisher staying on. The last test changes the rules, so it
@@ -55,8 +55,10 @@ class AuthEndToEndIT {
 
     static final String KEY = "pub-key-0123456789";
     static final String SECRET = "play-secret-0123456789";
-    static final String CONFIG = "bus:\n  reconnectGraceMs: 300\nplugins:\n  auth:\n    publishKeys:\n      live: "
-            + KEY + "\n    playSecret: " + SECRET + "\n";
+    static final String AUTH = "  auth:\n    publishKeys:\n      live: " + KEY + "\n    playSecret: " + SECRET + "\n";
+    /** The config: RTMPS on a free port with a self-signed key store, then the auth section (edited by test 4). */
+    private static String config;
+    private static int tlsPort;
     private static InProcessServer s;
     private static Process publisher;
     private static Path logs;
@@ -64,8 +66,17 @@ class AuthEndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        s = new InProcessServer(CONFIG);
         logs = Files.createTempDirectory("auth-it");
+        Path ks = logs.resolve("rtmps.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "osprey", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", ks.toString(), "-storepass",
+                "osprey-test", "-keypass", "osprey-test").redirectErrorStream(true).start();
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool");
+        tlsPort = io.osprey.testkit.FreePorts.next();
+        config = "bus:\n  reconnectGraceMs: 300\nplugins:\n  rtmp-ingest:\n    tls:\n      port: " + tlsPort
+                + "\n      keyStore: " + ks + "\n      keyStorePassword: osprey-test\n" + AUTH;
+        s = new InProcessServer(config);
         publisher = Ffmpeg.start(logs.resolve("ok.log"), "-re", "-stream_loop", "-1", "-i",
                 TestMedia.h264Aac(10, 800).toString(), "-c", "copy", "-f", "flv", s.rtmp("/live/ok?key=" + KEY));
         awaitLive("live/ok");
@@ -130,10 +141,12 @@ class AuthEndToEndIT {
     @Order(1)
     void publishingWithoutTheKeyIsRefusedOnRtmpAndHttpPushWithoutDisturbingTheLiveStream() throws Exception {
         Path clip = TestMedia.h264Aac(10, 800);
-        for (String name : new String[] {"nokey", "badkey?key=wrong"}) {
+        String rtmps = "rtmps://127.0.0.1:" + tlsPort;
+        for (String url : new String[] {s.rtmp("/live/nokey"), s.rtmp("/live/badkey?key=wrong"),
+            rtmps + "/live/tlsnokey"}) {
+            String name = url.substring(url.lastIndexOf('/') + 1);
             Path log = logs.resolve("rtmp-" + name.length() + ".log");
-            Process p = Ffmpeg.start(log, "-re", "-i", clip.toString(), "-c", "copy", "-f", "flv",
-                    s.rtmp("/live/" + name));
+            Process p = Ffmpeg.start(log, "-re", "-i", clip.toString(), "-c", "copy", "-f", "flv", url);
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "ffmpeg gave up");
             assertNotEquals(0, p.exitValue());
             String out = Files.readString(log);
@@ -154,10 +167,14 @@ class AuthEndToEndIT {
 
         Process pushed = Ffmpeg.start(logs.resolve("push-key.log"), "-re", "-stream_loop", "-1", "-i",
                 clip.toString(), "-c", "copy", "-f", "flv", "-method", "POST", s.url("/live/pushed?key=" + KEY));
+        Process tls = Ffmpeg.start(logs.resolve("rtmps-key.log"), "-re", "-stream_loop", "-1", "-i",
+                clip.toString(), "-c", "copy", "-f", "flv", rtmps + "/live/tls?key=" + KEY);
         try {
             awaitLive("live/pushed");
+            awaitLive("live/tls");
         } finally {
             Ffmpeg.stop(pushed);
+            Ffmpeg.stop(tls);
         }
         assertTrue(publisher.isAlive(), "the admitted publisher stays");
         assertTrue(s.get("/api/streams/live/ok").body().contains("\"publishes\" : 1"), "never interrupted");
@@ -249,7 +266,7 @@ class AuthEndToEndIT {
         String q = signedQuery("live/ok");
         assertEquals(200, rawStatus(other, "GET", "/live/ok.flv?" + q));
         String newKey = "new-key-0123456789";
-        Files.writeString(s.configFile(), CONFIG.replace(KEY, newKey)
+        Files.writeString(s.configFile(), config.replace(KEY, newKey)
                 + "    play:\n      deny: [\"127.0.0.2/32\"]\n    publish:\n      allow: [\"127.0.0.1\", \"::1\"]\n");
         Await.until("the deny list", Duration.ofSeconds(5), () -> rawStatus(other, "GET", "/live/ok.flv?" + q) == 403);
         assertEquals(200, rawStatus(InetAddress.getLoopbackAddress(), "GET", "/live/ok.flv?" + q), "127.0.0.1 plays");
@@ -267,7 +284,7 @@ class AuthEndToEndIT {
             Ffmpeg.stop(fresh);
         }
 
-        Files.writeString(s.configFile(), CONFIG + "    enabled: false\n");
+        Files.writeString(s.configFile(), config + "    enabled: false\n");
         Await.until("auth off", Duration.ofSeconds(5), () -> rawStatus(other, "GET", "/live/ok.flv") == 200);
         assertTrue(publisher.isAlive(), "the publisher admitted under the first rules is still on");
         assertTrue(s.get("/api/streams/live/ok").body().contains("\"publishes\" : 1"));

@@ -257,6 +257,12 @@ class AuthEndToEndIT {
             assertEquals(403, status(url[0] + bad), bad);
         }
         refused(s.url(url[0]));
+        // the recorded HLS playlist carries the signature to its init section and segments
+        String merged = url[0].replace("stream_full.mp4", "output_merge/index.m3u8");
+        String vod = s.get(merged + "?" + q).body();
+        assertTrue(vod.contains(".m4s?" + q) && vod.contains(".mp4?" + q + "\""), vod);
+        assertEquals("h264", Probe.probe(s.url(merged + "?" + q)).video().codec());
+        refused(s.url(merged));
     }
 
     @Test

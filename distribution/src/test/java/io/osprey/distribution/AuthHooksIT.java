@@ -101,9 +101,10 @@ class AuthHooksIT {
         for (String h : List.of("onPublish", "onPlay", "onPublishDone", "onPlayDone", "onRecordDone")) {
             hooks += "      " + h + ": " + base + "/hook\n";
         }
+        hooks += "      cacheMs: 0\n  hls:\n    accessCacheMs: 1000\n";
         try (InProcessServer s = new InProcessServer("bus:\n  reconnectGraceMs: 300\n" + hooks)) {
             Path logs = Files.createTempDirectory("hooks-it");
-            Process p = Ffmpeg.start(logs.resolve("pub.log"), "-re", "-i", TestMedia.h264Aac(4, 500).toString(),
+            Process p = Ffmpeg.start(logs.resolve("pub.log"), "-re", "-i", TestMedia.h264Aac(10, 500).toString(),
                     "-c", "copy", "-f", "flv", s.rtmp("/live/hooked?token=abc"));
             String onPublish = await("on_publish", "hooked");
             for (String f : List.of("\"app\":\"live\"", "\"protocol\":\"rtmp\"", "\"client\":\"127.0.0.1\"",
@@ -114,6 +115,18 @@ class AuthHooksIT {
             assertTrue(await("on_play", "hooked").contains("\"protocol\":\"httpflv\""));
             String playDone = await("on_play_done", "hooked");
             assertTrue(number(playDone, "bytes") > 1000 && playDone.contains("\"client\":\"127.0.0.1\""), playDone);
+            Await.until("an HLS segment", Duration.ofSeconds(10), () -> {
+                try {
+                    return s.get("/hls/live/hooked/index.m3u8").body().contains("#EXTINF");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            received.clear();
+            Probe.probe(s.url("/hls/live/hooked/index.m3u8"));
+            assertTrue(await("on_play", "hooked").contains("\"protocol\":\"hls\""));
+            String hlsDone = await("on_play_done", "hooked");
+            assertTrue(hlsDone.contains("\"protocol\":\"hls\"") && number(hlsDone, "bytes") > 1000, hlsDone);
 
             Process denied = Ffmpeg.start(logs.resolve("deny.log"), "-re", "-i", TestMedia.h264Aac(4, 500)
                     .toString(), "-c", "copy", "-f", "flv", s.rtmp("/live/deny"));

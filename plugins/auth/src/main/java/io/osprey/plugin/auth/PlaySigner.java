@@ -26,8 +26,11 @@ final class PlaySigner {
 
     private final Mac prototype;
     private final ArrayBlockingQueue<Mac> pool = new ArrayBlockingQueue<>(POOL);
-    /** Signatures already verified ("app/stream:expires:sign"): a player reloading its playlist costs no HMAC. */
-    private final ConcurrentHashMap<String, Boolean> verified = new ConcurrentHashMap<>();
+    /** Signatures already verified, by sign, with what they sign: a player reloading its playlist costs no HMAC. */
+    private final ConcurrentHashMap<String, Signed> verified = new ConcurrentHashMap<>();
+
+    private record Signed(StreamKey key, long expires) {
+    }
 
     PlaySigner(String secret) {
         try {
@@ -62,8 +65,8 @@ final class PlaySigner {
         if (exp < nowSeconds) {
             return "signature expired";
         }
-        String seen = key.app() + "/" + key.name() + ":" + exp + ":" + sign;
-        if (verified.containsKey(seen)) {
+        Signed seen = verified.get(sign);
+        if (seen != null && seen.expires == exp && seen.key.equals(key)) {
             return null;
         }
         byte[] given;
@@ -78,7 +81,7 @@ final class PlaySigner {
         if (verified.size() >= MAX_VERIFIED) {
             verified.clear();
         }
-        verified.put(seen, Boolean.TRUE);
+        verified.put(sign, new Signed(key, exp));
         return null;
     }
 

@@ -164,6 +164,16 @@ final class VodHandler extends Handler.Abstract {
         }
         boolean head = HttpMethod.HEAD.is(method);
         String type = TYPES.get(ext);
+        String carry = ext.equals("m3u8") ? SignedPlaylist.carry(request.getHttpURI().getQuery()) : null;
+        byte[] rewritten = carry == null ? null : SignedPlaylist.render(file, carry);
+        if (rewritten != null) { // a signed playlist signs its segments: whole, with the query after each URI
+            headers.remove(HttpHeader.ACCEPT_RANGES);
+            headers.put(HttpHeader.CONTENT_TYPE, type);
+            headers.put(HttpHeader.CONTENT_LENGTH, rewritten.length);
+            response.setStatus(200);
+            response.write(true, head ? null : ByteBuffer.wrap(rewritten), callback);
+            return;
+        }
         if (ranges == null) {
             headers.put(HttpHeader.CONTENT_TYPE, type);
             headers.put(HttpHeader.CONTENT_LENGTH, size);

@@ -174,6 +174,9 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             case PLAYLIST -> playlist(rq, rs, cb, stream, s, params, head, admission, carry);
             case SEGMENT -> {
                 Segment seg = s.segment(target.number());
+                if (seg != null && !head) {
+                    stream.served(remote == null ? null : remote.getAddress(), carry, seg.body().size());
+                }
                 if (seg == null || !responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, seg.body(),
                         null, head, admission)) {
                     missing(rs, cb, admission); // not in the window, or evicted and recycled since the snapshot
@@ -182,6 +185,9 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             case PART -> {
                 Part p = s.part(target.number());
                 if (p != null) {
+                    if (!head) {
+                        stream.served(remote == null ? null : remote.getAddress(), carry, p.body().size());
+                    }
                     if (!responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, p.body(), null, head,
                             admission)) {
                         missing(rs, cb, admission);

@@ -63,7 +63,8 @@
   }
 
   async function poll() {
-    if (O.token && O.token.get()) {
+    const signedIn = O.token && O.token.get();
+    if (signedIn) {
       try {
         const r = await O.api('/api/auth');
         const before = JSON.stringify(status);
@@ -77,7 +78,7 @@
         // the console shows reachability itself
       }
     }
-    setTimeout(poll, POLL_MS);
+    setTimeout(poll, signedIn ? POLL_MS : 1000); // soon after signing in, then seldom
   }
 
   function needsSignature(app) {

@@ -70,6 +70,16 @@ class AuthBrowserIT {
 
             JsonNode u = r.path("pages").get(3);
             assertTrue(!"playing".equals(u.path("state").asText()), "unsigned must not play: " + u);
+
+            // the console's play links are signed (console/auth-panel.js asks /api/auth/sign)
+            JsonNode c = browser.run("console", BrowserDriver.args().put("playerPath", "/play.html?url=" + enc(live[0]))
+                    .put("stream", "live/signed").put("viewers", false).put("screenshot", "auth-console"));
+            boolean signedLink = false;
+            for (JsonNode l : c.path("card").path("links")) {
+                signedLink |= l.path("text").asText().equals("HLS") && l.path("href").asText().contains("url=")
+                        && l.path("href").asText().contains("sign%3D");
+            }
+            assertTrue(signedLink, "a signed HLS link on the console card: " + c.path("card"));
         } finally {
             Ffmpeg.stop(publisher);
         }

@@ -267,7 +267,7 @@ class AuthEndToEndIT {
 
     @Test
     @Order(4)
-    void reconfiguredLiveIpListsFromRealSourceAddressesThenDisabled() throws Exception {
+    void reconfiguredLiveIpListsFromRealSourceAddressesThenDisabledAndEnabled() throws Exception {
         InetAddress other = InetAddress.getByName("127.0.0.2");
         String q = signedQuery("live/ok");
         assertEquals(200, rawStatus(other, "GET", "/live/ok.flv?" + q));
@@ -292,6 +292,9 @@ class AuthEndToEndIT {
 
         Files.writeString(s.configFile(), config + "    enabled: false\n");
         Await.until("auth off", Duration.ofSeconds(5), () -> rawStatus(other, "GET", "/live/ok.flv") == 200);
+        Files.writeString(s.configFile(), config);
+        Await.until("auth on again", Duration.ofSeconds(5), () -> rawStatus(other, "GET", "/live/ok.flv") == 403);
+        assertEquals(200, rawStatus(other, "GET", "/live/ok.flv?" + signedQuery("live/ok")));
         assertTrue(publisher.isAlive(), "the publisher admitted under the first rules is still on");
         assertTrue(s.get("/api/streams/live/ok").body().contains("\"publishes\" : 1"));
     }

@@ -63,8 +63,11 @@ final class Webhooks {
         cache.clear();
     }
 
-    /** The deciding callback for {@code r}, or {@code null} when none is configured. Never completes exceptionally. */
-    CompletionStage<AccessDecision> decide(AccessRequest r, Map<String, Object> body) {
+    /**
+     * The deciding callback for {@code r} ({@code body} is made only when one is configured), or {@code null} when
+     * none is. Never completes exceptionally.
+     */
+    CompletionStage<AccessDecision> decide(AccessRequest r, Supplier<Map<String, Object>> body) {
         AuthConfig.Hooks h = rules.get().config.hooks;
         String url = r.action() == Action.PUBLISH ? h.onPublish : h.onPlay;
         if (url.isEmpty()) {
@@ -78,7 +81,7 @@ final class Webhooks {
             return CompletableFuture.completedFuture(c.decision);
         }
         String hook = r.action() == Action.PUBLISH ? "on_publish" : "on_play";
-        return post(url, body, h.timeoutMs).handle((status, t) -> {
+        return post(url, body.get(), h.timeoutMs).handle((status, t) -> {
             AccessDecision d;
             if (t != null) {
                 failed(hook, url, t.toString());

@@ -18,6 +18,14 @@ class HlsCarryTest {
     }
 
     @Test
+    void queryParametersFirstOfEachNameDecodedOnlyWhenEncoded() {
+        assertEquals(java.util.Map.of("expires", "1", "sign", "ab", "t", "a/b c", "e", ""),
+                HlsHandler.params("expires=1&sign=ab&&sign=x&t=a%2Fb+c&e&bad=%zz"));
+        assertEquals(32, HlsHandler.params(java.util.stream.IntStream.range(0, 40)
+                .mapToObj(i -> "p" + i + "=" + i).reduce((x, y) -> x + "&" + y).orElseThrow()).size());
+    }
+
+    @Test
     void nothingThatCouldBreakOutOfAQuotedAttribute() {
         assertNull(HlsHandler.carry("t=\"x"));
         assertNull(HlsHandler.carry("t=x\n#EXT-X-ENDLIST"));

@@ -169,12 +169,18 @@ class AuthEndToEndIT {
                 clip.toString(), "-c", "copy", "-f", "flv", "-method", "POST", s.url("/live/pushed?key=" + KEY));
         Process tls = Ffmpeg.start(logs.resolve("rtmps-key.log"), "-re", "-stream_loop", "-1", "-i",
                 clip.toString(), "-c", "copy", "-f", "flv", rtmps + "/live/tls?key=" + KEY);
+        // the key on the tcUrl (OBS-style Server field) instead of the stream name
+        Process tcUrl = Ffmpeg.start(logs.resolve("tcurl-key.log"), "-re", "-stream_loop", "-1", "-i",
+                clip.toString(), "-c", "copy", "-f", "flv", "-rtmp_tcurl", s.rtmp("/live?key=" + KEY),
+                s.rtmp("/live/tcurl"));
         try {
             awaitLive("live/pushed");
             awaitLive("live/tls");
+            awaitLive("live/tcurl");
         } finally {
             Ffmpeg.stop(pushed);
             Ffmpeg.stop(tls);
+            Ffmpeg.stop(tcUrl);
         }
         assertTrue(publisher.isAlive(), "the admitted publisher stays");
         assertTrue(s.get("/api/streams/live/ok").body().contains("\"publishes\" : 1"), "never interrupted");

@@ -339,6 +339,7 @@
       rec.addEventListener('click', () => showRecordingsOf(card.key));
       out.push(rec);
       card.links.replaceChildren(...out);
+      if (window.OspreyAuth) window.OspreyAuth.signLinks(card.links);
     }
   }
 
@@ -468,6 +469,7 @@
     const more = r.items.length > 200 || r.truncated ? [note('Showing the newest 200 of ' + r.items.length
       + (r.truncated ? '+' : '') + '.')] : [];
     box.replaceChildren(ul, ...more);
+    if (window.OspreyAuth) window.OspreyAuth.signLinks(box);
   }
 
   $('recordings-filter').addEventListener('change', () => {

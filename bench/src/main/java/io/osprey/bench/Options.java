@@ -40,6 +40,8 @@ public final class Options {
               --wrk-threads N --wrk-connections N   wrk settings for hls-serve (default 1 and 50)
   --wrk-warmup S           hls-serve: unmeasured wrk run before each measured one, every server alike (default 3)
               --hls-wait S             hls-serve: how long to wait for the playlist (default 20)
+              --hls-query Q            hls-serve: a query added to the playlist URL (e.g. a signed
+                                       expires=...&sign=...; Osprey carries it to the segment URIs)
               --hls-segments N         hls-serve: segments the playlist should list before wrk starts (default 3)
               --churn S --churn-fraction F          soak: every S s (default 5) F of the viewers (0.2) leave and rejoin
               --files N --sessions N   cleanup-scan: files laid out (default 100000) in sessions (default 2000)
@@ -84,6 +86,7 @@ public final class Options {
     public double sample = 5;
     public double hlsWait = 20;
     public int hlsSegments = 3;
+    public String hlsQuery = "";
     /** hls-serve: seconds of unmeasured wrk load before each measured run (the same for every server). */
     public double wrkWarmup = 3;
     public Path out;
@@ -168,6 +171,7 @@ public final class Options {
             case "--rounds" -> rounds = Integer.parseInt(v);
             case "--hls-wait" -> hlsWait = Double.parseDouble(v);
             case "--hls-segments" -> hlsSegments = Integer.parseInt(v);
+            case "--hls-query" -> hlsQuery = v;
             case "--wrk-warmup" -> wrkWarmup = Double.parseDouble(v);
             case "--out" -> out = Path.of(v).toAbsolutePath();
             case "--files" -> files = Integer.parseInt(v);

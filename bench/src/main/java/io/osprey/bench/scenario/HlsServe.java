@@ -43,7 +43,7 @@ public final class HlsServe extends Scenario {
         }
         Result r = new Result(server.name(), name(), server.describe());
         String base = "http://" + Server.HOST + ":" + server.httpPort();
-        URI playlist = URI.create(base + path);
+        URI playlist = URI.create(base + path + (o.hlsQuery.isEmpty() ? "" : "?" + o.hlsQuery));
         try (Clients clients = new Clients(1)) {
             RtmpPublisher pub = clients.publish(server, o.app, o.stream, source, o.probeMs);
             if (!clients.awaitPublishing(pub, 15_000)) {

@@ -48,7 +48,10 @@ public interface PluginContext {
     /** The access and admission hooks every ingest and output must ask. */
     AccessControl access();
 
-    /** Adds a policy to the access hook (auth plugins). */
+    /**
+     * Adds a policy to the access hook (auth plugins). A policy that also implements
+     * {@link io.osprey.spi.access.SessionListener} is told of ended sessions too (access 1.1).
+     */
     Registration addAccessPolicy(AccessPolicy policy);
 
     /** Adds a policy to the admission hook (rate-limit plugins). */

@@ -8,8 +8,11 @@ import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionPolicy;
 import io.osprey.spi.access.AdmissionRequest;
+import io.osprey.spi.access.SessionEnd;
+import io.osprey.spi.access.SessionListener;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -48,30 +51,59 @@ public final class KernelAccessControl implements AccessControl {
 
     @Override
     public CompletionStage<AccessDecision> check(AccessRequest request) {
-        if (access.isEmpty()) {
+        Iterator<AccessPolicy> it = access.iterator(); // a snapshot
+        if (!it.hasNext()) {
             return ALLOWED; // the common case without auth plugins: no futures per request
+        }
+        AccessPolicy first = it.next();
+        if (!it.hasNext()) { // one auth plugin, answering from memory: its own stage, nothing chained
+            CompletionStage<AccessDecision> one = ask(first, request);
+            if (one instanceof CompletableFuture<AccessDecision> f && f.isDone() && !f.isCompletedExceptionally()
+                    && f.join().allowed()) {
+                return one;
+            }
+            return one.thenApply(d -> logged(request, d));
         }
         CompletionStage<AccessDecision> result = CompletableFuture.completedFuture(AccessDecision.ALLOW);
         for (AccessPolicy p : access) {
-            result = result.thenCompose(d -> {
-                if (!d.allowed()) {
-                    return CompletableFuture.completedFuture(d);
-                }
-                try {
-                    return p.check(request).exceptionally(t -> AccessDecision.deny("access check failed: " + t));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "access policy threw", e);
-                    return CompletableFuture.completedFuture(AccessDecision.deny("access check failed"));
-                }
-            });
+            result = result.thenCompose(d -> d.allowed() ? ask(p, request) : CompletableFuture.completedFuture(d));
         }
-        return result.thenApply(d -> {
-            if (!d.allowed()) {
-                LOG.log(Level.INFO, "{0} {1} via {2} from {3} denied: {4}", request.action(), request.stream(),
-                        request.protocol(), request.remote(), d.reason());
+        return result.thenApply(d -> logged(request, d));
+    }
+
+    /** One policy's answer; a failure or a throw is a denial. */
+    private static CompletionStage<AccessDecision> ask(AccessPolicy p, AccessRequest request) {
+        try {
+            CompletionStage<AccessDecision> s = p.check(request);
+            if (s instanceof CompletableFuture<AccessDecision> f && f.isDone() && !f.isCompletedExceptionally()) {
+                return s; // answered from memory: no extra stage
             }
-            return d;
-        });
+            return s.exceptionally(t -> AccessDecision.deny("access check failed: " + t));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "access policy threw", e);
+            return CompletableFuture.completedFuture(AccessDecision.deny("access check failed"));
+        }
+    }
+
+    private static AccessDecision logged(AccessRequest request, AccessDecision d) {
+        if (!d.allowed()) {
+            LOG.log(Level.INFO, "{0} {1} via {2} from {3} denied: {4}", request.action(), request.stream(),
+                    request.protocol(), request.remote(), d.reason());
+        }
+        return d;
+    }
+
+    @Override
+    public void ended(SessionEnd end) {
+        for (AccessPolicy p : access) {
+            if (p instanceof SessionListener l) {
+                try {
+                    l.sessionEnded(end);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "session listener threw", e);
+                }
+            }
+        }
     }
 
     /** Whether any admission policy is registered (the HTTP host skips the hook entirely when none is). */

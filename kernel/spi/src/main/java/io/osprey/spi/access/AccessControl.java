@@ -18,4 +18,14 @@ public interface AccessControl {
      * connection must {@link Admission#release()} its permit when it closes.
      */
     Admission admit(AdmissionRequest request);
+
+    /**
+     * Reports that a publish, play or recording session ended, to every registered policy that is also a
+     * {@link SessionListener}. Every ingest, output and recorder calls it once per session it admitted (after the
+     * last byte). Returns at once and never throws; safe from any thread, including selector threads.
+     *
+     * @since 1.1
+     */
+    default void ended(SessionEnd end) {
+    }
 }

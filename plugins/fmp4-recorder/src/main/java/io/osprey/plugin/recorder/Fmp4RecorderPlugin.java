@@ -101,7 +101,7 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                 TimeUnit.MILLISECONDS);
         context.scheduler().scheduleWithFixedDelay(this::retryUnfinished, 250, 250, TimeUnit.MILLISECONDS);
         if (config.serve) {
-            context.http().route("/mp4/*", new VodHandler("/mp4", mp4Root, config));
+            context.http().route("/mp4/*", new VodHandler("/mp4", mp4Root, config, context.access()));
         }
     }
 
@@ -172,7 +172,9 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
     @Override
     public void merge(SessionDir session, SessionIndex index) {
         if (!config.merge && index != null) {
-            return; // a cleanly ended session with merging off is complete as it is
+            // a cleanly ended session with merging off is complete as it is
+            RecordDone.report(ctx.access(), ctx.dataDir(), session, "finished", config.serve);
+            return;
         }
         pendingMerges.incrementAndGet();
         finishing.add(session.dir());
@@ -181,6 +183,10 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                 try {
                     SessionFinisher.Outcome o = SessionFinisher.finish(session, index, config);
                     mergeResults.labels(o.name().toLowerCase(java.util.Locale.ROOT)).inc();
+                    if (o == SessionFinisher.Outcome.MERGED || o == SessionFinisher.Outcome.FINISHED) {
+                        RecordDone.report(ctx.access(), ctx.dataDir(), session,
+                                o.name().toLowerCase(java.util.Locale.ROOT), config.serve);
+                    }
                     finished(session, o);
                 } finally {
                     finishing.remove(session.dir());

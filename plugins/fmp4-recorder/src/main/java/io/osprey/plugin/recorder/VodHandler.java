@@ -1,6 +1,11 @@
 package io.osprey.plugin.recorder;
 
+import io.osprey.spi.access.AccessControl;
+import io.osprey.spi.access.AccessRequest;
+import io.osprey.spi.access.Action;
 import io.osprey.spi.bus.StreamKey;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -27,6 +32,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 
 /**
  * Serves recordings read-only from one folder of the data directory ({@code /mp4/...} or {@code /flv/...}):
@@ -48,8 +54,11 @@ final class VodHandler extends Handler.Abstract {
     private final String prefix;
     private final Path root;
     private final RecorderConfig config;
+    private final AccessControl access;
 
-    VodHandler(String prefix, Path root, RecorderConfig config) {
+    /** {@code access}: asked before serving a file of {@code {prefix}/{app}/{stream}/...}, as for live play. */
+    VodHandler(String prefix, Path root, RecorderConfig config, AccessControl access) {
+        this.access = access;
         this.prefix = prefix;
         this.root = root.toAbsolutePath().normalize();
         this.config = config;
@@ -57,6 +66,42 @@ final class VodHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        StreamKey key = HttpMethod.OPTIONS.is(request.getMethod()) ? null : streamOf(Request.getPathInContext(request));
+        if (key == null) {
+            serveSafely(request, response, callback); // preflight, or a path that resolves to nothing (404)
+            return true;
+        }
+        Map<String, String> params = new HashMap<>();
+        for (Fields.Field f : Request.extractQueryParameters(request)) {
+            if (params.size() < 32) {
+                params.put(f.getName(), f.getValue());
+            }
+        }
+        InetSocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress()
+                instanceof InetSocketAddress a ? a : null;
+        access.check(new AccessRequest(Action.PLAY, key, prefix.substring(1), remote, params)).whenComplete((d, t) -> {
+            if (t != null || !d.allowed()) {
+                cors(response);
+                Response.writeError(request, response, callback, t != null ? 500 : d.status(),
+                        t != null ? "access check failed" : d.reason());
+            } else {
+                serveSafely(request, response, callback);
+            }
+        });
+        return true;
+    }
+
+    /** The stream a path {@code {prefix}/{app}/{stream}/...} belongs to, or null. */
+    private StreamKey streamOf(String path) {
+        if (!path.startsWith(prefix + "/")) {
+            return null;
+        }
+        String[] parts = path.substring(prefix.length() + 1).split("/", 3);
+        return parts.length == 3 && StreamKey.isValidPart(parts[0]) && StreamKey.isValidPart(parts[1])
+                ? new StreamKey(parts[0], parts[1]) : null;
+    }
+
+    private void serveSafely(Request request, Response response, Callback callback) {
         try {
             serve(request, response, callback);
         } catch (IOException | RuntimeException e) {
@@ -67,7 +112,6 @@ final class VodHandler extends Handler.Abstract {
                 callback.failed(e);
             }
         }
-        return true;
     }
 
     private void serve(Request request, Response response, Callback callback) throws IOException {
@@ -120,6 +164,16 @@ final class VodHandler extends Handler.Abstract {
         }
         boolean head = HttpMethod.HEAD.is(method);
         String type = TYPES.get(ext);
+        String carry = ext.equals("m3u8") ? SignedPlaylist.carry(request.getHttpURI().getQuery()) : null;
+        byte[] rewritten = carry == null ? null : SignedPlaylist.render(file, carry);
+        if (rewritten != null) { // a signed playlist signs its segments: whole, with the query after each URI
+            headers.remove(HttpHeader.ACCEPT_RANGES);
+            headers.put(HttpHeader.CONTENT_TYPE, type);
+            headers.put(HttpHeader.CONTENT_LENGTH, rewritten.length);
+            response.setStatus(200);
+            response.write(true, head ? null : ByteBuffer.wrap(rewritten), callback);
+            return;
+        }
         if (ranges == null) {
             headers.put(HttpHeader.CONTENT_TYPE, type);
             headers.put(HttpHeader.CONTENT_LENGTH, size);

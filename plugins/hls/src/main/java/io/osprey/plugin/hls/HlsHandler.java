@@ -24,7 +24,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 
 /**
  * {@code GET /hls/{app}/{stream}/…}: {@code index.m3u8} (with LL-HLS blocking reload and delta updates),
@@ -116,37 +115,40 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         String query = rq.getHttpURI().getQuery();
-        Map<String, String> params = query == null ? Map.of() : params(rq);
+        Map<String, String> params = query == null ? Map.of() : params(query);
         InetSocketAddress remote = remote(rq);
         InetAddress address = remote == null ? null : remote.getAddress();
         String token = params.get("token");
+        // what the client carries from URL to URL (a token, a signature) keys the reuse of a decision, so a
+        // segment request without the playlist's credentials is asked about again
+        String carry = query == null ? null : carry(query);
         long now = System.nanoTime();
-        if (target.kind() != Target.Kind.PLAYLIST && stream.granted(address, token, now)) {
-            admitted(rq, rs, cb, stream, target, params, remote, token, head);
+        if (target.kind() != Target.Kind.PLAYLIST && stream.granted(address, carry, now)) {
+            admitted(rq, rs, cb, stream, target, params, remote, token, head, carry);
             return;
         }
         CompletionStage<AccessDecision> check = ctx.access().check(new AccessRequest(Action.PLAY, stream.key(), "hls",
                 remote, params));
         CompletableFuture<AccessDecision> f = check.toCompletableFuture();
         if (f.isDone() && !f.isCompletedExceptionally()) {
-            decided(rq, rs, cb, stream, target, params, remote, token, head, f.join(), null, now);
+            decided(rq, rs, cb, stream, target, params, remote, token, head, carry, f.join(), null, now);
         } else {
-            check.whenComplete((d, t) -> decided(rq, rs, cb, stream, target, params, remote, token, head, d, t,
-                    System.nanoTime()));
+            check.whenComplete((d, t) -> decided(rq, rs, cb, stream, target, params, remote, token, head, carry, d,
+                    t, System.nanoTime()));
         }
     }
 
     private void decided(Request rq, Response rs, Callback cb, HlsStream stream, Target target,
                          Map<String, String> params, InetSocketAddress remote, String token, boolean head,
-                         AccessDecision d, Throwable t, long now) {
+                         String carry, AccessDecision d, Throwable t, long now) {
         try {
             if (t != null || d == null || !d.allowed()) {
                 int status = t != null || d == null ? 500 : d.status();
                 responses.error(rs, cb, status, t != null || d == null ? "access check failed" : d.reason(), null);
                 return;
             }
-            stream.grant(remote == null ? null : remote.getAddress(), token, now);
-            admitted(rq, rs, cb, stream, target, params, remote, token, head);
+            stream.grant(remote == null ? null : remote.getAddress(), carry, now);
+            admitted(rq, rs, cb, stream, target, params, remote, token, head, carry);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "hls request failed", e);
             cb.failed(e);
@@ -154,7 +156,8 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
     }
 
     private void admitted(Request rq, Response rs, Callback cb, HlsStream stream, Target target,
-                          Map<String, String> params, InetSocketAddress remote, String token, boolean head) {
+                          Map<String, String> params, InetSocketAddress remote, String token, boolean head,
+                          String carry) {
         Admission admission = ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.REQUEST, "hls", remote,
                 stream.key(), token, Action.PLAY));
         if (!admission.admitted()) {
@@ -167,9 +170,12 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         Snapshot s = stream.snapshot();
         HlsFormat format = stream.settings().format();
         switch (target.kind()) {
-            case PLAYLIST -> playlist(rq, rs, cb, stream, s, params, head, admission);
+            case PLAYLIST -> playlist(rq, rs, cb, stream, s, params, head, admission, carry);
             case SEGMENT -> {
                 Segment seg = s.segment(target.number());
+                if (seg != null && !head) {
+                    stream.served(remote == null ? null : remote.getAddress(), carry, seg.body().size());
+                }
                 if (seg == null || !responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, seg.body(),
                         null, head, admission)) {
                     missing(rs, cb, admission); // not in the window, or evicted and recycled since the snapshot
@@ -178,6 +184,9 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             case PART -> {
                 Part p = s.part(target.number());
                 if (p != null) {
+                    if (!head) {
+                        stream.served(remote == null ? null : remote.getAddress(), carry, p.body().size());
+                    }
                     if (!responses.send(rs, cb, 200, mediaType(format), Responses.IMMUTABLE, p.body(), null, head,
                             admission)) {
                         missing(rs, cb, admission);
@@ -185,7 +194,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
                 } else if (stream.settings().lowLatency() && target.number() == s.nextPartNumber()) {
                     // RFC 8216bis 6.2.6: the hinted part is answered when it is complete
                     stream.park(new Waiter(-1, -1, target.number(), false, deadline(s), head, rq, rs, cb, admission,
-                            new AtomicBoolean()));
+                            new AtomicBoolean(), null));
                 } else {
                     missing(rs, cb, admission);
                 }
@@ -202,7 +211,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
     }
 
     private void playlist(Request rq, Response rs, Callback cb, HlsStream stream, Snapshot s,
-                          Map<String, String> params, boolean head, Admission admission) {
+                          Map<String, String> params, boolean head, Admission admission, String carry) {
         boolean ll = stream.settings().lowLatency();
         String skip = ll ? params.get("_HLS_skip") : null;
         boolean delta = "YES".equals(skip) || "v2".equals(skip);
@@ -222,10 +231,10 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
                 return;
             }
             Waiter w = new Waiter(msn, part, -1, delta, deadline(s), head, rq, rs, cb, admission,
-                    new AtomicBoolean());
+                    new AtomicBoolean(), carry);
             if (s.satisfies(msn, part)) {
                 w.claim();
-                Snapshot.Rendered r = delta ? s.deltaPlaylist() : s.playlist();
+                Snapshot.Rendered r = rendered(s, delta, carry);
                 responses.send(rs, cb, 200, Responses.PLAYLIST_TYPE, Responses.NO_CACHE, r.body(), r.etag(), head,
                         admission);
             } else {
@@ -233,7 +242,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             }
             return;
         }
-        Snapshot.Rendered r = delta ? s.deltaPlaylist() : s.playlist();
+        Snapshot.Rendered r = rendered(s, delta, carry);
         HttpField cache = stream.playlistCache();
         String inm = rq.getHeaders().get(HttpHeader.IF_NONE_MATCH);
         if (inm != null && (inm.equals(r.etagValue()) || inm.contains(r.etagValue()))) {
@@ -241,6 +250,46 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         responses.send(rs, cb, 200, Responses.PLAYLIST_TYPE, cache, r.body(), r.etag(), head, admission);
+    }
+
+    private static Snapshot.Rendered rendered(Snapshot s, boolean delta, String carry) {
+        return carry != null ? s.playlist(carry, delta) : delta ? s.deltaPlaylist() : s.playlist();
+    }
+
+    /**
+     * The part of a request's raw query a playlist passes on to its URIs: every parameter but the LL-HLS
+     * {@code _HLS_*} directives (RFC 8216bis 6.2.5), as the client sent it; {@code null} if nothing is left, or if
+     * it is longer than 1024 characters or holds a character outside RFC 3986's unreserved, sub-delims and
+     * percent-encodings that are safe inside a quoted playlist attribute (so a query cannot inject tags).
+     */
+    static String carry(String query) {
+        if (query.isEmpty() || query.length() > 1024) {
+            return null;
+        }
+        StringBuilder out = null;
+        int from = 0;
+        while (from <= query.length()) {
+            int amp = query.indexOf('&', from);
+            int end = amp < 0 ? query.length() : amp;
+            if (end > from && !query.startsWith("_HLS_", from)) {
+                for (int i = from; i < end; i++) {
+                    char c = query.charAt(i);
+                    boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                            || c == '-' || c == '.' || c == '_' || c == '~' || c == '%' || c == '=' || c == '+';
+                    if (!ok) {
+                        return null;
+                    }
+                }
+                if (out == null) {
+                    out = new StringBuilder(query.length());
+                } else {
+                    out.append('&');
+                }
+                out.append(query, from, end);
+            }
+            from = end + 1;
+        }
+        return out == null ? null : out.toString();
     }
 
     private static boolean tooFarAhead(Snapshot s, long msn, int part) {
@@ -284,16 +333,43 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         responses.error(rs, cb, 404, "not in the window", admission);
     }
 
-    private static Map<String, String> params(Request rq) {
-        Map<String, String> out = new HashMap<>();
-        Fields f = Request.extractQueryParameters(rq);
-        for (Fields.Field field : f) {
-            if (out.size() >= MAX_PARAMS) {
-                break;
+    /**
+     * The query's parameters (RFC 3986 3.4, {@code application/x-www-form-urlencoded} pairs), the first of each name,
+     * at most {@value #MAX_PARAMS}. Plain pairs are cut out as they are; only a pair with {@code %} or {@code +} is
+     * decoded, and one that does not decode is skipped. Cheaper than a general decoder on every playlist reload of
+     * a signed URL.
+     */
+    static Map<String, String> params(String query) {
+        Map<String, String> out = new HashMap<>(8);
+        int from = 0;
+        int n = query.length();
+        while (from < n && out.size() < MAX_PARAMS) {
+            int amp = query.indexOf('&', from);
+            int end = amp < 0 ? n : amp;
+            if (end > from) {
+                int eq = query.indexOf('=', from);
+                String name = eq < 0 || eq > end ? query.substring(from, end) : query.substring(from, eq);
+                String value = eq < 0 || eq > end ? "" : query.substring(eq + 1, end);
+                name = decode(name);
+                value = decode(value);
+                if (name != null && value != null && !name.isEmpty()) {
+                    out.putIfAbsent(name, value);
+                }
             }
-            out.put(field.getName(), field.getValue());
+            from = end + 1;
         }
         return out;
+    }
+
+    private static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        try {
+            return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static InetSocketAddress remote(Request rq) {

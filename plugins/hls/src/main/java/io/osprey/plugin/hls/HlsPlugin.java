@@ -66,6 +66,7 @@ public final class HlsPlugin implements Plugin {
                         ? new DiskMirror(mirrorRoot.resolve(key.app()).resolve(key.name()), ctx.scheduler()) : null;
                 HlsStream stream = new HlsStream(key, nextSid(), settings, config.directBuffers, responses,
                         mirror, config.accessCacheMs, segments, s -> streams.remove(s.key(), s));
+                stream.reportViewersTo(ctx.access());
                 HlsStream old = streams.put(key, stream);
                 if (old != null) {
                     old.end(404, "stream restarted");

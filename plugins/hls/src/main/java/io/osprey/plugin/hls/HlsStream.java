@@ -35,6 +35,17 @@ final class HlsStream implements SubscriptionListener {
     private record Grant(InetAddress address, String token) {
     }
 
+    /** One HLS viewer as far as HTTP lets us see one: a client address and query, allowed, then seen again. */
+    private static final class Viewing {
+        final long firstNanos;
+        volatile long untilNanos;
+        final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+        Viewing(long now) {
+            this.firstNanos = now;
+        }
+    }
+
     private final StreamKey key;
     private final StreamSettings settings;
     private final MediaWindow window;
@@ -46,7 +57,9 @@ final class HlsStream implements SubscriptionListener {
     private final List<Frame> batch = new ArrayList<>(BATCH);
     private final Object packaging = new Object();
     private final List<Waiter> waiters = new ArrayList<>();
-    private final ConcurrentHashMap<Grant, Long> grants = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Grant, Viewing> grants = new ConcurrentHashMap<>();
+    private volatile io.osprey.spi.access.AccessControl viewersEnd;
+    private long grantsSweptNanos;
     private final long grantNanos;
     private volatile Snapshot snapshot;
     private volatile HttpField playlistCache;
@@ -209,7 +222,8 @@ final class HlsStream implements SubscriptionListener {
                     responses.error(w.response(), w.callback(), 404, "not in the window", w.admission());
                 }
             } else {
-                Snapshot.Rendered r = w.delta() ? s.deltaPlaylist() : s.playlist();
+                Snapshot.Rendered r = w.carry() != null ? s.playlist(w.carry(), w.delta())
+                        : w.delta() ? s.deltaPlaylist() : s.playlist();
                 responses.send(w.response(), w.callback(), 200, Responses.PLAYLIST_TYPE, Responses.NO_CACHE, r.body(),
                         r.etag(), w.head(), w.admission());
             }
@@ -242,6 +256,7 @@ final class HlsStream implements SubscriptionListener {
                 }
             }
         }
+        sweepGrants(nowNanos, false);
     }
 
     int waiting() {
@@ -255,8 +270,46 @@ final class HlsStream implements SubscriptionListener {
         if (grantNanos <= 0 || address == null) {
             return false;
         }
-        Long until = grants.get(new Grant(address, token));
-        return until != null && until - nowNanos > 0;
+        Viewing v = grants.get(new Grant(address, token));
+        return v != null && v.untilNanos - nowNanos > 0;
+    }
+
+    /** Adds {@code n} bytes sent to the viewer with this address and token, if it is one. */
+    void served(InetAddress address, String token, long n) {
+        if (grantNanos > 0 && address != null) {
+            Viewing v = grants.get(new Grant(address, token));
+            if (v != null) {
+                v.bytes.addAndGet(n);
+            }
+        }
+    }
+
+    /**
+     * Reports viewers to {@code access} ({@link io.osprey.spi.access.SessionEnd}, protocol {@code hls}) when one is
+     * not seen again within the access cache time: the duration runs from its first allowed request to its last.
+     */
+    void reportViewersTo(io.osprey.spi.access.AccessControl access) {
+        this.viewersEnd = access;
+    }
+
+    private void sweepGrants(long nowNanos, boolean all) {
+        if (!all && nowNanos - grantsSweptNanos < 1_000_000_000L) {
+            return;
+        }
+        grantsSweptNanos = nowNanos;
+        for (var e : grants.entrySet()) {
+            Viewing v = e.getValue();
+            if ((all || v.untilNanos - nowNanos <= 0) && grants.remove(e.getKey(), v)) {
+                io.osprey.spi.access.AccessControl a = viewersEnd;
+                if (a != null) {
+                    long last = v.untilNanos - grantNanos;
+                    a.ended(new io.osprey.spi.access.SessionEnd(io.osprey.spi.access.SessionEnd.Kind.PLAY, key, "hls",
+                            new java.net.InetSocketAddress(e.getKey().address(), 0), (last - v.firstNanos) / 1_000_000,
+                            v.bytes.get(), all ? "stream ended" : "no request within the access cache time",
+                            java.util.Map.of()));
+                }
+            }
+        }
     }
 
     void grant(InetAddress address, String token, long nowNanos) {
@@ -266,7 +319,8 @@ final class HlsStream implements SubscriptionListener {
         if (grants.size() >= MAX_GRANTS) {
             grants.clear();
         }
-        grants.put(new Grant(address, token), nowNanos + grantNanos);
+        Viewing v = grants.computeIfAbsent(new Grant(address, token), g -> new Viewing(nowNanos));
+        v.untilNanos = nowNanos + grantNanos;
     }
 
     /**
@@ -284,6 +338,7 @@ final class HlsStream implements SubscriptionListener {
         if (s != null) {
             s.close();
         }
+        sweepGrants(System.nanoTime(), true);
         List<Waiter> all;
         synchronized (waiters) {
             all = new ArrayList<>(waiters);

@@ -26,6 +26,14 @@ final class PlaylistWriter {
      *                   EXT-X-SKIP; ignored unless the snapshot allows skipping
      */
     static byte[] render(Snapshot s, boolean lowLatency, boolean delta) {
+        return render(s, lowLatency, delta, null);
+    }
+
+    /**
+     * As {@link #render(Snapshot, boolean, boolean)}, also noting in {@code uriEnds} (if not null) the offset just
+     * past each URI, where {@link Snapshot.Rendered#withQuery} splices a client's query.
+     */
+    static byte[] render(Snapshot s, boolean lowLatency, boolean delta, UriEnds uriEnds) {
         StringBuilder b = new StringBuilder(256 + s.segments().length * 160 + s.parts().length * 80);
         HlsFormat format = s.settings().format();
         String ext = format.extension();
@@ -58,40 +66,53 @@ final class PlaylistWriter {
         int lastInit = -1;
         for (int i = skip; i < segments.length; i++) {
             Segment seg = segments[i];
-            lastInit = header(b, s, seg.discontinuity(), seg.init(), lastInit, seg.pdtMillis());
+            lastInit = header(b, s, seg.discontinuity(), seg.init(), lastInit, seg.pdtMillis(), uriEnds);
             if (lowLatency) {
-                parts(b, s, seg.msn(), ext);
+                parts(b, s, seg.msn(), ext, uriEnds);
             }
             b.append("#EXTINF:");
             seconds(b, seg.durationMs());
             b.append(",\n");
-            b.append("seg-").append(s.sid()).append('-').append(seg.msn()).append(ext).append('\n');
+            b.append("seg-").append(s.sid()).append('-').append(seg.msn()).append(ext);
+            mark(uriEnds, b);
+            b.append('\n');
         }
         OpenSegment open = s.open();
         if (lowLatency) {
             if (open != null && s.hasParts(open.msn())) {
-                header(b, s, open.discontinuity(), open.init(), lastInit, open.pdtMillis());
-                parts(b, s, open.msn(), ext);
+                header(b, s, open.discontinuity(), open.init(), lastInit, open.pdtMillis(), uriEnds);
+                parts(b, s, open.msn(), ext, uriEnds);
             }
             // 4.4.5.3 / 6.2.6: the next part, whichever segment it ends up in (parts are numbered stream-wide)
             b.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"part-").append(s.sid()).append('-')
-                    .append(s.nextPartNumber()).append(ext).append("\"\n");
+                    .append(s.nextPartNumber()).append(ext);
+            mark(uriEnds, b);
+            b.append("\"\n");
         }
         return b.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static int header(StringBuilder b, Snapshot s, boolean discontinuity, int init, int lastInit, long pdt) {
+    private static void mark(UriEnds ends, StringBuilder b) {
+        if (ends != null) {
+            ends.add(b.length());
+        }
+    }
+
+    private static int header(StringBuilder b, Snapshot s, boolean discontinuity, int init, int lastInit, long pdt,
+                              UriEnds uriEnds) {
         if (discontinuity) {
             b.append("#EXT-X-DISCONTINUITY\n");
         }
         if (init >= 0 && init != lastInit) {
-            b.append("#EXT-X-MAP:URI=\"init-").append(s.sid()).append('-').append(init).append(".mp4\"\n");
+            b.append("#EXT-X-MAP:URI=\"init-").append(s.sid()).append('-').append(init).append(".mp4");
+            mark(uriEnds, b);
+            b.append("\"\n");
         }
         b.append("#EXT-X-PROGRAM-DATE-TIME:").append(PDT.format(Instant.ofEpochMilli(pdt))).append('\n');
         return init;
     }
 
-    private static void parts(StringBuilder b, Snapshot s, long msn, String ext) {
+    private static void parts(StringBuilder b, Snapshot s, long msn, String ext, UriEnds uriEnds) {
         Part[] parts = s.parts();
         for (Part p : parts) {
             if (p.msn() != msn) {
@@ -99,11 +120,30 @@ final class PlaylistWriter {
             }
             b.append("#EXT-X-PART:DURATION=");
             seconds(b, p.durationMs());
-            b.append(",URI=\"part-").append(s.sid()).append('-').append(p.number()).append(ext).append('"');
+            b.append(",URI=\"part-").append(s.sid()).append('-').append(p.number()).append(ext);
+            mark(uriEnds, b);
+            b.append('"');
             if (p.independent()) {
                 b.append(",INDEPENDENT=YES");
             }
             b.append('\n');
+        }
+    }
+
+    /** Offsets just past each URI of a rendered playlist, in order. */
+    static final class UriEnds {
+        private int[] at = new int[32];
+        private int n;
+
+        void add(int offset) {
+            if (n == at.length) {
+                at = java.util.Arrays.copyOf(at, n * 2);
+            }
+            at[n++] = offset;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(at, n);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.osprey.plugin.hls;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -26,9 +28,34 @@ final class Snapshot {
     private final int discontinuitySequence;
     private final Rendered playlist;
     private final AtomicReference<Rendered> delta = new AtomicReference<>();
+    /** Renderings carrying a client's query (signed URLs), one per distinct query and kind; bounded. */
+    private final ConcurrentHashMap<String, Rendered> carried = new ConcurrentHashMap<>();
+    static final int MAX_CARRIED = 64;
 
-    /** A rendered playlist with its pre-encoded validator. */
-    record Rendered(Served body, HttpField etag, String etagValue) {
+    /**
+     * A rendered playlist with its pre-encoded validator and where its URIs end.
+     *
+     * @param text    the playlist's bytes
+     * @param uriEnds offsets just past each URI in {@code text}
+     */
+    record Rendered(Served body, HttpField etag, String etagValue, byte[] text, int[] uriEnds) {
+
+        /** This playlist with {@code ?query} appended to every URI: one copy, no re-rendering. */
+        Rendered withQuery(String query) {
+            byte[] q = ("?" + query).getBytes(StandardCharsets.US_ASCII);
+            byte[] out = new byte[text.length + q.length * uriEnds.length];
+            int from = 0;
+            int to = 0;
+            for (int end : uriEnds) {
+                System.arraycopy(text, from, out, to, end - from);
+                to += end - from;
+                System.arraycopy(q, 0, out, to, q.length);
+                to += q.length;
+                from = end;
+            }
+            System.arraycopy(text, from, out, to, text.length - from);
+            return new Rendered(Served.of(ByteBuffer.wrap(out), true), etag, etagValue, out, uriEnds);
+        }
     }
 
     Snapshot(String sid, long version, StreamSettings settings, Segment[] segments, Part[] parts, OpenSegment open,
@@ -49,10 +76,30 @@ final class Snapshot {
     }
 
     private Rendered render(boolean deltaUpdate, String suffix) {
-        byte[] text = PlaylistWriter.render(this, settings.lowLatency(), deltaUpdate);
+        PlaylistWriter.UriEnds ends = new PlaylistWriter.UriEnds();
+        byte[] text = PlaylistWriter.render(this, settings.lowLatency(), deltaUpdate, ends);
         String tag = "\"" + sid + "-" + version + suffix + "\"";
         return new Rendered(Served.of(ByteBuffer.wrap(text), true), new PreEncodedHttpField(HttpHeader.ETAG, tag),
-                tag);
+                tag, text, ends.toArray());
+    }
+
+    /**
+     * The full or delta playlist with {@code query} (already checked to be URI-safe) carried over to every URI, so
+     * a signed playlist URL signs its segments, parts and init sections too. Spliced once per snapshot and distinct
+     * query; past {@link #MAX_CARRIED} queries each request splices its own copy.
+     */
+    Rendered playlist(String query, boolean deltaUpdate) {
+        Rendered base = deltaUpdate ? deltaPlaylist() : playlist;
+        String k = (deltaUpdate ? "d" : "f") + query;
+        Rendered r = carried.get(k);
+        if (r == null) {
+            r = base.withQuery(query);
+            if (carried.size() < MAX_CARRIED) {
+                Rendered prev = carried.putIfAbsent(k, r);
+                r = prev != null ? prev : r;
+            }
+        }
+        return r;
     }
 
     /** The full playlist. */

@@ -15,9 +15,10 @@ import org.eclipse.jetty.util.Callback;
  * @param partNumber the part requested by URI, or -1 for a playlist
  * @param delta    {@code _HLS_skip} asked for a delta update
  * @param deadline System.nanoTime() after which it is answered 503
+ * @param carry    the client's query to carry over to the playlist's URIs (signed URLs), or null
  */
 record Waiter(long msn, int part, long partNumber, boolean delta, long deadline, boolean head, Request request,
-              Response response, Callback callback, Admission admission, AtomicBoolean done) {
+              Response response, Callback callback, Admission admission, AtomicBoolean done, String carry) {
 
     /** Claims the right to answer; true exactly once. */
     boolean claim() {

@@ -105,6 +105,18 @@ class HttpServingTest {
             assertEquals(200, send("GET", "/hls/live/web/" + seg + "?token=ok").statusCode());
             assertTrue(DenyTokenPlugin.CHECKS.get() >= checks + 3);
 
+            // the query a playlist was fetched with is carried over to every URI it lists (signed URLs)
+            String q = "token=ok&expires=123&sign=ab%2Fcd";
+            HttpResponse<String> carried = send("GET", "/hls/live/web/index.m3u8?" + q);
+            assertEquals(200, carried.statusCode());
+            M3u8 cm = new M3u8(carried.body());
+            assertFalse(cm.segments.isEmpty());
+            for (M3u8.Seg listed : cm.segments) {
+                assertTrue(listed.uri().endsWith(".ts?" + q), listed.uri());
+                assertEquals(200, send("GET", "/hls/live/web/" + listed.uri()).statusCode(), listed.uri());
+            }
+            assertFalse(send("GET", "/hls/live/web/index.m3u8").body().contains("?"), "no query, none carried");
+
             // the mirror: complete files only, the window's segments and the playlist
             Await.until("mirrored", Duration.ofSeconds(10), () -> Files.isRegularFile(mirror.resolve("index.m3u8"))
                     && Files.isRegularFile(mirror.resolve(seg)));

@@ -100,8 +100,7 @@ final class FlvHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         FlvViewer viewer = new FlvViewer(outputs, new HttpSink(response, callback, FlvOutputs.client(remote(request))),
-                d.admission(), FlvOutputs.HTTP,
-                video, audio);
+                d.admission(), FlvOutputs.HTTP, video, audio, remote(request));
         Subscription sub;
         try {
             sub = outputs.subscribe(key, viewer, video, audio);

@@ -177,6 +177,11 @@ final class FlvOutputs implements StreamWatcher {
         return sub;
     }
 
+    /** Reports an ended viewer to the access hook's session listeners (auth's on_play_done). */
+    void ended(io.osprey.spi.access.SessionEnd end) {
+        ctx.access().ended(end);
+    }
+
     /** Called once when a viewer ends, however it ends. */
     void removed(FlvViewer viewer) {
         if (viewers.remove(viewer)) {

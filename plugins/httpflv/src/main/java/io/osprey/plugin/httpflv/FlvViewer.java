@@ -4,12 +4,14 @@ import io.osprey.media.buffer.DirectLog;
 import io.osprey.media.flv.FlvHeader;
 import io.osprey.media.flv.FlvMedia;
 import io.osprey.spi.access.Admission;
+import io.osprey.spi.access.SessionEnd;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.MediaKind;
 import io.osprey.spi.bus.StreamView;
 import io.osprey.spi.bus.Subscription;
 import io.osprey.spi.bus.SubscriptionListener;
 import io.osprey.spi.bus.TrackInfo;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,8 +49,15 @@ final class FlvViewer implements SubscriptionListener, Callback {
     private volatile long writeStartedNanos;
     private volatile boolean finished;
     private final Runnable demander = this::demand;
+    private final InetSocketAddress remote;
+    private final long createdNanos = System.nanoTime();
+    private volatile long sent;
+    private volatile String endReason = "";
 
-    FlvViewer(FlvOutputs outputs, FlvSink sink, Admission admission, String protocol, boolean video, boolean audio) {
+    /** {@code remote}: the client, reported with the bytes sent when the viewer ends ({@link SessionEnd}). */
+    FlvViewer(FlvOutputs outputs, FlvSink sink, Admission admission, String protocol, boolean video, boolean audio,
+              InetSocketAddress remote) {
+        this.remote = remote;
         this.outputs = outputs;
         this.sink = sink;
         this.admission = admission;
@@ -192,6 +201,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
         writeStartedNanos = 0;
         Subscription s = sub;
         s.addBytesOut(pendingBytes);
+        sent += pendingBytes;
         counters.count(pendingBytes, pending.size());
         pending.clear();
         if (!outputs.mergeLater(demander)) {
@@ -229,6 +239,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
 
     /** Ends the connection abruptly (plugin stopping, stalled writes, failed write). */
     void abort(String reason, Throwable cause) {
+        endReason = reason;
         if (markFinished()) {
             sink.abort(reason, cause);
         }
@@ -241,6 +252,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
             abort(why, null);
             return;
         }
+        this.endReason = endReason == null ? "ended" : endReason;
         if (markFinished()) {
             sink.end();
         }
@@ -260,6 +272,10 @@ final class FlvViewer implements SubscriptionListener, Callback {
         }
         admission.release();
         outputs.removed(this);
+        if (s != null) {
+            outputs.ended(new SessionEnd(SessionEnd.Kind.PLAY, s.stream().key(), protocol, remote,
+                    (System.nanoTime() - createdNanos) / 1_000_000, sent, endReason, Map.of()));
+        }
         return true;
     }
 }

@@ -54,7 +54,7 @@ public final class HttpFlvPlugin implements Plugin {
             // recording is off, but earlier recordings are still listed, served and cleaned up
             ctx.recordings().register(new FlvRecordings(recordRoot, Set::of)).ready();
         }
-        ctx.http().route("/flv/*", new FlvFiles(recordRoot, config.corsOrigin));
+        ctx.http().route("/flv/*", new FlvFiles(recordRoot, config.corsOrigin, ctx.access()));
     }
 
     @Override

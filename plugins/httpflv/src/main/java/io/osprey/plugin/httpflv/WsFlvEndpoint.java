@@ -68,7 +68,7 @@ final class WsFlvEndpoint implements WebSocketFactory {
             upgrade.setExtensions(List.of());
         }
         outputs.tuneSocket(request);
-        return new Session(key, decision, video, audio, FlvOutputs.client(FlvHandler.remote(request)));
+        return new Session(key, decision, video, audio, FlvHandler.remote(request));
     }
 
     /** One WebSocket viewer. */
@@ -86,10 +86,13 @@ final class WsFlvEndpoint implements WebSocketFactory {
         /** Set when this close was already logged as a refusal (flood, slow viewer, play gate). */
         private volatile boolean refusalLogged;
 
+        private final java.net.InetSocketAddress remote;
+
         Session(StreamKey key, CompletableFuture<FlvOutputs.Decision> decision, boolean video, boolean audio,
-                String client) {
+                java.net.InetSocketAddress remote) {
+            this.remote = remote;
+            this.client = FlvOutputs.client(remote);
             this.key = key;
-            this.client = client;
             this.decision = decision;
             this.video = video;
             this.audio = audio;
@@ -123,7 +126,7 @@ final class WsFlvEndpoint implements WebSocketFactory {
                 close(4000 + Math.min(999, Math.max(0, status)), d == null ? "refused" : d.reason());
                 return;
             }
-            FlvViewer v = new FlvViewer(outputs, this, d.admission(), FlvOutputs.WS, video, audio);
+            FlvViewer v = new FlvViewer(outputs, this, d.admission(), FlvOutputs.WS, video, audio, remote);
             Subscription sub;
             try {
                 sub = outputs.subscribe(key, v, video, audio);

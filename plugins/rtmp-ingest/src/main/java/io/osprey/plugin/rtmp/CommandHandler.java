@@ -40,6 +40,7 @@ final class CommandHandler {
     private boolean pending;
     /** The publish or play session's admission (stream caps), released when the session ends. */
     private Admission admission;
+    private long playStartedNanos;
 
     CommandHandler(RtmpConnection conn, PluginContext ctx, RtmpConfig config, RtmpConnectionFactory factory) {
         this.conn = conn;
@@ -157,8 +158,9 @@ final class CommandHandler {
     }
 
     private void refusePublish(int streamId, StreamKey key, PublishGate.Outcome o) {
-        // 7.2.2.6 / nginx-rtmp and SRS: a busy or refused name is NetStream.Publish.BadName; a denial is .Denied
-        String code = o.refusal() == PublishGate.Refusal.DENIED ? "NetStream.Publish.Denied"
+        // 7.2.2.6 / nginx-rtmp and SRS: a busy or refused name is NetStream.Publish.BadName; a denial by the access
+        // hook (wrong or missing key, address, callback) is .BadAuth, the code OBS and ffmpeg report as such
+        String code = o.refusal() == PublishGate.Refusal.DENIED ? "NetStream.Publish.BadAuth"
                 : "NetStream.Publish.BadName";
         conn.send(Commands.status(streamId, "error", code, o.reason()));
         conn.closeWith("publish of " + key + " refused (" + o.refusal().name().toLowerCase(java.util.Locale.ROOT)
@@ -170,7 +172,7 @@ final class CommandHandler {
             p.disconnect("the connection closed while the publish was being checked");
             return;
         }
-        publishing = new PublishSession(p, key, conn.who());
+        publishing = new PublishSession(p, key, conn.who(), ctx.access(), conn.protocol(), conn.remote());
         ingest.watchdog.watch(publishing, conn::closeWith);
         conn.startedSession();
         conn.send(ProtocolControl.streamBegin(streamId),
@@ -231,6 +233,7 @@ final class CommandHandler {
             return;
         }
         playing = session;
+        playStartedNanos = System.nanoTime();
         conn.startedSession();
         session.begin(sub);
         LOG.log(Level.INFO, "{0}: playing {1}", conn.who(), key);
@@ -304,8 +307,15 @@ final class CommandHandler {
         }
         if (playing != null) {
             playing.close();
+            playEnded(why);
             playing = null;
         }
+    }
+
+    private void playEnded(String why) {
+        ctx.access().ended(new io.osprey.spi.access.SessionEnd(io.osprey.spi.access.SessionEnd.Kind.PLAY,
+                playing.key(), conn.protocol(), conn.remote(), (System.nanoTime() - playStartedNanos) / 1_000_000,
+                playing.bytesSent(), why, Map.of()));
     }
 
     void onClose(String reason) {
@@ -317,6 +327,7 @@ final class CommandHandler {
         }
         if (playing != null) {
             playing.close();
+            playEnded(reason);
             playing = null;
         }
     }

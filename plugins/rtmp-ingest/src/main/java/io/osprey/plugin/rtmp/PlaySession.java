@@ -41,6 +41,7 @@ final class PlaySession implements SubscriptionListener {
     private final WriteMerger merger;
     private final AtomicInteger players;
     private final Runnable demander = this::demand;
+    private volatile long sent;
 
     PlaySession(RtmpConnection conn, int streamId, StreamKey key, ChunkLog log, Runnable releaseLog,
                 WriteMerger merger, AtomicInteger players) {
@@ -121,6 +122,7 @@ final class PlaySession implements SubscriptionListener {
             }
             out.add(ChunkLog.bytes(first, last));
             s.addBytesOut(bytes);
+            sent += bytes;
             conn.sendChunked(out, csids);
             return;
         }
@@ -132,6 +134,7 @@ final class PlaySession implements SubscriptionListener {
             out.add(m);
         }
         s.addBytesOut(bytes);
+        sent += bytes;
         conn.send(out);
     }
 
@@ -172,6 +175,15 @@ final class PlaySession implements SubscriptionListener {
         if (s != null && !closed) {
             s.demand();
         }
+    }
+
+    StreamKey key() {
+        return key;
+    }
+
+    /** Bytes of media written to this viewer so far. */
+    long bytesSent() {
+        return sent;
     }
 
     void close() {

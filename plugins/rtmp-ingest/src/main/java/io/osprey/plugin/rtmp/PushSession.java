@@ -82,7 +82,8 @@ final class PushSession implements FlvReader.Listener {
                             finish("publish of " + key + " refused: " + why, status, why);
                             return;
                         }
-                        publishing = new PublishSession(o.publisher(), key, who);
+                        publishing = new PublishSession(o.publisher(), key, who, ingest.ctx.access(),
+                                PushHandler.PROTOCOL, remote);
                         ingest.watchdog.watch(publishing, why -> abort(why, 408));
                         LOG.log(Level.INFO, "{0}: publishing {1}", who, key);
                     }

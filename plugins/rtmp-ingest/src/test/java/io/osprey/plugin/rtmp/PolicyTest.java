@@ -264,12 +264,12 @@ class PolicyTest {
     void theAccessHookDeniesPublishAndPlayOnEveryProtocol() throws Exception {
         try (RtmpTestClient c = RtmpTestClient.open(s.server.rtmpPort()).handshake()) {
             c.connect("live");
-            assertEquals("NetStream.Publish.Denied", c.publish("denied1"));
+            assertEquals("NetStream.Publish.BadAuth", c.publish("denied1"));
             assertClosedWith(c, "without a token");
         }
         try (RtmpTestClient c = RtmpTestClient.open(null, s.rtmpsPort, true).handshake()) {
             c.connect("live");
-            assertEquals("NetStream.Publish.Denied", c.publish("denied2"));
+            assertEquals("NetStream.Publish.BadAuth", c.publish("denied2"));
             assertClosedWith(c, "without a token");
         }
         try (RtmpTestClient c = publisher(s.server, "denied3?token=letmein")) {

@@ -1,8 +1,12 @@
 package io.osprey.plugin.httpflv.record;
 
+import io.osprey.spi.access.AccessControl;
+import io.osprey.spi.access.AccessRequest;
+import io.osprey.spi.access.Action;
 import io.osprey.spi.bus.StreamKey;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,6 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -18,12 +24,15 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 
 /**
  * Serves the FLV recordings, {@code GET|HEAD /flv/{app}/{stream}/{file}.flv}, from the recorder's folder with one
  * HTTP byte range (RFC 9110 14.2: a request for several ranges is answered with the whole file, which a server may
  * do). Every path part must be a plain name (no {@code ..}, no separators), and the real path must lie inside the
- * real root, so a symlink planted in the folder is never followed out of it (HOSTILE-INPUTS F1, F3, F4).
+ * real root, so a symlink planted in the folder is never followed out of it (HOSTILE-INPUTS F1, F3, F4). Before a
+ * file is served the access hook is asked for a {@code PLAY} of its {@code {app}/{stream}} with protocol {@code flv}
+ * and the request's query, so a stream protected for live play is protected in its recordings alike.
  */
 public final class FlvFiles extends Handler.Abstract {
 
@@ -32,14 +41,54 @@ public final class FlvFiles extends Handler.Abstract {
 
     private final Path root;
     private final String corsOrigin;
+    private final AccessControl access;
 
-    public FlvFiles(Path root, String corsOrigin) {
+    public FlvFiles(Path root, String corsOrigin, AccessControl access) {
         this.root = root.toAbsolutePath().normalize();
         this.corsOrigin = corsOrigin;
+        this.access = access;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        StreamKey key = streamOf(Request.getPathInContext(request));
+        if (key == null || access == null) {
+            serveSafely(request, response, callback); // a path that names no stream is a 404 (or 405) anyway
+            return true;
+        }
+        Map<String, String> params = new HashMap<>();
+        for (Fields.Field f : Request.extractQueryParameters(request)) {
+            if (params.size() < 32) {
+                params.put(f.getName(), f.getValue());
+            }
+        }
+        InetSocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress()
+                instanceof InetSocketAddress a ? a : null;
+        access.check(new AccessRequest(Action.PLAY, key, "flv", remote, params)).whenComplete((d, t) -> {
+            if (t != null || !d.allowed()) {
+                if (!corsOrigin.isEmpty()) {
+                    response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, corsOrigin);
+                }
+                Response.writeError(request, response, callback, t != null ? 500 : d.status(),
+                        t != null ? "access check failed" : d.reason());
+            } else {
+                serveSafely(request, response, callback);
+            }
+        });
+        return true;
+    }
+
+    /** The stream a path {@code /flv/{app}/{stream}/{file}} belongs to, or null. */
+    private static StreamKey streamOf(String path) {
+        if (!path.startsWith(PREFIX)) {
+            return null;
+        }
+        String[] parts = path.substring(PREFIX.length()).split("/", 3);
+        return parts.length == 3 && StreamKey.isValidPart(parts[0]) && StreamKey.isValidPart(parts[1])
+                ? new StreamKey(parts[0], parts[1]) : null;
+    }
+
+    private void serveSafely(Request request, Response response, Callback callback) {
         try {
             serve(request, response, callback);
         } catch (IOException | RuntimeException e) {
@@ -50,7 +99,6 @@ public final class FlvFiles extends Handler.Abstract {
                 callback.failed(e);
             }
         }
-        return true;
     }
 
     private void serve(Request request, Response response, Callback callback) throws IOException {

@@ -35,7 +35,7 @@ final class RecordDone {
                     size = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
                 }
             }
-            Double seconds = full ? RecordingsApi.mvhdDuration(file) : null;
+            Double seconds = full ? Mp4Sessions.mvhdDuration(file) : null;
             String rel = dataDir.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString()
                     .replace('\\', '/');
             Map<String, String> details = new LinkedHashMap<>();

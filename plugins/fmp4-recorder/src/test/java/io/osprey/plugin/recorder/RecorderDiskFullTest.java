@@ -49,7 +49,8 @@ class RecorderDiskFullTest {
         }
         Assumptions.assumeTrue(mounted, "cannot mount a tmpfs: " + out);
         Path data = mnt.resolve("data");
-        try (TestServer server = TestServer.start("server.dataDir=" + data, "plugins.fmp4-recorder.retryMs=300")) {
+        try (TestServer server = TestServer.start("server.dataDir=" + data, "plugins.fmp4-recorder.retryMs=300",
+                "plugins.fmp4-recorder.keepSegments=true")) {
             List<ClipFeeder.Item> items = ClipFeeder.read(TestMedia.h264Aac(20, 500));
             StreamKey key = new StreamKey("live", "full");
             Publisher p = server.kernel().bus().publish(key, new PublishRequest("test", null, false, null));

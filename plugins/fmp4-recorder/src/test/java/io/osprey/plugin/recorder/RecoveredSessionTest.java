@@ -56,7 +56,8 @@ class RecoveredSessionTest {
     void aCrashedSessionGetsItsCodecsBackAndALinkedOneIsMarkedOnce() throws Exception {
         Path home = Files.createTempDirectory("osprey-recovered");
         Path streamDir = home.resolve("data/mp4/live/rec");
-        try (TestServer first = TestServer.start(home, null, "plugins.fmp4-recorder.mode=merged")) {
+        try (TestServer first = TestServer.start(home, null, "plugins.fmp4-recorder.mode=merged",
+                "plugins.fmp4-recorder.keepSegments=true")) {
             ClipFeeder.publish(first.kernel().bus(), new StreamKey("live", "rec"),
                     ClipFeeder.read(TestMedia.h264Aac(5, 500)), 1e9).close();
             Await.until("the first session merged", Duration.ofSeconds(30),
@@ -83,7 +84,8 @@ class RecoveredSessionTest {
         log.setLevel(Level.ALL);
         recorder.addHandler(log);
         try {
-            try (TestServer second = TestServer.start(home, null, "plugins.fmp4-recorder.mode=merged")) {
+            try (TestServer second = TestServer.start(home, null, "plugins.fmp4-recorder.mode=merged",
+                "plugins.fmp4-recorder.keepSegments=true")) {
                 Await.until("the cut session merged", Duration.ofSeconds(30),
                         () -> read(cut.resolve("index.json")).contains("\"state\": \"merged\""));
                 Await.until("the linked session marked", Duration.ofSeconds(10),
@@ -96,7 +98,8 @@ class RecoveredSessionTest {
             assertEquals(before, list(elsewhere), "nothing written through the link");
             assertEquals(1, log.count("is a symbolic link"), log.lines.toString());
 
-            try (TestServer third = TestServer.start(home, null, "plugins.fmp4-recorder.mode=merged")) {
+            try (TestServer third = TestServer.start(home, null, "plugins.fmp4-recorder.mode=merged",
+                "plugins.fmp4-recorder.keepSegments=true")) {
                 assertEquals(1, log.lines.stream().filter(l -> l.contains(linked.getFileName().toString())
                         && l.contains("was not finished")).count(), "queued at one start only: " + log.lines);
                 assertEquals(1, log.count("is a symbolic link"), "logged once: " + log.lines);

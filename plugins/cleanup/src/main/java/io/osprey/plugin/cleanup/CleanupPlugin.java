@@ -64,6 +64,9 @@ public final class CleanupPlugin implements Plugin {
         this.ctx = context;
         this.config = context.config(CleanupConfig.class);
         stopped = false;
+        startRunDone = false;
+        seenReady.clear();
+        last = null;
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "osprey-cleanup");
             t.setDaemon(true);
@@ -125,8 +128,9 @@ public final class CleanupPlugin implements Plugin {
         boolean under = config.floorOn() && underFloor(recorders);
         underFloor = under;
         Cleaner.Report r = last;
-        // at once under the floor; but after a run that could not reach it, only every 30 s (a full scan each time)
-        if (under && (r == null || !r.floorUnmet() || now - lastFloorRunNanos > TimeUnit.SECONDS.toNanos(30))) {
+        // at once under the floor; after a run that could not reach it (or only reported), every 30 s: each is a scan
+        boolean reached = r != null && !r.dryRun && !r.floorUnmet();
+        if (under && (r == null || reached || now - lastFloorRunNanos > TimeUnit.SECONDS.toNanos(30))) {
             lastFloorRunNanos = now;
             LOG.log(Level.INFO, "cleanup: free space is under the floor ({0}); running now", describeFloor());
             submit("floor", false, null);

@@ -1,5 +1,6 @@
 package io.osprey.plugin.auth;
 
+import io.osprey.media.json.Json;
 import io.osprey.spi.bus.StreamKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -118,6 +119,6 @@ final class AuthApi extends Handler.Abstract.NonBlocking {
         rs.setStatus(status);
         rs.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         rs.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        rs.write(true, ByteBuffer.wrap(Json.render(body).getBytes(StandardCharsets.UTF_8)), cb);
+        rs.write(true, ByteBuffer.wrap(Json.write(body).getBytes(StandardCharsets.UTF_8)), cb);
     }
 }

@@ -1,5 +1,6 @@
 package io.osprey.plugin.auth;
 
+import io.osprey.media.json.Json;
 import io.osprey.spi.Scheduler;
 import io.osprey.spi.access.AccessDecision;
 import io.osprey.spi.access.AccessRequest;
@@ -107,7 +108,7 @@ final class Webhooks {
         if (url.isEmpty()) {
             return;
         }
-        attempt(hook, url, Json.render(body), 0);
+        attempt(hook, url, Json.write(body), 0);
     }
 
     private void attempt(String hook, String url, String json, int attempt) {
@@ -128,7 +129,7 @@ final class Webhooks {
     }
 
     private CompletableFuture<Integer> post(String url, Map<String, Object> body, int timeoutMs) {
-        return send(url, Json.render(body), timeoutMs);
+        return send(url, Json.write(body), timeoutMs);
     }
 
     private CompletableFuture<Integer> send(String url, String json, int timeoutMs) {

@@ -1,5 +1,6 @@
 package io.osprey.plugin.cleanup;
 
+import io.osprey.media.json.Json;
 import io.osprey.spi.recording.RecordingRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -135,6 +136,6 @@ final class CleanupApi extends Handler.Abstract {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.write(true, ByteBuffer.wrap(Json.render(body).getBytes(StandardCharsets.UTF_8)), callback);
+        response.write(true, ByteBuffer.wrap(Json.pretty(body).getBytes(StandardCharsets.UTF_8)), callback);
     }
 }

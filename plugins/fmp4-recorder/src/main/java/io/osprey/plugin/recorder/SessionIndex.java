@@ -1,5 +1,6 @@
 package io.osprey.plugin.recorder;
 
+import io.osprey.media.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ final class SessionIndex {
             setMap.put(name, m);
         });
         root.put("sets", setMap);
-        return Json.render(root);
+        return Json.pretty(root);
     }
 
     void write() throws IOException {

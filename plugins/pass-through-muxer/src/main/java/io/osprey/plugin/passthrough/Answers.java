@@ -1,5 +1,6 @@
 package io.osprey.plugin.passthrough;
 
+import io.osprey.media.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;

@@ -1,5 +1,6 @@
 package io.osprey.plugin.passthrough;
 
+import io.osprey.media.json.Json;
 import io.osprey.spi.source.ResolvedSource;
 import io.osprey.spi.source.SourceRequest;
 import io.osprey.spi.source.SourceResolver;

@@ -1,5 +1,6 @@
 package io.osprey.plugin.passthrough;
 
+import io.osprey.media.json.Json;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package io.osprey.plugin.passthrough;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.osprey.media.json.Json;
 import io.osprey.testkit.Ffmpeg;
 import io.osprey.testkit.TestServer;
 import java.io.InputStream;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.osprey.media.json.Json;
 import io.osprey.spi.source.ResolvedSource;
 import io.osprey.spi.source.SourceRequest;
 import java.net.InetAddress;

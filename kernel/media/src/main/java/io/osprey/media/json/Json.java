@@ -1,15 +1,21 @@
-package io.osprey.plugin.passthrough;
+package io.osprey.media.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The little JSON this plugin reads (ffprobe's and an extractor's output, RFC 8259) and writes (its API answers):
- * objects become {@code Map}, arrays {@code List}, numbers {@code Double}. Nesting is bounded.
+ * The little JSON (RFC 8259) plugins read and write without a library of their own: API answers, session
+ * indexes, ffprobe's and extractors' output, webhook bodies. {@link #parse} turns objects into {@code Map}
+ * (insertion order), arrays into {@code List}, numbers into {@code Double}; nesting is bounded, and bad input
+ * fails with {@link IllegalArgumentException} naming the offset, never with another runtime error.
+ * {@link #write} renders maps, lists, strings, numbers, booleans and nulls compactly, {@link #pretty} with
+ * two-space indentation (for files people read, such as a recording's {@code index.json}).
  */
-final class Json {
+public final class Json {
 
     private static final int MAX_DEPTH = 64;
 
@@ -21,7 +27,7 @@ final class Json {
     }
 
     /** Parses one JSON value; throws {@link IllegalArgumentException} naming the offset on bad input. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.ws();
         Object v = p.value(0);
@@ -117,10 +123,19 @@ final class Json {
                     if (i + 4 > s.length()) {
                         throw error("bad \\u escape");
                     }
-                    b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                    int code = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int d = Character.digit(s.charAt(i + k), 16);
+                        if (d < 0) {
+                            throw error("bad \\u escape");
+                        }
+                        code = code * 16 + d;
+                    }
+                    b.append((char) code);
                     i += 4;
                 }
-                default -> b.append(e);
+                case '"', '\\', '/' -> b.append(e);
+                default -> throw error("bad escape \\" + e); // RFC 8259 7: only these eight
             }
         }
         throw error("unterminated string");
@@ -169,8 +184,8 @@ final class Json {
         return new IllegalArgumentException("invalid JSON at offset " + i + ": " + what);
     }
 
-    /** Writes maps, lists, strings, numbers, booleans and nulls. */
-    static String write(Object v) {
+    /** Writes maps, lists, strings, numbers, booleans and nulls on one line; anything else as its string. */
+    public static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v);
         return b.toString();
@@ -231,5 +246,61 @@ final class Json {
             }
         }
         b.append('"');
+    }
+
+    /**
+     * Writes {@code value} indented by two spaces with a final newline; numbers other than integers with three
+     * decimals (durations in seconds), NaN and infinities as {@code null}.
+     */
+    public static String pretty(Object value) {
+        StringBuilder b = new StringBuilder(256);
+        pretty(b, value, 0);
+        return b.append('\n').toString();
+    }
+
+    private static void pretty(StringBuilder b, Object v, int depth) {
+        if (v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal) {
+            double d = ((Number) v).doubleValue();
+            b.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null");
+        } else if (v instanceof Map<?, ?> m) {
+            b.append('{');
+            Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<?, ?> e = it.next();
+                indent(b, depth + 1);
+                quote(b, String.valueOf(e.getKey()));
+                b.append(": ");
+                pretty(b, e.getValue(), depth + 1);
+                if (it.hasNext()) {
+                    b.append(',');
+                }
+            }
+            if (!m.isEmpty()) {
+                indent(b, depth);
+            }
+            b.append('}');
+        } else if (v instanceof List<?> l) {
+            b.append('[');
+            for (int k = 0; k < l.size(); k++) {
+                indent(b, depth + 1);
+                pretty(b, l.get(k), depth + 1);
+                if (k + 1 < l.size()) {
+                    b.append(',');
+                }
+            }
+            if (!l.isEmpty()) {
+                indent(b, depth);
+            }
+            b.append(']');
+        } else {
+            write(b, v);
+        }
+    }
+
+    private static void indent(StringBuilder b, int depth) {
+        b.append('\n');
+        for (int k = 0; k < depth; k++) {
+            b.append("  ");
+        }
     }
 }

@@ -75,7 +75,9 @@ class AuthEndToEndIT {
         assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool");
         tlsPort = io.osprey.testkit.FreePorts.next();
         config = "bus:\n  reconnectGraceMs: 300\nplugins:\n  rtmp-ingest:\n    tls:\n      port: " + tlsPort
-                + "\n      keyStore: " + ks + "\n      keyStorePassword: osprey-test\n" + AUTH;
+                + "\n      keyStore: " + ks + "\n      keyStorePassword: osprey-test\n"
+                + "  fmp4-recorder:\n    keepSegments: true\n" // test 3 reads the recorded playlist after the merge
+                + AUTH;
         s = new InProcessServer(config);
         publisher = Ffmpeg.start(logs.resolve("ok.log"), "-re", "-stream_loop", "-1", "-i",
                 TestMedia.h264Aac(10, 800).toString(), "-c", "copy", "-f", "flv", s.rtmp("/live/ok?key=" + KEY));

@@ -50,7 +50,8 @@ class ServiceLoaderModeIT extends MediaPathContract {
             server.post("/api/plugins/httpflv/stop");
             assertEquals(0, k.host().router().count("httpflv"));
             server.post("/api/plugins/httpflv/start");
-            assertEquals(2, k.host().router().count("httpflv"), "the HTTP-FLV route and the WS-FLV endpoint");
+            assertEquals(3, k.host().router().count("httpflv"),
+                    "the HTTP-FLV route, the WS-FLV endpoint and the FLV recordings route");
         }
         assertEquals(routes, k.host().router().count());
         io.osprey.testkit.Await.until("viewer subscriptions released", java.time.Duration.ofSeconds(5),

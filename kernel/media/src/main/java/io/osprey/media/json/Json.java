@@ -237,8 +237,8 @@ public final class Json {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        b.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         b.append(c);
                     }

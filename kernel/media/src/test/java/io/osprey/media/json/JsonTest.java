@@ -27,7 +27,7 @@ class JsonTest {
     void writesCompactGoldenText() {
         assertEquals("{\"stream\":\"live/a\\\"b\",\"size\":145661,\"duration\":2.02,\"open\":false,\"sets\":{},"
                 + "\"tracks\":[\"h264\",\"aac\"],\"none\":null}", Json.write(sample()));
-        assertEquals("\"\\u003cscript\\u003e\\n\"", Json.write("<script>\n"), "safe to embed in a page");
+        assertEquals("\"a&b\\u0001\\n\"", Json.write("a&b\u0001\n"), "control characters escaped, the rest as is");
         assertEquals("[null,3]", Json.write(List.of(Double.NaN, 3.0)));
     }
 

@@ -72,7 +72,6 @@ class PartsTest {
         assertEquals("{\"a\":[1,2.5,\"x\\n\u00e9\"],\"b\":{\"c\":null,\"d\":true}}", Json.write(v));
         assertThrows(IllegalArgumentException.class, () -> Json.parse("[".repeat(100) + "]".repeat(100)));
         assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\":1"));
-        assertEquals("\"\\u003cscript\\u003e\"", Json.write("<script>"));
     }
 
     @Test

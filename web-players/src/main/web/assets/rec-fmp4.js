@@ -34,7 +34,10 @@
       name = n.item.session;
     }
     if (!O.validName(name)) return { bad: 'A session is the recording folder\u2019s name, like 20250101_120000.' };
-    return { url: O.urls.mp4Index(values.app, values.stream, name),
+    const index = new URL(O.urls.mp4Index(values.app, values.stream, name), location.href);
+    const page = new URLSearchParams(location.search); // a signed page link carries the stream's signature
+    for (const k of ['expires', 'sign', 'token']) if (page.has(k)) index.searchParams.set(k, page.get(k));
+    return { url: index.href,
       label: values.app + '/' + values.stream + ' · ' + name };
   }
 
@@ -60,8 +63,15 @@
    * "recording" by a crash stops being waited for when nothing new comes for a while.
    */
   function follow(indexUrl, first, chosen, signal) {
-    const base = new URL('.', new URL(indexUrl, location.href)).href;
-    const abs = (uri) => new URL(uri, base).href;
+    const index0 = new URL(indexUrl, location.href);
+    const base = new URL('.', index0).href;
+    // a signed session (auth plugin: ?expires=&sign=, or ?token=) passes its signature on to every segment
+    const carry = ['expires', 'sign', 'token'].filter((k) => index0.searchParams.has(k));
+    const abs = (uri) => {
+      const u = new URL(uri, base);
+      for (const k of carry) if (!u.searchParams.has(k)) u.searchParams.set(k, index0.searchParams.get(k));
+      return u.href;
+    };
     const tracks = chosen.sets.map(([name, set]) => ({ name, set, segments: (set.segments || []).map((s) => s.uri) }));
     let index = first;
     let refreshing = null;

@@ -110,9 +110,11 @@
     else if (u.pathname === '/play.html') media = O.urls.hls(app, stream);
     else if (u.pathname === '/mp4.html' && p.get('session')) media = O.urls.mp4Full(app, stream, p.get('session'));
     else if (u.pathname === '/video.html' && p.get('file')) media = O.urls.flvRecording(app, stream, p.get('file'));
-    else return null;
+    else if (u.pathname === '/play_merge.html' && p.get('session')) {
+      media = O.urls.mp4Index(app, stream, p.get('session')); // rec-fmp4.js passes the query on to every segment
+    } else return null;
     const out = new URLSearchParams();
-    for (const k of ['ws', 'll']) if (p.has(k)) out.set(k, p.get(k));
+    for (const k of ['ws', 'll', 'mode']) if (p.has(k)) out.set(k, p.get(k));
     out.set('url', media + '?' + q);
     return u.pathname + '?' + out.toString();
   }

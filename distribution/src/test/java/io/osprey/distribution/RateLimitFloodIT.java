@@ -65,7 +65,7 @@ class RateLimitFloodIT {
                     long t0 = System.nanoTime();
                     long ts0 = flv.timestampMs();
                     long seq0 = hls.newest.get();
-                    Thread.sleep(5000);
+                    Thread.sleep(10_000); // the ten seconds of flood
                     long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
                     long ts1 = flv.timestampMs();
                     long seq1 = hls.newest.get();

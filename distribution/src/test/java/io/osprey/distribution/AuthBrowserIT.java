@@ -57,10 +57,16 @@ class AuthBrowserIT {
             pages.add(BrowserDriver.page("/play.html?url=" + enc(live[0]), "auth-signed-hls"));
             pages.add(BrowserDriver.page("/play.html?ll=1&url=" + enc(ll), "auth-signed-llhls"));
             pages.add(BrowserDriver.page("/?url=" + enc(live[1]), "auth-signed-wsflv"));
+            // the stream's fMP4 recording (still recording) through play_merge.html: index.json and every segment
+            String q = live[0].substring(live[0].indexOf('?') + 1);
+            String[] session = new String[1];
+            Await.until("the recording listed", Duration.ofSeconds(20), () -> (session[0] = session(server, q)) != null);
+            pages.add(BrowserDriver.page("/play_merge.html?mode=merge&url="
+                    + enc("/mp4/live/signed/" + session[0] + "/index.json?" + q), "auth-signed-fmp4"));
             pages.add(BrowserDriver.page("/play.html?app=live&stream=signed", "auth-unsigned-hls")
                     .put("timeoutMs", 6000));
             JsonNode r = browser.run("play", BrowserDriver.args().set("pages", pages));
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 JsonNode p = r.path("pages").get(i);
                 assertEquals("playing", p.path("state").asText(), p.toString());
                 assertTrue(p.path("played").asDouble() >= 3, p.toString());
@@ -68,7 +74,7 @@ class AuthBrowserIT {
             }
             assertTrue(r.path("pages").get(1).path("info").path("partTarget").asDouble() > 0, "LL-HLS parts");
 
-            JsonNode u = r.path("pages").get(3);
+            JsonNode u = r.path("pages").get(4);
             assertTrue(!"playing".equals(u.path("state").asText()), "unsigned must not play: " + u);
 
             // the console's play links are signed (console/auth-panel.js asks /api/auth/sign)
@@ -90,6 +96,21 @@ class AuthBrowserIT {
             return s.get("/api/streams/" + stream).statusCode() == 200;
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    /** The newest fMP4 session of live/signed, from /api/recordings, once its index.json answers, or null. */
+    private static String session(TestServer s, String signedQuery) {
+        try {
+            String body = s.get("/api/recordings?stream=live/signed").body();
+            Matcher m = Pattern.compile("\"session\"\\s*:\\s*\"(\\d{8}_\\d{6}[^\"]*)\"").matcher(body);
+            if (!m.find()) {
+                return null;
+            }
+            String id = m.group(1);
+            return s.get("/mp4/live/signed/" + id + "/index.json?" + signedQuery).statusCode() == 200 ? id : null;
+        } catch (Exception e) {
+            return null;
         }
     }
 

@@ -11,6 +11,8 @@
 (function () {
   'use strict';
   const O = window.Osprey;
+  /** The query parameters a signed URL carries (auth plugin: expires + sign, or a token). */
+  const SIGN_KEYS = ['expires', 'sign', 'token'];
   const video = document.getElementById('video');
   const status = new O.Status(document.getElementById('status'));
   const facts = document.getElementById('facts');
@@ -36,7 +38,7 @@
     if (!O.validName(name)) return { bad: 'A session is the recording folder\u2019s name, like 20250101_120000.' };
     const index = new URL(O.urls.mp4Index(values.app, values.stream, name), location.href);
     const page = new URLSearchParams(location.search); // a signed page link carries the stream's signature
-    for (const k of ['expires', 'sign', 'token']) if (page.has(k)) index.searchParams.set(k, page.get(k));
+    for (const k of SIGN_KEYS) if (page.has(k)) index.searchParams.set(k, page.get(k));
     return { url: index.href,
       label: values.app + '/' + values.stream + ' · ' + name };
   }
@@ -66,7 +68,7 @@
     const index0 = new URL(indexUrl, location.href);
     const base = new URL('.', index0).href;
     // a signed session (auth plugin: ?expires=&sign=, or ?token=) passes its signature on to every segment
-    const carry = ['expires', 'sign', 'token'].filter((k) => index0.searchParams.has(k));
+    const carry = SIGN_KEYS.filter((k) => index0.searchParams.has(k));
     const abs = (uri) => {
       const u = new URL(uri, base);
       for (const k of carry) if (!u.searchParams.has(k)) u.searchParams.set(k, index0.searchParams.get(k));

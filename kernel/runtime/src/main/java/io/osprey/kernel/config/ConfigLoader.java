@@ -133,9 +133,18 @@ public final class ConfigLoader {
 
     /** Plugin ids with a section in the built-in defaults. */
     static java.util.Set<String> defaultPluginIds() {
-        java.util.Set<String> ids = new java.util.TreeSet<>();
-        defaults().path("plugins").fieldNames().forEachRemaining(ids::add);
-        return ids;
+        return DefaultIds.IDS;
+    }
+
+    /** Read once: the defaults are a class-path resource that does not change while the kernel runs. */
+    private static final class DefaultIds {
+        static final java.util.Set<String> IDS;
+
+        static {
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            defaults().path("plugins").fieldNames().forEachRemaining(ids::add);
+            IDS = java.util.Collections.unmodifiableSet(ids);
+        }
     }
 
     private static ObjectNode defaults() {

@@ -25,7 +25,7 @@ final class RefusalErrorHandler extends ErrorHandler {
         if (status == 400 || status == 408 || status == 413 || status == 414 || status == 431 || status == 501
                 || status == 505) {
             Object message = request.getAttribute(ERROR_MESSAGE);
-            refusals.refuse(ConnectionGuard.address(request.getConnectionMetaData().getRemoteSocketAddress()),
+            refusals.refuse(JettyHost.clientAddress(request),
                     "bad request " + status, message == null ? "" : String.valueOf(message));
         }
         return super.handle(request, response, callback);

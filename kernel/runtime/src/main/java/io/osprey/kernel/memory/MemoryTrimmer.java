@@ -34,7 +34,6 @@ public final class MemoryTrimmer implements Runnable {
     private final LongSupplier clock;
     private long usedAfterGc;
     private long lastGc;
-    private long gcs;
 
     /**
      * @param keepBytes  idle pooled bytes kept anyway
@@ -70,7 +69,6 @@ public final class MemoryTrimmer implements Runnable {
             if (gcBytes > 0 && used > gcBytes && (demandFell || used > usedAfterGc + usedAfterGc / 2)
                     && now - lastGc >= gcIntervalNanos) {
                 lastGc = now;
-                gcs++;
                 gc.run();
                 pool.trim(keepBytes);
                 usedAfterGc = directUsed.getAsLong();
@@ -82,8 +80,4 @@ public final class MemoryTrimmer implements Runnable {
         }
     }
 
-    /** Collections this trimmer asked for. */
-    public long collections() {
-        return gcs;
-    }
 }

@@ -221,27 +221,26 @@ public final class PluginManager {
 
     /** Starts {@code h} on its section of {@code cfg}; false (and the host marked failed with the reason) if not. */
     private boolean start(Host h, Config cfg) {
-        Config saved = this.config;
-        this.config = cfg;
+        String id = h.descriptor.id();
+        Object bound;
         try {
-            start(h);
-        } finally {
-            this.config = saved;
+            bound = cfg.bindPlugin(id, h.descriptor.configType());
+        } catch (ConfigError e) {
+            mark(h, PluginState.FAILED, "bad config: " + e.getMessage());
+            LOG.log(Level.ERROR, "plugin {0} not started: {1}", id, e.getMessage());
+            return false;
         }
+        startBound(h, bound);
         return h.state == PluginState.ACTIVE;
     }
 
     private void start(Host h) {
+        start(h, config);
+    }
+
+    private void startBound(Host h, Object cfg) {
         String id = h.descriptor.id();
         long t0 = System.nanoTime();
-        Object cfg;
-        try {
-            cfg = config.bindPlugin(id, h.descriptor.configType());
-        } catch (ConfigError e) {
-            mark(h, PluginState.FAILED, "bad config: " + e.getMessage());
-            LOG.log(Level.ERROR, "plugin {0} not started: {1}", id, e.getMessage());
-            return;
-        }
         mark(h, PluginState.STARTING, "");
         PluginContextImpl ctx = new PluginContextImpl(id, services, cfg, this::failed);
         Plugin p;

@@ -177,7 +177,6 @@ final class WorkerProcess implements Worker {
     private static final class StderrTail {
         private final byte[] ring;
         private long written;
-        private volatile boolean done;
 
         StderrTail(int size) {
             this.ring = new byte[Math.max(1, size)];

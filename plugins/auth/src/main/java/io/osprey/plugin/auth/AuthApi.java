@@ -70,9 +70,10 @@ final class AuthApi extends Handler.Abstract.NonBlocking {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("stream", key.toString());
-        out.put("signed", r.signs(key));
+        boolean signs = r.signs(key);
+        out.put("signed", signs);
         String query = "";
-        if (r.signs(key)) {
+        if (signs) {
             long expires = System.currentTimeMillis() / 1000 + ttl;
             out.put("expires", expires);
             query = r.signer().query(key, expires);

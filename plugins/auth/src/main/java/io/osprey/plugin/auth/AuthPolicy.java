@@ -70,7 +70,7 @@ final class AuthPolicy implements AccessPolicy, SessionListener {
                 return deny(r.action(), r.action() == Action.PUBLISH ? KEY : SIGNATURE, why);
             }
         }
-        CompletionStage<AccessDecision> hook = hooks.decide(r, () -> body(r));
+        CompletionStage<AccessDecision> hook = hooks.decide(rs, r, () -> body(r));
         if (hook == null) {
             count(r.action(), true, RULES);
             return ALLOWED;

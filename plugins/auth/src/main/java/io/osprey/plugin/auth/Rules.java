@@ -68,8 +68,4 @@ final class Rules {
     List<String> keyedApps() {
         return publishKeys.keySet().stream().sorted().toList();
     }
-
-    Set<String> signedApps() {
-        return signedApps;
-    }
 }

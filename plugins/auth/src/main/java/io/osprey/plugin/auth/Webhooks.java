@@ -65,11 +65,12 @@ final class Webhooks {
     }
 
     /**
-     * The deciding callback for {@code r} ({@code body} is made only when one is configured), or {@code null} when
-     * none is. Never completes exceptionally.
+     * The deciding callback for {@code r} under {@code rs} (the rules the rest of the check used, so one request
+     * never mixes two configs; {@code body} is made only when a callback is configured), or {@code null} when none
+     * is. Never completes exceptionally.
      */
-    CompletionStage<AccessDecision> decide(AccessRequest r, Supplier<Map<String, Object>> body) {
-        AuthConfig.Hooks h = rules.get().config.hooks;
+    CompletionStage<AccessDecision> decide(Rules rs, AccessRequest r, Supplier<Map<String, Object>> body) {
+        AuthConfig.Hooks h = rs.config.hooks;
         String url = r.action() == Action.PUBLISH ? h.onPublish : h.onPlay;
         if (url.isEmpty()) {
             return null;
@@ -82,7 +83,7 @@ final class Webhooks {
             return CompletableFuture.completedFuture(c.decision);
         }
         String hook = r.action() == Action.PUBLISH ? "on_publish" : "on_play";
-        return post(url, body.get(), h.timeoutMs).handle((status, t) -> {
+        return send(url, Json.write(body.get()), h.timeoutMs).handle((status, t) -> {
             AccessDecision d;
             if (t != null) {
                 failed(hook, url, t.toString());
@@ -126,10 +127,6 @@ final class Webhooks {
                 failed(hook, url, why + " after " + (attempt + 1) + " attempts; dropped");
             }
         });
-    }
-
-    private CompletableFuture<Integer> post(String url, Map<String, Object> body, int timeoutMs) {
-        return send(url, Json.write(body), timeoutMs);
     }
 
     private CompletableFuture<Integer> send(String url, String json, int timeoutMs) {

@@ -54,10 +54,9 @@ final class Scan {
     }
 
     /** A file no session claims. */
-    record Orphan(Root root, Path path, long bytes, long lastModified, boolean link) {
+    record Orphan(Root root, Path path, long bytes, long lastModified) {
     }
 
-    final List<Root> roots = new ArrayList<>();
     final List<Found> sessions = new ArrayList<>();
     final List<Orphan> orphans = new ArrayList<>();
     final Map<String, Policy.Disk> disks = new LinkedHashMap<>();
@@ -123,7 +122,6 @@ final class Scan {
         Path real = root.toRealPath();
         FileStore fs = Files.getFileStore(real);
         Root r = new Root(e, real, fs.toString());
-        roots.add(r);
         disks.putIfAbsent(r.store(), new Policy.Disk(fs.getUsableSpace(), fs.getTotalSpace()));
         for (RecordedSession s : e.recorder().sessions(Recorder.Listing.ALL)) {
             Path p = s.path().toAbsolutePath().normalize();
@@ -171,7 +169,7 @@ final class Scan {
                 bytes[0] += size;
                 Found f = current != null ? current : byPath.get(file);
                 if (f == null) {
-                    orphans.add(new Orphan(r, file, size, mtime, a.isSymbolicLink()));
+                    orphans.add(new Orphan(r, file, size, mtime));
                     return FileVisitResult.CONTINUE;
                 }
                 f.files++;

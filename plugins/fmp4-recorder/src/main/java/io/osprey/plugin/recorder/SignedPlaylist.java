@@ -34,13 +34,16 @@ final class SignedPlaylist {
         return query;
     }
 
-    /** The playlist at {@code file} with {@code ?query} after each URI; null if it is too large to rewrite. */
-    static byte[] render(Path file, String query) throws IOException {
-        if (Files.size(file) > MAX_PLAYLIST) {
+    /**
+     * The playlist at {@code file} ({@code size} bytes, as the caller just read it) with {@code ?query} after each
+     * URI; null if it is too large to rewrite.
+     */
+    static byte[] render(Path file, long size, String query) throws IOException {
+        if (size > MAX_PLAYLIST) {
             return null;
         }
         String q = "?" + query;
-        StringBuilder out = new StringBuilder((int) Files.size(file) + 64);
+        StringBuilder out = new StringBuilder((int) size + 64);
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (line.isBlank()) {
                 out.append(line);

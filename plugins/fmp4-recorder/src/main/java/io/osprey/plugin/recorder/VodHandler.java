@@ -165,7 +165,7 @@ final class VodHandler extends Handler.Abstract {
         boolean head = HttpMethod.HEAD.is(method);
         String type = TYPES.get(ext);
         String carry = ext.equals("m3u8") ? SignedPlaylist.carry(request.getHttpURI().getQuery()) : null;
-        byte[] rewritten = carry == null ? null : SignedPlaylist.render(file, carry);
+        byte[] rewritten = carry == null ? null : SignedPlaylist.render(file, size, carry);
         if (rewritten != null) { // a signed playlist signs its segments: whole, with the query after each URI
             headers.remove(HttpHeader.ACCEPT_RANGES);
             headers.put(HttpHeader.CONTENT_TYPE, type);

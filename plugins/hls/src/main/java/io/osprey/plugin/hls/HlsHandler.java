@@ -234,7 +234,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
                     new AtomicBoolean(), carry);
             if (s.satisfies(msn, part)) {
                 w.claim();
-                Snapshot.Rendered r = rendered(s, delta, carry);
+                Snapshot.Rendered r = s.rendered(delta, carry);
                 responses.send(rs, cb, 200, Responses.PLAYLIST_TYPE, Responses.NO_CACHE, r.body(), r.etag(), head,
                         admission);
             } else {
@@ -242,7 +242,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             }
             return;
         }
-        Snapshot.Rendered r = rendered(s, delta, carry);
+        Snapshot.Rendered r = s.rendered(delta, carry);
         HttpField cache = stream.playlistCache();
         String inm = rq.getHeaders().get(HttpHeader.IF_NONE_MATCH);
         if (inm != null && (inm.equals(r.etagValue()) || inm.contains(r.etagValue()))) {
@@ -250,10 +250,6 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         responses.send(rs, cb, 200, Responses.PLAYLIST_TYPE, cache, r.body(), r.etag(), head, admission);
-    }
-
-    private static Snapshot.Rendered rendered(Snapshot s, boolean delta, String carry) {
-        return carry != null ? s.playlist(carry, delta) : delta ? s.deltaPlaylist() : s.playlist();
     }
 
     /**

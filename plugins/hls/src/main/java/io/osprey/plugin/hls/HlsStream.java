@@ -222,8 +222,7 @@ final class HlsStream implements SubscriptionListener {
                     responses.error(w.response(), w.callback(), 404, "not in the window", w.admission());
                 }
             } else {
-                Snapshot.Rendered r = w.carry() != null ? s.playlist(w.carry(), w.delta())
-                        : w.delta() ? s.deltaPlaylist() : s.playlist();
+                Snapshot.Rendered r = s.rendered(w.delta(), w.carry());
                 responses.send(w.response(), w.callback(), 200, Responses.PLAYLIST_TYPE, Responses.NO_CACHE, r.body(),
                         r.etag(), w.head(), w.admission());
             }

@@ -103,6 +103,11 @@ final class Snapshot {
     }
 
     /** The full playlist. */
+    /** The playlist a request gets: carrying {@code carry} into its URIs when not null, else the shared one. */
+    Rendered rendered(boolean deltaUpdate, String carry) {
+        return carry != null ? playlist(carry, deltaUpdate) : deltaUpdate ? deltaPlaylist() : playlist();
+    }
+
     Rendered playlist() {
         return playlist;
     }

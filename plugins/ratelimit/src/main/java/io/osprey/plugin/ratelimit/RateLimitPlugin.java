@@ -69,7 +69,7 @@ public final class RateLimitPlugin implements Plugin {
     }
 
     /**
-     * New limits apply to the next request at once: buckets keep their state and read the new rate and burst,
+     * New limits apply to the next request at once: a bucket whose rate or burst changed starts full under them,
      * caps compare the slots already held with the new limit. Connections already admitted stay, unless
      * {@code enforceOnReconfigure}: then those over a lowered cap are closed, newest first.
      */

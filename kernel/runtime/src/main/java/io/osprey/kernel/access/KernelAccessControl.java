@@ -111,6 +111,16 @@ public final class KernelAccessControl implements AccessControl {
         return policies.length > 0;
     }
 
+    /** One policy's answer; a policy that throws refuses (with a log line), it never lets the caller fail. */
+    private static Admission ask(AdmissionPolicy p, AdmissionRequest request) {
+        try {
+            return p.admit(request);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "admission policy threw; refusing", e);
+            return Admission.reject("admission check failed", 1);
+        }
+    }
+
     @Override
     public Admission admit(AdmissionRequest request) {
         AdmissionPolicy[] ps = policies;
@@ -118,22 +128,11 @@ public final class KernelAccessControl implements AccessControl {
             return Admission.admit();
         }
         if (ps.length == 1) { // the usual case (one rate-limit plugin): its answer as it is, no wrapper
-            try {
-                return ps[0].admit(request);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "admission policy threw; refusing", e);
-                return Admission.reject("admission check failed", 1);
-            }
+            return ask(ps[0], request);
         }
         List<Admission> granted = new ArrayList<>();
         for (AdmissionPolicy p : ps) {
-            Admission a;
-            try {
-                a = p.admit(request);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "admission policy threw; refusing", e);
-                a = Admission.reject("admission check failed", 1);
-            }
+            Admission a = ask(p, request);
             if (!a.admitted()) {
                 granted.forEach(Admission::release);
                 return a;

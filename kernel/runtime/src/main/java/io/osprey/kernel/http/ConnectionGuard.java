@@ -48,6 +48,7 @@ public final class ConnectionGuard {
     private final LongAdder evictedAtCap = new LongAdder();
     private final Map<Connection, Waiting> awaitingHeaders = new ConcurrentHashMap<>();
     private final long evictAfterMs;
+    private final long evictAfterNanos;
 
     /** An HTTP connection waiting for its first request's headers: its deadline task and when it was armed. */
     private record Waiting(Scheduler.Task task, long armedNanos) {
@@ -63,6 +64,7 @@ public final class ConnectionGuard {
         this.scheduler = scheduler;
         this.refusals = refusals;
         this.evictAfterMs = headerTimeoutMs <= 0 ? 1000 : Math.min(1000, Math.max(1, headerTimeoutMs / 2));
+        this.evictAfterNanos = TimeUnit.MILLISECONDS.toNanos(evictAfterMs);
     }
 
     /** Called for each accepted socket before Jetty sees it: false (and the socket closed) if over the cap. */
@@ -90,9 +92,9 @@ public final class ConnectionGuard {
      */
     private boolean evictStalled() {
         long now = System.nanoTime();
-        long min = TimeUnit.MILLISECONDS.toNanos(evictAfterMs);
         for (Map.Entry<Connection, Waiting> e : awaitingHeaders.entrySet()) {
-            if (now - e.getValue().armedNanos() >= min && awaitingHeaders.remove(e.getKey(), e.getValue())) {
+            if (now - e.getValue().armedNanos() >= evictAfterNanos
+                    && awaitingHeaders.remove(e.getKey(), e.getValue())) {
                 e.getValue().task().cancel();
                 evictedAtCap.increment();
                 EndPoint ep = e.getKey().getEndPoint();

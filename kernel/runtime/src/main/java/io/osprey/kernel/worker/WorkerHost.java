@@ -35,8 +35,7 @@ public final class WorkerHost implements AutoCloseable {
     private final Counter started;
     private final Counter failed;
     private final Counter killed;
-    private volatile String ffmpeg;
-    private volatile String ffprobe;
+    private final java.util.Map<Tool, String> executables = new java.util.concurrent.ConcurrentHashMap<>();
 
     public WorkerHost(ScheduledExecutorService scheduler, Path dataDir, PrometheusRegistry registry) {
         this.scheduler = scheduler;
@@ -63,28 +62,13 @@ public final class WorkerHost implements AutoCloseable {
 
     /** The executable of a bundled tool, resolved once (JavaCPP unpacks the natives into its cache). */
     public Path executable(Tool tool) {
-        switch (tool) {
-            case FFMPEG:
-                if (ffmpeg == null) {
-                    synchronized (this) {
-                        if (ffmpeg == null) {
-                            ffmpeg = load(org.bytedeco.ffmpeg.ffmpeg.class);
-                        }
-                    }
-                }
-                return Path.of(ffmpeg);
-            case FFPROBE:
-                if (ffprobe == null) {
-                    synchronized (this) {
-                        if (ffprobe == null) {
-                            ffprobe = load(org.bytedeco.ffmpeg.ffprobe.class);
-                        }
-                    }
-                }
-                return Path.of(ffprobe);
-            default:
-                throw new IllegalArgumentException("no bundled executable for " + tool);
-        }
+        Class<?> preset = switch (tool) {
+            case FFMPEG -> org.bytedeco.ffmpeg.ffmpeg.class;
+            case FFPROBE -> org.bytedeco.ffmpeg.ffprobe.class;
+            default -> throw new IllegalArgumentException("no bundled executable for " + tool);
+        };
+        // a failed load throws and caches nothing, so the next call tries again
+        return Path.of(executables.computeIfAbsent(tool, t -> load(preset)));
     }
 
     private static String load(Class<?> c) {
@@ -118,7 +102,7 @@ public final class WorkerHost implements AutoCloseable {
             String old = pb.environment().get("LD_LIBRARY_PATH");
             pb.environment().put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? dir : dir + ":" + old);
         }
-        String tool = spec.tool().name().toLowerCase();
+        String tool = tool(spec.tool());
         Process p;
         try {
             p = pb.start();
@@ -143,18 +127,17 @@ public final class WorkerHost implements AutoCloseable {
         live.remove(w);
         pids.remove(w.pid());
         if (!exit.killed() && exit.exitCode() != 0) {
-            failed.labelValues(w.owner(), tool(w)).inc();
+            failed.labelValues(w.owner(), tool(w.spec().tool())).inc();
         }
     }
 
-    void counted(WorkerProcess w, String what) {
-        if (what.equals("killed")) {
-            killed.labelValues(w.owner(), tool(w)).inc();
-        }
+    void killed(WorkerProcess w) {
+        killed.labelValues(w.owner(), tool(w.spec().tool())).inc();
     }
 
-    private static String tool(WorkerProcess w) {
-        return w.spec().tool().name().toLowerCase();
+    /** The metric label of a tool. */
+    private static String tool(Tool t) {
+        return t.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     Thread thread(String name, Runnable body) {

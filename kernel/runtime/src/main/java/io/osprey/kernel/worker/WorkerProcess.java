@@ -94,7 +94,7 @@ final class WorkerProcess implements Worker {
         if (!process.isAlive()) {
             return;
         }
-        host.counted(this, "killed");
+        host.killed(this);
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         host.schedule(this::forceIfAlive, spec.killGraceMs());

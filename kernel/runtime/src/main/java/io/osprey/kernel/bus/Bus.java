@@ -1,21 +1,26 @@
 package io.osprey.kernel.bus;
 
 import io.osprey.spi.Registration;
+import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.MediaBus;
 import io.osprey.spi.bus.PublishRequest;
 import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamBusyException;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamNotFoundException;
+import io.osprey.spi.bus.StreamProvider;
 import io.osprey.spi.bus.StreamView;
 import io.osprey.spi.bus.StreamWatcher;
 import io.osprey.spi.bus.SubscribeOptions;
 import io.osprey.spi.bus.Subscription;
 import io.osprey.spi.bus.SubscriptionListener;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -43,6 +48,7 @@ public final class Bus implements MediaBus {
     private final Executor executor;
     private final WakeLanes wakeLanes;
     private final ScheduledExecutorService scheduler;
+    private final Demands demands;
     private final LongAdder framesDropped = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder bytesIn = new LongAdder();
@@ -54,6 +60,7 @@ public final class Bus implements MediaBus {
         this.executor = executor;
         this.scheduler = scheduler;
         this.wakeLanes = new WakeLanes(executor, PARALLELISM);
+        this.demands = new Demands(scheduler);
     }
 
     public void setSettings(BusSettings settings) {
@@ -94,6 +101,7 @@ public final class Bus implements MediaBus {
             for (WatcherEntry w : watchers) {
                 w.started(started);
             }
+            demands.started(started);
         }
         return p;
     }
@@ -192,6 +200,37 @@ public final class Bus implements MediaBus {
             }
         }
         return () -> watchers.remove(entry);
+    }
+
+    @Override
+    public CompletionStage<StreamView> demand(StreamKey key, DemandRequest request, Duration wait) {
+        LiveStream s = live(key);
+        if (s != null) {
+            s.demanded();
+            return CompletableFuture.completedFuture(s);
+        }
+        return demands.demand(key, request, wait, () -> live(key));
+    }
+
+    @Override
+    public Registration provide(StreamProvider provider) {
+        return demands.add(provider);
+    }
+
+    @Override
+    public boolean watched(StreamKey key, long idleMillis) {
+        LiveStream s = streams.get(key);
+        return s != null && s.watched(TimeUnit.MILLISECONDS.toNanos(idleMillis));
+    }
+
+    /** Keys with an on-demand start under way. */
+    public int demandsPending() {
+        return demands.pending();
+    }
+
+    private LiveStream live(StreamKey key) {
+        LiveStream s = streams.get(key);
+        return s == null || s.isEnded() ? null : s;
     }
 
     @Override

@@ -62,6 +62,8 @@ final class LiveStream implements StreamView {
     private volatile long framesIn;
     private volatile int publishes;
     private volatile Runnable graceTimer;
+    /** {@link System#nanoTime} of the stream's start or its latest {@link Bus#demand}, whichever is later. */
+    private volatile long lastDemandNanos = System.nanoTime();
 
     LiveStream(StreamKey key, Bus bus, FrameRing ring) {
         this.key = key;
@@ -72,6 +74,15 @@ final class LiveStream implements StreamView {
 
     Bus bus() {
         return bus;
+    }
+
+    void demanded() {
+        lastDemandNanos = System.nanoTime();
+    }
+
+    /** Viewers now, or a demand (or the start) within {@code idleNanos}. */
+    boolean watched(long idleNanos) {
+        return !ended && (viewerSubscriptions.get() > 0 || System.nanoTime() - lastDemandNanos < idleNanos);
     }
 
     FrameRing ring() {

@@ -1,6 +1,7 @@
 package io.osprey.kernel.plugin;
 
 import io.osprey.spi.Registration;
+import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.MediaBus;
 import io.osprey.spi.bus.PublishRequest;
@@ -8,15 +9,18 @@ import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamBusyException;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamNotFoundException;
+import io.osprey.spi.bus.StreamProvider;
 import io.osprey.spi.bus.StreamView;
 import io.osprey.spi.bus.StreamWatcher;
 import io.osprey.spi.bus.SubscribeOptions;
 import io.osprey.spi.bus.Subscription;
 import io.osprey.spi.bus.SubscriptionListener;
 import io.osprey.spi.bus.TrackInfo;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One plugin's view of the bus: what it opens is tracked and released when it stops (publishers disconnect, so
@@ -81,6 +85,29 @@ final class PluginBus implements MediaBus {
             }
         };
         return ctx.resources().add(bus.watch(guarded));
+    }
+
+    @Override
+    public CompletionStage<StreamView> demand(StreamKey key, DemandRequest request, Duration wait) {
+        return bus.demand(key, request, wait);
+    }
+
+    @Override
+    public Registration provide(StreamProvider provider) {
+        StreamProvider guarded = (key, request) -> {
+            try {
+                return provider.provide(key, request);
+            } catch (Throwable t) {
+                ctx.fail("stream provider threw on demand for " + key + ": " + t, t);
+                return null;
+            }
+        };
+        return ctx.resources().add(bus.provide(guarded));
+    }
+
+    @Override
+    public boolean watched(StreamKey key, long idleMillis) {
+        return bus.watched(key, idleMillis);
     }
 
     @Override

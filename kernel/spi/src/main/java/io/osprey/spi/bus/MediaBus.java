@@ -1,8 +1,10 @@
 package io.osprey.spi.bus;
 
 import io.osprey.spi.Registration;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -42,6 +44,39 @@ public interface MediaBus {
      * at once for streams already live. Callbacks come from bus threads, one at a time per watcher.
      */
     Registration watch(StreamWatcher watcher);
+
+    /**
+     * Finds or starts {@code key} for a viewer. Completes at once with the stream when it is live (or within its
+     * reconnect grace period); otherwise asks the registered {@link StreamProvider}s in turn and completes when the
+     * first that accepts has published it. Completes exceptionally with a {@link StreamNotFoundException} whose
+     * message is the reason when no provider serves the key, the provider gives up, or {@code wait} passes.
+     * Concurrent demands for one key start it once.
+     *
+     * <p>Every call counts as viewer activity on the key (see {@link #watched}): viewers that hold no subscription
+     * (an HLS player polling playlists) keep an on-demand stream running by demanding it.
+     *
+     * <p>Never blocks; the stage may complete on the caller's thread, a publisher's thread or the scheduler.
+     *
+     * @since 1.2
+     */
+    CompletionStage<StreamView> demand(StreamKey key, DemandRequest request, Duration wait);
+
+    /**
+     * Adds a provider of streams that are not pushed; asked by {@link #demand} in registration order. A plugin's
+     * providers are removed when it stops.
+     *
+     * @since 1.2
+     */
+    Registration provide(StreamProvider provider);
+
+    /**
+     * Whether {@code key} is being watched: it is live and has viewers (subscriptions with {@code viewer=true}),
+     * or it was {@link #demand demanded} within the last {@code idleMillis}, or it started less than
+     * {@code idleMillis} ago. Providers poll it to stop streams nobody watches.
+     *
+     * @since 1.2
+     */
+    boolean watched(StreamKey key, long idleMillis);
 
     /** The live stream {@code key}, if any. */
     Optional<StreamView> stream(StreamKey key);

@@ -38,6 +38,11 @@ public final class HlsConfig implements PluginConfig {
     public String mirrorDir = "hls";
     /** Keep served segments in direct (off-heap) buffers, written to sockets without a copy. */
     public boolean directBuffers = true;
+    /**
+     * How long a playlist request for a stream that is not live but can be started on demand (a pulled camera, an
+     * edge relay, a rendition) waits for its first segment, ms, instead of answering 404.
+     */
+    public int startTimeoutMs = 15_000;
 
     /** One app's overrides; a missing key keeps the plugin-wide value. */
     public static final class AppConfig {
@@ -61,6 +66,7 @@ public final class HlsConfig implements PluginConfig {
         ConfigException.check(maxSegmentMs >= segmentMs, "maxSegmentMs", "must be at least segmentMs");
         ConfigException.check(maxSegmentBytes >= 1 << 20, "maxSegmentBytes", "must be at least 1048576");
         ConfigException.check(corsOrigin != null, "corsOrigin", "must be a string");
+        ConfigException.check(startTimeoutMs >= 0 && startTimeoutMs <= 60_000, "startTimeoutMs", "must be 0..60000");
         ConfigException.check(accessCacheMs >= 0, "accessCacheMs", "must not be negative");
         ConfigException.check(mirrorDir != null && !mirrorDir.isBlank(), "mirrorDir", "must be a folder name");
     }

@@ -6,15 +6,18 @@ import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionRequest;
+import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.metrics.Counter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -45,10 +48,12 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
     private final Responses responses;
     private final Counter requests;
     private final Counter notFound;
+    private final long startTimeoutMs;
 
     HlsHandler(PluginContext ctx, Map<StreamKey, HlsStream> streams, Responses responses, Counter requests,
-               Counter notFound) {
+               Counter notFound, long startTimeoutMs) {
         this.ctx = ctx;
+        this.startTimeoutMs = startTimeoutMs;
         this.streams = streams;
         this.responses = responses;
         this.requests = requests;
@@ -104,10 +109,20 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             notFound(rs, cb);
             return;
         }
-        HlsStream stream = streams.get(new StreamKey(app, name));
+        StreamKey key = new StreamKey(app, name);
+        HlsStream stream = streams.get(key);
+        boolean playlist = path.length() - s2 - 1 == 10 && path.startsWith("index.m3u8", s2 + 1);
         if (stream == null || stream.ended()) {
-            notFound(rs, cb);
+            if (playlist && startTimeoutMs > 0) {
+                startOnDemand(rq, rs, cb, path, key);
+            } else {
+                notFound(rs, cb);
+            }
             return;
+        }
+        if (playlist && stream.demandDue(System.nanoTime())) {
+            // HLS players hold no bus subscription: a playlist request tells on-demand providers someone watches
+            ctx.bus().demand(key, DemandRequest.of("hls"), Duration.ZERO);
         }
         Target target = Target.parse(path, s2 + 1, stream.snapshot().sid(), stream.settings().format());
         if (target == null) {
@@ -135,6 +150,44 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         } else {
             check.whenComplete((d, t) -> decided(rq, rs, cb, stream, target, params, remote, token, head, carry, d,
                     t, System.nanoTime()));
+        }
+    }
+
+    /**
+     * A playlist of a stream that is not live: after the access check, asks the bus to start it (a provider may pull
+     * it) and waits, bounded by {@code startTimeoutMs}, for its first segment, then serves the request as usual.
+     * With no provider for the key the demand fails at once and the answer is a plain 404.
+     */
+    private void startOnDemand(Request rq, Response rs, Callback cb, String path, StreamKey key) {
+        String query = rq.getHttpURI().getQuery();
+        Map<String, String> params = query == null ? Map.of() : params(query);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startTimeoutMs);
+        ctx.access().check(new AccessRequest(Action.PLAY, key, "hls", remote(rq), params)).whenComplete((d, t) -> {
+            if (t != null || d == null || !d.allowed()) {
+                responses.error(rs, cb, t != null || d == null ? 500 : d.status(),
+                        t != null || d == null ? "access check failed" : d.reason(), null);
+                return;
+            }
+            ctx.bus().demand(key, new DemandRequest("hls", params), Duration.ofMillis(startTimeoutMs))
+                    .whenComplete((v, failed) -> {
+                        if (failed != null) {
+                            notFound(rs, cb);
+                        } else {
+                            awaitFirstSegment(rq, rs, cb, path, key, deadline);
+                        }
+                    });
+        });
+    }
+
+    private void awaitFirstSegment(Request rq, Response rs, Callback cb, String path, StreamKey key, long deadline) {
+        HlsStream stream = streams.get(key);
+        if (stream != null && !stream.ended() && stream.snapshot().lastMsn() >= 0) {
+            handle(rq, rs, cb);
+        } else if (System.nanoTime() - deadline >= 0) {
+            responses.error(rs, cb, 404, "stream " + key + " started but has no segment yet", null);
+        } else {
+            ctx.scheduler().schedule(() -> awaitFirstSegment(rq, rs, cb, path, key, deadline), 100,
+                    TimeUnit.MILLISECONDS);
         }
     }
 

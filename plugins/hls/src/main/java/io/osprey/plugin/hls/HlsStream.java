@@ -66,6 +66,9 @@ final class HlsStream implements SubscriptionListener {
     private volatile long bytesHeld;
     private volatile Subscription subscription;
     private volatile boolean ended;
+    /** {@link System#nanoTime} of the latest playlist request passed on to the bus as a demand. */
+    private volatile long demandedNanos = System.nanoTime() - DEMAND_EVERY_NANOS;
+    private static final long DEMAND_EVERY_NANOS = 1_000_000_000L;
 
     HlsStream(StreamKey key, String sid, StreamSettings settings, boolean direct, Responses responses,
               DiskMirror mirror, long grantMillis, Counter segments, Consumer<HlsStream> onEnd) {
@@ -106,6 +109,19 @@ final class HlsStream implements SubscriptionListener {
 
     long bytesHeld() {
         return bytesHeld;
+    }
+
+    /**
+     * Whether a playlist request at {@code now} should be told to the bus as viewer activity (at most once a second
+     * per stream: it only keeps on-demand streams running).
+     */
+    boolean demandDue(long now) {
+        long last = demandedNanos;
+        if (now - last < DEMAND_EVERY_NANOS) {
+            return false;
+        }
+        demandedNanos = now;
+        return true;
     }
 
     boolean ended() {

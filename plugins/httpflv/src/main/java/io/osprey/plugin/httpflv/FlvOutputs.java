@@ -1,13 +1,13 @@
 package io.osprey.plugin.httpflv;
 
 import io.osprey.media.buffer.DirectLog;
-import io.osprey.plugin.httpflv.relay.RelayManager;
 import io.osprey.media.live.WriteMerger;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionRequest;
+import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamNotFoundException;
@@ -21,9 +21,11 @@ import io.osprey.spi.net.RefusalLog;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,7 @@ import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.Request;
 
 /**
- * What HTTP-FLV and WebSocket-FLV viewers share: the play gate (access hook, admission hook, relay wait), the
+ * What HTTP-FLV and WebSocket-FLV viewers share: the play gate (access hook, admission hook, on-demand wait), the
  * per-stream {@link TagLog}s, the live viewer set with its stall watchdog, and the plugin's metrics.
  */
 final class FlvOutputs implements StreamWatcher {
@@ -54,7 +56,6 @@ final class FlvOutputs implements StreamWatcher {
 
     private final PluginContext ctx;
     private final HttpFlvConfig config;
-    private final RelayManager relays;
     private final ConcurrentHashMap<StreamView, TagLog[]> logs = new ConcurrentHashMap<>();
     private final Set<FlvViewer> viewers = ConcurrentHashMap.newKeySet();
     private final WriteMerger merger;
@@ -69,10 +70,9 @@ final class FlvOutputs implements StreamWatcher {
     private final RefusalLog refusals = new RefusalLog(System.getLogger("io.osprey.plugin.httpflv.Refusals"),
             RefusalLog.DEFAULT_INTERVAL_MILLIS);
 
-    FlvOutputs(PluginContext ctx, HttpFlvConfig config, RelayManager relays) {
+    FlvOutputs(PluginContext ctx, HttpFlvConfig config) {
         this.ctx = ctx;
         this.config = config;
-        this.relays = relays;
         viewerGauge = ctx.metrics().gauge("osprey_httpflv_viewers", "FLV viewers connected now", "protocol");
         viewerGauge.labels(HTTP).set(0);
         viewerGauge.labels(WS).set(0);
@@ -112,7 +112,7 @@ final class FlvOutputs implements StreamWatcher {
 
     // ---- the play gate ----
 
-    /** Asks the access and admission hooks, then waits (bounded) for a relayed stream; never blocks. */
+    /** Asks the access and admission hooks, then waits (bounded) for a stream started on demand; never blocks. */
     CompletionStage<Decision> authorize(StreamKey key, String protocol, InetSocketAddress remote,
                                         Map<String, String> params) {
         return ctx.access().check(new AccessRequest(Action.PLAY, key, protocol, remote, params))
@@ -142,16 +142,16 @@ final class FlvOutputs implements StreamWatcher {
                     if (isLive(key)) {
                         return CompletableFuture.completedFuture(new Decision(200, "", 0, admission));
                     }
-                    if (!relays.relays(key.app())) { // unknown stream: 404 at once, before any upgrade
-                        admission.release();
-                        return CompletableFuture.completedFuture(refuse(404, "no live stream " + key));
-                    }
-                    return relays.await(key, params).handle((ok, t) -> {
-                        if (t == null && ok != null && ok.isEmpty()) {
+                    // not live: a provider (edge relay, pulled source, rendition) may start it; with none the stage
+                    // has already failed, so an unknown stream gets its 404 at once, before any upgrade
+                    return ctx.bus().demand(key, new DemandRequest(protocol, params),
+                            Duration.ofMillis(config.relay.waitMs)).handle((s, t) -> {
+                        if (t == null) {
                             return new Decision(200, "", 0, admission);
                         }
                         admission.release();
-                        return refuse(404, t != null ? "relay failed: " + t.getMessage() : ok);
+                        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                        return refuse(404, cause.getMessage());
                     });
                 });
     }
@@ -173,7 +173,6 @@ final class FlvOutputs implements StreamWatcher {
         Subscription sub = ctx.bus().subscribe(key, opts, viewer);
         viewers.add(viewer);
         viewerGauge.labels(viewer.protocol()).inc();
-        relays.viewerJoined(key);
         return sub;
     }
 

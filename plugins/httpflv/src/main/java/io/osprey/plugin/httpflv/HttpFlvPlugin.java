@@ -36,7 +36,7 @@ public final class HttpFlvPlugin implements Plugin {
     public void start(PluginContext ctx) {
         HttpFlvConfig config = ctx.config(HttpFlvConfig.class);
         relays = new RelayManager(ctx, config.relay);
-        outputs = new FlvOutputs(ctx, config, relays);
+        outputs = new FlvOutputs(ctx, config);
         ctx.bus().watch(outputs);
         if (config.webSocket) {
             // before the HTTP route on the same spec: upgrades go here, plain GETs fall through

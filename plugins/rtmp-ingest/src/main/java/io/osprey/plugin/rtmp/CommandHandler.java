@@ -12,12 +12,15 @@ import io.osprey.spi.access.Action;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionRequest;
 import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.StreamNotFoundException;
 import io.osprey.spi.bus.SubscribeOptions;
 import io.osprey.spi.bus.Subscription;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /**
  * NetConnection and NetStream commands (RTMP 7.2): connect, createStream, publish, play and their teardown, with
@@ -202,17 +205,36 @@ final class CommandHandler {
         AccessRequest request = new AccessRequest(Action.PLAY, key, conn.protocol(), conn.remote(), params);
         ctx.access().check(request).whenComplete((d, t) -> {
             synchronized (conn) {
-                pending = false;
                 if (t != null || !d.allowed()) {
+                    pending = false;
                     releaseAdmission();
                     String why = t != null ? "access check failed" : d.reason();
                     conn.send(Commands.status(streamId, "error", "NetStream.Play.Failed", why));
                     conn.closeWith("play of " + key + " denied: " + why);
                     return;
                 }
-                startPlay(streamId, key);
             }
+            // live, or started on demand by a provider (relay, pulled source) within playWaitMs
+            ctx.bus().demand(key, new DemandRequest(conn.protocol(), params), Duration.ofMillis(config.playWaitMs))
+                    .whenComplete((s, failed) -> {
+                        synchronized (conn) {
+                            pending = false;
+                            if (failed != null) {
+                                Throwable cause = failed instanceof CompletionException && failed.getCause() != null
+                                        ? failed.getCause() : failed;
+                                notFound(streamId, key, cause.getMessage());
+                            } else {
+                                startPlay(streamId, key);
+                            }
+                        }
+                    });
         });
+    }
+
+    private void notFound(int streamId, StreamKey key, String why) {
+        releaseAdmission();
+        conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", why));
+        conn.closeWith("play of " + key + ": " + why);
     }
 
     private void startPlay(int streamId, StreamKey key) {
@@ -225,11 +247,9 @@ final class CommandHandler {
         Subscription sub;
         try {
             sub = ctx.bus().subscribe(key, SubscribeOptions.viewer(conn.protocol()), session);
-        } catch (StreamNotFoundException e) {
-            releaseAdmission();
+        } catch (StreamNotFoundException e) { // ended between the demand and the subscription
             session.close(); // releases the log and the player count
-            conn.send(Commands.status(streamId, "error", "NetStream.Play.StreamNotFound", "no live stream " + key));
-            conn.closeWith("play of " + key + ": no such stream");
+            notFound(streamId, key, "no live stream " + key);
             return;
         }
         playing = session;

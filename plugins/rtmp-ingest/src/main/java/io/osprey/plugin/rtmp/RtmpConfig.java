@@ -37,6 +37,11 @@ public final class RtmpConfig implements PluginConfig {
      * viewers (a window under 5 ms) every frame goes out as it arrives.
      */
     public long playMergeMs = 200;
+    /**
+     * How long a player waits for a stream that is not live but can be started on demand (an edge relay, a pulled
+     * camera, a rendition), ms; streams nobody can start are refused at once.
+     */
+    public long playWaitMs = 10_000;
     /** The write budget for all RTMP viewers, write calls per second; 0 = 6,250 per core. */
     public long playWritesPerSecond = 0;
     /**
@@ -89,6 +94,7 @@ public final class RtmpConfig implements PluginConfig {
         ConfigException.check(firstPacketTimeoutMs >= 100, "firstPacketTimeoutMs", "must be at least 100");
         ConfigException.check(outChunkSize >= 128 && outChunkSize <= 65536, "outChunkSize", "must be 128..65536");
         ConfigException.check(playMergeMs >= 0 && playMergeMs <= 1000, "playMergeMs", "must be 0..1000");
+        ConfigException.check(playWaitMs >= 0 && playWaitMs <= 60_000, "playWaitMs", "must be 0..60000");
         ConfigException.check(playWritesPerSecond >= 0, "playWritesPerSecond", "must not be negative");
         ConfigException.check(minChunkSize >= 1 && minChunkSize <= maxChunkSize, "minChunkSize",
                 "must be 1..maxChunkSize");

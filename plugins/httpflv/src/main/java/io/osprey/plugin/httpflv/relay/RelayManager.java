@@ -4,6 +4,7 @@ import io.osprey.plugin.httpflv.HttpFlvConfig;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
+import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.metrics.Counter;
 import java.net.URI;
@@ -16,9 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Edge relay: a viewer asking for a stream that is not live here, of an app with a configured upstream, starts
- * (at most) one {@link RelayPull} for it and waits, bounded, for it to go live. Pulls pass the access hook as
- * {@code PUBLISH} with protocol {@code relay}; they stop {@code idleStopMs} after the stream's last viewer left. A
+ * Edge relay, a {@link io.osprey.spi.bus.StreamProvider}: a viewer on any protocol asking for a stream that is not
+ * live here, of an app with a configured upstream, starts (at most) one {@link RelayPull} for it and waits, bounded,
+ * for it to go live. Pulls pass the access hook as
+ * {@code PUBLISH} with protocol {@code relay}; they stop {@code idleStopMs} after the stream's last viewer left
+ * (or its last HLS playlist request). A
  * 404 from the origin is remembered for {@code negativeCacheMs}, so a storm of requests for missing streams costs
  * one origin request (HOSTILE-INPUTS F10).
  */
@@ -39,6 +42,7 @@ public final class RelayManager implements AutoCloseable {
         ctx.metrics().gauge("osprey_httpflv_relay_pulls", "edge relay pulls running", () -> pulls.size());
         if (!config.upstreams.isEmpty()) {
             ctx.scheduler().scheduleWithFixedDelay(this::stopIdle, 1, 1, TimeUnit.SECONDS);
+            ctx.bus().provide(this::provide);
         }
     }
 
@@ -48,28 +52,32 @@ public final class RelayManager implements AutoCloseable {
     }
 
     /**
-     * Starts (or joins) the pull of {@code key}; completes with {@code ""} once the stream is live here, or with
-     * the reason it is not (within {@code waitMs}).
+     * The bus asks when a viewer (on any protocol) wants {@code key} and it is not live: starts (or joins) its pull
+     * if an upstream serves the app. The returned stage fails with the reason the stream will not come (origin 404,
+     * refused, too many pulls); the bus completes the viewers' wait when the pull publishes.
      */
-    public CompletionStage<String> await(StreamKey key, Map<String, String> params) {
+    CompletionStage<?> provide(StreamKey key, DemandRequest request) {
+        if (!relays(key.app())) {
+            return null;
+        }
         Long until = missing.get(key);
         if (until != null) {
             if (System.nanoTime() - until < 0) {
-                return CompletableFuture.completedFuture("the origin has no stream " + key);
+                return CompletableFuture.failedFuture(new IllegalStateException("the origin has no stream " + key));
             }
             missing.remove(key, until);
         }
         RelayPull pull = pulls.get(key);
         if (pull == null) {
             if (pulls.size() >= config.maxPulls) {
-                return CompletableFuture.completedFuture("too many relays running");
+                return CompletableFuture.failedFuture(new IllegalStateException("too many relays running"));
             }
             HttpFlvConfig.Upstream up = config.upstream(key.app());
             URI uri;
             try {
                 uri = URI.create(up.url(key));
             } catch (IllegalArgumentException e) {
-                return CompletableFuture.completedFuture("bad upstream URL");
+                return CompletableFuture.failedFuture(new IllegalStateException("bad upstream URL"));
             }
             RelayPull fresh = new RelayPull(ctx, this, client(), key, uri, config);
             pull = pulls.putIfAbsent(key, fresh);
@@ -89,19 +97,13 @@ public final class RelayManager implements AutoCloseable {
             }
         }
         pull.touch();
-        CompletableFuture<String> out = new CompletableFuture<>();
-        pull.ready.whenComplete((r, t) -> out.complete(t != null ? "relay failed" : r));
-        ctx.scheduler().schedule(() -> out.complete("timed out waiting for the origin"), config.waitMs,
-                TimeUnit.MILLISECONDS);
-        return out;
-    }
-
-    /** A local viewer joined {@code key}: keeps its pull running. */
-    public void viewerJoined(StreamKey key) {
-        RelayPull p = pulls.get(key);
-        if (p != null) {
-            p.touch();
-        }
+        CompletableFuture<Void> failed = new CompletableFuture<>();
+        pull.ready.whenComplete((r, t) -> {
+            if (t != null || (r != null && !r.isEmpty())) {
+                failed.completeExceptionally(new IllegalStateException(t != null ? "relay failed" : r));
+            }
+        });
+        return failed;
     }
 
     void negative(StreamKey key) {
@@ -117,9 +119,7 @@ public final class RelayManager implements AutoCloseable {
     private void stopIdle() {
         long idle = TimeUnit.MILLISECONDS.toNanos(config.idleStopMs);
         for (RelayPull p : pulls.values()) {
-            boolean watched = ctx.bus().stream(p.key()).map(s -> !s.isEnded() && s.stats().totalViewers() > 0)
-                    .orElse(false);
-            if (watched) {
+            if (ctx.bus().watched(p.key(), 1_000)) { // viewers, or a demand (HLS playlist) within the last second
                 p.touch();
             } else if (p.idleNanos() > idle) {
                 p.stop();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.osprey.kernel.config.ConfigError;
 import io.osprey.kernel.plugin.PluginState;
+import io.osprey.kernel.testplugins.FaultyPlugin;
 import io.osprey.kernel.plugin.PluginStatus;
 import java.io.IOException;
 import java.net.URI;
@@ -159,10 +160,24 @@ class KernelTest {
     }
 
     @Test
-    void aPluginThatThrowsInAFrameCallbackIsFailed() throws Exception {
+    void aViewerWhoseCallbackThrowsIsClosedAloneAndTheOtherViewersOfThePluginGoOn() throws Exception {
         start(null, "plugins.faulty.failIn=callback");
+        FaultyPlugin faulty = FaultyPlugin.last;
+        await("the throwing viewer is closed", () -> faulty.bad().endReason() != null);
+        int before = faulty.goodFrames();
+        faulty.push();
+        faulty.push();
+        await("the other viewer of the same plugin keeps reading", () -> faulty.goodFrames() >= before + 2);
+        assertEquals(PluginState.ACTIVE, plugin("faulty").state());
+        assertEquals(null, faulty.good().endReason());
+    }
+
+    @Test
+    void aPluginWhoseFrameCallbacksKeepThrowingIsFailed() throws Exception {
+        start(null, "plugins.faulty.failIn=callbacks");
         await("faulty failed", () -> plugin("faulty").state() == PluginState.FAILED);
         assertTrue(plugin("faulty").reason().contains("boom in a frame callback"), plugin("faulty").reason());
+        assertTrue(plugin("faulty").reason().contains("20 times"), plugin("faulty").reason());
         assertEquals(PluginState.ACTIVE, plugin("echo").state());
         await("its stream is gone", () -> kernel.bus().streams().isEmpty() || !kernel.bus().streams().get(0).hasPublisher());
     }

@@ -24,13 +24,16 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * One plugin's view of the bus: what it opens is tracked and released when it stops (publishers disconnect, so
- * a restarted ingest can continue its streams within the grace period), and an exception from one of its
- * callbacks marks the plugin failed.
+ * a restarted ingest can continue its streams within the grace period). An exception from a frame callback closes
+ * that one subscription (the bus logs it); {@link CallbackFailures#LIMIT} of them within
+ * {@link CallbackFailures#WINDOW_SECONDS} seconds mark the plugin failed, as does any exception from a stream
+ * watcher or provider (those serve every stream at once).
  */
 final class PluginBus implements MediaBus {
 
     private final MediaBus bus;
     private final PluginContextImpl ctx;
+    private final CallbackFailures callbackFailures = new CallbackFailures();
 
     PluginBus(MediaBus bus, PluginContextImpl ctx) {
         this.bus = bus;
@@ -53,7 +56,12 @@ final class PluginBus implements MediaBus {
             try {
                 listener.onReadable(holder[0] != null ? holder[0] : s);
             } catch (Throwable t) {
-                ctx.fail("frame callback for " + key + " threw " + t, t);
+                // the bus closes this one subscription and logs why; only a plugin whose callbacks keep failing
+                // is failed as a whole
+                if (callbackFailures.failed()) {
+                    ctx.fail("frame callbacks threw " + CallbackFailures.LIMIT + " times within "
+                            + CallbackFailures.WINDOW_SECONDS + " s, the last for " + key + ": " + t, t);
+                }
                 throw t;
             }
         };
@@ -215,6 +223,24 @@ final class PluginBus implements MediaBus {
         public void close() {
             ctx.resources().remove(this);
             s.close();
+        }
+    }
+
+    /** Frame-callback exceptions of one plugin, counted in fixed windows. */
+    static final class CallbackFailures {
+        static final int LIMIT = 20;
+        static final int WINDOW_SECONDS = 60;
+        private long windowStart = System.nanoTime();
+        private int count;
+
+        /** Counts one failure; true when it is the {@link #LIMIT}th of the current window. */
+        synchronized boolean failed() {
+            long now = System.nanoTime();
+            if (now - windowStart > WINDOW_SECONDS * 1_000_000_000L) {
+                windowStart = now;
+                count = 0;
+            }
+            return ++count == LIMIT;
         }
     }
 }

@@ -62,6 +62,7 @@ public final class Frame {
      * The memory behind pooled payloads, counted per frame: told {@link #retain} for each frame made on it and
      * {@link #release} when such a frame's own count reaches zero. Called from any thread.
      */
+    @org.osgi.annotation.versioning.ConsumerType
     public interface PayloadOwner {
         void retain();
 

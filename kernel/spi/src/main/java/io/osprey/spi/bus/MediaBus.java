@@ -41,7 +41,9 @@ public interface MediaBus {
 
     /**
      * Watches every stream's start and end (packagers, recorders). {@link StreamWatcher#onStreamStarted} is called
-     * at once for streams already live. Callbacks come from bus threads, one at a time per watcher.
+     * at once, on the caller's thread, for streams already live. Later callbacks come from the thread that starts or
+     * ends the stream (a publisher's connection, the scheduler when a reconnect grace period runs out), one at a
+     * time per watcher.
      */
     Registration watch(StreamWatcher watcher);
 

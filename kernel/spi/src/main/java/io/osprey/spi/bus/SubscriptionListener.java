@@ -8,8 +8,11 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface SubscriptionListener {
 
     /**
-     * Called from a bus thread, once per {@link Subscription#demand()}. Must not block: poll and start a
-     * non-blocking write, or hand off. An exception here closes the subscription and is logged.
+     * Called once per {@link Subscription#demand()}: from a bus thread, or inline on the publisher's thread (for
+     * a stream with only packager subscriptions, or when {@code demand()} finds frames already waiting). Must not
+     * block: poll and start a non-blocking write, or hand off. An exception here closes this subscription only and
+     * is logged with the stream and protocol; a plugin whose frame callbacks throw 20 times within 60 s is marked
+     * failed (and stopped) by the kernel.
      */
     void onReadable(Subscription subscription);
 }

@@ -42,6 +42,7 @@ public final class Bus implements MediaBus {
     private final CopyOnWriteArrayList<WatcherEntry> watchers = new CopyOnWriteArrayList<>();
     private final Executor executor;
     private final WakeLanes wakeLanes;
+    private final DeliveryQueue<BusSubscription> dispatched;
     private final ScheduledExecutorService scheduler;
     private final LongAdder framesDropped = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
@@ -54,6 +55,7 @@ public final class Bus implements MediaBus {
         this.executor = executor;
         this.scheduler = scheduler;
         this.wakeLanes = new WakeLanes(executor, PARALLELISM);
+        this.dispatched = new DeliveryQueue<>(executor, PARALLELISM, Bus::deliver);
     }
 
     public void setSettings(BusSettings settings) {
@@ -208,9 +210,9 @@ public final class Bus implements MediaBus {
         return wakeLanes;
     }
 
-    /** Delivers one subscriber on a bus thread. */
+    /** Delivers one subscriber on a bus thread: queued, with at most one drain task per core for all of them. */
     void dispatch(BusSubscription s) {
-        executor.execute(() -> deliver(s));
+        dispatched.add(s);
     }
 
     /**

@@ -122,7 +122,7 @@ public final class Kernel implements AutoCloseable {
         Files.createDirectories(dataDir);
         adminToken = resolveToken(dataDir);
 
-        host = new JettyHost(config.server().http, config.server().connections, config.server().refusalLogIntervalMs);
+        host = new JettyHost(config.server());
         host.start();
         bus = new Bus(config.bus().settings(), host.executor(), scheduler);
         String mode = config.server().plugins.mode;

@@ -47,6 +47,7 @@ public final class Bus implements MediaBus {
     private final CopyOnWriteArrayList<WatcherEntry> watchers = new CopyOnWriteArrayList<>();
     private final Executor executor;
     private final WakeLanes wakeLanes;
+    private final DeliveryQueue<BusSubscription> dispatched;
     private final ScheduledExecutorService scheduler;
     private final Demands demands;
     private final LongAdder framesDropped = new LongAdder();
@@ -61,6 +62,7 @@ public final class Bus implements MediaBus {
         this.scheduler = scheduler;
         this.wakeLanes = new WakeLanes(executor, PARALLELISM);
         this.demands = new Demands(scheduler);
+        this.dispatched = new DeliveryQueue<>(executor, PARALLELISM, Bus::deliver);
     }
 
     public void setSettings(BusSettings settings) {
@@ -247,9 +249,9 @@ public final class Bus implements MediaBus {
         return wakeLanes;
     }
 
-    /** Delivers one subscriber on a bus thread. */
+    /** Delivers one subscriber on a bus thread: queued, with at most one drain task per core for all of them. */
     void dispatch(BusSubscription s) {
-        executor.execute(() -> deliver(s));
+        dispatched.add(s);
     }
 
     /**

@@ -13,6 +13,7 @@ public final class ServerConfig implements PluginConfig {
     public Plugins plugins = new Plugins();
     public Connections connections = new Connections();
     public Memory memory = new Memory();
+    public Threads threads = new Threads();
     /** Refused clients (caps, deadlines, bad requests, wrong tokens) are logged once per client and rule per this. */
     public long refusalLogIntervalMs = 60_000;
     /** Folder served at {@code /} (the players and console); relative to home; empty for none. */
@@ -48,6 +49,22 @@ public final class ServerConfig implements PluginConfig {
         public int max = 0;
         /** Descriptors kept back for recordings, jars, config and logs; 0 = a tenth of the fd limit, 256..4096. */
         public int reservedFds = 0;
+    }
+
+    /**
+     * {@code server.threads}: the one thread pool of HTTP, WebSocket, RTMP and the bus. Connections are
+     * non-blocking, so viewers and publishers take no thread of their own: the pool holds the selectors and
+     * acceptors, deliveries (at most one drain task per core), and the handlers that block (admin API, static files).
+     */
+    public static final class Threads {
+        /** Most threads; 0 = 16 per core, at least 64. */
+        public int max = 0;
+        /** Threads kept even when idle. */
+        public int min = 8;
+        /** A thread idle this long exits (down to {@link #min}), ms. */
+        public long idleTimeoutMs = 30_000;
+        /** Threads kept spinning for a selector to hand its work to; -1 = Jetty's choice (about one per core). */
+        public int reserved = -1;
     }
 
     /** {@code server.memory}: giving idle media buffers back to the OS after load. */
@@ -94,6 +111,12 @@ public final class ServerConfig implements PluginConfig {
         ConfigException.check(connections.max >= 0, "connections.max", "must be 0 (from the fd limit) or positive");
         ConfigException.check(connections.reservedFds >= 0, "connections.reservedFds",
                 "must be 0 (a tenth of the fd limit) or positive");
+        ConfigException.check(threads.max == 0 || threads.max >= 16, "threads.max",
+                "must be 0 (16 per core, at least 64) or at least 16, was " + threads.max);
+        ConfigException.check(threads.min >= 1 && (threads.max == 0 || threads.min <= threads.max), "threads.min",
+                "must be 1..threads.max, was " + threads.min);
+        ConfigException.check(threads.idleTimeoutMs >= 1000, "threads.idleTimeoutMs", "must be at least 1000");
+        ConfigException.check(threads.reserved >= -1, "threads.reserved", "must be -1 (Jetty's choice), 0 or more");
         ConfigException.check(memory.poolTrimIntervalMs == 0 || memory.poolTrimIntervalMs >= 100,
                 "memory.poolTrimIntervalMs", "must be 0 (never) or at least 100");
         ConfigException.check(memory.poolKeepBytes >= 0, "memory.poolKeepBytes", "must not be negative");

@@ -14,6 +14,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -23,13 +24,16 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * listeners):
  * <ul>
  * <li>a cap on open client connections across all connectors ({@link FdBudget}): at the cap, an HTTP connection
- *     that has been waiting at least {@link #evictAfterMs} for its first request's headers is closed to make room
- *     (slowloris connections never finish theirs, a real client sends them within milliseconds), so health checks
+ *     that has been waiting at least {@link #evictAfterMs} for a request's headers is closed to make room
+ *     (slowloris connections never finish theirs, a real client sends them within milliseconds; an idle kept-alive
+ *     connection can be opened again), so health checks
  *     and new viewers still get in while an attack fills the table; with no such connection the new one is closed
  *     as soon as it is accepted and the refusal logged (rate-limited), instead of the process running out of
  *     descriptors;</li>
- * <li>a deadline for an HTTP connection's first request line and headers (slowloris: a byte every few seconds
- *     keeps an idle timeout from ever firing). Once the headers are in, the deadline is off: a long-lived
+ * <li>a deadline for each request line and headers on an HTTP connection (slowloris: a byte every few seconds
+ *     keeps an idle timeout from ever firing), counted from the connection's opening for the first request and
+ *     from the end of the previous response for the next one on a kept-alive connection (so an idle kept-alive
+ *     connection is closed after the deadline too). Once the headers are in, the deadline is off: a long-lived
  *     HTTP-FLV response or WebSocket is not affected.</li>
  * </ul>
  * Thread-safety: called from acceptor, selector and scheduler threads; all state is concurrent.
@@ -50,13 +54,13 @@ public final class ConnectionGuard {
     private final long evictAfterMs;
     private final long evictAfterNanos;
 
-    /** An HTTP connection waiting for its first request's headers: its deadline task and when it was armed. */
+    /** An HTTP connection waiting for a request's headers: its deadline task and when it was armed. */
     private record Waiting(Scheduler.Task task, long armedNanos) {
     }
 
     /**
      * @param cap             open connections allowed across all guarded connectors
-     * @param headerTimeoutMs time an HTTP connection has to send its first request's headers; 0 for none
+     * @param headerTimeoutMs time an HTTP connection has to send a request's line and headers; 0 for none
      */
     public ConnectionGuard(int cap, long headerTimeoutMs, Scheduler scheduler, RefusalLog refusals) {
         this.cap = cap;
@@ -118,7 +122,10 @@ public final class ConnectionGuard {
         return new HeaderDeadline();
     }
 
-    /** Armed when an HTTP connection opens, disarmed by its first request's headers ({@link #customize}). */
+    /**
+     * Armed when an HTTP connection opens and again when a response ends with the connection kept alive (the next
+     * request's line and headers then have the same time); disarmed by a request's headers ({@link #customize}).
+     */
     final class HeaderDeadline implements Connection.Listener, HttpConfiguration.Customizer {
 
         @Override
@@ -126,8 +133,15 @@ public final class ConnectionGuard {
             if (headerTimeoutMs <= 0 || !(connection instanceof HttpConnection)) {
                 return; // an upgraded WebSocket on the same endpoint has no headers to wait for
             }
+            arm(connection);
+        }
+
+        private void arm(Connection connection) {
             Scheduler.Task task = scheduler.schedule(() -> deadline(connection), headerTimeoutMs, TimeUnit.MILLISECONDS);
-            awaitingHeaders.put(connection, new Waiting(task, System.nanoTime()));
+            Waiting previous = awaitingHeaders.put(connection, new Waiting(task, System.nanoTime()));
+            if (previous != null) {
+                previous.task().cancel();
+            }
             if (!connection.getEndPoint().isOpen()) {
                 disarm(connection);
             }
@@ -135,12 +149,26 @@ public final class ConnectionGuard {
 
         @Override
         public void onClosed(Connection connection) {
-            disarm(connection);
+            disarm(connection); // also when a WebSocket upgrade replaces the HTTP connection
         }
 
         @Override
         public Request customize(Request request, HttpFields.Mutable responseHeaders) {
-            disarm(request.getConnectionMetaData().getConnection());
+            Connection connection = request.getConnectionMetaData().getConnection();
+            disarm(connection);
+            if (headerTimeoutMs > 0 && connection instanceof HttpConnection) {
+                request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
+                    @Override
+                    public void succeeded() {
+                        // armed before the connection reads on: a pipelined next request's headers disarm it, and an
+                        // upgrade closes this connection (onClosed) on its way to the WebSocket one
+                        if (connection.getEndPoint().isOpen() && connection.getEndPoint().getConnection() == connection) {
+                            arm(connection);
+                        }
+                        super.succeeded();
+                    }
+                });
+            }
             return request;
         }
 
@@ -156,6 +184,9 @@ public final class ConnectionGuard {
                 return;
             }
             EndPoint ep = connection.getEndPoint();
+            if (ep.getConnection() != connection) {
+                return; // upgraded meanwhile
+            }
             closedByDeadline.increment();
             refusals.refuse(address(ep.getRemoteSocketAddress()), "request header deadline",
                     "no complete request line and headers within " + headerTimeoutMs + " ms (server.http.headerTimeoutMs)");
@@ -200,7 +231,7 @@ public final class ConnectionGuard {
         return closedByDeadline.sum();
     }
 
-    /** HTTP connections still waiting for their first request's headers. */
+    /** HTTP connections waiting for a request's headers (new, or kept alive after a response). */
     public int awaitingHeaders() {
         return awaitingHeaders.size();
     }

@@ -53,17 +53,24 @@ public final class JettyHost {
         this(config, new ServerConfig.Connections(), RefusalLog.DEFAULT_INTERVAL_MILLIS);
     }
 
+    public JettyHost(ServerConfig.Http config, ServerConfig.Connections connections, long refusalIntervalMs) {
+        this(config, connections, new ServerConfig.Threads(), refusalIntervalMs);
+    }
+
+    /** The {@code server} section's listener, connection cap and thread pool settings. */
+    public JettyHost(ServerConfig server) {
+        this(server.http, server.connections, server.threads, server.refusalLogIntervalMs);
+    }
+
     /**
      * @param connections      the connection cap (applied to HTTP and every {@link #listen} connector)
+     * @param threads          the thread pool ({@link ServerThreads})
      * @param refusalIntervalMs refused clients are logged once per client and rule per this
      */
-    public JettyHost(ServerConfig.Http config, ServerConfig.Connections connections, long refusalIntervalMs) {
+    public JettyHost(ServerConfig.Http config, ServerConfig.Connections connections, ServerConfig.Threads threads,
+                     long refusalIntervalMs) {
         this.config = config;
-        QueuedThreadPool pool = new QueuedThreadPool(512, 8);
-        pool.setName("osprey");
-        // after a burst, idle threads (and their stacks) go within a minute or two, not one per minute (Jetty's
-        // default evicts one thread per idle timeout: 200 threads of a push burst took over three hours)
-        pool.setMaxEvictCount(32);
+        QueuedThreadPool pool = ServerThreads.create(threads);
         this.server = new Server(pool);
         server.setStopAtShutdown(false);
         this.refusals = new RefusalLog(System.getLogger("io.osprey.kernel.refused"), refusalIntervalMs);
@@ -71,8 +78,9 @@ public final class JettyHost {
         int cap = FdBudget.cap(fdLimit, connections.reservedFds, connections.max);
         this.guard = new ConnectionGuard(cap, config.headerTimeoutMs, server.getScheduler(), refusals);
         LOG.log(Level.INFO, "connection cap {0} (fd limit {1}; server.connections.max, server.connections.reservedFds);"
-                + " request header deadline {2} ms", String.valueOf(cap), String.valueOf(fdLimit),
-                String.valueOf(config.headerTimeoutMs));
+                + " request header deadline {2} ms; threads {3}..{4} (server.threads)", String.valueOf(cap),
+                String.valueOf(fdLimit), String.valueOf(config.headerTimeoutMs), String.valueOf(pool.getMinThreads()),
+                String.valueOf(pool.getMaxThreads()));
         server.setErrorHandler(new RefusalErrorHandler(refusals));
         context = new ContextHandler("/");
         context.setHandler(router);
@@ -234,8 +242,10 @@ public final class JettyHost {
             } catch (Exception ignored) {
                 // already failed
             }
+            String hint = String.valueOf(e.getMessage()).contains("Insufficient configured threads")
+                    ? " (raise server.threads.max)" : "";
             throw new IOException("cannot listen for " + spec.name() + " on "
-                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + spec.port() + ": " + e.getMessage(), e);
+                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + spec.port() + ": " + e.getMessage() + hint, e);
         }
         LOG.log(Level.INFO, "{0} listening on port {1}", spec.name(), String.valueOf(c.getLocalPort()));
         return new TcpListener() {

@@ -153,6 +153,56 @@ class ConnectionGuardTest {
         assertEquals(0, host.guard().awaitingHeaders());
     }
 
+    /**
+     * Keep-alive slowloris: a client whose first request is answered, then sends half of a second request line and
+     * trickles a byte at a time, is closed by the deadline counted from the end of the first response; a client
+     * that sends its second request promptly on the same connection is answered.
+     */
+    @Test
+    void theDeadlineCoversEveryRequestOnAKeptAliveConnection() throws Exception {
+        start("server.http.headerTimeoutMs=800");
+        Socket prompt = connect();
+        Socket slow = connect();
+        for (Socket s : List.of(prompt, slow)) {
+            send(s, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(readResponse(s).endsWith("ok"), "first response");
+        }
+        await("both armed for their next request", () -> host.guard().awaitingHeaders() == 2);
+        long t0 = System.nanoTime();
+        send(slow, "GET /o");
+        send(prompt, "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(readResponse(prompt).endsWith("ok"), "a prompt second request is answered");
+        slow.setSoTimeout(100);
+        boolean closed = false;
+        while (!closed && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5)) {
+            try {
+                send(slow, "k"); // a byte every 100 ms: the idle timeout alone would never fire
+                closed = closedByServer(slow);
+            } catch (IOException e) {
+                closed = true; // reset: the server closed it
+            }
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue(closed, "the trickling second request was closed");
+        assertTrue(ms >= 500 && ms < 3000, "closed by the 800 ms deadline: " + ms + " ms");
+        assertEquals(1, host.guard().closedByHeaderDeadline());
+    }
+
+    /** Reads one response with a {@code Content-Length} body (the test routes' "ok") on a kept-alive connection. */
+    private static String readResponse(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertTrue(b >= 0, "response cut: " + head);
+            head.append((char) b);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        assertTrue(m.find(), "a sized response: " + head);
+        byte[] body = in.readNBytes(Integer.parseInt(m.group(1)));
+        return head + new String(body, StandardCharsets.US_ASCII);
+    }
+
     @Test
     void overTheCapNewConnectionsAreRefusedAndRoomComesBack() throws Exception {
         start("server.connections.max=5", "server.http.headerTimeoutMs=0");

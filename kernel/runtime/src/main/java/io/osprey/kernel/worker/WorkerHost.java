@@ -146,12 +146,17 @@ public final class WorkerHost implements AutoCloseable {
         return t;
     }
 
-    /** Runs {@code task} after {@code ms}; if the scheduler is gone (shutdown), runs it now. */
-    void schedule(Runnable task, long ms) {
+    /**
+     * Runs {@code task} after {@code ms}; if the scheduler is gone (shutdown), runs it now. Returns what cancels it
+     * (a no-op when it ran at once).
+     */
+    Runnable schedule(Runnable task, long ms) {
         try {
-            scheduler.schedule(task, ms, TimeUnit.MILLISECONDS);
+            java.util.concurrent.ScheduledFuture<?> f = scheduler.schedule(task, ms, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
         } catch (RejectedExecutionException e) {
             task.run();
+            return () -> { };
         }
     }
 

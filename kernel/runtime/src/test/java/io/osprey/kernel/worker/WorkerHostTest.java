@@ -35,7 +35,8 @@ class WorkerHostTest {
 
     @TempDir
     Path data;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(1);
     private WorkerHost host;
 
     private WorkerHost host() {
@@ -145,6 +146,26 @@ class WorkerHostTest {
         IOException e = assertThrows(IOException.class, () -> host().forPlugin("t")
                 .start(WorkerSpec.external("/nonexistent/extractor", "x", List.of()), discard()));
         assertTrue(e.getMessage().contains("/nonexistent/extractor"), e.getMessage());
+    }
+
+    @Test
+    void aWorkerThatEndsCancelsItsTimeout() throws Exception {
+        WorkerResult r = host().forPlugin("t").run(WorkerSpec.of(Tool.FFPROBE, "version", List.of("-version"))
+                .withTimeoutMs(600_000), 1 << 20).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertTrue(r.exit().ok(), r.exit().reason());
+        assertTrue(scheduler.getQueue().stream().allMatch(t -> ((java.util.concurrent.Future<?>) t).isCancelled()),
+                "no live timer left behind: " + scheduler.getQueue());
+    }
+
+    @Test
+    void outputOverTheBoundFromTheFirstChunkEndsTheRunWithTheReason() throws Exception {
+        // ffprobe -version writes its whole text in one chunk, which may arrive before start() has returned
+        for (int i = 0; i < 5; i++) {
+            WorkerResult r = host().forPlugin("t").run(WorkerSpec.of(Tool.FFPROBE, "version", List.of("-version")),
+                    16).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals("stdout over 16 bytes", r.exit().killReason(), r.exit().reason());
+            assertTrue(r.stdout().length <= 16);
+        }
     }
 
     private static WorkerOutput discard() {

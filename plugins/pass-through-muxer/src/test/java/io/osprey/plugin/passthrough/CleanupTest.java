@@ -47,7 +47,7 @@ class CleanupTest {
         r.body().close();
         Downloads.await("the ffmpeg child is gone", 1000, () -> Downloads.ffmpegChildren() == 0);
         System.out.printf("worker gone %d ms after the client left%n", (System.nanoTime() - t0) / 1_000_000);
-        Downloads.await("the slot is free", 1000, () -> Downloads.get(status()).body().contains("\"active\":0"));
+        Downloads.await("the slot is free", 1000, () -> Downloads.status(server.httpPort()).contains("\"active\":0"));
     }
 
     @Test
@@ -76,8 +76,8 @@ class CleanupTest {
         System.out.println("threads by name: " + Thread.getAllStackTraces().keySet().stream()
                 .collect(java.util.stream.Collectors.groupingBy(t -> t.getName().replaceAll("[-#]?\\d+", ""),
                         java.util.TreeMap::new, java.util.stream.Collectors.counting())));
-        assertTrue(Downloads.get(status()).body().contains("\"active\":0"));
-        assertTrue(Downloads.get(status()).body().contains("\"connections\":0"));
+        assertTrue(Downloads.status(server.httpPort()).contains("\"active\":0"));
+        assertTrue(Downloads.status(server.httpPort()).contains("\"connections\":0"));
     }
 
     private static void abort(String url) throws Exception {
@@ -85,10 +85,6 @@ class CleanupTest {
         assertEquals(200, r.statusCode());
         r.body().readNBytes(200);
         r.body().close();
-    }
-
-    private static String status() {
-        return "http://127.0.0.1:" + server.httpPort() + "/api/passthrough/status";
     }
 
     private static long fds() throws IOException {

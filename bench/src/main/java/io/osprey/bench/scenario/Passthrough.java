@@ -1,0 +1,273 @@
+package io.osprey.bench.scenario;
+
+import io.osprey.bench.MediaGen;
+import io.osprey.bench.Options;
+import io.osprey.bench.flv.FlvSource;
+import io.osprey.bench.report.Machine;
+import io.osprey.bench.report.Result;
+import io.osprey.bench.server.OspreyServer;
+import io.osprey.bench.server.ProcStats;
+import io.osprey.bench.server.Server;
+import io.osprey.testkit.Ffmpeg;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The pass-through muxer against the seed's own approach. A 50 MB MP4 is served by a loopback file server in this
+ * process; for each N of {@code --downloads}, {@code --rounds} rounds of N concurrent downloads through Osprey
+ * ({@code GET /api/passthrough/download?url=…}, read by this process) and of N bare
+ * {@code ffmpeg -i URL -c copy -movflags frag_keyframe+empty_moov -f mp4 pipe:} children whose stdout this process
+ * reads, the two alternating. CPU: the server's process tree with its reaped ffmpeg children (stat fields 14-17)
+ * against this process's reaped bare children (cutime + cstime); the readers and the file server are this process
+ * and count on neither side. First byte: from the request (or the spawn) to the first byte of the body (or stdout).
+ */
+public final class Passthrough extends Scenario {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Passthrough(Options o, FlvSource source) {
+        super(o, source);
+    }
+
+    @Override
+    public String name() {
+        return "passthrough";
+    }
+
+    /** One side of one round: CPU seconds, bytes, first-byte times (ms), peak memory per download (bytes). */
+    private record Round(double cpu, long bytes, double[] ttfbMs, long memPerDownload) {
+        double msPerMb() {
+            return cpu * 1000 / (bytes / 1e6);
+        }
+    }
+
+    @Override
+    public Result run(Server server) throws Exception {
+        if (!(server instanceof OspreyServer)) {
+            return Result.unavailable(server.name(), name(), "the pass-through muxer is Osprey's own");
+        }
+        Result r = new Result(server.name(), name(), server.describe());
+        Path media = MediaGen.passthroughSource(o.target().resolve("media"));
+        String ffmpeg = Ffmpeg.ffmpeg();
+        try (FileServer files = new FileServer(media.getParent())) {
+            String src = files.url(media.getFileName().toString());
+            String via = "http://" + Server.HOST + ":" + server.httpPort() + "/api/passthrough/download?url="
+                    + URLEncoder.encode(src, StandardCharsets.UTF_8);
+            log("osprey: source %s (%.1f MB); warming up", src, java.nio.file.Files.size(media) / 1e6);
+            for (int i = 0; i < 3; i++) {
+                osprey(server, via, 2);
+                bare(ffmpeg, src, 1);
+            }
+            for (int n : o.downloads) {
+                List<Round> os = new ArrayList<>();
+                List<Round> ff = new ArrayList<>();
+                String load0 = Machine.loadAverage();
+                for (int round = 0; round < o.rounds; round++) {
+                    if (round % 2 == 0) { // alternate who goes first, so a burst of other load hits both alike
+                        os.add(osprey(server, via, n));
+                        ff.add(bare(ffmpeg, src, n));
+                    } else {
+                        ff.add(bare(ffmpeg, src, n));
+                        os.add(osprey(server, via, n));
+                    }
+                    log("osprey: N=%d round %d: osprey %.2f ms/MB, first byte %.0f ms; bare ffmpeg %.2f ms/MB, first"
+                            + " byte %.0f ms", n, round + 1, os.get(round).msPerMb(), mean(os.get(round).ttfbMs()),
+                            ff.get(round).msPerMb(), mean(ff.get(round).ttfbMs()));
+                }
+                report(r, n, os, ff);
+                r.note(String.format(Locale.ROOT, "N=%d: load average %s before, %s after", n, load0,
+                        Machine.loadAverage()));
+            }
+        }
+        r.note("target (issue 18): CPU per byte at most 1.1x bare ffmpeg's, first byte under 300 ms");
+        return r;
+    }
+
+    private void report(Result r, int n, List<Round> os, List<Round> ff) {
+        double[] ratios = new double[os.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = os.get(i).msPerMb() / ff.get(i).msPerMb();
+        }
+        double osCpu = os.stream().mapToDouble(Round::cpu).sum();
+        double ffCpu = ff.stream().mapToDouble(Round::cpu).sum();
+        long osBytes = os.stream().mapToLong(Round::bytes).sum();
+        long ffBytes = ff.stream().mapToLong(Round::bytes).sum();
+        double osMs = osCpu * 1000 / (osBytes / 1e6);
+        double ffMs = ffCpu * 1000 / (ffBytes / 1e6);
+        String p = "N=" + n + " ";
+        r.put(p + "CPU ms/MB osprey", round2(osMs));
+        r.put(p + "CPU ms/MB ffmpeg", round2(ffMs));
+        r.put(p + "CPU ratio", round2(osMs / ffMs));
+        r.put(p + "ratio per round (median)", round2(median(ratios)));
+        r.put(p + "first byte ms osprey mean", Math.round(mean(all(os))));
+        r.put(p + "first byte ms osprey max", Math.round(Arrays.stream(all(os)).max().orElse(0)));
+        r.put(p + "first byte ms ffmpeg mean", Math.round(mean(all(ff))));
+        r.put(p + "MB/download osprey", toMb(os.stream().mapToLong(Round::memPerDownload).max().orElse(0)));
+        r.put(p + "MB/download ffmpeg", toMb(ff.stream().mapToLong(Round::memPerDownload).max().orElse(0)));
+        r.note(String.format(Locale.ROOT, "N=%d: CPU ratio per round %s", n, Arrays.toString(Arrays.stream(ratios)
+                .map(Passthrough::round2).toArray())));
+    }
+
+    /** N concurrent downloads through the server. */
+    private Round osprey(Server server, String url, int n) throws Exception {
+        waitForNoChildren(server);
+        long idleRss = server.sample().rssBytes();
+        double cpu0 = ProcStats.cpuWithReaped(server.pid());
+        long[] peak = {0};
+        long[][] out = concurrently(n, () -> ProcStats.sample(server.pid()).rssBytes(), peak, () -> {
+            long t0 = System.nanoTime();
+            HttpResponse<InputStream> rs = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (rs.statusCode() != 200) {
+                throw new IOException("download answered " + rs.statusCode() + ": "
+                        + new String(rs.body().readAllBytes(), StandardCharsets.UTF_8));
+            }
+            return drain(rs.body(), t0);
+        });
+        waitForNoChildren(server);
+        double cpu = ProcStats.cpuWithReaped(server.pid()) - cpu0;
+        return round(out, cpu, Math.max(0, peak[0] - idleRss) / n);
+    }
+
+    /** N bare ffmpeg children, the seed's command. */
+    private Round bare(String ffmpeg, String src, int n) throws Exception {
+        double cpu0 = ProcStats.selfReapedChildren();
+        long[] peak = {0};
+        long self = ProcessHandle.current().pid();
+        long[][] out = concurrently(n, () -> {
+            long rss = 0;
+            for (long p : ProcStats.tree(self)) {
+                if (p != self && ProcessHandle.of(p).flatMap(h -> h.info().command())
+                        .map(c -> c.endsWith("/ffmpeg")).orElse(false)) {
+                    rss += ProcStats.sample(List.of(p)).rssBytes();
+                }
+            }
+            return rss;
+        }, peak, () -> {
+            ProcessBuilder pb = new ProcessBuilder(ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-i", src,
+                    "-c", "copy", "-movflags", "frag_keyframe+empty_moov", "-f", "mp4", "pipe:")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("LD_LIBRARY_PATH", Path.of(ffmpeg).getParent().toString());
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            p.getOutputStream().close();
+            long[] r = drain(p.getInputStream(), t0);
+            if (p.waitFor() != 0) {
+                throw new IOException("bare ffmpeg exited with " + p.exitValue());
+            }
+            return r;
+        });
+        double cpu = ProcStats.selfReapedChildren() - cpu0;
+        return round(out, cpu, peak[0] / n);
+    }
+
+    /** Runs {@code n} copies of {@code one} at once while sampling {@code memory} every 50 ms into {@code peak}. */
+    private static long[][] concurrently(int n, Callable<Long> memory, long[] peak, Callable<long[]> one)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    peak[0] = Math.max(peak[0], memory.call());
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // a process ended while it was read
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            List<Future<long[]>> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                all.add(pool.submit(one));
+            }
+            long[][] out = new long[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = all.get(i).get();
+            }
+            return out;
+        } finally {
+            sampler.interrupt();
+            sampler.join();
+            pool.shutdownNow();
+        }
+    }
+
+    private static Round round(long[][] out, double cpu, long memPerDownload) throws IOException {
+        long bytes = 0;
+        double[] ttfb = new double[out.length];
+        for (int i = 0; i < out.length; i++) {
+            if (out[i][0] < 1_000_000) {
+                throw new IOException("a download gave only " + out[i][0] + " bytes");
+            }
+            bytes += out[i][0];
+            ttfb[i] = out[i][1] / 1e6;
+        }
+        return new Round(cpu, bytes, ttfb, memPerDownload);
+    }
+
+    /** Reads to the end: {bytes, nanoseconds from t0 to the first byte}. */
+    private static long[] drain(InputStream in, long t0) throws IOException {
+        byte[] buf = new byte[256 * 1024];
+        long total = 0;
+        long first = -1;
+        try (in) {
+            int k;
+            while ((k = in.read(buf)) >= 0) {
+                if (first < 0 && k > 0) {
+                    first = System.nanoTime() - t0;
+                }
+                total += k;
+            }
+        }
+        return new long[] {total, first};
+    }
+
+    /** Waits until the server has no child left (every ffmpeg reaped), so their CPU is in its cutime/cstime. */
+    private static void waitForNoChildren(Server server) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ProcStats.tree(server.pid()).size() > 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the server's ffmpeg children did not end within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static double[] all(List<Round> rounds) {
+        return rounds.stream().flatMapToDouble(x -> Arrays.stream(x.ttfbMs())).toArray();
+    }
+
+    private static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(0);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -50,8 +50,12 @@ public final class Passthrough extends Scenario {
         return "passthrough";
     }
 
-    /** One side of one round: CPU seconds, bytes, first-byte times (ms), peak memory per download (bytes). */
-    private record Round(double cpu, long bytes, double[] ttfbMs, long memPerDownload) {
+    /**
+     * One side of one round: CPU seconds, bytes, first-byte times (ms), peak memory per download (bytes) and, for
+     * Osprey, its own split of the first byte (ms, means from its metrics): before ffmpeg starts, and ffmpeg's own.
+     */
+    private record Round(double cpu, long bytes, double[] ttfbMs, long memPerDownload, double prepareMs,
+                         double workerMs, double jvmCpu) {
         double msPerMb() {
             return cpu * 1000 / (bytes / 1e6);
         }
@@ -70,7 +74,7 @@ public final class Passthrough extends Scenario {
             String via = "http://" + Server.HOST + ":" + server.httpPort() + "/api/passthrough/download?url="
                     + URLEncoder.encode(src, StandardCharsets.UTF_8);
             log("osprey: source %s (%.1f MB); warming up", src, java.nio.file.Files.size(media) / 1e6);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 6; i++) { // the JIT compiles the server's download path for ~15 downloads
                 osprey(server, via, 2);
                 bare(ffmpeg, src, 1);
             }
@@ -86,9 +90,11 @@ public final class Passthrough extends Scenario {
                         ff.add(bare(ffmpeg, src, n));
                         os.add(osprey(server, via, n));
                     }
-                    log("osprey: N=%d round %d: osprey %.2f ms/MB, first byte %.0f ms; bare ffmpeg %.2f ms/MB, first"
-                            + " byte %.0f ms", n, round + 1, os.get(round).msPerMb(), mean(os.get(round).ttfbMs()),
-                            ff.get(round).msPerMb(), mean(ff.get(round).ttfbMs()));
+                    log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f), first byte %.0f ms (%.0f before ffmpeg, %.0f"
+                            + " ffmpeg's); bare ffmpeg %.2f ms/MB, first byte %.0f ms", n, round + 1,
+                            os.get(round).msPerMb(), os.get(round).jvmCpu() * 1000 / (os.get(round).bytes() / 1e6),
+                            mean(os.get(round).ttfbMs()), os.get(round).prepareMs(),
+                            os.get(round).workerMs(), ff.get(round).msPerMb(), mean(ff.get(round).ttfbMs()));
                 }
                 report(r, n, os, ff);
                 r.note(String.format(Locale.ROOT, "N=%d: load average %s before, %s after", n, load0,
@@ -114,10 +120,12 @@ public final class Passthrough extends Scenario {
         r.put(p + "CPU ms/MB osprey", round2(osMs));
         r.put(p + "CPU ms/MB ffmpeg", round2(ffMs));
         r.put(p + "CPU ratio", round2(osMs / ffMs));
+        r.put(p + "of which JVM ms/MB", round2(os.stream().mapToDouble(Round::jvmCpu).sum() * 1000 / (osBytes / 1e6)));
         r.put(p + "ratio per round (median)", round2(median(ratios)));
         r.put(p + "first byte ms osprey mean", Math.round(mean(all(os))));
         r.put(p + "first byte ms osprey max", Math.round(Arrays.stream(all(os)).max().orElse(0)));
         r.put(p + "first byte ms ffmpeg mean", Math.round(mean(all(ff))));
+        r.put(p + "osprey ms before ffmpeg", Math.round(os.stream().mapToDouble(Round::prepareMs).average().orElse(0)));
         r.put(p + "MB/download osprey", toMb(os.stream().mapToLong(Round::memPerDownload).max().orElse(0)));
         r.put(p + "MB/download ffmpeg", toMb(ff.stream().mapToLong(Round::memPerDownload).max().orElse(0)));
         r.note(String.format(Locale.ROOT, "N=%d: CPU ratio per round %s", n, Arrays.toString(Arrays.stream(ratios)
@@ -128,7 +136,10 @@ public final class Passthrough extends Scenario {
     private Round osprey(Server server, String url, int n) throws Exception {
         waitForNoChildren(server);
         long idleRss = server.sample().rssBytes();
+        double prepare0 = metric(server, "osprey_passthrough_prepare_seconds_total");
+        double worker0 = metric(server, "osprey_passthrough_first_byte_seconds_total");
         double cpu0 = ProcStats.cpuWithReaped(server.pid());
+        double jvm0 = ProcStats.cpuOwn(server.pid());
         long[] peak = {0};
         long[][] out = concurrently(n, () -> ProcStats.sample(server.pid()).rssBytes(), peak, () -> {
             long t0 = System.nanoTime();
@@ -142,7 +153,11 @@ public final class Passthrough extends Scenario {
         });
         waitForNoChildren(server);
         double cpu = ProcStats.cpuWithReaped(server.pid()) - cpu0;
-        return round(out, cpu, Math.max(0, peak[0] - idleRss) / n);
+        Round r = round(out, cpu, Math.max(0, peak[0] - idleRss) / n);
+        return new Round(r.cpu(), r.bytes(), r.ttfbMs(), r.memPerDownload(),
+                (metric(server, "osprey_passthrough_prepare_seconds_total") - prepare0) * 1000 / n,
+                (metric(server, "osprey_passthrough_first_byte_seconds_total") - worker0) * 1000 / n,
+                ProcStats.cpuOwn(server.pid()) - jvm0);
     }
 
     /** N bare ffmpeg children, the seed's command. */
@@ -222,7 +237,7 @@ public final class Passthrough extends Scenario {
             bytes += out[i][0];
             ttfb[i] = out[i][1] / 1e6;
         }
-        return new Round(cpu, bytes, ttfb, memPerDownload);
+        return new Round(cpu, bytes, ttfb, memPerDownload, 0, 0, 0);
     }
 
     /** Reads to the end: {bytes, nanoseconds from t0 to the first byte}. */
@@ -240,6 +255,18 @@ public final class Passthrough extends Scenario {
             }
         }
         return new long[] {total, first};
+    }
+
+    /** A counter's value from the server's /metrics (Prometheus text), 0 if absent. */
+    private double metric(Server server, String name) throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://" + Server.HOST + ":" + server.httpPort()
+                + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     /** Waits until the server has no child left (every ffmpeg reaped), so their CPU is in its cutime/cstime. */

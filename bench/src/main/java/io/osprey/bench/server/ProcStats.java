@@ -69,6 +69,11 @@ public final class ProcStats {
         return cpu;
     }
 
+    /** CPU seconds of one process alone (utime + stime), without its children. */
+    public static double cpuOwn(long pid) {
+        return fields(pid, 11, 12);
+    }
+
     /** CPU seconds of the children this (bench) process has reaped so far (its cutime + cstime). */
     public static double selfReapedChildren() {
         return fields(ProcessHandle.current().pid(), 13, 14);

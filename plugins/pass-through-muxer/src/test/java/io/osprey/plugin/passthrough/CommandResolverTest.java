@@ -22,7 +22,9 @@ class CommandResolverTest {
         try (SourceServer source = new SourceServer(Media.dir())) {
             Path script = Files.createTempFile("extractor", ".sh", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
+            Path runs = Files.createTempFile("extractor", ".runs");
             Files.writeString(script, "#!/bin/sh\n"
+                    + "echo run >> " + runs + "\n"
                     + "case \"$1\" in\n"
                     + "  *fail*) echo \"ERROR: unsupported URL: $1\" >&2; exit 1 ;;\n"
                     + "  *slow*) sleep 30 ;;\n"
@@ -38,6 +40,10 @@ class CommandResolverTest {
                     "plugins.pass-through-muxer.command.args=[\"{url}\"]",
                     "plugins.pass-through-muxer.command.timeoutMs=1500")) {
                 String page = source.url("/watch?v=42");
+                HttpResponse<String> info = Downloads.get("http://127.0.0.1:" + server.httpPort()
+                        + "/api/passthrough/info?resolver=command&url=" + Downloads.q(page));
+                assertEquals(200, info.statusCode(), info.body());
+                assertTrue(info.body().contains("\"title\":\"Talk 42\""), info.body());
                 HttpResponse<byte[]> r = Downloads.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                         Downloads.download(server.httpPort(), page, null) + "&resolver=command")).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
@@ -45,6 +51,7 @@ class CommandResolverTest {
                 assertTrue(r.headers().firstValue("content-disposition").orElse("").contains("filename=\"Talk 42.mp4\""),
                         r.headers().toString());
                 assertEquals("extractor-ua", source.userAgents.get("/video.mp4"), "the extractor's header went upstream");
+                assertEquals(1, Files.readAllLines(runs).size(), "the download reused what /info just resolved");
                 Path out = Files.createTempFile("passthrough-cmd", ".mp4");
                 Files.write(out, r.body());
                 Ffmpeg.Result probe = Ffmpeg.run(30, Ffmpeg.ffprobe(), "-v", "error", "-show_entries",
@@ -67,6 +74,7 @@ class CommandResolverTest {
                                 .orElse(false)));
             } finally {
                 Files.deleteIfExists(script);
+                Files.deleteIfExists(runs);
             }
         }
     }

@@ -72,7 +72,8 @@ final class FileServer implements AutoCloseable {
             if (head) {
                 return;
             }
-            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ); OutputStream out = ex.getResponseBody()) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
+                 OutputStream out = ex.getResponseBody()) {
                 ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
                 long pos = first;
                 while (pos <= last) {

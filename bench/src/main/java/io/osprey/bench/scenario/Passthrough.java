@@ -55,7 +55,7 @@ public final class Passthrough extends Scenario {
      * Osprey, its own split of the first byte (ms, means from its metrics): before ffmpeg starts, and ffmpeg's own.
      */
     private record Round(double cpu, long bytes, double[] ttfbMs, long memPerDownload, double prepareMs,
-                         double workerMs, double jvmCpu) {
+                         double workerMs, double jvmCpu, double wallSeconds) {
         double msPerMb() {
             return cpu * 1000 / (bytes / 1e6);
         }
@@ -74,7 +74,7 @@ public final class Passthrough extends Scenario {
             String via = "http://" + Server.HOST + ":" + server.httpPort() + "/api/passthrough/download?url="
                     + URLEncoder.encode(src, StandardCharsets.UTF_8);
             log("osprey: source %s (%.1f MB); warming up", src, java.nio.file.Files.size(media) / 1e6);
-            for (int i = 0; i < 6; i++) { // the JIT compiles the server's download path for ~15 downloads
+            for (int i = 0; i < 6; i++) { // 12 through the server: its JIT compiles for about 15
                 osprey(server, via, 2);
                 bare(ffmpeg, src, 1);
             }
@@ -90,8 +90,8 @@ public final class Passthrough extends Scenario {
                         ff.add(bare(ffmpeg, src, n));
                         os.add(osprey(server, via, n));
                     }
-                    log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f), first byte %.0f ms (%.0f before ffmpeg, %.0f"
-                            + " ffmpeg's); bare ffmpeg %.2f ms/MB, first byte %.0f ms", n, round + 1,
+                    log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f), first byte %.0f ms (%.0f before"
+                            + " ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB, first byte %.0f ms", n, round + 1,
                             os.get(round).msPerMb(), os.get(round).jvmCpu() * 1000 / (os.get(round).bytes() / 1e6),
                             mean(os.get(round).ttfbMs()), os.get(round).prepareMs(),
                             os.get(round).workerMs(), ff.get(round).msPerMb(), mean(ff.get(round).ttfbMs()));
@@ -117,6 +117,10 @@ public final class Passthrough extends Scenario {
         double osMs = osCpu * 1000 / (osBytes / 1e6);
         double ffMs = ffCpu * 1000 / (ffBytes / 1e6);
         String p = "N=" + n + " ";
+        r.put(p + "MB/s osprey", round2(osBytes / 1e6 / os.stream().mapToDouble(Round::wallSeconds).sum()));
+        r.put(p + "MB/s ffmpeg", round2(ffBytes / 1e6 / ff.stream().mapToDouble(Round::wallSeconds).sum()));
+        r.put(p + "CPU s/download osprey", round2(osCpu / (os.size() * n)));
+        r.put(p + "CPU s/download ffmpeg", round2(ffCpu / (ff.size() * n)));
         r.put(p + "CPU ms/MB osprey", round2(osMs));
         r.put(p + "CPU ms/MB ffmpeg", round2(ffMs));
         r.put(p + "CPU ratio", round2(osMs / ffMs));
@@ -157,7 +161,7 @@ public final class Passthrough extends Scenario {
         return new Round(r.cpu(), r.bytes(), r.ttfbMs(), r.memPerDownload(),
                 (metric(server, "osprey_passthrough_prepare_seconds_total") - prepare0) * 1000 / n,
                 (metric(server, "osprey_passthrough_first_byte_seconds_total") - worker0) * 1000 / n,
-                ProcStats.cpuOwn(server.pid()) - jvm0);
+                ProcStats.cpuOwn(server.pid()) - jvm0, r.wallSeconds());
     }
 
     /** N bare ffmpeg children, the seed's command. */
@@ -211,14 +215,17 @@ public final class Passthrough extends Scenario {
         sampler.setDaemon(true);
         sampler.start();
         try {
+            long t0 = System.nanoTime();
             List<Future<long[]>> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 all.add(pool.submit(one));
             }
             long[][] out = new long[n][];
             for (int i = 0; i < n; i++) {
-                out[i] = all.get(i).get();
+                long[] r = all.get(i).get();
+                out[i] = new long[] {r[0], r[1], 0};
             }
+            out[0][2] = System.nanoTime() - t0; // the round's wall time, from the first start to the last byte
             return out;
         } finally {
             sampler.interrupt();
@@ -228,6 +235,7 @@ public final class Passthrough extends Scenario {
     }
 
     private static Round round(long[][] out, double cpu, long memPerDownload) throws IOException {
+        double wall = out[0][2] / 1e9;
         long bytes = 0;
         double[] ttfb = new double[out.length];
         for (int i = 0; i < out.length; i++) {
@@ -237,7 +245,7 @@ public final class Passthrough extends Scenario {
             bytes += out[i][0];
             ttfb[i] = out[i][1] / 1e6;
         }
-        return new Round(cpu, bytes, ttfb, memPerDownload, 0, 0, 0);
+        return new Round(cpu, bytes, ttfb, memPerDownload, 0, 0, 0, wall);
     }
 
     /** Reads to the end: {bytes, nanoseconds from t0 to the first byte}. */

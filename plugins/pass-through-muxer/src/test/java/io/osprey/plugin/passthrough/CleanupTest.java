@@ -59,6 +59,7 @@ class CleanupTest {
         Downloads.await("warm-up children gone", 2000, () -> Downloads.ffmpegChildren() == 0);
         int threads0 = ManagementFactory.getThreadMXBean().getThreadCount();
         long fds0 = fds();
+        long heap0 = heapAfterGc();
         long t0 = System.nanoTime();
         for (int i = 0; i < ABORTS; i++) {
             abort(url);
@@ -70,6 +71,10 @@ class CleanupTest {
         Downloads.await("threads near the baseline", 5000,
                 () -> ManagementFactory.getThreadMXBean().getThreadCount() <= threads0 + 24);
         Downloads.await("descriptors back to the baseline", 5000, () -> fds() <= fds0 + 8);
+        long heap1 = heapAfterGc();
+        System.out.printf("heap after GC %.1f -> %.1f MB%n", heap0 / 1e6, heap1 / 1e6);
+        // the natives run in the children; in this JVM a leak would be per-download state kept (jobs, buffers)
+        assertTrue(heap1 < heap0 + 16_000_000, "heap grew from " + heap0 + " to " + heap1);
         System.out.printf("%d aborted downloads in %d ms: threads %d -> %d, fds %d -> %d, ffmpeg children %d%n",
                 ABORTS, (System.nanoTime() - t0) / 1_000_000, threads0,
                 ManagementFactory.getThreadMXBean().getThreadCount(), fds0, fds(), Downloads.ffmpegChildren());
@@ -85,6 +90,11 @@ class CleanupTest {
         assertEquals(200, r.statusCode());
         r.body().readNBytes(200);
         r.body().close();
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static long fds() throws IOException {

@@ -48,9 +48,9 @@ class CommandResolverTest {
                         Downloads.download(server.httpPort(), page, null) + "&resolver=command")).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, r.statusCode(), new String(r.body()));
-                assertTrue(r.headers().firstValue("content-disposition").orElse("").contains("filename=\"Talk 42.mp4\""),
-                        r.headers().toString());
-                assertEquals("extractor-ua", source.userAgents.get("/video.mp4"), "the extractor's header went upstream");
+                assertTrue(r.headers().firstValue("content-disposition").orElse("")
+                        .contains("filename=\"Talk 42.mp4\""), r.headers().toString());
+                assertEquals("extractor-ua", source.userAgents.get("/video.mp4"), "the extractor's header went on");
                 assertEquals(1, Files.readAllLines(runs).size(), "the download reused what /info just resolved");
                 Path out = Files.createTempFile("passthrough-cmd", ".mp4");
                 Files.write(out, r.body());

@@ -33,13 +33,18 @@ import java.util.concurrent.Future;
  * process; for each N of {@code --downloads}, {@code --rounds} rounds of N concurrent downloads through Osprey
  * ({@code GET /api/passthrough/download?url=…}, read by this process) and of N bare
  * {@code ffmpeg -i URL -c copy -movflags frag_keyframe+empty_moov -f mp4 pipe:} children whose stdout this process
- * reads, the two alternating. CPU: the server's process tree with its reaped ffmpeg children (stat fields 14-17)
- * against this process's reaped bare children (cutime + cstime); the readers and the file server are this process
- * and count on neither side. First byte: from the request (or the spawn) to the first byte of the body (or stdout).
+ * reads (once with the environment a shell gives it, once with the glibc malloc settings {@code bin/osprey} exports
+ * and Osprey's children inherit), the order alternating. CPU: the server's process tree with its reaped ffmpeg
+ * children (stat fields 14-17) against this process's reaped bare children (cutime + cstime); the readers and the
+ * file server are this process and count on neither side. First byte: from the request (or the spawn) to the first byte of the body (or stdout).
  */
 public final class Passthrough extends Scenario {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final java.util.concurrent.atomic.AtomicLong unique = new java.util.concurrent.atomic.AtomicLong();
+    /** glibc malloc settings bin/osprey exports (its children inherit them): big blocks stay in the arenas. */
+    private static final java.util.Map<String, String> SERVER_MALLOC = java.util.Map.of("MALLOC_MMAP_THRESHOLD_",
+            "4194304", "MALLOC_TRIM_THRESHOLD_", "134217728", "MALLOC_ARENA_MAX", "4");
 
     public Passthrough(Options o, FlvSource source) {
         super(o, source);
@@ -72,31 +77,35 @@ public final class Passthrough extends Scenario {
         try (FileServer files = new FileServer(media.getParent())) {
             String src = files.url(media.getFileName().toString());
             String via = "http://" + Server.HOST + ":" + server.httpPort() + "/api/passthrough/download?url="
-                    + URLEncoder.encode(src, StandardCharsets.UTF_8);
+                    + URLEncoder.encode(src + "?d=", StandardCharsets.UTF_8);
             log("osprey: source %s (%.1f MB); warming up", src, java.nio.file.Files.size(media) / 1e6);
             for (int i = 0; i < 6; i++) { // 12 through the server: its JIT compiles for about 15
                 osprey(server, via, 2);
-                bare(ffmpeg, src, 1);
+                bare(ffmpeg, src, 1, false);
             }
             for (int n : o.downloads) {
                 List<Round> os = new ArrayList<>();
                 List<Round> ff = new ArrayList<>();
+                List<Round> fm = new ArrayList<>();
                 String load0 = Machine.loadAverage();
                 for (int round = 0; round < o.rounds; round++) {
-                    if (round % 2 == 0) { // alternate who goes first, so a burst of other load hits both alike
+                    if (round % 2 == 0) { // alternate who goes first, so a burst of other load hits all alike
                         os.add(osprey(server, via, n));
-                        ff.add(bare(ffmpeg, src, n));
+                        ff.add(bare(ffmpeg, src, n, false));
+                        fm.add(bare(ffmpeg, src, n, true));
                     } else {
-                        ff.add(bare(ffmpeg, src, n));
+                        fm.add(bare(ffmpeg, src, n, true));
+                        ff.add(bare(ffmpeg, src, n, false));
                         os.add(osprey(server, via, n));
                     }
                     log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f), first byte %.0f ms (%.0f before"
-                            + " ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB, first byte %.0f ms", n, round + 1,
+                            + " ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB (%.2f with the server's malloc env),"
+                            + " first byte %.0f ms", n, round + 1,
                             os.get(round).msPerMb(), os.get(round).jvmCpu() * 1000 / (os.get(round).bytes() / 1e6),
-                            mean(os.get(round).ttfbMs()), os.get(round).prepareMs(),
-                            os.get(round).workerMs(), ff.get(round).msPerMb(), mean(ff.get(round).ttfbMs()));
+                            mean(os.get(round).ttfbMs()), os.get(round).prepareMs(), os.get(round).workerMs(),
+                            ff.get(round).msPerMb(), fm.get(round).msPerMb(), mean(ff.get(round).ttfbMs()));
                 }
-                report(r, n, os, ff);
+                report(r, n, os, ff, fm);
                 r.note(String.format(Locale.ROOT, "N=%d: load average %s before, %s after", n, load0,
                         Machine.loadAverage()));
             }
@@ -105,7 +114,7 @@ public final class Passthrough extends Scenario {
         return r;
     }
 
-    private void report(Result r, int n, List<Round> os, List<Round> ff) {
+    private void report(Result r, int n, List<Round> os, List<Round> ff, List<Round> fm) {
         double[] ratios = new double[os.size()];
         for (int i = 0; i < ratios.length; i++) {
             ratios[i] = os.get(i).msPerMb() / ff.get(i).msPerMb();
@@ -124,6 +133,10 @@ public final class Passthrough extends Scenario {
         r.put(p + "CPU ms/MB osprey", round2(osMs));
         r.put(p + "CPU ms/MB ffmpeg", round2(ffMs));
         r.put(p + "CPU ratio", round2(osMs / ffMs));
+        double fmMs = fm.stream().mapToDouble(Round::cpu).sum() * 1000
+                / (fm.stream().mapToLong(Round::bytes).sum() / 1e6);
+        r.put(p + "CPU ms/MB ffmpeg, server's malloc env", round2(fmMs));
+        r.put(p + "CPU ratio to that", round2(osMs / fmMs));
         r.put(p + "of which JVM ms/MB", round2(os.stream().mapToDouble(Round::jvmCpu).sum() * 1000 / (osBytes / 1e6)));
         r.put(p + "ratio per round (median)", round2(median(ratios)));
         r.put(p + "first byte ms osprey mean", Math.round(mean(all(os))));
@@ -147,7 +160,8 @@ public final class Passthrough extends Scenario {
         long[] peak = {0};
         long[][] out = concurrently(n, () -> ProcStats.sample(server.pid()).rssBytes(), peak, () -> {
             long t0 = System.nanoTime();
-            HttpResponse<InputStream> rs = http.send(HttpRequest.newBuilder(URI.create(url))
+            // a new URL each time: the server keeps a prepared source for a minute, and this measures its first time
+            HttpResponse<InputStream> rs = http.send(HttpRequest.newBuilder(URI.create(url + unique.incrementAndGet()))
                     .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofInputStream());
             if (rs.statusCode() != 200) {
                 throw new IOException("download answered " + rs.statusCode() + ": "
@@ -165,7 +179,7 @@ public final class Passthrough extends Scenario {
     }
 
     /** N bare ffmpeg children, the seed's command. */
-    private Round bare(String ffmpeg, String src, int n) throws Exception {
+    private Round bare(String ffmpeg, String src, int n, boolean serverMalloc) throws Exception {
         double cpu0 = ProcStats.selfReapedChildren();
         long[] peak = {0};
         long self = ProcessHandle.current().pid();
@@ -183,6 +197,11 @@ public final class Passthrough extends Scenario {
                     "-c", "copy", "-movflags", "frag_keyframe+empty_moov", "-f", "mp4", "pipe:")
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("LD_LIBRARY_PATH", Path.of(ffmpeg).getParent().toString());
+            if (serverMalloc) { // what bin/osprey exports, so Osprey's ffmpeg children run with it
+                pb.environment().putAll(SERVER_MALLOC);
+            } else {
+                SERVER_MALLOC.keySet().forEach(pb.environment()::remove);
+            }
             long t0 = System.nanoTime();
             Process p = pb.start();
             p.getOutputStream().close();

@@ -168,6 +168,22 @@ class WorkerHostTest {
         }
     }
 
+    @Test
+    void theBundledToolsRunWithTheMallocSettings() throws Exception {
+        Worker w = host().forPlugin("t").start(WorkerSpec.of(Tool.FFMPEG, "env", ENDLESS), discard());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!ProcessHandle.of(w.pid()).flatMap(p -> p.info().command()).map(c -> c.endsWith("/ffmpeg"))
+                .orElse(false)) { // the JDK's spawn helper execs ffmpeg a moment after start() returns
+            assertTrue(System.nanoTime() < deadline, "ffmpeg did not start");
+            Thread.sleep(5);
+        }
+        String env = Files.readString(Path.of("/proc", Long.toString(w.pid()), "environ"));
+        w.kill("done");
+        String expected = System.getenv().getOrDefault("MALLOC_MMAP_THRESHOLD_", "4194304");
+        assertTrue(env.contains("MALLOC_MMAP_THRESHOLD_=" + expected + "\0"), "environment of the child: " + env);
+        w.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
     private static WorkerOutput discard() {
         return new WorkerOutput() {
             @Override

@@ -2,6 +2,7 @@
  * The Download page: /api/passthrough/info for the card, then /api/passthrough/download written to disk as it
  * arrives (showSaveFilePicker + a WritableStream) with progress against the info's estimate, speed and cancel;
  * a plain download link where the browser has no file picker. window.osprey.download exposes the state for tests.
+ * Uses the shared helpers of osprey.js (Osprey.Status, formatBytes, formatDuration), loaded first.
  */
 (function () {
   'use strict';
@@ -12,11 +13,11 @@
 
   function show(el, on) { el.classList.toggle('hidden', !on); }
 
+  const box = new Osprey.Status($('dl-status'));
+
   function status(kind, text) {
-    const s = $('dl-status');
-    s.dataset.state = kind;
-    s.textContent = text;
-    show(s, !!text);
+    box.set(kind, text);
+    show($('dl-status'), !!text);
     state.message = text;
   }
 
@@ -28,17 +29,11 @@
   }
 
   function size(n) {
-    if (!n && n !== 0) return '?';
-    const u = ['B', 'KB', 'MB', 'GB'];
-    let i = 0;
-    while (n >= 1000 && i < u.length - 1) { n /= 1000; i++; }
-    return n.toFixed(i ? 1 : 0) + ' ' + u[i];
+    return n || n === 0 ? Osprey.formatBytes(n) : '?';
   }
 
   function clock(s) {
-    if (!s) return 'unknown length';
-    const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = Math.round(s % 60);
-    return (h ? h + ':' + String(m).padStart(2, '0') : m) + ':' + String(sec).padStart(2, '0');
+    return s ? Osprey.formatDuration(s) : 'unknown length';
   }
 
   /** A clear sentence for an error answer. */

@@ -8,6 +8,7 @@ import io.osprey.bench.scenario.Clients;
 import io.osprey.bench.scenario.Fanout;
 import io.osprey.bench.scenario.HlsServe;
 import io.osprey.bench.scenario.Ingest;
+import io.osprey.bench.scenario.Passthrough;
 import io.osprey.bench.scenario.PushMemory;
 import io.osprey.bench.scenario.Scenario;
 import io.osprey.bench.scenario.Soak;
@@ -127,6 +128,7 @@ public final class Main {
             case "soak" -> new Soak(o, source);
             case "push-memory" -> new PushMemory(o, source);
             case "cleanup-scan" -> new CleanupScan(o, source);
+            case "passthrough" -> new Passthrough(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }
@@ -139,6 +141,10 @@ public final class Main {
                         && sets.stream().noneMatch(s -> s.startsWith("server.http.selectors="))) {
                     // like for like with nginx's worker_processes: as many event loops each (wrk has the other core)
                     sets.add("server.http.selectors=" + o.nginxWorkers);
+                }
+                if ("passthrough".equals(o.scenario)
+                        && sets.stream().noneMatch(s -> s.startsWith("plugins.pass-through-muxer.allowPrivate="))) {
+                    sets.add("plugins.pass-through-muxer.allowPrivate=true"); // the source is on loopback
                 }
                 yield new OspreyServer(work, o.ospreyHome, o.ospreyHls, o.ospreyJavaOpts, sets);
             }

@@ -45,4 +45,27 @@ public final class MediaGen {
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
         return out;
     }
+
+    /** The pass-through source: 720p25 H.264 at 8 Mbit/s + AAC, 50 s, MP4 with moov first: about 50 MB. */
+    public static final String PASSTHROUGH = "bench-720p25-8M-50s.mp4";
+
+    public static Path passthroughSource(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path out = dir.resolve(PASSTHROUGH);
+        if (Files.isRegularFile(out) && Files.size(out) > 0) {
+            return out;
+        }
+        System.out.println("making test media " + out + " (1280x720 25 fps H.264 8 Mbit/s + AAC, 50 s; once)");
+        Path tmp = dir.resolve("tmp-" + PASSTHROUGH);
+        Ffmpeg.Result r = Ffmpeg.run(600, Ffmpeg.ffmpeg(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", "50", "-c:v", "libopenh264", "-b:v", "8000k", "-maxrate", "8000k", "-g", "50",
+                "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", tmp.toString());
+        if (r.exitCode() != 0) {
+            throw new IOException("ffmpeg could not make " + PASSTHROUGH + ": " + r.stderr());
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+        return out;
+    }
 }

@@ -17,6 +17,8 @@ public final class Options {
               push-memory                             rounds of concurrent HTTP-FLV pushes: does RSS come back?
               cleanup-scan                            the cleanup plugin's scan of --files files in --sessions
                                                       recording sessions (dry runs; Osprey only)
+              passthrough                             --downloads N concurrent pass-through downloads of a local
+                                                      50 MB MP4 against the same ffmpeg command run bare (Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -47,6 +49,7 @@ public final class Options {
               --files N --sessions N   cleanup-scan: files laid out (default 100000) in sessions (default 2000)
               --reconnect S            soak: publishers reconnect every S s (default 15)
               --sample S               soak: heap/RSS sample interval (default 5)
+              --downloads N[,N...]     passthrough: concurrent downloads per step (default 1,4), --rounds times each
               --rounds N               push-memory: rounds (default 5) of --publishers (200) pushes of --duration (20) s;
                                        --settle S (default 30): idle seconds before the last RSS sample
               --out DIR                results folder (default bench/target/results)
@@ -69,6 +72,8 @@ public final class Options {
     public int probeMs = 100;
     public int clientThreads = 2;
     public int rounds = 5;
+    /** passthrough: the numbers of concurrent downloads measured. */
+    public final List<Integer> downloads = new ArrayList<>();
     public Path media;
     public String app = "live";
     public String stream = "bench";
@@ -127,7 +132,7 @@ public final class Options {
             throw new IllegalArgumentException("no scenario");
         }
         if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
-                "cleanup-scan", "media")
+                "cleanup-scan", "passthrough", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }
@@ -176,6 +181,11 @@ public final class Options {
             case "--out" -> out = Path.of(v).toAbsolutePath();
             case "--files" -> files = Integer.parseInt(v);
             case "--sessions" -> sessions = Integer.parseInt(v);
+            case "--downloads" -> {
+                for (String n : v.split(",")) {
+                    downloads.add(Math.max(1, Integer.parseInt(n.trim())));
+                }
+            }
             default -> throw new IllegalArgumentException("unknown option " + name);
         }
     }
@@ -205,6 +215,9 @@ public final class Options {
         }
         if (settle < 0) {
             settle = scenario.equals("push-memory") ? 30 : 2;
+        }
+        if (downloads.isEmpty()) {
+            downloads.addAll(List.of(1, 4));
         }
         if (ospreyHome == null) {
             ospreyHome = root.resolve("distribution/target/osprey");

@@ -88,7 +88,8 @@ class PassthroughIsolationIT {
                     + viewed.get());
             assertTrue(publisher.isAlive(), "the publisher is still connected");
             HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(
-                    server.http("/api/passthrough/status"))).build(), HttpResponse.BodyHandlers.ofString());
+                    server.http("/api/passthrough/status"))).header("Authorization", "Bearer " + TestServer.TOKEN)
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(status.body().contains("\"active\":0"), status.body());
             viewer.body().close();
         } finally {

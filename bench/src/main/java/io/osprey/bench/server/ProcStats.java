@@ -34,7 +34,7 @@ public final class ProcStats {
         return sample(java.util.List.of(ProcessHandle.current().pid()));
     }
 
-    private static Sample sample(List<Long> pids) {
+    public static Sample sample(List<Long> pids) {
         long now = System.nanoTime();
         double cpu = 0;
         long rss = 0;
@@ -56,8 +56,46 @@ public final class ProcStats {
         return new Sample(now, cpu, rss);
     }
 
+    /**
+     * CPU seconds (user + system) of a process tree including what each process's reaped children used (stat
+     * fields 16 and 17, cutime and cstime): a server's short-lived children (ffmpeg per download) count once they
+     * end, and the live ones count through the tree.
+     */
+    public static double cpuWithReaped(long pid) {
+        double cpu = 0;
+        for (long p : tree(pid)) {
+            cpu += fields(p, 11, 12, 13, 14);
+        }
+        return cpu;
+    }
+
+    /** CPU seconds of one process alone (utime + stime), without its children. */
+    public static double cpuOwn(long pid) {
+        return fields(pid, 11, 12);
+    }
+
+    /** CPU seconds of the children this (bench) process has reaped so far (its cutime + cstime). */
+    public static double selfReapedChildren() {
+        return fields(ProcessHandle.current().pid(), 13, 14);
+    }
+
+    /** The sum of the given fields of /proc/PID/stat (0 is field 3, state), in seconds; 0 if the process is gone. */
+    private static double fields(long pid, int... idx) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = 0;
+            for (int i : idx) {
+                ticks += Long.parseLong(f[i]);
+            }
+            return ticks / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** The process and every descendant, from the ppid field of each /proc/N/stat. */
-    static List<Long> tree(long root) {
+    public static List<Long> tree(long root) {
         Map<Long, List<Long>> children = new HashMap<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
             for (Path d : dir) {

@@ -48,31 +48,65 @@ public final class PluginWorkers implements Workers, AutoCloseable {
     @Override
     public CompletionStage<WorkerResult> run(WorkerSpec spec, int maxStdoutBytes) {
         CompletableFuture<WorkerResult> result = new CompletableFuture<>();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Worker[] self = new Worker[1];
+        Collector out = new Collector(maxStdoutBytes, result);
         try {
-            self[0] = start(spec, new WorkerOutput() {
-                @Override
-                public void onData(ByteBuffer data, Runnable next) {
-                    if (out.size() + data.remaining() > maxStdoutBytes) {
-                        self[0].kill("stdout over " + maxStdoutBytes + " bytes");
-                    } else {
-                        byte[] b = new byte[data.remaining()];
-                        data.get(b);
-                        out.writeBytes(b);
-                    }
-                    next.run();
-                }
-
-                @Override
-                public void onExit(WorkerExit exit) {
-                    result.complete(new WorkerResult(exit, out.toByteArray()));
-                }
-            });
+            out.attach(start(spec, out));
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    /**
+     * Keeps a run's stdout up to its bound. Its first chunk can arrive before {@code start} has returned the worker,
+     * so a chunk over the bound then only marks the run, and {@link #attach} kills it.
+     */
+    private static final class Collector implements WorkerOutput {
+        private final int max;
+        private final CompletableFuture<WorkerResult> result;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private volatile Worker worker;
+        private volatile boolean over;
+
+        Collector(int max, CompletableFuture<WorkerResult> result) {
+            this.max = max;
+            this.result = result;
+        }
+
+        void attach(Worker w) {
+            worker = w;
+            if (over) {
+                kill(w);
+            }
+        }
+
+        private void kill(Worker w) {
+            w.kill("stdout over " + max + " bytes");
+        }
+
+        @Override
+        public void onData(ByteBuffer data, Runnable next) {
+            if (over || out.size() + data.remaining() > max) {
+                over = true;
+                Worker w = worker;
+                if (w != null) {
+                    kill(w);
+                }
+            } else {
+                byte[] b = new byte[data.remaining()];
+                data.get(b);
+                out.writeBytes(b);
+            }
+            next.run();
+        }
+
+        @Override
+        public void onExit(WorkerExit exit) {
+            // it may have ended before it could be killed: its output was still over the bound
+            WorkerExit e = over && !exit.killed() ? new WorkerExit(exit.exitCode(), "stdout over " + max + " bytes",
+                    exit.stderrTail(), exit.stdoutBytes(), exit.durationMs()) : exit;
+            result.complete(new WorkerResult(e, out.toByteArray()));
+        }
     }
 
     @Override

@@ -28,6 +28,10 @@ public final class WorkerHost implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(WorkerHost.class.getName());
 
+    /** glibc malloc settings for the bundled tools, unless the environment already has them. */
+    static final java.util.Map<String, String> MALLOC = java.util.Map.of("MALLOC_MMAP_THRESHOLD_", "4194304",
+            "MALLOC_TRIM_THRESHOLD_", "134217728", "MALLOC_ARENA_MAX", "4");
+
     private final ScheduledExecutorService scheduler;
     private final PidFiles pids;
     private final Set<WorkerProcess> live = ConcurrentHashMap.newKeySet();
@@ -101,6 +105,10 @@ public final class WorkerHost implements AutoCloseable {
             String dir = Path.of(cmd.get(0)).getParent().toString();
             String old = pb.environment().get("LD_LIBRARY_PATH");
             pb.environment().put("LD_LIBRARY_PATH", old == null || old.isEmpty() ? dir : dir + ":" + old);
+            // bin/osprey exports these for the JVM; set here too, so children started by an embedded or test server
+            // get them: ffmpeg's fragments (megabytes) then stay in malloc's arenas instead of being mmapped, zeroed
+            // and unmapped each time, which halved its CPU per MB in bench/run.sh passthrough (docs/pass-through.md)
+            MALLOC.forEach(pb.environment()::putIfAbsent);
         }
         String tool = tool(spec.tool());
         Process p;
@@ -146,12 +154,17 @@ public final class WorkerHost implements AutoCloseable {
         return t;
     }
 
-    /** Runs {@code task} after {@code ms}; if the scheduler is gone (shutdown), runs it now. */
-    void schedule(Runnable task, long ms) {
+    /**
+     * Runs {@code task} after {@code ms}; if the scheduler is gone (shutdown), runs it now. Returns what cancels it
+     * (a no-op when it ran at once).
+     */
+    Runnable schedule(Runnable task, long ms) {
         try {
-            scheduler.schedule(task, ms, TimeUnit.MILLISECONDS);
+            java.util.concurrent.ScheduledFuture<?> f = scheduler.schedule(task, ms, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
         } catch (RejectedExecutionException e) {
             task.run();
+            return () -> { };
         }
     }
 

@@ -37,6 +37,8 @@ final class WorkerProcess implements Worker {
     private final StderrTail stderr;
     private volatile long stdoutBytes;
     private Thread stderrReader;
+    /** What cancels the timeout and the kill grace: run when the process was reaped, so no task outlives it. */
+    private final java.util.Queue<Runnable> timers = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     WorkerProcess(WorkerHost host, String owner, WorkerSpec spec, Process process, WorkerOutput output) {
         this.host = host;
@@ -53,7 +55,7 @@ final class WorkerProcess implements Worker {
         stderrReader.start();
         host.thread("osprey-worker-" + owner + "-" + pid() + "-out", this::readStdout).start();
         if (spec.timeoutMs() > 0) {
-            host.schedule(() -> kill("timed out after " + spec.timeoutMs() + " ms"), spec.timeoutMs());
+            timers.add(host.schedule(() -> kill("timed out after " + spec.timeoutMs() + " ms"), spec.timeoutMs()));
         }
     }
 
@@ -97,7 +99,7 @@ final class WorkerProcess implements Worker {
         host.killed(this);
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
-        host.schedule(this::forceIfAlive, spec.killGraceMs());
+        timers.add(host.schedule(this::forceIfAlive, spec.killGraceMs()));
     }
 
     /** SIGKILL now (shutdown, or the grace ran out). */
@@ -161,6 +163,9 @@ final class WorkerProcess implements Worker {
             stderrReader.join(1000); // it ends with the process; the tail is complete then
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (Runnable cancel; (cancel = timers.poll()) != null; ) {
+            cancel.run();
         }
         WorkerExit result = new WorkerExit(code, killReason.get(), stderr.text(), stdoutBytes,
                 (System.nanoTime() - started) / 1_000_000);

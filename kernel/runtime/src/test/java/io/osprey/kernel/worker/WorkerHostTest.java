@@ -35,7 +35,8 @@ class WorkerHostTest {
 
     @TempDir
     Path data;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final java.util.concurrent.ScheduledThreadPoolExecutor scheduler =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(1);
     private WorkerHost host;
 
     private WorkerHost host() {
@@ -145,6 +146,42 @@ class WorkerHostTest {
         IOException e = assertThrows(IOException.class, () -> host().forPlugin("t")
                 .start(WorkerSpec.external("/nonexistent/extractor", "x", List.of()), discard()));
         assertTrue(e.getMessage().contains("/nonexistent/extractor"), e.getMessage());
+    }
+
+    @Test
+    void aWorkerThatEndsCancelsItsTimeout() throws Exception {
+        WorkerResult r = host().forPlugin("t").run(WorkerSpec.of(Tool.FFPROBE, "version", List.of("-version"))
+                .withTimeoutMs(600_000), 1 << 20).toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertTrue(r.exit().ok(), r.exit().reason());
+        assertTrue(scheduler.getQueue().stream().allMatch(t -> ((java.util.concurrent.Future<?>) t).isCancelled()),
+                "no live timer left behind: " + scheduler.getQueue());
+    }
+
+    @Test
+    void outputOverTheBoundFromTheFirstChunkEndsTheRunWithTheReason() throws Exception {
+        // ffprobe -version writes its whole text in one chunk, which may arrive before start() has returned
+        for (int i = 0; i < 5; i++) {
+            WorkerResult r = host().forPlugin("t").run(WorkerSpec.of(Tool.FFPROBE, "version", List.of("-version")),
+                    16).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals("stdout over 16 bytes", r.exit().killReason(), r.exit().reason());
+            assertTrue(r.stdout().length <= 16);
+        }
+    }
+
+    @Test
+    void theBundledToolsRunWithTheMallocSettings() throws Exception {
+        Worker w = host().forPlugin("t").start(WorkerSpec.of(Tool.FFMPEG, "env", ENDLESS), discard());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!ProcessHandle.of(w.pid()).flatMap(p -> p.info().command()).map(c -> c.endsWith("/ffmpeg"))
+                .orElse(false)) { // the JDK's spawn helper execs ffmpeg a moment after start() returns
+            assertTrue(System.nanoTime() < deadline, "ffmpeg did not start");
+            Thread.sleep(5);
+        }
+        String env = Files.readString(Path.of("/proc", Long.toString(w.pid()), "environ"));
+        w.kill("done");
+        String expected = System.getenv().getOrDefault("MALLOC_MMAP_THRESHOLD_", "4194304");
+        assertTrue(env.contains("MALLOC_MMAP_THRESHOLD_=" + expected + "\0"), "environment of the child: " + env);
+        w.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     private static WorkerOutput discard() {

@@ -25,7 +25,11 @@ final class Answers {
             callback.failed(r);
             return;
         }
+        boolean close = response.getHeaders().contains(HttpHeader.CONNECTION, "close");
         response.reset();
+        if (close) { // set by a download's disconnect watch, which must not outlive this response's connection
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         if (r.retryAfterSeconds() > 0) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, r.retryAfterSeconds());
         }

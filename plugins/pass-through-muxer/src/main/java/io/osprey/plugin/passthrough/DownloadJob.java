@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -83,6 +84,11 @@ final class DownloadJob implements WorkerOutput {
             response.getHeaders().put(HttpHeader.CONTENT_DISPOSITION, Filenames.disposition(filename));
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             response.getHeaders().put("X-Content-Type-Options", "nosniff");
+            if (response.getRequest().getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_1_1) {
+                // chunked even with Connection: close (which would make the body end at EOF): a cut stream then
+                // lacks its last chunk, so the client can tell it from a whole one (RFC 9112 7.1)
+                response.getHeaders().put(HttpHeader.TRANSFER_ENCODING, "chunked");
+            }
             metrics.firstByte((System.nanoTime() - started) / 1e9);
         }
         int n = data.remaining();

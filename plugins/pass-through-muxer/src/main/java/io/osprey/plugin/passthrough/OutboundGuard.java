@@ -19,6 +19,10 @@ import java.util.Set;
  * local, unique local, multicast, unspecified, carrier-grade NAT or an address of this server) unless
  * {@code allowPrivate} or the host is in {@code allowHosts}. Blocking (DNS): call it off the selector.
  *
+ * <p>A host found public is not resolved again for 10 s (the JVM caches DNS answers for 30 s anyway), so a request's
+ * URL, its redirect hops and its playlist's hosts cost one resolution per host; the server's own addresses are
+ * listed at most once a minute. Thread-safe.
+ *
  * <p>Residual risk: ffmpeg resolves the host again when it connects, so a name whose DNS answer changes between the
  * check and the connection (DNS rebinding with a zero TTL) can still reach a private address. Pinning the address
  * would break TLS (the certificate names the host) and virtual hosting; operators who need a hard boundary run the
@@ -26,8 +30,19 @@ import java.util.Set;
  */
 final class OutboundGuard {
 
+    /** How long a host found public stays so: the JVM caches its DNS answers for 30 s anyway. */
+    private static final long VERDICT_NANOS = 10_000_000_000L;
+    private static final int MAX_VERDICTS = 1024;
+    /** How long the list of this server's own addresses is reused. */
+    private static final long LOCAL_NANOS = 60_000_000_000L;
+    private static volatile LocalAddresses local = new LocalAddresses(Set.of(), Long.MIN_VALUE);
+
     private final boolean allowPrivate;
     private final Set<String> allowHosts = new HashSet<>();
+    /** Hosts recently found public, with when that expires: one resolution per host and request, not per hop. */
+    private final java.util.Map<String, Long> publicHosts = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Host resolutions made (for tests). */
+    final java.util.concurrent.atomic.AtomicLong resolutions = new java.util.concurrent.atomic.AtomicLong();
 
     OutboundGuard(boolean allowPrivate, List<String> allowHosts) {
         this.allowPrivate = allowPrivate;
@@ -75,7 +90,13 @@ final class OutboundGuard {
         if (allowPrivate || allowHosts.contains(h)) {
             return u;
         }
+        long now = System.nanoTime();
+        Long until = publicHosts.get(h);
+        if (until != null && until - now > 0) {
+            return u;
+        }
         InetAddress[] all;
+        resolutions.incrementAndGet();
         try {
             all = InetAddress.getAllByName(h);
         } catch (UnknownHostException e) {
@@ -88,6 +109,10 @@ final class OutboundGuard {
                         + " (set allowPrivate or allowHosts to permit it)");
             }
         }
+        if (publicHosts.size() >= MAX_VERDICTS) {
+            publicHosts.clear();
+        }
+        publicHosts.put(h, now + VERDICT_NANOS);
         return u;
     }
 
@@ -146,16 +171,26 @@ final class OutboundGuard {
         return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
     }
 
+    /** Whether {@code a} is an address of this server (its interfaces, listed at most once a minute). */
     private static boolean isLocalInterface(InetAddress a) {
-        try {
-            for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (Collections.list(n.getInetAddresses()).contains(a)) {
-                    return true;
+        LocalAddresses l = local;
+        long now = System.nanoTime();
+        if (now - l.listedAt() > LOCAL_NANOS || l.listedAt() == Long.MIN_VALUE) {
+            Set<InetAddress> all = new HashSet<>();
+            try {
+                for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    all.addAll(Collections.list(n.getInetAddresses()));
                 }
+            } catch (SocketException e) {
+                // keep what was listed before
+                all.addAll(l.addresses());
             }
-        } catch (SocketException e) {
-            return false;
+            l = new LocalAddresses(Set.copyOf(all), now);
+            local = l;
         }
-        return false;
+        return l.addresses().contains(a);
+    }
+
+    private record LocalAddresses(Set<InetAddress> addresses, long listedAt) {
     }
 }

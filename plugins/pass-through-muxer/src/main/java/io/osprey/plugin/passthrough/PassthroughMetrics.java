@@ -12,6 +12,7 @@ final class PassthroughMetrics {
     private final Counter seconds;
     private final Counter firstByte;
     private final Counter queueWait;
+    private final Counter prepare;
 
     PassthroughMetrics(Metrics m, Gates gates, java.util.function.IntSupplier probes) {
         m.gauge("osprey_passthrough_active", "Remuxes running now", () -> gates.active());
@@ -25,6 +26,8 @@ final class PassthroughMetrics {
         firstByte = m.counter("osprey_passthrough_first_byte_seconds_total",
                 "Time from worker start to its first output, summed (divide by downloads for the mean)");
         queueWait = m.counter("osprey_passthrough_queue_wait_seconds_total", "Time spent waiting for a worker");
+        prepare = m.counter("osprey_passthrough_prepare_seconds_total",
+                "Time from a download's request to its place in the worker queue (hooks, resolver, redirect check)");
     }
 
     void rejected(String gate) {
@@ -42,6 +45,10 @@ final class PassthroughMetrics {
 
     void firstByte(double s) {
         firstByte.inc(s);
+    }
+
+    void prepare(double s) {
+        prepare.inc(s);
     }
 
     void queueWait(double s) {

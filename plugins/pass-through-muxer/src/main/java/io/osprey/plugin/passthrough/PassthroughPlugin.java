@@ -41,6 +41,7 @@ public final class PassthroughPlugin implements Plugin {
         PassthroughService service = new PassthroughService(config, gates, sources, ctx.workers(), ctx.access(),
                 probes -> new PassthroughMetrics(ctx.metrics(), gates, probes));
         ctx.http().route(PassthroughHandler.PREFIX + "*", new PassthroughHandler(service, config));
+        ctx.http().adminRoute(PassthroughHandler.PREFIX + "status", PassthroughHandler.status(service));
         // resolve the bundled ffmpeg and set up TLS now, off the start path, so the first download does not wait
         ctx.scheduler().execute(() -> {
             fetcher.client();

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -101,8 +102,8 @@ final class PassthroughService {
     }
 
     /**
-     * @param onClientGone registers what to run if Jetty notices the client left before a write fails (a queued or
-     *                     still silent download)
+     * @param onClientGone registers what to run if Jetty notices the client left before a write fails (while the
+     *                     hooks, the resolver or the queue hold the download, or while ffmpeg is still silent)
      */
     void download(InetSocketAddress remote, Map<String, String> params, Map<String, String> headers,
                   Response response, Callback callback, java.util.function.Consumer<Runnable> onClientGone) {
@@ -112,6 +113,8 @@ final class PassthroughService {
             return;
         }
         long id = ids.incrementAndGet();
+        Pending pending = new Pending();
+        onClientGone.accept(pending::clientGone);
         AtomicBoolean left = new AtomicBoolean();
         Admission[] admission = new Admission[1];
         Runnable leave = () -> {
@@ -122,34 +125,90 @@ final class PassthroughService {
                 }
             }
         };
-        long queuedAt = System.nanoTime();
+        long t0 = System.nanoTime();
         authorize(remote, params).thenCompose(a -> {
             admission[0] = a;
             return sources.prepare(params, headers);
-        }).thenCompose(src -> gates.worker(config.queueTimeoutMs).handle((ok, t) -> {
-            if (t != null) {
-                metrics.rejected("workers");
-                throw new Refusal(503, "server busy: no worker free within " + config.queueTimeoutMs + " ms",
-                        config.retryAfterSeconds);
+        }).thenCompose(src -> {
+            long prepared = System.nanoTime();
+            metrics.prepare((prepared - t0) / 1e9);
+            return pending.queue(gates, config.queueTimeoutMs).handle((ok, t) -> {
+                if (t instanceof java.util.concurrent.CancellationException) {
+                    throw new Refusal(499, "the client left while queued");
+                }
+                if (t != null) {
+                    metrics.rejected("workers");
+                    throw new Refusal(503, "server busy: no worker free within " + config.queueTimeoutMs + " ms",
+                            config.retryAfterSeconds);
+                }
+                metrics.queueWait((System.nanoTime() - prepared) / 1e9);
+                return src;
+            });
+        }).whenComplete((src, t) -> {
+            if (t == null && pending.gone) {
+                gates.release(); // it got a slot as its client left
             }
-            return src;
-        })).whenComplete((src, t) -> {
-            if (t != null) {
+            if (t != null || pending.gone) {
                 leave.run();
+                if (pending.gone) {
+                    metrics.ended("client_gone", (System.nanoTime() - t0) / 1e9);
+                    LOG.log(Level.DEBUG, "passthrough #{0}: the client left before the remux started", id);
+                    callback.failed(new EofException("client went away"));
+                    return;
+                }
                 Refusal r = Refusal.of(t);
                 LOG.log(Level.INFO, "passthrough #{0} refused ({1}): {2}", id, r.status(), r.getMessage());
                 Answers.error(response, callback, r);
                 return;
             }
-            metrics.queueWait((System.nanoTime() - queuedAt) / 1e9);
-            io.osprey.spi.worker.Worker w = start(id, src, params, response, callback, () -> {
+            pending.started(start(id, src, params, response, callback, () -> {
                 gates.release();
                 leave.run();
-            });
-            if (w != null) {
-                onClientGone.accept(() -> w.kill("client went away"));
-            }
+            }));
         });
+    }
+
+    /**
+     * A download between its connection slot and its worker: what to undo when the client leaves. Jetty reports the
+     * disconnect on another thread at any moment, so each step checks {@link #gone} after publishing itself.
+     */
+    private static final class Pending {
+        volatile boolean gone;
+        private volatile Gates gates;
+        private volatile CompletableFuture<Void> waiter;
+        private volatile io.osprey.spi.worker.Worker worker;
+
+        CompletableFuture<Void> queue(Gates g, long timeoutMs) {
+            if (gone) {
+                return CompletableFuture.failedFuture(new java.util.concurrent.CancellationException());
+            }
+            CompletableFuture<Void> w = g.worker(timeoutMs);
+            gates = g;
+            waiter = w;
+            if (gone) {
+                g.withdraw(w);
+            }
+            return w;
+        }
+
+        void started(io.osprey.spi.worker.Worker w) {
+            worker = w;
+            if (w != null && gone) {
+                w.kill("client went away");
+            }
+        }
+
+        void clientGone() {
+            gone = true;
+            io.osprey.spi.worker.Worker w = worker;
+            if (w != null) {
+                w.kill("client went away");
+            }
+            CompletableFuture<Void> q = waiter;
+            if (q != null) {
+                gates.withdraw(q); // false once it holds a slot: the worker (or the end of download) frees that
+            }
+        }
     }
 
     private io.osprey.spi.worker.Worker start(long id, Sources.Prepared src, Map<String, String> params,

@@ -14,6 +14,9 @@ import java.util.concurrent.Executor;
 /**
  * From a client's parameters to checked media URLs: the URLs are checked by the outbound guard, a resolver turns
  * them into media URLs, and each media URL's redirects are followed and checked, so ffmpeg is handed final URLs.
+ * The result is kept for a minute per request (URL, audio URL, resolver, forwarded headers): the console's
+ * {@code /info} and the {@code /download} after it run the resolver (an extractor takes seconds) and the redirect
+ * check once. Thread-safe.
  */
 final class Sources {
 
@@ -22,6 +25,15 @@ final class Sources {
                     double durationSeconds, long sizeBytes) {
     }
 
+    /** How long a prepared source is reused: the Download page's /info and the /download that follows. */
+    private static final long RECENT_NANOS = 60_000_000_000L;
+    private static final int MAX_RECENT = 256;
+
+    private record Recent(Prepared prepared, long until) {
+    }
+
+    /** Recently prepared sources by request: a download right after its /info skips the resolver and redirects. */
+    private final Map<String, Recent> recent = new java.util.concurrent.ConcurrentHashMap<>();
     private final PassthroughConfig config;
     private final OutboundGuard guard;
     private final Fetcher fetcher;
@@ -42,6 +54,23 @@ final class Sources {
      * @param clientHeaders the client's request headers that {@code forwardHeaders} lets through
      */
     CompletableFuture<Prepared> prepare(Map<String, String> params, Map<String, String> clientHeaders) {
+        String key = params.get("url") + "\n" + params.get("audio") + "\n" + params.get("resolver") + "\n"
+                + clientHeaders;
+        long now = System.nanoTime();
+        Recent hit = recent.get(key);
+        if (hit != null && hit.until() - now > 0) {
+            return CompletableFuture.completedFuture(hit.prepared());
+        }
+        return resolve(params, clientHeaders).thenApply(p -> {
+            if (recent.size() >= MAX_RECENT) {
+                recent.clear();
+            }
+            recent.put(key, new Recent(p, System.nanoTime() + RECENT_NANOS));
+            return p;
+        });
+    }
+
+    private CompletableFuture<Prepared> resolve(Map<String, String> params, Map<String, String> clientHeaders) {
         return CompletableFuture.supplyAsync(() -> {
             URI url = guard.check(params.get("url"));
             String a = params.get("audio");

@@ -37,6 +37,13 @@ final class Downloads {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code /api/passthrough/status} (an admin route) with the test server's admin token. */
+    static String status(int port) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/passthrough/status"))
+                .header("Authorization", "Bearer " + io.osprey.testkit.TestServer.TOKEN).timeout(Duration.ofSeconds(30))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** Polls {@code condition} until true or fails after {@code ms}. */
     static void await(String what, long ms, java.util.concurrent.Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + ms * 1_000_000;

@@ -88,7 +88,7 @@ class FailureTest {
 
     private static void healthy() throws Exception {
         Downloads.await("no ffmpeg left", 2000, () -> Downloads.ffmpegChildren() == 0);
-        assertTrue(Downloads.get("http://127.0.0.1:" + server.httpPort() + "/api/passthrough/status").body()
+        assertTrue(Downloads.status(server.httpPort())
                 .contains("\"active\":0"));
         HttpResponse<byte[]> ok = Downloads.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
                 Downloads.download(server.httpPort(), source.url("/video.mp4"), null))).build(),

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.osprey.testkit.TestServer;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,9 +31,9 @@ class GateLimitsTest {
                 all.add(Downloads.HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url)).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream()));
             }
-            String status = "http://127.0.0.1:" + server.httpPort() + "/api/passthrough/status";
-            Downloads.await("two downloads queued", 10_000, () -> Downloads.get(status).body().contains("\"queued\":2"));
-            assertTrue(Downloads.get(status).body().contains("\"active\":2"));
+            Downloads.await("two downloads queued", 10_000,
+                    () -> Downloads.status(server.httpPort()).contains("\"queued\":2"));
+            assertTrue(Downloads.status(server.httpPort()).contains("\"active\":2"));
             // the two running ones answer with their first fragment (a key frame interval of the slow source)
             Downloads.await("four answers", 10_000, () -> all.stream().filter(CompletableFuture::isDone).count() == 4);
             List<HttpResponse<InputStream>> refused = new ArrayList<>();
@@ -51,8 +53,8 @@ class GateLimitsTest {
             running.get(0).body().readNBytes(100);
             running.get(0).body().close(); // the client leaves: its slot goes to the first queued download
             Downloads.await("a queued download started", 5_000,
-                    () -> Downloads.get(status).body().contains("\"queued\":1"));
-            assertTrue(Downloads.get(status).body().contains("\"active\":2"));
+                    () -> Downloads.status(server.httpPort()).contains("\"queued\":1"));
+            assertTrue(Downloads.status(server.httpPort()).contains("\"active\":2"));
             assertTrue(Downloads.get("http://127.0.0.1:" + server.httpPort() + "/metrics").body()
                     .contains("osprey_passthrough_rejected_total{gate=\"connections\"} 2.0"));
             for (CompletableFuture<HttpResponse<InputStream>> f : all) {
@@ -82,6 +84,32 @@ class GateLimitsTest {
             assertTrue(second.body().contains("no worker free within 500 ms"), second.body());
             assertTrue(second.headers().firstValue("retry-after").isPresent());
             assertTrue(ms >= 450 && ms < 5000, "waited " + ms + " ms");
+            first.body().close();
+        }
+    }
+
+    @Test
+    void aClientThatLeavesWhileQueuedGivesUpItsPlaceAtOnce() throws Exception {
+        try (SourceServer source = new SourceServer(Media.dir());
+             TestServer server = TestServer.start("plugins.pass-through-muxer.allowPrivate=true",
+                     "plugins.pass-through-muxer.maxConnections=2", "plugins.pass-through-muxer.maxWorkers=1",
+                     "plugins.pass-through-muxer.queueTimeoutMs=30000")) {
+            int port = server.httpPort();
+            URI url = URI.create(Downloads.download(port, source.url("/video.mp4?rate=150000"), null));
+            HttpResponse<InputStream> first = Downloads.open(url.toString());
+            assertEquals(200, first.statusCode());
+            try (Socket second = new Socket("127.0.0.1", port)) {
+                second.getOutputStream().write(("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                Downloads.await("the second download queued", 10_000,
+                        () -> Downloads.status(port).contains("\"queued\":1"));
+            } // the second client leaves while it waits
+            long t0 = System.nanoTime();
+            Downloads.await("its place given up", 2_000, () -> Downloads.status(port).contains("\"queued\":0")
+                    && Downloads.status(port).contains("\"connections\":1"));
+            System.out.printf("queued client gone: place freed in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            assertEquals(401, Downloads.get("http://127.0.0.1:" + port + "/api/passthrough/status").statusCode(),
+                    "the status is admin-only");
             first.body().close();
         }
     }

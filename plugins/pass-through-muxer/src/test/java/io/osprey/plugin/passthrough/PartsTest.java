@@ -39,6 +39,18 @@ class PartsTest {
     }
 
     @Test
+    void aPublicHostIsResolvedOncePerRequestNotPerHop() {
+        OutboundGuard g = new OutboundGuard(false, List.of());
+        g.check("http://1.1.1.1/a.m3u8");
+        g.check(URI.create("http://1.1.1.1/b/seg1.ts"));
+        g.check(URI.create("http://1.1.1.1/b/seg2.ts"));
+        assertEquals(1, g.resolutions.get());
+        assertThrows(Refusal.class, () -> g.check("http://10.0.0.1/"));
+        assertThrows(Refusal.class, () -> g.check("http://10.0.0.1/")); // refusals are never cached as allowed
+        assertEquals(3, g.resolutions.get());
+    }
+
+    @Test
     void fileNames() {
         assertEquals("My Clip.mp4", Filenames.safe("My Clip"));
         assertEquals("etc_passwd.mp4", Filenames.safe("../../etc/passwd"));

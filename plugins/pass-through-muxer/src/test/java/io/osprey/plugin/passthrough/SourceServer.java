@@ -32,6 +32,8 @@ final class SourceServer implements AutoCloseable {
     /** Requests whose body was served to the end, by path. */
     final Map<String, AtomicInteger> completed = new ConcurrentHashMap<>();
     final AtomicInteger requests = new AtomicInteger();
+    /** The User-Agent of the last request, by path. */
+    final Map<String, String> userAgents = new ConcurrentHashMap<>();
 
     SourceServer(Path dir) throws IOException {
         this.dir = dir;
@@ -54,6 +56,10 @@ final class SourceServer implements AutoCloseable {
         try (ex) {
             Map<String, String> q = query(ex.getRequestURI().getRawQuery());
             String path = ex.getRequestURI().getPath();
+            String ua = ex.getRequestHeaders().getFirst("User-Agent");
+            if (ua != null) {
+                userAgents.put(path, ua);
+            }
             if (path.equals("/redirect")) {
                 ex.getResponseHeaders().add("Location", q.get("to"));
                 ex.sendResponseHeaders(302, -1);

@@ -1,0 +1,327 @@
+package io.osprey.bench.scenario;
+
+import io.osprey.bench.MediaGen;
+import io.osprey.bench.Options;
+import io.osprey.bench.flv.FlvSource;
+import io.osprey.bench.report.Machine;
+import io.osprey.bench.report.Result;
+import io.osprey.bench.server.OspreyServer;
+import io.osprey.bench.server.ProcStats;
+import io.osprey.bench.server.Server;
+import io.osprey.testkit.Ffmpeg;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The pass-through muxer against the seed's own approach. A 50 MB MP4 is served by a loopback file server in this
+ * process; for each N of {@code --downloads}, {@code --rounds} rounds of N concurrent downloads through Osprey
+ * ({@code GET /api/passthrough/download?url=…}, read by this process) and of N bare
+ * {@code ffmpeg -i URL -c copy -movflags frag_keyframe+empty_moov -f mp4 pipe:} children whose stdout this process
+ * reads (once with the environment a shell gives it, once with the glibc malloc settings {@code bin/osprey} exports
+ * and Osprey's children inherit), the order alternating. CPU: the server's process tree with its reaped ffmpeg
+ * children (stat fields 14-17) against this process's reaped bare children (cutime + cstime); the readers and the
+ * file server are this process and count on neither side. First byte: from the request (or the spawn) to the first byte of the body (or stdout).
+ */
+public final class Passthrough extends Scenario {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final java.util.concurrent.atomic.AtomicLong unique = new java.util.concurrent.atomic.AtomicLong();
+    /** glibc malloc settings bin/osprey exports (its children inherit them): big blocks stay in the arenas. */
+    private static final java.util.Map<String, String> SERVER_MALLOC = java.util.Map.of("MALLOC_MMAP_THRESHOLD_",
+            "4194304", "MALLOC_TRIM_THRESHOLD_", "134217728", "MALLOC_ARENA_MAX", "4");
+
+    public Passthrough(Options o, FlvSource source) {
+        super(o, source);
+    }
+
+    @Override
+    public String name() {
+        return "passthrough";
+    }
+
+    /**
+     * One side of one round: CPU seconds, bytes, first-byte times (ms), peak memory per download (bytes) and, for
+     * Osprey, its own split of the first byte (ms, means from its metrics): before ffmpeg starts, and ffmpeg's own.
+     */
+    private record Round(double cpu, long bytes, double[] ttfbMs, long memPerDownload, double prepareMs,
+                         double workerMs, double jvmCpu, double wallSeconds) {
+        double msPerMb() {
+            return cpu * 1000 / (bytes / 1e6);
+        }
+    }
+
+    @Override
+    public Result run(Server server) throws Exception {
+        if (!(server instanceof OspreyServer)) {
+            return Result.unavailable(server.name(), name(), "the pass-through muxer is Osprey's own");
+        }
+        Result r = new Result(server.name(), name(), server.describe());
+        Path media = MediaGen.passthroughSource(o.target().resolve("media"));
+        String ffmpeg = Ffmpeg.ffmpeg();
+        try (FileServer files = new FileServer(media.getParent())) {
+            String src = files.url(media.getFileName().toString());
+            String via = "http://" + Server.HOST + ":" + server.httpPort() + "/api/passthrough/download?url="
+                    + URLEncoder.encode(src + "?d=", StandardCharsets.UTF_8);
+            log("osprey: source %s (%.1f MB); warming up", src, java.nio.file.Files.size(media) / 1e6);
+            for (int i = 0; i < 6; i++) { // 12 through the server: its JIT compiles for about 15
+                osprey(server, via, 2);
+                bare(ffmpeg, src, 1, false);
+            }
+            for (int n : o.downloads) {
+                List<Round> os = new ArrayList<>();
+                List<Round> ff = new ArrayList<>();
+                List<Round> fm = new ArrayList<>();
+                String load0 = Machine.loadAverage();
+                for (int round = 0; round < o.rounds; round++) {
+                    if (round % 2 == 0) { // alternate who goes first, so a burst of other load hits all alike
+                        os.add(osprey(server, via, n));
+                        ff.add(bare(ffmpeg, src, n, false));
+                        fm.add(bare(ffmpeg, src, n, true));
+                    } else {
+                        fm.add(bare(ffmpeg, src, n, true));
+                        ff.add(bare(ffmpeg, src, n, false));
+                        os.add(osprey(server, via, n));
+                    }
+                    log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f), first byte %.0f ms (%.0f before"
+                            + " ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB (%.2f with the server's malloc env),"
+                            + " first byte %.0f ms", n, round + 1,
+                            os.get(round).msPerMb(), os.get(round).jvmCpu() * 1000 / (os.get(round).bytes() / 1e6),
+                            mean(os.get(round).ttfbMs()), os.get(round).prepareMs(), os.get(round).workerMs(),
+                            ff.get(round).msPerMb(), fm.get(round).msPerMb(), mean(ff.get(round).ttfbMs()));
+                }
+                report(r, n, os, ff, fm);
+                r.note(String.format(Locale.ROOT, "N=%d: load average %s before, %s after", n, load0,
+                        Machine.loadAverage()));
+            }
+        }
+        r.note("target (issue 18): CPU per byte at most 1.1x bare ffmpeg's, first byte under 300 ms");
+        return r;
+    }
+
+    private void report(Result r, int n, List<Round> os, List<Round> ff, List<Round> fm) {
+        double[] ratios = new double[os.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = os.get(i).msPerMb() / ff.get(i).msPerMb();
+        }
+        double osCpu = os.stream().mapToDouble(Round::cpu).sum();
+        double ffCpu = ff.stream().mapToDouble(Round::cpu).sum();
+        long osBytes = os.stream().mapToLong(Round::bytes).sum();
+        long ffBytes = ff.stream().mapToLong(Round::bytes).sum();
+        double osMs = osCpu * 1000 / (osBytes / 1e6);
+        double ffMs = ffCpu * 1000 / (ffBytes / 1e6);
+        String p = "N=" + n + " ";
+        r.put(p + "MB/s osprey", round2(osBytes / 1e6 / os.stream().mapToDouble(Round::wallSeconds).sum()));
+        r.put(p + "MB/s ffmpeg", round2(ffBytes / 1e6 / ff.stream().mapToDouble(Round::wallSeconds).sum()));
+        r.put(p + "CPU s/download osprey", round2(osCpu / (os.size() * n)));
+        r.put(p + "CPU s/download ffmpeg", round2(ffCpu / (ff.size() * n)));
+        r.put(p + "CPU ms/MB osprey", round2(osMs));
+        r.put(p + "CPU ms/MB ffmpeg", round2(ffMs));
+        r.put(p + "CPU ratio", round2(osMs / ffMs));
+        double fmMs = fm.stream().mapToDouble(Round::cpu).sum() * 1000
+                / (fm.stream().mapToLong(Round::bytes).sum() / 1e6);
+        r.put(p + "CPU ms/MB ffmpeg, server's malloc env", round2(fmMs));
+        r.put(p + "CPU ratio to that", round2(osMs / fmMs));
+        r.put(p + "of which JVM ms/MB", round2(os.stream().mapToDouble(Round::jvmCpu).sum() * 1000 / (osBytes / 1e6)));
+        r.put(p + "ratio per round (median)", round2(median(ratios)));
+        r.put(p + "first byte ms osprey mean", Math.round(mean(all(os))));
+        r.put(p + "first byte ms osprey max", Math.round(Arrays.stream(all(os)).max().orElse(0)));
+        r.put(p + "first byte ms ffmpeg mean", Math.round(mean(all(ff))));
+        r.put(p + "osprey ms before ffmpeg", Math.round(os.stream().mapToDouble(Round::prepareMs).average().orElse(0)));
+        r.put(p + "MB/download osprey", toMb(os.stream().mapToLong(Round::memPerDownload).max().orElse(0)));
+        r.put(p + "MB/download ffmpeg", toMb(ff.stream().mapToLong(Round::memPerDownload).max().orElse(0)));
+        r.note(String.format(Locale.ROOT, "N=%d: CPU ratio per round %s", n, Arrays.toString(Arrays.stream(ratios)
+                .map(Passthrough::round2).toArray())));
+    }
+
+    /** N concurrent downloads through the server. */
+    private Round osprey(Server server, String url, int n) throws Exception {
+        waitForNoChildren(server);
+        long idleRss = server.sample().rssBytes();
+        double prepare0 = metric(server, "osprey_passthrough_prepare_seconds_total");
+        double worker0 = metric(server, "osprey_passthrough_first_byte_seconds_total");
+        double cpu0 = ProcStats.cpuWithReaped(server.pid());
+        double jvm0 = ProcStats.cpuOwn(server.pid());
+        long[] peak = {0};
+        long[][] out = concurrently(n, () -> ProcStats.sample(server.pid()).rssBytes(), peak, () -> {
+            long t0 = System.nanoTime();
+            // a new URL each time: the server keeps a prepared source for a minute, and this measures its first time
+            HttpResponse<InputStream> rs = http.send(HttpRequest.newBuilder(URI.create(url + unique.incrementAndGet()))
+                    .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (rs.statusCode() != 200) {
+                throw new IOException("download answered " + rs.statusCode() + ": "
+                        + new String(rs.body().readAllBytes(), StandardCharsets.UTF_8));
+            }
+            return drain(rs.body(), t0);
+        });
+        waitForNoChildren(server);
+        double cpu = ProcStats.cpuWithReaped(server.pid()) - cpu0;
+        Round r = round(out, cpu, Math.max(0, peak[0] - idleRss) / n);
+        return new Round(r.cpu(), r.bytes(), r.ttfbMs(), r.memPerDownload(),
+                (metric(server, "osprey_passthrough_prepare_seconds_total") - prepare0) * 1000 / n,
+                (metric(server, "osprey_passthrough_first_byte_seconds_total") - worker0) * 1000 / n,
+                ProcStats.cpuOwn(server.pid()) - jvm0, r.wallSeconds());
+    }
+
+    /** N bare ffmpeg children, the seed's command. */
+    private Round bare(String ffmpeg, String src, int n, boolean serverMalloc) throws Exception {
+        double cpu0 = ProcStats.selfReapedChildren();
+        long[] peak = {0};
+        long self = ProcessHandle.current().pid();
+        long[][] out = concurrently(n, () -> {
+            long rss = 0;
+            for (long p : ProcStats.tree(self)) {
+                if (p != self && ProcessHandle.of(p).flatMap(h -> h.info().command())
+                        .map(c -> c.endsWith("/ffmpeg")).orElse(false)) {
+                    rss += ProcStats.sample(List.of(p)).rssBytes();
+                }
+            }
+            return rss;
+        }, peak, () -> {
+            ProcessBuilder pb = new ProcessBuilder(ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-i", src,
+                    "-c", "copy", "-movflags", "frag_keyframe+empty_moov", "-f", "mp4", "pipe:")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("LD_LIBRARY_PATH", Path.of(ffmpeg).getParent().toString());
+            if (serverMalloc) { // what bin/osprey exports, so Osprey's ffmpeg children run with it
+                pb.environment().putAll(SERVER_MALLOC);
+            } else {
+                SERVER_MALLOC.keySet().forEach(pb.environment()::remove);
+            }
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            p.getOutputStream().close();
+            long[] r = drain(p.getInputStream(), t0);
+            if (p.waitFor() != 0) {
+                throw new IOException("bare ffmpeg exited with " + p.exitValue());
+            }
+            return r;
+        });
+        double cpu = ProcStats.selfReapedChildren() - cpu0;
+        return round(out, cpu, peak[0] / n);
+    }
+
+    /** Runs {@code n} copies of {@code one} at once while sampling {@code memory} every 50 ms into {@code peak}. */
+    private static long[][] concurrently(int n, Callable<Long> memory, long[] peak, Callable<long[]> one)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    peak[0] = Math.max(peak[0], memory.call());
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // a process ended while it was read
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            long t0 = System.nanoTime();
+            List<Future<long[]>> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                all.add(pool.submit(one));
+            }
+            long[][] out = new long[n][];
+            for (int i = 0; i < n; i++) {
+                long[] r = all.get(i).get();
+                out[i] = new long[] {r[0], r[1], 0};
+            }
+            out[0][2] = System.nanoTime() - t0; // the round's wall time, from the first start to the last byte
+            return out;
+        } finally {
+            sampler.interrupt();
+            sampler.join();
+            pool.shutdownNow();
+        }
+    }
+
+    private static Round round(long[][] out, double cpu, long memPerDownload) throws IOException {
+        double wall = out[0][2] / 1e9;
+        long bytes = 0;
+        double[] ttfb = new double[out.length];
+        for (int i = 0; i < out.length; i++) {
+            if (out[i][0] < 1_000_000) {
+                throw new IOException("a download gave only " + out[i][0] + " bytes");
+            }
+            bytes += out[i][0];
+            ttfb[i] = out[i][1] / 1e6;
+        }
+        return new Round(cpu, bytes, ttfb, memPerDownload, 0, 0, 0, wall);
+    }
+
+    /** Reads to the end: {bytes, nanoseconds from t0 to the first byte}. */
+    private static long[] drain(InputStream in, long t0) throws IOException {
+        byte[] buf = new byte[256 * 1024];
+        long total = 0;
+        long first = -1;
+        try (in) {
+            int k;
+            while ((k = in.read(buf)) >= 0) {
+                if (first < 0 && k > 0) {
+                    first = System.nanoTime() - t0;
+                }
+                total += k;
+            }
+        }
+        return new long[] {total, first};
+    }
+
+    /** A counter's value from the server's /metrics (Prometheus text), 0 if absent. */
+    private double metric(Server server, String name) throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://" + Server.HOST + ":" + server.httpPort()
+                + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    /** Waits until the server has no child left (every ffmpeg reaped), so their CPU is in its cutime/cstime. */
+    private static void waitForNoChildren(Server server) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ProcStats.tree(server.pid()).size() > 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the server's ffmpeg children did not end within 10 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static double[] all(List<Round> rounds) {
+        return rounds.stream().flatMapToDouble(x -> Arrays.stream(x.ttfbMs())).toArray();
+    }
+
+    private static double mean(double[] v) {
+        return Arrays.stream(v).average().orElse(0);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

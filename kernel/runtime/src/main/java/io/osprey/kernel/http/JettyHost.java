@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -48,6 +50,18 @@ public final class JettyHost {
     private final Router router = new Router();
     private final ContextHandler context;
     private ServerConnector http;
+    private ServerConnector https;
+    private final List<Bound> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * A raw TCP listener bound now, as {@code GET /api/info} and the start-up banner report it.
+     *
+     * @param name the plugin's name for it ({@code rtmp}, {@code rtmps})
+     * @param port the bound port
+     * @param tls  whether TLS is in front
+     */
+    public record Bound(String name, int port, boolean tls) {
+    }
 
     public JettyHost(ServerConfig.Http config) {
         this(config, new ServerConfig.Connections(), RefusalLog.DEFAULT_INTERVAL_MILLIS);
@@ -81,6 +95,14 @@ public final class JettyHost {
 
     /** Binds the HTTP port and starts the server. */
     public void start() throws Exception {
+        start(null, null);
+    }
+
+    /**
+     * Binds the HTTP port, and the HTTPS port when {@code httpsConfig} is {@link ServerConfig.Https#enabled()
+     * enabled} (its files relative to {@code home}), and starts the server.
+     */
+    public void start(ServerConfig.Https httpsConfig, Path home) throws Exception {
         HttpConfiguration hc = new HttpConfiguration();
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
@@ -95,12 +117,31 @@ public final class JettyHost {
         http.setIdleTimeout(config.idleTimeoutMs);
         http.setName("http");
         server.addConnector(http);
+        HttpsListener tls = null;
+        if (httpsConfig != null && httpsConfig.enabled()) {
+            tls = new HttpsListener(httpsConfig, home);
+            https = tls.connector(this, hc, deadline);
+            https.setAcceptQueueSize(config.acceptQueueSize);
+            https.setHost(http.getHost());
+            https.setIdleTimeout(config.idleTimeoutMs);
+            server.addConnector(https);
+        }
         try {
             server.start();
         } catch (IOException e) {
-            throw new IOException("cannot listen for HTTP on " + (http.getHost() == null ? "*" : http.getHost()) + ":"
-                    + config.port + ": " + e.getMessage(), e);
+            boolean httpFailed = https == null || !https.isFailed();
+            ServerConnector c = httpFailed ? http : https;
+            throw new IOException("cannot listen for " + (httpFailed ? "HTTP" : "HTTPS") + " on "
+                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + c.getPort() + ": " + e.getMessage(), e);
         }
+        if (tls != null) {
+            tls.watch(server.getScheduler());
+        }
+    }
+
+    /** A connector under the connection cap, with {@code factories} in order. */
+    ServerConnector guarded(ConnectionFactory... factories) {
+        return new GuardedConnector(server, selectors(), guard, factories);
     }
 
     /**
@@ -150,6 +191,16 @@ public final class JettyHost {
 
     public int httpPort() {
         return http.getLocalPort();
+    }
+
+    /** The bound HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return https == null ? -1 : https.getLocalPort();
+    }
+
+    /** The raw TCP listeners plugins hold now, in the order they were bound. */
+    public List<Bound> listeners() {
+        return List.copyOf(listeners);
     }
 
     public Executor executor() {
@@ -238,6 +289,8 @@ public final class JettyHost {
                     + (c.getHost() == null ? "*" : c.getHost()) + ":" + spec.port() + ": " + e.getMessage(), e);
         }
         LOG.log(Level.INFO, "{0} listening on port {1}", spec.name(), String.valueOf(c.getLocalPort()));
+        Bound bound = new Bound(spec.name(), c.getLocalPort(), spec.tls());
+        listeners.add(bound);
         return new TcpListener() {
             private volatile boolean closed;
 
@@ -262,6 +315,7 @@ public final class JettyHost {
                     return;
                 }
                 closed = true;
+                listeners.remove(bound);
                 try {
                     c.stop();
                 } catch (Exception e) {

@@ -52,7 +52,8 @@ final class HttpsListener {
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(hc);
         h2.setConnectProtocolEnabled(true); // RFC 8441: WebSocket over HTTP/2
         HttpConnectionFactory h1 = new HttpConnectionFactory(hc);
-        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), h1.getProtocol());
+        // no protocol list: ALPN negotiates among the factories that follow it on the connector (h2, then http/1.1)
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
         alpn.setDefaultProtocol(h1.getProtocol());
         SslConnectionFactory tls = new SslConnectionFactory(ssl, alpn.getProtocol());
         ServerConnector c = host.guarded(tls, alpn, h2, h1);

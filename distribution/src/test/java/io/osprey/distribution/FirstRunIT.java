@@ -109,7 +109,7 @@ class FirstRunIT {
             assertEquals(1, busy.code, busy.out);
             assertTrue(busy.out.contains("WARNING: the open-file limit is 1500") && busy.out.contains("LimitNOFILE="),
                     busy.out);
-            assertTrue(busy.out.contains("cannot listen for HTTP on *:" + taken.getLocalPort())
+            assertTrue(busy.out.contains("cannot listen for HTTP on *:" + taken.getLocalPort() + ": ")
                     && busy.out.contains("Address already in use") && busy.out.contains("server.http.port"), busy.out);
             assertFalse(busy.out.contains("\tat "), "no stack trace: " + busy.out);
         }

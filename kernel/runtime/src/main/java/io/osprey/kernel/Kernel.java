@@ -181,7 +181,6 @@ public final class Kernel implements AutoCloseable {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String summary = plugins.list().stream().map(p -> p.id() + " " + p.state().label())
                 .collect(Collectors.joining(", "));
-        ready = true;
         long sinceJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
         LOG.log(Level.INFO, "Osprey {0} ready {1} ms after JVM start (kernel start {2} ms, {3} mode): http on port {4};"
                 + " plugins: {5}", version(), String.valueOf(sinceJvm), String.valueOf(ms),
@@ -189,6 +188,7 @@ public final class Kernel implements AutoCloseable {
         String webDir = config.server().webDir;
         LOG.log(Level.INFO, Banner.render(infoApi.info(), config, webDir.isEmpty() ? null : home.resolve(webDir), dataDir,
                 tokenAt, osgiMode ? "OSGi" : "ServiceLoader", sinceJvm));
+        ready = true; // after the banner: whoever waits for a healthy server finds the banner printed
     }
 
     private void registerConnectionMetrics(PrometheusRegistry registry) {

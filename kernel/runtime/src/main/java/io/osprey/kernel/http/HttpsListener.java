@@ -21,7 +21,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 /**
  * The HTTPS connector ({@code server.https}): TLS, then ALPN choosing HTTP/2 (RFC 9113 3.2, "h2") or HTTP/1.1, in
  * front of the same handlers as the HTTP port, so every page, API, HLS, HTTP-FLV and WebSocket-FLV route ({@code
- * wss://}, over HTTP/1.1 or RFC 8441 extended CONNECT) answers on both. The certificate files are checked every
+ * wss://}, on an HTTP/1.1 connection) answers on both. The certificate files are checked every
  * {@code reloadCheckMs} and, when their size or modification time changed, loaded into the running
  * {@link SslContextFactory} (new handshakes use the new certificate; open connections keep theirs). A file that
  * does not load is logged and the old certificate stays.
@@ -50,7 +50,9 @@ final class HttpsListener {
         secure.setSniHostCheck(false); // the browser checks the certificate's names; a Host by IP is not refused
         hc.addCustomizer(secure);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(hc);
-        h2.setConnectProtocolEnabled(true); // RFC 8441: WebSocket over HTTP/2
+        // no RFC 8441 extended CONNECT: browsers then open WebSocket-FLV (wss://) on an HTTP/1.1 connection of its own,
+        // which the WebSocket route answers (over h2 Chromium's CONNECT got a 404 from the upgrade handler)
+        h2.setConnectProtocolEnabled(false);
         HttpConnectionFactory h1 = new HttpConnectionFactory(hc);
         // no protocol list: ALPN negotiates among the factories that follow it on the connector (h2, then http/1.1)
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();

@@ -132,11 +132,21 @@ public final class JettyHost {
             boolean httpFailed = https == null || !https.isFailed();
             ServerConnector c = httpFailed ? http : https;
             throw new IOException("cannot listen for " + (httpFailed ? "HTTP" : "HTTPS") + " on "
-                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + c.getPort() + ": " + e.getMessage(), e);
+                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + c.getPort() + ": " + rootMessage(e), e);
         }
         if (tls != null) {
             tls.watch(server.getScheduler());
         }
+    }
+
+    /** Jetty's "Failed to bind to /0.0.0.0:8080" and the reason under it: "Address already in use". */
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null ? String.valueOf(e.getMessage())
+                : e.getMessage() + " (" + root.getMessage() + ")";
     }
 
     /** A connector under the connection cap, with {@code factories} in order. */
@@ -286,7 +296,7 @@ public final class JettyHost {
                 // already failed
             }
             throw new IOException("cannot listen for " + spec.name() + " on "
-                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + spec.port() + ": " + e.getMessage(), e);
+                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + spec.port() + ": " + rootMessage(e), e);
         }
         LOG.log(Level.INFO, "{0} listening on port {1}", spec.name(), String.valueOf(c.getLocalPort()));
         Bound bound = new Bound(spec.name(), c.getLocalPort(), spec.tls());

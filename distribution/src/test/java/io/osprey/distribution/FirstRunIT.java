@@ -49,7 +49,10 @@ class FirstRunIT {
             }
             int at = log.indexOf(" ready in ");
             assertTrue(at > 0, "no banner: " + log);
-            String banner = log.substring(at, log.indexOf("Data:", at) + 200);
+            int data = log.indexOf("Data:", at);
+            assertTrue(data > 0, "the banner ends with the data folder: " + log.substring(at));
+            int eol = log.indexOf('\n', data);
+            String banner = log.substring(at, eol < 0 ? log.length() : eol);
             assertTrue(banner.contains("Config:") && banner.contains(server.configFile().toString()), banner);
             assertTrue(banner.contains(server.home().resolve("data").toString()), banner);
             assertTrue(banner.contains("admin token: server.admin.token, set in --set"), banner);

@@ -84,6 +84,10 @@ public final class JettyHost {
         long fdLimit = FdBudget.processLimit();
         int cap = FdBudget.cap(fdLimit, connections.reservedFds, connections.max);
         this.guard = new ConnectionGuard(cap, config.headerTimeoutMs, server.getScheduler(), refusals);
+        String shortfall = FdBudget.shortfall(fdLimit, connections.reservedFds, connections.max);
+        if (shortfall != null) {
+            LOG.log(Level.WARNING, shortfall);
+        }
         LOG.log(Level.INFO, "connection cap {0} (fd limit {1}; server.connections.max, server.connections.reservedFds);"
                 + " request header deadline {2} ms", String.valueOf(cap), String.valueOf(fdLimit),
                 String.valueOf(config.headerTimeoutMs));

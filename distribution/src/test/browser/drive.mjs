@@ -26,7 +26,7 @@ async function main() {
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: job.chromium, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 },
-      timeout: 30000,
+      timeout: 30000, ignoreHTTPSErrors: !!job.insecure, // a test certificate made by the test (HttpsIT)
     });
     const fn = SCENARIOS[job.scenario];
     if (!fn) throw new Error('no scenario ' + job.scenario);
@@ -148,6 +148,30 @@ async function pluginState(page, id) {
 }
 
 const SCENARIOS = {
+  /**
+   * The copy-paste addresses of a page (args.path) and, with args.console, the console's publish hint, read once
+   * they contain args.expect (GET /api/info has answered) or after 10 s.
+   */
+  async addresses(context, args) {
+    const page = await open(context, args.path || '/');
+    const rows = () => page.evaluate(() => [...document.querySelectorAll('.copyrow')].map((r) => ({
+      what: r.querySelector('.what').textContent, value: r.querySelector('code').textContent })));
+    const deadline = Date.now() + 10000;
+    let seen = await rows();
+    while (!seen.some((r) => r.value.includes(args.expect)) && Date.now() < deadline) {
+      await sleep(200);
+      seen = await rows();
+    }
+    const result = { rows: seen, protocol: await page.evaluate(() => location.protocol), ...diagnostics(page) };
+    if (args.console) {
+      const c = await openConsole(context, args);
+      await c.waitForFunction((e) => document.getElementById('publish-url').textContent.includes(e), args.expect,
+        { timeout: 10000 }).catch(() => {});
+      result.consoleHint = await c.evaluate(() => document.getElementById('publish-url').textContent);
+    }
+    return result;
+  },
+
   /**
    * Opens player pages side by side (args.pages: [{path, seconds, seekTo, screenshot}]) and waits for each to
    * play `seconds` of media; a recording can then be seeked (seekTo: seconds, or a fraction of the duration).

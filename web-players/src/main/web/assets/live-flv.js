@@ -133,4 +133,6 @@
   }
   document.getElementById('ws').addEventListener('change', () => form.requestSubmit());
   start(initial);
+  // the publish addresses carry the server's RTMP port once GET /api/info has answered
+  O.serverInfo.then(() => renderHelp({ app: form.elements.app.value.trim(), stream: form.elements.stream.value.trim() }));
 })();

@@ -11,6 +11,26 @@
   const host = location.hostname || 'localhost';
   const wsOrigin = origin.replace(/^http/, 'ws');
 
+  /**
+   * What the server says about itself (GET /api/info, public): the RTMP port the rtmp-ingest plugin bound, the host
+   * names to advertise (server.publicHost, server.publicRtmpUrl), the outputs that are on. Until it answers (or when
+   * the page is not served by Osprey) the addresses assume RTMP on 1935 on this page's host.
+   */
+  let info = null;
+  const serverInfo = fetch('/api/info', { cache: 'no-store' })
+    .then((r) => (r.ok ? r.json() : null))
+    .catch(() => null)
+    .then((i) => { info = i; return i; });
+
+  /** rtmp://host[:port], without the port when it is RTMP's default 1935. */
+  function rtmpBase() {
+    if (info && info.publicRtmpUrl) return info.publicRtmpUrl;
+    const port = info && info.rtmp ? info.rtmp.port : 1935;
+    let h = (info && info.publicHost) || host;
+    if (h.indexOf(':') >= 0 && h[0] !== '[') h = '[' + h + ']';
+    return 'rtmp://' + h + (port === 1935 ? '' : ':' + port);
+  }
+
   function enc(part) {
     return encodeURIComponent(part);
   }
@@ -22,11 +42,13 @@
    *     index.json (public: sets, MIME types, segments), stream_full.mp4 (after the stream ends),
    *     output_merge/ and output_separate/
    *   recordings: the admin API listing of both (admin token): {"recordings": [...]}
+   *   rtmpServer/rtmp: from GET /api/info (the bound RTMP port, server.publicHost/publicRtmpUrl); call them after
+   *     Osprey.serverInfo resolved, or render again then
    */
   const urls = {
     origin, host,
-    rtmpServer: (app) => 'rtmp://' + host + '/' + app,
-    rtmp: (app, stream) => 'rtmp://' + host + '/' + app + '/' + stream,
+    rtmpServer: (app) => rtmpBase() + '/' + app,
+    rtmp: (app, stream) => rtmpBase() + '/' + app + '/' + stream,
     flv: (app, stream) => origin + '/' + enc(app) + '/' + enc(stream) + '.flv',
     wsFlv: (app, stream) => wsOrigin + '/' + enc(app) + '/' + enc(stream) + '.flv',
     hls: (app, stream) => origin + '/hls/' + enc(app) + '/' + enc(stream) + '/index.m3u8',
@@ -366,7 +388,7 @@
   }
 
   window.Osprey = {
-    urls, validName, params, flag, bindForm, Status, probe, liveLoop, recordError, recordWarning, videoFacts,
+    urls, serverInfo, info: () => info, validName, params, flag, bindForm, Status, probe, liveLoop, recordError, recordWarning, videoFacts,
     renderFacts,
     copyText, copyRow, markNav, formatBits, formatBytes, formatDuration,
   };

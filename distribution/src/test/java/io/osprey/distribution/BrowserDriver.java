@@ -22,6 +22,7 @@ final class BrowserDriver {
     private final Path screenshots;
     private final String base;
     private final String token;
+    private boolean insecure;
 
     BrowserDriver(String base, String token) {
         this.dir = Path.of(System.getProperty("osprey.browser.dir", "target/browser")).toAbsolutePath();
@@ -29,6 +30,12 @@ final class BrowserDriver {
         this.screenshots = Path.of(System.getProperty("osprey.screenshots", "target/screenshots")).toAbsolutePath();
         this.base = base;
         this.token = token;
+    }
+
+    /** Accepts any certificate (for a test certificate the test made itself). */
+    BrowserDriver insecure() {
+        insecure = true;
+        return this;
     }
 
     /** What is missing to run a browser here, or null when everything is in place. */
@@ -63,6 +70,7 @@ final class BrowserDriver {
         ObjectNode job = JSON.createObjectNode();
         job.put("base", base);
         job.put("token", token);
+        job.put("insecure", insecure);
         job.put("chromium", chromium);
         job.put("screenshots", screenshots.toString());
         job.put("scenario", scenario);

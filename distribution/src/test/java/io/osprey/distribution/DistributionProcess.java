@@ -32,13 +32,28 @@ final class DistributionProcess extends ServerUnderTest {
      *                       {@code configYaml} is replaced by the free port), so that editing the file can change it
      */
     DistributionProcess(String configYaml, boolean rtmpPortInFile, String... extraArgs) throws IOException {
+        this(configYaml, rtmpPortInFile, List.of(), extraArgs);
+    }
+
+    /**
+     * Started by {@code sh -c '<shell>; exec bin/osprey ...'}, e.g. {@code ulimit -Sn 1024} to start it with a low
+     * open-file limit.
+     */
+    static DistributionProcess underShell(String shell, String configYaml, String... extraArgs) throws IOException {
+        return new DistributionProcess(configYaml, false, List.of("sh", "-c", shell + "; exec \"$0\" \"$@\""),
+                extraArgs);
+    }
+
+    private DistributionProcess(String configYaml, boolean rtmpPortInFile, List<String> launcher, String... extraArgs)
+            throws IOException {
         Path dist = Path.of(System.getProperty("osprey.dist", "target/osprey"));
         home = Files.createTempDirectory("osprey-dist");
         copy(dist, home);
         config = home.resolve("conf/osprey.yaml");
         Files.writeString(config, configYaml.replace("${rtmpPort}", String.valueOf(rtmpPort)));
         log = home.resolve("server.log");
-        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/osprey").toString(),
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(List.of(home.resolve("bin/osprey").toString(),
                 "--set", "server.http.port=" + httpPort,
                 "--set", "server.admin.token=" + TOKEN, "--set", "server.configScanIntervalMs=200",
                 "--set", "server.plugins.scanIntervalMs=200"));

@@ -4,6 +4,7 @@ import io.osprey.kernel.access.KernelAccessControl;
 import io.osprey.kernel.admin.AdminApi;
 import io.osprey.kernel.admin.AdminAuth;
 import io.osprey.kernel.admin.HealthRegistry;
+import io.osprey.kernel.admin.InfoApi;
 import io.osprey.kernel.admin.MetricsHandler;
 import io.osprey.kernel.admin.RecordingsApi;
 import io.osprey.kernel.bus.Bus;
@@ -66,6 +67,9 @@ public final class Kernel implements AutoCloseable {
     private WorkerHost workers;
     private OsgiPlugins osgi;
     private String adminToken;
+    /** Where the admin token is, for the banner: the config key that set it, or the file it was saved in. */
+    private String tokenAt;
+    private InfoApi infoApi;
     private byte[] configDigest;
     private boolean osgiMode;
     private volatile boolean ready;
@@ -123,7 +127,7 @@ public final class Kernel implements AutoCloseable {
         adminToken = resolveToken(dataDir);
 
         host = new JettyHost(config.server());
-        host.start();
+        host.start(config.server().https, home);
         bus = new Bus(config.bus().settings(), host.executor(), scheduler);
         String mode = config.server().plugins.mode;
         Path pluginsDir = home.resolve(config.server().plugins.dir).toAbsolutePath().normalize();
@@ -147,6 +151,8 @@ public final class Kernel implements AutoCloseable {
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
                 () -> osgi == null ? Map.of() : osgi.errors(), adminAuth, () -> ready));
         host.router().add("kernel", "/api/recordings", adminAuth.guard(new RecordingsApi(recordings)));
+        infoApi = new InfoApi(version(), host, () -> config, plugins::list);
+        host.router().add("kernel", "/api/info", infoApi);
         host.router().add("kernel", "/metrics", new MetricsHandler(registry, bus, plugins));
         if (!config.server().webDir.isEmpty()) {
             host.serveStatic(home.resolve(config.server().webDir));
@@ -175,11 +181,14 @@ public final class Kernel implements AutoCloseable {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String summary = plugins.list().stream().map(p -> p.id() + " " + p.state().label())
                 .collect(Collectors.joining(", "));
-        ready = true;
         long sinceJvm = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
         LOG.log(Level.INFO, "Osprey {0} ready {1} ms after JVM start (kernel start {2} ms, {3} mode): http on port {4};"
                 + " plugins: {5}", version(), String.valueOf(sinceJvm), String.valueOf(ms),
                 osgiMode ? "OSGi" : "ServiceLoader", String.valueOf(host.httpPort()), summary.isEmpty() ? "none" : summary);
+        String webDir = config.server().webDir;
+        LOG.log(Level.INFO, Banner.render(infoApi.info(), config, webDir.isEmpty() ? null : home.resolve(webDir), dataDir,
+                tokenAt, osgiMode ? "OSGi" : "ServiceLoader", sinceJvm));
+        ready = true; // after the banner: whoever waits for a healthy server finds the banner printed
     }
 
     private void registerConnectionMetrics(PrometheusRegistry registry) {
@@ -265,10 +274,12 @@ public final class Kernel implements AutoCloseable {
 
     private String resolveToken(Path dataDir) throws IOException {
         String configured = config.server().admin.token;
+        Path file = dataDir.resolve("admin.token");
         if (!configured.isEmpty()) {
+            tokenAt = "server.admin.token, set in " + config.sourceOf("server.admin.token");
             return configured;
         }
-        Path file = dataDir.resolve("admin.token");
+        tokenAt = file.toString();
         if (Files.exists(file)) {
             String t = Files.readString(file, StandardCharsets.UTF_8).trim();
             if (t.length() >= 16) {

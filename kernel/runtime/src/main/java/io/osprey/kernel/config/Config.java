@@ -29,6 +29,11 @@ public final class Config {
         this.bus = bus;
     }
 
+    /** Keys set by {@code OSPREY_*} variables and {@code --set}, with their source, in the order applied. */
+    public Map<String, String> overrides() {
+        return overrides;
+    }
+
     public ServerConfig server() {
         return server;
     }
@@ -89,7 +94,7 @@ public final class Config {
     }
 
     /** Where a key's value came from, for error messages. */
-    String sourceOf(String key) {
+    public String sourceOf(String key) {
         return overrides.getOrDefault(key, file == null ? "(built-in defaults)" : file.toString());
     }
 }

@@ -175,8 +175,10 @@ public final class ConfigLoader {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
             throw ConfigError.in(file, "", "not valid YAML" + where + ": " + e.getOriginalMessage());
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw ConfigError.in(file, "", "cannot read it: permission denied");
         } catch (IOException e) {
-            throw ConfigError.in(file, "", "cannot read: " + e);
+            throw ConfigError.in(file, "", "cannot read it: " + e.getMessage());
         }
     }
 

@@ -7,6 +7,18 @@ import io.osprey.spi.PluginConfig;
 public final class ServerConfig implements PluginConfig {
 
     public Http http = new Http();
+    public Https https = new Https();
+    /**
+     * The host name (or address) clients are told to use in the addresses the pages, {@code GET /api/info} and the
+     * start-up banner print, for a server behind NAT or a proxy; empty: the host the page was loaded from (the
+     * banner: {@code localhost} and this machine's addresses).
+     */
+    public String publicHost = "";
+    /**
+     * The RTMP base address to advertise instead of {@code rtmp://<host>:<port>}, e.g.
+     * {@code rtmp://live.example.com:19350} when a proxy forwards another port; {@code /app/stream} is appended.
+     */
+    public String publicRtmpUrl = "";
     /** Where recordings and other data go; relative paths are against the server's home folder. */
     public String dataDir = "data";
     public Admin admin = new Admin();
@@ -41,6 +53,29 @@ public final class ServerConfig implements PluginConfig {
          * (HTTP-FLV, WebSocket) are not affected.
          */
         public long headerTimeoutMs = 10_000;
+    }
+
+    /**
+     * {@code server.https}: HTTPS (HTTP/2 and HTTP/1.1 by ALPN) on a second port of the same server, on when a PEM
+     * certificate chain + key or a PKCS12 key store is given. The files are watched and a changed certificate is
+     * loaded without a restart.
+     */
+    public static final class Https {
+        /** The HTTPS port; 0 for any free one. */
+        public int port = 8443;
+        /** PEM file of the certificate chain, the server's certificate first (with {@link #keyFile}). */
+        public String certFile = "";
+        /** PEM file of the private key: PKCS#8 ({@code BEGIN PRIVATE KEY}) or PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}). */
+        public String keyFile = "";
+        /** Or a PKCS12 (or JKS) key store holding the key and chain. */
+        public String keyStore = "";
+        public String keyStorePassword = "";
+        /** How often the certificate files are checked for changes, ms; 0: never reloaded. */
+        public long reloadCheckMs = 10_000;
+
+        public boolean enabled() {
+            return !certFile.isEmpty() || !keyStore.isEmpty();
+        }
     }
 
     /** {@code server.connections}: the cap on open client connections across HTTP and the plugins' listeners. */
@@ -108,6 +143,18 @@ public final class ServerConfig implements PluginConfig {
                 "must be 0 (one per core) .. 64, was " + http.selectors);
         ConfigException.check(http.maxRequestHeaderBytes >= 1024, "http.maxRequestHeaderBytes", "must be at least 1024");
         ConfigException.check(http.headerTimeoutMs >= 0, "http.headerTimeoutMs", "must be 0 (none) or positive");
+        ConfigException.check(https.port >= 0 && https.port <= 65535, "https.port",
+                "must be 0..65535, was " + https.port);
+        ConfigException.check(https.certFile.isEmpty() == https.keyFile.isEmpty(), https.certFile.isEmpty()
+                ? "https.certFile" : "https.keyFile", "https.certFile and https.keyFile go together");
+        ConfigException.check(https.certFile.isEmpty() || https.keyStore.isEmpty(), "https.keyStore",
+                "give either https.certFile + https.keyFile or https.keyStore, not both");
+        ConfigException.check(https.reloadCheckMs == 0 || https.reloadCheckMs >= 100, "https.reloadCheckMs",
+                "must be 0 (never) or at least 100");
+        ConfigException.check(publicHost != null && !publicHost.contains("/") && !publicHost.contains(" "),
+                "publicHost", "must be a bare host name or address (no scheme, path or spaces)");
+        ConfigException.check(publicRtmpUrl.isEmpty() || publicRtmpUrl.matches("rtmps?://[^/\\s]+/?"),
+                "publicRtmpUrl", "must be rtmp://host[:port] or rtmps://host[:port], was '" + publicRtmpUrl + "'");
         ConfigException.check(connections.max >= 0, "connections.max", "must be 0 (from the fd limit) or positive");
         ConfigException.check(connections.reservedFds >= 0, "connections.reservedFds",
                 "must be 0 (a tenth of the fd limit) or positive");

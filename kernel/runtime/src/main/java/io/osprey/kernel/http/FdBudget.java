@@ -40,6 +40,20 @@ public final class FdBudget {
         return (int) Math.min(cap, Integer.MAX_VALUE);
     }
 
+    /**
+     * Why the limit is too low for the configured cap, with the fix, or {@code null} when it is not: the cap a
+     * user set in {@code server.connections.max} would silently shrink to what the descriptors allow.
+     */
+    public static String shortfall(long fdLimit, int reserved, int configured) {
+        int cap = cap(fdLimit, reserved, configured);
+        if (configured <= 0 || cap >= configured) {
+            return null;
+        }
+        return "server.connections.max is " + configured + " but the open-file limit " + fdLimit + " allows only "
+                + cap + " connections: raise the limit (systemd LimitNOFILE=, or nofile in"
+                + " /etc/security/limits.conf; see docs/service.md)";
+    }
+
     static long defaultReserve(long fdLimit) {
         return Math.max(MIN_RESERVE, Math.min(MAX_RESERVE, fdLimit / 10));
     }

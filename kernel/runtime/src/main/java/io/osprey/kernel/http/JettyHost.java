@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -48,6 +50,18 @@ public final class JettyHost {
     private final Router router = new Router();
     private final ContextHandler context;
     private ServerConnector http;
+    private ServerConnector https;
+    private final List<Bound> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * A raw TCP listener bound now, as {@code GET /api/info} and the start-up banner report it.
+     *
+     * @param name the plugin's name for it ({@code rtmp}, {@code rtmps})
+     * @param port the bound port
+     * @param tls  whether TLS is in front
+     */
+    public record Bound(String name, int port, boolean tls) {
+    }
 
     public JettyHost(ServerConfig.Http config) {
         this(config, new ServerConfig.Connections(), RefusalLog.DEFAULT_INTERVAL_MILLIS);
@@ -77,6 +91,10 @@ public final class JettyHost {
         long fdLimit = FdBudget.processLimit();
         int cap = FdBudget.cap(fdLimit, connections.reservedFds, connections.max);
         this.guard = new ConnectionGuard(cap, config.headerTimeoutMs, server.getScheduler(), refusals);
+        String shortfall = FdBudget.shortfall(fdLimit, connections.reservedFds, connections.max);
+        if (shortfall != null) {
+            LOG.log(Level.WARNING, shortfall);
+        }
         LOG.log(Level.INFO, "connection cap {0} (fd limit {1}; server.connections.max, server.connections.reservedFds);"
                 + " request header deadline {2} ms; threads {3}..{4} (server.threads)", String.valueOf(cap),
                 String.valueOf(fdLimit), String.valueOf(config.headerTimeoutMs), String.valueOf(pool.getMinThreads()),
@@ -89,6 +107,14 @@ public final class JettyHost {
 
     /** Binds the HTTP port and starts the server. */
     public void start() throws Exception {
+        start(null, null);
+    }
+
+    /**
+     * Binds the HTTP port, and the HTTPS port when {@code httpsConfig} is {@link ServerConfig.Https#enabled()
+     * enabled} (its files relative to {@code home}), and starts the server.
+     */
+    public void start(ServerConfig.Https httpsConfig, Path home) throws Exception {
         HttpConfiguration hc = new HttpConfiguration();
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
@@ -103,12 +129,41 @@ public final class JettyHost {
         http.setIdleTimeout(config.idleTimeoutMs);
         http.setName("http");
         server.addConnector(http);
+        HttpsListener tls = null;
+        if (httpsConfig != null && httpsConfig.enabled()) {
+            tls = new HttpsListener(httpsConfig, home);
+            https = tls.connector(this, hc, deadline);
+            https.setAcceptQueueSize(config.acceptQueueSize);
+            https.setHost(http.getHost());
+            https.setIdleTimeout(config.idleTimeoutMs);
+            server.addConnector(https);
+        }
         try {
             server.start();
         } catch (IOException e) {
-            throw new IOException("cannot listen for HTTP on " + (http.getHost() == null ? "*" : http.getHost()) + ":"
-                    + config.port + ": " + e.getMessage(), e);
+            boolean httpFailed = https == null || !https.isFailed();
+            ServerConnector c = httpFailed ? http : https;
+            throw new IOException("cannot listen for " + (httpFailed ? "HTTP" : "HTTPS") + " on "
+                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + c.getPort() + ": " + rootMessage(e), e);
         }
+        if (tls != null) {
+            tls.watch(server.getScheduler());
+        }
+    }
+
+    /** Jetty's "Failed to bind to /0.0.0.0:8080" and the reason under it: "Address already in use". */
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null ? String.valueOf(e.getMessage())
+                : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    /** A connector under the connection cap, with {@code factories} in order. */
+    ServerConnector guarded(ConnectionFactory... factories) {
+        return new GuardedConnector(server, selectors(), guard, factories);
     }
 
     /**
@@ -158,6 +213,16 @@ public final class JettyHost {
 
     public int httpPort() {
         return http.getLocalPort();
+    }
+
+    /** The bound HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return https == null ? -1 : https.getLocalPort();
+    }
+
+    /** The raw TCP listeners plugins hold now, in the order they were bound. */
+    public List<Bound> listeners() {
+        return List.copyOf(listeners);
     }
 
     public Executor executor() {
@@ -245,9 +310,11 @@ public final class JettyHost {
             String hint = String.valueOf(e.getMessage()).contains("Insufficient configured threads")
                     ? " (raise server.threads.max)" : "";
             throw new IOException("cannot listen for " + spec.name() + " on "
-                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + spec.port() + ": " + e.getMessage() + hint, e);
+                    + (c.getHost() == null ? "*" : c.getHost()) + ":" + spec.port() + ": " + rootMessage(e) + hint, e);
         }
         LOG.log(Level.INFO, "{0} listening on port {1}", spec.name(), String.valueOf(c.getLocalPort()));
+        Bound bound = new Bound(spec.name(), c.getLocalPort(), spec.tls());
+        listeners.add(bound);
         return new TcpListener() {
             private volatile boolean closed;
 
@@ -272,6 +339,7 @@ public final class JettyHost {
                     return;
                 }
                 closed = true;
+                listeners.remove(bound);
                 try {
                     c.stop();
                 } catch (Exception e) {

@@ -254,7 +254,12 @@ public final class PluginManager {
             h.instance = null;
             h.context = null;
             mark(h, PluginState.FAILED, "start failed: " + t);
-            LOG.log(Level.ERROR, "plugin " + id + " failed to start", t);
+            if (t instanceof java.io.IOException) {
+                // a port in use, a missing key store: the message says it all, a stack trace would bury it
+                LOG.log(Level.ERROR, "plugin {0} failed to start: {1}", id, t.getMessage());
+            } else {
+                LOG.log(Level.ERROR, "plugin " + id + " failed to start", t);
+            }
             return;
         }
         mark(h, PluginState.ACTIVE, "");

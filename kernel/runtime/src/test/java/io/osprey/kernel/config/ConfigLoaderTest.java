@@ -67,6 +67,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void httpsAndPublicAddressesAreCheckedWithTheKey() throws Exception {
+        Config c = new ConfigLoader(null, List.of("server.publicRtmpUrl=rtmp://live.example.com:19350",
+                "server.https.certFile=c.pem", "server.https.keyFile=k.pem"), Map.of()).load();
+        assertEquals("rtmp://live.example.com:19350", c.server().publicRtmpUrl);
+        assertTrue(c.server().https.enabled());
+        assertFalse(new ConfigLoader(null, List.of(), Map.of()).load().server().https.enabled(), "off by default");
+        for (String[] bad : new String[][] {{"server.publicRtmpUrl=http://x/live", "publicRtmpUrl"},
+                {"server.publicHost=http://example.com", "publicHost"},
+                {"server.https.certFile=c.pem", "https.keyFile"},
+                {"server.https.port=70000", "https.port"}}) {
+            ConfigError e = assertThrows(ConfigError.class, () -> new ConfigLoader(null, List.of(bad[0]), Map.of()).load());
+            assertTrue(e.getMessage().contains(bad[1]), bad[0] + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
     void defaultsApplyWithoutAFile() throws Exception {
         Config c = new ConfigLoader(null, List.of(), Map.of()).load();
         assertEquals(8080, c.server().http.port);

@@ -27,6 +27,15 @@ class FdBudgetTest {
     }
 
     @Test
+    void aConfiguredCapOverTheLimitIsExplainedWithTheFix() {
+        String why = FdBudget.shortfall(1_024, 0, 5_000);
+        assertTrue(why.contains("server.connections.max is 5000") && why.contains("allows only 768")
+                && why.contains("LimitNOFILE"), why);
+        assertEquals(null, FdBudget.shortfall(20_000, 0, 5_000), "room enough");
+        assertEquals(null, FdBudget.shortfall(1_024, 0, 0), "automatic cap: nothing was promised");
+    }
+
+    @Test
     void aTinyLimitStillServesSomeone() {
         assertEquals(64, FdBudget.cap(200, 0, 0), "200 less 256 would be negative");
         assertEquals(50, FdBudget.cap(100, 0, 0));

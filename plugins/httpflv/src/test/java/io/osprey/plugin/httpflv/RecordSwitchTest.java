@@ -97,7 +97,8 @@ class RecordSwitchTest {
             String json = listing(kernel, "live/sw");
             String id = name.substring(0, name.length() - 4);
             assertTrue(json.startsWith("{\"app\":\"live\",\"stream\":\"sw\",\"timeZone\":\"UTC\""), json);
-            assertTrue(json.contains("\"id\":\"" + id + "\"") && json.contains("\"url\":\"/flv/live/sw/" + name + "\"")
+            assertTrue(json.contains("\"id\":\"" + id + "\"") && json.contains(
+                    "\"urls\":{\"file\":\"/flv/live/sw/" + name + "\"}")
                     && json.contains("\"start\":\"" + named + "\""), json);
             assertEquals(200, HTTP.send(get(kernel, "/flv/live/sw/" + name), HttpResponse.BodyHandlers.discarding())
                     .statusCode());

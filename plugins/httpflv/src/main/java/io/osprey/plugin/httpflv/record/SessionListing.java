@@ -33,8 +33,12 @@ final class SessionListing {
                     .append(",\"state\":").append(str(s.state()))
                     .append(",\"duration\":").append(s.duration() == null ? "null" : s.duration().toString())
                     .append(",\"size\":").append(s.size())
-                    .append(",\"url\":").append(str(s.urls().getOrDefault("file", "")))
-                    .append('}');
+                    .append(",\"urls\":{");
+            int j = 0;
+            for (var u : s.urls().entrySet()) {
+                b.append(j++ == 0 ? "" : ",").append(str(u.getKey())).append(':').append(str(u.getValue()));
+            }
+            b.append("}}");
         }
         return b.append("]}").toString();
     }

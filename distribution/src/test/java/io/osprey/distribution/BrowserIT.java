@@ -222,7 +222,7 @@ class BrowserIT {
                 () -> {
                     try {
                         return browser.run("watch", BrowserDriver.args().put("path", "/play.html?app=hr&stream=test")
-                                .put("watchMs", 14000).put("screenshot", "play-hls-reconfigured"));
+                                .put("watchMs", 20000).put("screenshot", "play-hls-reconfigured"));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

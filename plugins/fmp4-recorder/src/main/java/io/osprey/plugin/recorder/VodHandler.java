@@ -135,7 +135,8 @@ final class VodHandler extends Handler.Abstract {
         }
         String path = Request.getPathInContext(request);
         StreamKey listing = path.endsWith("/") ? streamOf(path) : null;
-        if (listing != null && listed != null && path.equals(prefix + "/" + listing.app() + "/" + listing.name() + "/")) {
+        if (listing != null && listed != null
+                && path.equals(prefix + "/" + listing.app() + "/" + listing.name() + "/")) {
             // the stream's sessions for the recording page's picker, behind the access check of handle()
             byte[] json = SessionListing.json(listing, listed.sessions(new Recorder.Listing(listing, true,
                     SessionListing.LIMIT))).getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -19,9 +19,9 @@ import java.util.Map;
 /**
  * Writes one FLV file: the header (E.2), an {@code onMetaData} tag whose {@code duration} and {@code filesize}
  * numbers are reserved up front and filled in at {@link #close}, then tags with timestamps from 0 and correct
- * PreviousTagSizes (E.3). A recording that starts mid-stream begins on a video key frame (codec configs are
- * written before it at time 0); media frames before it, and audio older than it, are left out, so every track
- * starts at or after 0 and runs forward. Every batch goes straight to the file (no user-space buffer), so what was written
+ * PreviousTagSizes (E.3). A recording that starts mid-stream begins on a video key frame (codec configs are written
+ * before it at time 0); media frames before it, and audio older than it, are left out, so every track starts at or
+ * after 0 and runs forward. Every batch goes straight to the file (no user-space buffer), so what was written
  * survives a crash of the publisher or of this process and plays as it is. Not thread-safe.
  */
 final class FlvFileWriter implements AutoCloseable {

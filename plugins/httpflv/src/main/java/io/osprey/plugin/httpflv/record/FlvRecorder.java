@@ -25,10 +25,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
- * Records streams to {@code <dataDir>/<dir>/{app}/{stream}/{yyyyMMdd_HHmmss}.flv} (the start in UTC): a packager subscription per
- * stream, polled on the bus thread and written on the plugin's scheduler (never on the bus thread), one batch at
- * a time, asking the bus for more only when the batch is on disk, so the bus's bounds keep memory flat if the
- * disk is slow. A disk error stops that recording (logged and counted); the stream goes on.
+ * Records streams to {@code <dataDir>/<dir>/{app}/{stream}/{yyyyMMdd_HHmmss}.flv} (the start in UTC): a packager
+ * subscription per stream, polled on the bus thread and written on the plugin's scheduler (never on the bus
+ * thread), one batch at a time, asking the bus for more only when the batch is on disk, so the bus's bounds keep
+ * memory flat if the disk is slow. A disk error stops that recording (logged and counted); the stream goes on.
  */
 public final class FlvRecorder implements StreamWatcher, AutoCloseable {
 

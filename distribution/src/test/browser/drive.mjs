@@ -319,6 +319,15 @@ const SCENARIOS = {
       result.switchLabel = await sw.evaluate((el) => el.labels && el.labels.length ? el.labels[0].textContent.trim()
         : el.getAttribute('aria-label'));
       result.switchBefore = await sw.isChecked();
+      // switching off asks first: cancelled, nothing changes; accepted, the plugin stops
+      let asked = null;
+      con.once('dialog', (d) => { asked = d.message(); d.dismiss().catch(() => {}); });
+      await sw.click();
+      await sleep(700);
+      result.confirmMessage = asked;
+      result.stateAfterCancel = await pluginState(con, id);
+      result.checkedAfterCancel = await sw.isChecked();
+      con.once('dialog', (d) => d.accept().catch(() => {}));
       await sw.click();
       const offDeadline = Date.now() + 10000;
       while (Date.now() < offDeadline && (await pluginState(con, id)) !== 'stopped') await sleep(100);
@@ -351,6 +360,60 @@ const SCENARIOS = {
   },
 
   /**
+   * Plays args.path and watches it for args.watchMs after it first plays (the test changes the config meanwhile):
+   * the longest time the picture stood still while the page said "playing" or "reconnecting", the target durations
+   * hls.js saw, the states passed through.
+   */
+  async watch(context, args) {
+    const page = await open(context, args.path);
+    const first = await waitPlayed(page, 1, 20000);
+    const result = { first, longestStallMs: 0, targetDurations: [], states: [] };
+    if (first.state !== 'playing') return { ...result, ...diagnostics(page) };
+    let lastTime = -1;
+    let lastMove = Date.now();
+    const end = Date.now() + args.watchMs;
+    while (Date.now() < end) {
+      const s = await playerState(page);
+      const now = Date.now();
+      if (s.currentTime > lastTime) {
+        lastTime = s.currentTime;
+        lastMove = now;
+      }
+      result.longestStallMs = Math.max(result.longestStallMs, now - lastMove);
+      const td = s.info.targetDuration;
+      if (td && result.targetDurations[result.targetDurations.length - 1] !== td) result.targetDurations.push(td);
+      if (result.states[result.states.length - 1] !== s.state) result.states.push(s.state);
+      await sleep(100);
+    }
+    result.last = await playerState(page);
+    result.screenshot = await shot(page, args.screenshot);
+    return { ...result, ...diagnostics(page) };
+  },
+
+  /**
+   * A recording page's picker (args.path, args.field: the session or file field): the options it lists once the
+   * page has an app and a stream, then the first recording chosen from it and played.
+   */
+  async picker(context, args) {
+    const page = await open(context, args.path);
+    let options = [];
+    const deadline = Date.now() + 10000;
+    while (Date.now() < deadline) {
+      options = await page.evaluate(() => [...document.querySelectorAll('#picker option')]
+        .map((o) => ({ value: o.value, text: o.textContent.trim() })));
+      if (options.some((o) => o.value)) break;
+      await sleep(200);
+    }
+    const chosen = options.find((o) => o.value);
+    if (chosen) await page.selectOption('#picker', chosen.value);
+    const s = await waitPlayed(page, args.seconds || 2, 20000);
+    s.options = options;
+    s.field = await page.evaluate((f) => document.getElementById(f).value, args.field);
+    s.screenshot = await shot(page, args.screenshot);
+    return { ...s, ...diagnostics(page) };
+  },
+
+  /**
    * The recordings section of the console: the rows of args.stream (waiting for at least args.rows of them) with
    * their links.
    */
@@ -362,7 +425,8 @@ const SCENARIOS = {
       rows = await con.evaluate((k) => [...document.querySelectorAll('#recordings li[data-stream="' + k + '"]')]
         .map((li) => ({ kind: li.dataset.kind, session: li.dataset.session, state: li.dataset.state,
           text: li.innerText, links: [...li.querySelectorAll('a')].map((a) => ({ text: a.textContent.trim(),
-            href: a.getAttribute('href'), label: a.getAttribute('aria-label'), download: a.hasAttribute('download') })),
+            href: a.getAttribute('href'), label: a.getAttribute('aria-label'), download: a.hasAttribute('download'),
+            target: a.getAttribute('target') })),
         })), args.stream);
       if (rows.length >= (args.rows || 1)) break;
       await sleep(300);

@@ -22,7 +22,21 @@
     return can && (apple || !(window.Hls && Hls.isSupported()));
   }
 
-  function attachHlsJs(url, lowLatency, events) {
+  /**
+   * What is really played, said in the status: a playlist without parts (EXT-X-PART-INF) plays as normal HLS
+   * even with the low-latency switch on, so the page says "over HLS (no LL-HLS parts…)" rather than "over LL-HLS".
+   */
+  function playedAs(loop, lowLatency, partTarget) {
+    const ll = lowLatency && partTarget > 0;
+    window.osprey.info.playedAs = ll ? 'LL-HLS' : 'HLS';
+    const label = loop.name + (ll ? ' over LL-HLS' : lowLatency
+      ? ' over HLS (its playlist has no LL-HLS parts)' : ' over HLS');
+    if (label === loop.label) return;
+    loop.label = label;
+    if (status.state === 'playing') status.set('playing', 'Playing ' + label);
+  }
+
+  function attachHlsJs(url, lowLatency, events, loop) {
     hls = new Hls({
       lowLatencyMode: lowLatency,
       backBufferLength: 30,
@@ -64,6 +78,7 @@
       // LL-HLS needs parts in the playlist: the hls plugin makes them for fMP4 (or with lowLatency: on).
       const note = document.getElementById('ll-note');
       note.classList.toggle('hidden', !(lowLatency && !d.partTarget));
+      playedAs(loop, lowLatency, d.partTarget || 0);
     });
     mine.loadSource(url);
     mine.attachMedia(video);
@@ -100,19 +115,21 @@
     const ll = !!values.ll;
     document.getElementById('ll-note').classList.add('hidden');
     window.osprey.info = { url, engine: native ? 'native' : 'hls.js', lowLatency: ll };
-    const label = (values.url || values.app + '/' + values.stream) + (ll ? ' over LL-HLS' : ' over HLS');
-    session = O.liveLoop({
-      video, status, label,
+    const name = values.url || values.app + '/' + values.stream;
+    // until the playlist is read, the switch is all there is to go by; hls.js then says what is played
+    const loop = {
+      video, status, name, label: name + (ll ? ' over LL-HLS' : ' over HLS'),
       // The playlist answers at once: 404 when the stream is not live (or the hls plugin is off).
       probeUrl: () => url,
       attach: (events) => {
-        const detach = native ? attachNative(url, events) : attachHlsJs(url, ll, events);
+        const detach = native ? attachNative(url, events) : attachHlsJs(url, ll, events, loop);
         // A playlist with EXT-X-ENDLIST plays to its end: the stream ended.
         const onEnded = () => events.ended();
         video.addEventListener('ended', onEnded);
         return { destroy() { video.removeEventListener('ended', onEnded); detach(); } };
       },
-    });
+    };
+    session = O.liveLoop(loop);
   }
 
   setInterval(() => {

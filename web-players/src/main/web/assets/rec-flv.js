@@ -2,8 +2,7 @@
  * video.html: a recorded FLV through mpegts.js (seeking by HTTP Range where the file has a keyframe index).
  *   ?app=&stream=&file=yyyyMMdd_HHmmss.flv   /flv/{app}/{stream}/{file} (httpflv's FLV recording)
  *   ?url=…                                   any FLV URL
- * With app and stream only, the newest FLV recording of the stream from the recordings listing (admin token in
- * this tab).
+ * With app and stream only, the newest FLV recording of the stream from its public listing (/flv/{app}/{stream}/).
  */
 (function () {
   'use strict';
@@ -92,5 +91,7 @@
     mpegts.LoggingControl.enableVerbose = false;
     mpegts.LoggingControl.enableInfo = false;
   }
-  start(O.bindForm(document.getElementById('pick'), {}, start));
+  const form = document.getElementById('pick');
+  start(O.bindForm(form, { app: 'live' }, start));
+  O.recordings.bindPicker(form, 'flv', 'file');
 })();

@@ -5,7 +5,7 @@
  *   ?url=…/index.json                       any session's index
  *   &mode=merge     the "merged" set (output_merge/init.mp4 + seg-NNNNN.m4s): one SourceBuffer
  *   &mode=separate  the "video" and "audio" sets (output_separate/): two SourceBuffers
- * With app and stream only, the newest session from the recordings listing (admin token in this tab). A session
+ * With app and stream only, the newest session from the stream's public listing (/mp4/{app}/{stream}/). A session
  * that is still recording is followed: index.json is read again until its state changes.
  */
 (function () {
@@ -234,5 +234,7 @@
     O.renderFacts(facts, f);
   }, 1000);
 
-  start(O.bindForm(document.getElementById('pick'), { mode: 'merge' }, start));
+  const form = document.getElementById('pick');
+  start(O.bindForm(form, { app: 'live', mode: 'merge' }, start));
+  O.recordings.bindPicker(form, 'mp4', 'session');
 })();

@@ -2,7 +2,7 @@
  * mp4.html: a recorded MP4 played by the browser itself (HTTP Range makes it seekable).
  *   ?app=&stream=&session=yyyyMMdd_HHmmss   /mp4/{app}/{stream}/{session}/stream_full.mp4
  *   ?url=…                                  any MP4 URL
- * With app and stream only, the newest merged session from the recordings listing (admin token in this tab).
+ * With app and stream only, the newest merged session from the stream's public listing (/mp4/{app}/{stream}/).
  */
 (function () {
   'use strict';
@@ -64,5 +64,7 @@
     O.renderFacts(facts, f);
   }, 1000);
 
-  start(O.bindForm(document.getElementById('pick'), {}, start));
+  const form = document.getElementById('pick');
+  start(O.bindForm(form, { app: 'live' }, start));
+  O.recordings.bindPicker(form, 'mp4', 'session');
 })();

@@ -9,6 +9,11 @@
  *     "urls": { mp4: full?, index, merged?, video?, audio?  ·  flv: file } }], "truncated": bool}
  * newest first. The player pages need no token: the links carry the app, stream and session (or file), and a
  * session's index.json, public under /mp4/, tells play_merge.html everything else.
+ *
+ * GET /mp4/{app}/{stream}/ and GET /flv/{app}/{stream}/ (public, behind the stream's play access, as the files)
+ * answer one stream's sessions: {"app", "stream", "timeZone": "UTC", "sessions": [{ "id": "yyyyMMdd_HHmmss",
+ *   "start": ISO time, "open": bool, "state", "duration", "size", "urls": {…as above} }]}, newest first. The
+ * recording pages fill their session picker from it.
  */
 (function () {
   'use strict';
@@ -77,6 +82,72 @@
     if (!r.ok) return { available: false, status: r.status, items: [] };
     const json = await r.json().catch(() => null);
     return { available: true, status: r.status, items: normalize(json), truncated: !!(json && json.truncated) };
+  }
+
+  /**
+   * One stream's recordings of a type from the public per-stream listing. Resolves to {available, status, items};
+   * available is false when the recorder is off (404) or access is refused (401/403).
+   */
+  async function streamList(type, app, stream) {
+    if (!O.validName(app) || !O.validName(stream)) return { available: false, status: 0, items: [] };
+    let r;
+    try {
+      // a play token given to the page (?token=) is what the stream's access check asks for
+      const t = O.params().get('token');
+      r = await fetch((type === 'flv' ? O.urls.flvRecordings(app, stream) : O.urls.mp4Sessions(app, stream))
+        + (t ? '?token=' + encodeURIComponent(t) : ''), { cache: 'no-store' });
+    } catch (e) {
+      return { available: false, status: 0, items: [] };
+    }
+    if (!r.ok) return { available: false, status: r.status, items: [] };
+    const json = await r.json().catch(() => null);
+    const sessions = json && Array.isArray(json.sessions) ? json.sessions : [];
+    return { available: true, status: r.status, items: normalize({ recordings: sessions.map((e) => ({
+      type, stream: app + '/' + stream, session: e.id, start: e.start,
+      state: e.open ? 'recording' : e.state, duration: e.duration, size: e.size >= 0 ? e.size : null,
+      urls: e.urls })) }) };
+  }
+
+  /**
+   * The session picker of a recording page: a <select> (#picker) listing the stream in the form's app and
+   * stream fields; choosing one puts its name into {@code field} (session, or FLV file) and plays it.
+   */
+  function bindPicker(form, type, field) {
+    const select = document.getElementById('picker');
+    if (!select) return;
+    const app = form.elements.app;
+    const stream = form.elements.stream;
+    let run = 0;
+    async function refresh() {
+      const mine = ++run;
+      const r = await streamList(type, app.value.trim(), stream.value.trim());
+      if (mine !== run) return;
+      const first = document.createElement('option');
+      first.value = '';
+      first.textContent = !O.validName(app.value.trim()) || !O.validName(stream.value.trim())
+        ? 'give an app and a stream' : !r.available ? 'cannot list (' + (r.status || 'no answer') + ')'
+          : r.items.length ? r.items.length + ' recording' + (r.items.length > 1 ? 's' : '') + ' (UTC names)'
+            : 'no recordings yet';
+      const options = [first];
+      for (const i of r.items) {
+        const o = document.createElement('option');
+        o.value = type === 'flv' ? flvFile(i) : i.session;
+        o.textContent = i.session + ' — ' + describe(i);
+        options.push(o);
+      }
+      select.replaceChildren(...options);
+      select.value = form.elements[field].value && options.some((o) => o.value === form.elements[field].value)
+        ? form.elements[field].value : '';
+    }
+    select.addEventListener('change', () => {
+      if (!select.value) return;
+      form.elements[field].value = select.value;
+      form.requestSubmit();
+    });
+    app.addEventListener('change', refresh);
+    stream.addEventListener('change', refresh);
+    form.addEventListener('submit', () => setTimeout(refresh, 0));
+    refresh();
   }
 
   /** The file name of an FLV recording ("20250101_120000.flv"). */
@@ -195,14 +266,14 @@
   }
 
   /**
-   * The newest recording of a stream of a type, from the listing (only when this tab holds the admin token).
+   * The newest recording of a stream of a type, from the stream's public listing.
    * Resolves to {item} or {missing: sentence} or {unlisted: sentence}.
    */
   async function newest(app, stream, type, need) {
-    const r = await list({ app, stream });
+    const r = await streamList(type, app, stream);
     if (!r.available) {
-      return { unlisted: r.status === 401
-        ? 'Give the recording (the session or file name), or open it from the console\u2019s recordings list.'
+      return { unlisted: r.status === 401 || r.status === 403
+        ? 'The recordings of ' + app + '/' + stream + ' cannot be listed without access (' + r.status + ').'
         : 'The recordings cannot be listed (' + (r.status || 'no answer') + '); give the session or file name.' };
     }
     const item = r.items.find((i) => i.type === type && (!need || need(i)));
@@ -210,14 +281,14 @@
       + ' recording of ' + app + '/' + stream + ' on this server yet.' };
   }
 
-  /** Lists this stream's recordings of a type under the player, as links (when this tab holds the token). */
+  /** Lists this stream's recordings of a type under the player, as links. */
   async function showOthers(el, app, stream, type) {
     if (!el) return;
     el.replaceChildren();
-    if (!O.validName(app) || !O.validName(stream) || !token.get()) return;
-    const r = await list({ app, stream });
+    if (!O.validName(app) || !O.validName(stream)) return;
+    const r = await streamList(type, app, stream);
     if (!r.available) return;
-    const items = r.items.filter((i) => i.type === type);
+    const items = r.items;
     if (!items.length) return;
     const h = document.createElement('h3');
     h.textContent = 'Recordings of ' + app + '/' + stream;
@@ -241,5 +312,6 @@
 
   O.token = token;
   O.api = api;
-  O.recordings = { list, normalize, links, describe, newest, flvFile, playRecording, showOthers, path };
+  O.recordings = { list, streamList, bindPicker, normalize, links, describe, newest, flvFile, playRecording,
+    showOthers, path };
 })();

@@ -17,6 +17,7 @@
   const rows = new Map(); // plugin id → {el, input, ...}
   const pending = new Set(); // plugin ids with a start/stop in flight
   let plugins = [];
+  let liveStreams = []; // the last /api/streams answer, for the stop confirmation
   let timer = 0;
   let recordingsAt = 0;
   let lastStreamSig = null;
@@ -185,8 +186,43 @@
     }
   }
 
+  /**
+   * What stopping a plugin does to the people using it now, for the confirmation (null: nothing to say). The
+   * kernel's plugin ids are fixed; an unknown plugin gets the general sentence.
+   */
+  function stopWarning(id) {
+    const n = liveStreams.length;
+    const viewers = (proto) => liveStreams.reduce((sum, s) => sum + ((s.viewers || {})[proto] || 0), 0);
+    const streams = n + (n === 1 ? ' live stream' : ' live streams');
+    switch (id) {
+      case 'rtmp-ingest':
+        return 'Stop rtmp-ingest? Every RTMP and HTTP-FLV-push publisher is disconnected now (' + streams
+          + ') and nobody can publish until it is switched on again.';
+      case 'httpflv': {
+        const v = viewers('httpflv') + viewers('ws-flv');
+        return 'Stop httpflv? Its HTTP-FLV and WebSocket-FLV viewers are disconnected now (' + v
+          + '), FLV recordings end, and its relays stop.';
+      }
+      case 'hls':
+        return 'Stop hls? HLS playlists of ' + streams + ' go away: HLS viewers (' + viewers('hls')
+          + ') stop playing.';
+      case 'fmp4-recorder':
+        return 'Stop fmp4-recorder? The recordings in progress (' + streams + ' live) are finished now and'
+          + ' /mp4/ recordings are not served until it is switched on again.';
+      case 'auth':
+        return 'Stop auth? Streams it protects become open to everyone until it is switched on again.';
+      default:
+        return 'Stop ' + id + '? Whatever it serves is unavailable, and its connections are closed, until it is'
+          + ' switched on again.';
+    }
+  }
+
   async function toggle(id, on) {
     const row = rows.get(id);
+    if (!on && !confirm(stopWarning(id))) {
+      row.input.checked = true; // nothing changed
+      return;
+    }
     pending.add(id);
     row.input.disabled = true;
     $('plugins-error').textContent = '';
@@ -209,6 +245,7 @@
   // ---- streams -------------------------------------------------------------------------------------------
 
   function renderStreams(list) {
+    liveStreams = Array.isArray(list) ? list : [];
     const now = Date.now();
     const seen = new Set();
     const box = $('streams');
@@ -461,6 +498,10 @@
         a.textContent = l.text;
         a.setAttribute('aria-label', l.label);
         if (l.download) a.setAttribute('download', '');
+        else {
+          a.target = '_blank'; // a player opens beside the console, which stays as it was
+          a.rel = 'noopener';
+        }
         links.append(a);
       }
       li.append(name, type, what, links);

@@ -49,6 +49,7 @@ class BrowserIT {
     private static final String LIVE = "live/test";
     private static final String LL = "ll/test";
     private static final String REC = "rec/clip";
+    private static final String HR = "hr/test";
     private static final int REC_SECONDS = 7;
     private static final String CONFIG = """
             bus:
@@ -63,6 +64,7 @@ class BrowserIT {
               hls:
                 apps:
                   ll: { format: fmp4 }  # LL-HLS is on by default for fMP4
+                  hr: { segmentMs: 3000 }  # changed live by hlsJsPlaysOnAcrossALiveSegmentLengthChange
             """;
 
     private static TestServer server;
@@ -90,7 +92,8 @@ class BrowserIT {
         // One ffmpeg, two streams: the same clip looped to live/test and ll/test.
         publisher = Ffmpeg.start(logs.resolve("publish-live.log"), "-re", "-stream_loop", "-1", "-i",
                 clip.toString(), "-map", "0", "-c", "copy", "-f", "flv", server.rtmp("/" + LIVE), "-map", "0", "-c",
-                "copy", "-f", "flv", server.rtmp("/" + LL));
+                "copy", "-f", "flv", server.rtmp("/" + LL), "-map", "0", "-c", "copy", "-f", "flv",
+                server.rtmp("/" + HR));
         recPublisher = Ffmpeg.start(logs.resolve("publish-rec.log"), "-re", "-i", clip.toString(), "-t",
                 String.valueOf(REC_SECONDS), "-c", "copy", "-f", "flv", server.rtmp("/" + REC));
         Await.until(LIVE + " and " + LL + " to be live", Duration.ofSeconds(20),
@@ -194,6 +197,51 @@ class BrowserIT {
         assertTrue(ll.path("info").path("partTarget").asDouble() > 0,
                 "LL-HLS: the playlist announces partial segments (EXT-X-PART-INF): " + ll.path("info"));
         assertTrue(ll.path("info").path("canBlockReload").asBoolean(), "CAN-BLOCK-RELOAD: " + ll.path("info"));
+        assertTrue(ll.path("message").asText().endsWith("over LL-HLS"), ll.path("message").asText());
+
+        // issue 23: the low-latency switch on a TS stream (no parts): the page says what is really played
+        JsonNode tsLl = browser.run("play", BrowserDriver.args().set("pages", BrowserDriver.JSON.createArrayNode()
+                .add(page("/play.html?app=live&stream=test&ll=1", "play-ll-without-parts")))).path("pages").get(0);
+        assertPlayed(tsLl, 2);
+        assertEquals("HLS", tsLl.path("info").path("playedAs").asText(), tsLl.toString());
+        assertTrue(tsLl.path("message").asText().endsWith("over HLS (its playlist has no LL-HLS parts)"),
+                tsLl.path("message").asText());
+    }
+
+    /**
+     * Issue 23 point 2: hls.js plays on while the app's segment length is edited in the config file (3 s to 1 s):
+     * the hls plugin applies it in place, so the picture never stands still for a whole old segment, the page
+     * never leaves "playing", and hls.js sees the new target duration.
+     */
+    @Test
+    @Order(3)
+    void hlsJsPlaysOnAcrossALiveSegmentLengthChange() throws Exception {
+        Path config = server.home().resolve("osprey.yaml");
+        String before = Files.readString(config);
+        java.util.concurrent.CompletableFuture<JsonNode> watched = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return browser.run("watch", BrowserDriver.args().put("path", "/play.html?app=hr&stream=test")
+                                .put("watchMs", 20000).put("screenshot", "play-hls-reconfigured"));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        try {
+            // the page reads segments once it plays; then the edit
+            double segments = metric("osprey_hls_requests_total");
+            Await.until("the page to load HLS", Duration.ofSeconds(20),
+                    () -> watched.isDone() || metric("osprey_hls_requests_total") > segments + 6);
+            Files.writeString(config, before.replace("hr: { segmentMs: 3000 }", "hr: { segmentMs: 1000 }"));
+            JsonNode r = watched.get(60, TimeUnit.SECONDS);
+            assertEquals("playing", r.path("first").path("state").asText(), r.toString());
+            assertEquals("[\"playing\"]", r.path("states").toString(), "never left playing: " + r);
+            assertTrue(r.path("longestStallMs").asLong() < 3000, "no stall over one segment: " + r);
+            assertEquals("[3,1]", r.path("targetDurations").toString(), "hls.js saw the new target: " + r);
+            assertEquals(0, r.path("pageErrors").size(), r.toString());
+        } finally {
+            Files.writeString(config, before);
+        }
     }
 
     // ---- recordings ------------------------------------------------------------------------------------------
@@ -225,6 +273,11 @@ class BrowserIT {
         assertEquals(session, mp4Row.path("session").asText(), mp4Row.toString());
         assertEquals(List.of("Play", "Merged A/V", "Separate A/V", "Download"), texts(mp4Row), mp4Row.toString());
         assertEquals(List.of("Play", "Download"), texts(flvRow), flvRow.toString());
+        for (String play : List.of("Play", "Merged A/V", "Separate A/V")) {
+            assertEquals("_blank", link(mp4Row, play).path("target").asText(), "a player opens in a new tab, the"
+                    + " console stays: " + mp4Row);
+        }
+        assertEquals("_blank", link(flvRow, "Play").path("target").asText(), flvRow.toString());
         assertDownload(link(mp4Row, "Download"), "video/mp4");
         assertDownload(link(flvRow, "Download"), "video/x-flv");
 
@@ -251,6 +304,19 @@ class BrowserIT {
         assertEquals("avc1.42c01e,mp4a.40.2", codecs(merged.path("types").get(0)), merged.toString());
         assertTrue(played.path("pages").get(3).path("info").path("url").asText().endsWith(".flv"),
                 played.path("pages").get(3).toString());
+
+        // issue 23: with an app and a stream, the pages list the stream's recordings (public listing, no token)
+        // in their picker; choosing one fills the session (or file) and plays it
+        String[] appStream = REC.split("/");
+        for (String[] p : List.of(new String[] {"mp4.html", "session", session},
+                new String[] {"video.html", "file", flv.path("session").asText() + ".flv"})) {
+            JsonNode picked = browser.run("picker", BrowserDriver.args().put("path", "/" + p[0] + "?app="
+                    + appStream[0] + "&stream=" + appStream[1]).put("field", p[1]).put("screenshot", "picker-" + p[0]));
+            assertPlayed(picked, 2);
+            assertEquals(p[2], picked.path("field").asText(), picked.toString());
+            assertTrue(picked.path("options").toString().contains(p[2]) && picked.path("options").get(0)
+                    .path("text").asText().contains("(UTC names)"), picked.path("options").toString());
+        }
     }
 
     // ---- states, layout --------------------------------------------------------------------------------------
@@ -358,6 +424,12 @@ class BrowserIT {
     private static void assertSwitchedOffAndOn(JsonNode r, String label) {
         assertEquals(label, r.path("switchLabel").asText(), "the switch is labelled");
         assertTrue(r.path("switchBefore").asBoolean(), r.toString());
+        // issue 23: switching off asks first, saying what it drops; cancelled, the plugin runs on
+        String id = label.substring("Run ".length());
+        assertTrue(r.path("confirmMessage").asText().startsWith("Stop " + id + "?"), r.toString());
+        assertTrue(r.path("confirmMessage").asText().contains("viewers"), r.path("confirmMessage").asText());
+        assertEquals("active", r.path("stateAfterCancel").asText(), "cancelled: still running " + r);
+        assertTrue(r.path("checkedAfterCancel").asBoolean(), "cancelled: the switch stays on " + r);
         assertEquals("stopped", r.path("stateAfterOff").asText(), r.toString());
         JsonNode off = r.path("playerWhenOff");
         assertTrue(off.path("reached").asBoolean(), "the open player says the stream is gone: " + off);
@@ -480,6 +552,19 @@ class BrowserIT {
         int at = m.indexOf("codecs=");
         assertTrue(at > 0, "a MIME type with codecs: " + m);
         return m.substring(at + 7).replace("\"", "").replace(" ", "").toLowerCase(Locale.ROOT);
+    }
+
+    private static double metric(String name) {
+        try {
+            for (String line : server.get("/metrics").body().split("\n")) {
+                if (line.startsWith(name + " ")) {
+                    return Double.parseDouble(line.substring(name.length() + 1).trim());
+                }
+            }
+            return 0;
+        } catch (IOException | InterruptedException e) {
+            return 0;
+        }
     }
 
     private static int status(String path) {

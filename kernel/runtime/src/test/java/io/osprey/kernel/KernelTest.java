@@ -112,6 +112,18 @@ class KernelTest {
     }
 
     @Test
+    void aPluginStoppedThroughTheApiWhileEnabledDegradesHealthWithTheReason() throws Exception {
+        start(null);
+        assertTrue(get("/api/health", true).body().contains("\"status\" : \"healthy\""));
+        assertEquals(200, post("/api/plugins/echo/stop").statusCode());
+        String h = get("/api/health", true).body();
+        assertTrue(h.contains("\"status\" : \"degraded\"") && h.contains("plugin echo is stopped although the"
+                + " config enables it"), h);
+        assertEquals(200, post("/api/plugins/echo/start").statusCode());
+        assertTrue(get("/api/health", true).body().contains("\"status\" : \"healthy\""));
+    }
+
+    @Test
     void stopAndStartThroughTheApiReleaseEverything() throws Exception {
         start(null);
         get("/echo/warm", false);

@@ -105,7 +105,10 @@ public final class AdminApi extends Handler.Abstract {
         return true;
     }
 
-    /** The combined verdict: failed plugins and bundles degrade; checks may say more. */
+    /**
+     * The combined verdict: failed plugins and bundles degrade, and so does a plugin the config enables that is
+     * stopped (switched off in the console: an rtmp-ingest stopped so takes no publisher); checks may say more.
+     */
     public Map<String, Object> health() {
         Health.Status status = Health.Status.HEALTHY;
         List<String> reasons = new ArrayList<>();
@@ -117,6 +120,10 @@ public final class AdminApi extends Handler.Abstract {
             if (p.state() == PluginState.FAILED) {
                 status = worst(status, Health.Status.DEGRADED);
                 reasons.add("plugin " + p.id() + " failed: " + p.reason());
+            } else if (p.state() == PluginState.STOPPED && p.enabled()) {
+                status = worst(status, Health.Status.DEGRADED);
+                reasons.add("plugin " + p.id() + " is stopped although the config enables it (stopped through the"
+                        + " admin API or console): what it serves is unavailable until it is started again");
             }
         }
         Map<String, String> bundles = bundleErrors.get();

@@ -1,6 +1,6 @@
 package io.osprey.kernel.plugin;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.osprey.kernel.config.Config;
 import io.osprey.kernel.config.ConfigError;
 import java.lang.System.Logger.Level;
@@ -31,24 +31,33 @@ final class ConfigChange {
         undo.push(step);
     }
 
-    /** The keys of {@code plugins.<id>} that differ between the old and the new config, comma-separated. */
+    /**
+     * The keys under {@code plugins.<id>} that differ between the old and the new config, as dotted paths down to
+     * the leaves that changed ({@code plugins.hls.apps.live.segmentMs}), sorted and comma-separated.
+     */
     String changedKeys(String id) {
-        ObjectNode a = old.pluginSettings(id);
-        ObjectNode b = next.pluginSettings(id);
         TreeSet<String> keys = new TreeSet<>();
+        diff("plugins." + id, old.pluginSettings(id), next.pluginSettings(id), keys);
+        return keys.isEmpty() ? "plugins." + id : String.join(", ", keys);
+    }
+
+    private static void diff(String path, JsonNode a, JsonNode b, TreeSet<String> out) {
+        if (a == null || b == null || !a.isObject() || !b.isObject()) {
+            if (a == null ? b != null : !a.equals(b)) {
+                out.add(path);
+            }
+            return;
+        }
         for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!a.get(k).equals(b.get(k))) {
-                keys.add("plugins." + id + "." + k);
-            }
+            diff(path + "." + k, a.get(k), b.get(k), out);
         }
         for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!a.has(k)) {
-                keys.add("plugins." + id + "." + k);
+                out.add(path + "." + k);
             }
         }
-        return keys.isEmpty() ? "plugins." + id : String.join(", ", keys);
     }
 
     /** The error for plugin {@code id} failing on {@code keys}; the caller throws it. */

@@ -184,11 +184,11 @@ public final class PluginManager {
         }
         if (inPlace) {
             h.context.setConfig(cfg);
-            LOG.log(Level.INFO, "plugin {0} reconfigured in place ({1})", id, keys);
+            LOG.log(Level.INFO, "config change {0}: applied in place by plugin {1}, its clients kept", keys, id);
             change.undo(() -> rollBackInPlace(h, oldCfg, old));
             return;
         }
-        LOG.log(Level.INFO, "plugin {0} restarting for its new config ({1})", id, keys);
+        LOG.log(Level.INFO, "config change {0}: plugin {1} restarts to apply it (its clients are dropped)", keys, id);
         stop(h, PluginState.STOPPED, "");
         if (!start(h, next)) {
             String reason = h.reason;

@@ -56,6 +56,8 @@ class ConfigLoaderTest {
             ConfigError e = assertThrows(ConfigError.class, () -> c.bindPlugin("hls", WithSetterLikeMethods.class));
             assertEquals("plugins.hls." + key, e.key());
             assertTrue(e.reason().contains("unknown key"), e.reason());
+            // the list of valid keys names the fields only (issue 23: it listed "tings" for hls)
+            assertEquals("unknown key; known keys: [segmentMs]", e.reason());
             assertTrue(e.source().endsWith("osprey.yaml"), e.source());
         }
     }

@@ -40,7 +40,7 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
     /** Session folders queued for or going through their merge: open for the registry (as are {@link #unfinished}). */
     private final Set<Path> finishing = ConcurrentHashMap.newKeySet();
     private PluginContext ctx;
-    private RecorderConfig config;
+    private volatile RecorderConfig config;
     private Path mp4Root;
     private ExecutorService writers;
     private ExecutorService merges;
@@ -90,10 +90,11 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                 pendingMerges::get);
         context.healthCheck("fmp4-recorder", this::health);
 
-        RecordingRegistry.RecorderRegistration registration = context.recordings().register(new Mp4Sessions(mp4Root,
+        Mp4Sessions sessions = new Mp4Sessions(mp4Root,
                 key -> recordings.stream().anyMatch(r -> r.stream().key().equals(key)
                         && (r.state() == Recording.State.RECORDING || r.state() == Recording.State.WAITING)),
-                dir -> finishing.contains(dir) || unfinished.containsKey(dir))); // waiting for a retry: still open
+                dir -> finishing.contains(dir) || unfinished.containsKey(dir)); // waiting for a retry: still open
+        RecordingRegistry.RecorderRegistration registration = context.recordings().register(sessions);
         recover();
         merges.execute(registration::ready); // after the recovered sessions queued before it
         context.bus().watch(this);
@@ -101,8 +102,39 @@ public final class Fmp4RecorderPlugin implements Plugin, StreamWatcher, Recordin
                 TimeUnit.MILLISECONDS);
         context.scheduler().scheduleWithFixedDelay(this::retryUnfinished, 250, 250, TimeUnit.MILLISECONDS);
         if (config.serve) {
-            context.http().route("/mp4/*", new VodHandler("/mp4", mp4Root, config, context.access()));
+            context.http().route("/mp4/*", new VodHandler("/mp4", mp4Root, config, context.access(),
+                    sessions));
         }
+    }
+
+    /**
+     * In place: {@code apps} (live streams of an app no longer recorded finish their session, those of a newly
+     * recorded app start one at their next key frame) and the settings of new sessions ({@code mode},
+     * {@code segmentMs}, {@code fragmentMs}, {@code maxSegmentMs}, {@code maxFragmentBytes}, {@code merge},
+     * {@code keepSegments}, {@code fsyncFragments}, {@code retryMs}: a session in progress keeps what it started
+     * with). Serving and thread settings restart the plugin.
+     */
+    @Override
+    public boolean reconfigure(Object newConfig) {
+        RecorderConfig next = (RecorderConfig) newConfig;
+        RecorderConfig old = config;
+        if (next.writerThreads != old.writerThreads || next.serve != old.serve
+                || !next.corsOrigin.equals(old.corsOrigin) || next.maxRanges != old.maxRanges
+                || next.stopMergeTimeoutMs != old.stopMergeTimeoutMs) {
+            return false;
+        }
+        config = next;
+        for (Recording r : recordings) {
+            if (!next.records(r.stream().key().app())) {
+                r.stop("recording turned off for app " + r.stream().key().app());
+            }
+        }
+        for (StreamView v : ctx.bus().streams()) {
+            if (next.records(v.key().app()) && recordings.stream().noneMatch(r -> r.stream().key().equals(v.key()))) {
+                onStreamStarted(v);
+            }
+        }
+        return true;
     }
 
     private static ThreadFactory threads(String name) {

@@ -116,7 +116,7 @@ record SessionDir(Path dir, StreamKey key, String name) {
         try {
             FileLock lock = ch.tryLock();
             if (lock != null) {
-                return new SessionLock(ch, lock);
+                return new SessionLock(dir.resolve(LOCK), ch, lock);
             }
         } catch (OverlappingFileLockException held) {
             // held by this JVM
@@ -125,10 +125,20 @@ record SessionDir(Path dir, StreamKey key, String name) {
         return null;
     }
 
-    /** A held session lock; closing releases it. */
-    record SessionLock(FileChannel channel, FileLock lock) implements AutoCloseable {
+    /**
+     * A held session lock; closing removes the lock file and releases it, so a finished session keeps no empty
+     * {@code session.lock}. Removed while held: a writer that opened the file before sees it locked; one that
+     * comes later creates a new one. The plugin never has two writers of one session at once (the recording
+     * releases before it hands the session to the merge), so this only tidies.
+     */
+    record SessionLock(Path file, FileChannel channel, FileLock lock) implements AutoCloseable {
         @Override
         public void close() {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover empty file; the next finish removes it
+            }
             try {
                 lock.release();
             } catch (IOException ignored) {

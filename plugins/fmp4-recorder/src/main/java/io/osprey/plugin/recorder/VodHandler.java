@@ -4,6 +4,7 @@ import io.osprey.spi.access.AccessControl;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
 import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.recording.Recorder;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.io.IOException;
@@ -52,12 +53,14 @@ final class VodHandler extends Handler.Abstract {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String prefix;
+    private final Recorder listed;
     private final Path root;
     private final RecorderConfig config;
     private final AccessControl access;
 
     /** {@code access}: asked before serving a file of {@code {prefix}/{app}/{stream}/...}, as for live play. */
-    VodHandler(String prefix, Path root, RecorderConfig config, AccessControl access) {
+    VodHandler(String prefix, Path root, RecorderConfig config, AccessControl access, Recorder listed) {
+        this.listed = listed;
         this.access = access;
         this.prefix = prefix;
         this.root = root.toAbsolutePath().normalize();
@@ -130,7 +133,21 @@ final class VodHandler extends Handler.Abstract {
             Response.writeError(request, response, callback, 405, "recordings are read-only");
             return;
         }
-        Path file = resolve(Request.getPathInContext(request));
+        String path = Request.getPathInContext(request);
+        StreamKey listing = path.endsWith("/") ? streamOf(path) : null;
+        if (listing != null && listed != null
+                && path.equals(prefix + "/" + listing.app() + "/" + listing.name() + "/")) {
+            // the stream's sessions for the recording page's picker, behind the access check of handle()
+            byte[] json = SessionListing.json(listing, listed.sessions(new Recorder.Listing(listing, true,
+                    SessionListing.LIMIT))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
+            response.setStatus(200);
+            response.write(true, HttpMethod.HEAD.is(method) ? null : java.nio.ByteBuffer.wrap(json), callback);
+            return;
+        }
+        Path file = resolve(path);
         if (file == null) {
             Response.writeError(request, response, callback, 404, "no such recording");
             return;

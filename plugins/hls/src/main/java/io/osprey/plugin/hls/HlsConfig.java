@@ -55,6 +55,11 @@ public final class HlsConfig implements PluginConfig {
 
     @Override
     public void validate() {
+        // YAML 1.1 reads a bare on/off as a boolean, which arrives here as "true"/"false"
+        lowLatency = onOff(lowLatency);
+        if (apps != null) {
+            apps.values().stream().filter(a -> a != null).forEach(a -> a.lowLatency = onOff(a.lowLatency));
+        }
         checkStream("", format, lowLatency, segmentMs, partMs, window);
         ConfigException.check(apps != null, "apps", "must be a map of app name to settings");
         for (Map.Entry<String, AppConfig> e : apps.entrySet()) {
@@ -69,6 +74,10 @@ public final class HlsConfig implements PluginConfig {
         ConfigException.check(startTimeoutMs >= 0 && startTimeoutMs <= 60_000, "startTimeoutMs", "must be 0..60000");
         ConfigException.check(accessCacheMs >= 0, "accessCacheMs", "must not be negative");
         ConfigException.check(mirrorDir != null && !mirrorDir.isBlank(), "mirrorDir", "must be a folder name");
+    }
+
+    private static String onOff(String v) {
+        return "true".equals(v) ? "on" : "false".equals(v) ? "off" : v;
     }
 
     private static void checkStream(String prefix, String format, String lowLatency, int segmentMs, int partMs,

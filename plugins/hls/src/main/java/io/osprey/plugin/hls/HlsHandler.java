@@ -221,7 +221,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         Snapshot s = stream.snapshot();
-        HlsFormat format = stream.settings().format();
+        HlsFormat format = s.settings().format();
         switch (target.kind()) {
             case PLAYLIST -> playlist(rq, rs, cb, stream, s, params, head, admission, carry);
             case SEGMENT -> {

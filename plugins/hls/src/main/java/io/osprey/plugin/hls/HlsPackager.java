@@ -32,7 +32,8 @@ final class HlsPackager {
     private static final int MAX_HELD = 256;
 
     private final String name;
-    private final StreamSettings settings;
+    private StreamSettings settings;
+    private StreamSettings pending;
     private final MediaWindow window;
     private final LongSupplier clock;
     private final List<Frame> held = new ArrayList<>();
@@ -65,6 +66,37 @@ final class HlsPackager {
 
     MediaWindow window() {
         return window;
+    }
+
+    /**
+     * New settings for this stream (live reconfiguration), applied between two segments so that each segment is
+     * cut with one setting: at the next segment cut, or at once while no segment is open. A new format starts a
+     * new epoch (new muxer and init section, EXT-X-DISCONTINUITY on the next segment).
+     */
+    void reconfigure(StreamSettings next, List<TrackInfo> streamTracks) {
+        pending = next;
+        if (!segmentOpen) {
+            applyPending(streamTracks, false);
+        }
+    }
+
+    private void applyPending(List<TrackInfo> streamTracks, boolean atKey) {
+        StreamSettings next = pending;
+        pending = null;
+        if (next == null || next.equals(settings)) {
+            return;
+        }
+        boolean formatChanged = next.format() != settings.format();
+        settings = next;
+        window.reconfigure(next);
+        if (formatChanged) {
+            clearHeld();
+            dropMuxer();
+            pendingDiscontinuity = produced;
+            if (startEpoch(streamTracks) && atKey) {
+                waitingForKey = false; // at a cut, on the key frame that opens the next segment
+            }
+        }
     }
 
     /** Frames dropped while waiting for a key frame. */
@@ -140,6 +172,9 @@ final class HlsPackager {
             endEpoch(estimatedEnd(), true);
             pdtBase = NONE;
         }
+        if (pending != null && !segmentOpen) {
+            applyPending(streamTracks, false);
+        }
         if (muxer == null && !startEpoch(streamTracks)) {
             dropped++;
             return;
@@ -162,13 +197,13 @@ final class HlsPackager {
             waitingForKey = false;
         }
         if (driving) {
-            driving(f);
+            driving(f, streamTracks);
         } else {
             other(f);
         }
     }
 
-    private void driving(Frame f) {
+    private void driving(Frame f, List<TrackInfo> streamTracks) {
         long dts = f.dts();
         boolean key = f.isKey();
         if (segmentOpen) {
@@ -177,6 +212,13 @@ final class HlsPackager {
                     : elapsed + interval > settings.segmentMs();
             if (cut) {
                 closeSegment(dts);
+                if (pending != null) {
+                    applyPending(streamTracks, true);
+                    if (muxer == null) {
+                        dropped++; // the new format carries none of the tracks
+                        return;
+                    }
+                }
             } else if (elapsed >= settings.maxSegmentMs() || muxer.segmentBytes() >= settings.maxSegmentBytes()) {
                 closeSegment(dts);
                 pendingDiscontinuity = true;

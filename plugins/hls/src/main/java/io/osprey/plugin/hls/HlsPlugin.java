@@ -25,6 +25,7 @@ public final class HlsPlugin implements Plugin {
 
     private final Map<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile HlsConfig config;
 
     @Override
     public String id() {
@@ -38,7 +39,8 @@ public final class HlsPlugin implements Plugin {
 
     @Override
     public void start(PluginContext ctx) {
-        HlsConfig config = ctx.config(HlsConfig.class);
+        HlsConfig startConfig = ctx.config(HlsConfig.class);
+        this.config = startConfig;
         Responses responses = new Responses(config.corsOrigin);
         Counter segments = ctx.metrics().counter("osprey_hls_segments_total", "HLS segments completed");
         Counter requests = ctx.metrics().counter("osprey_hls_requests_total", "HLS requests");
@@ -62,11 +64,12 @@ public final class HlsPlugin implements Plugin {
                     return;
                 }
                 StreamKey key = view.key();
+                HlsConfig config = HlsPlugin.this.config;
                 StreamSettings settings = config.settings(key.app());
                 DiskMirror mirror = config.mirror
                         ? new DiskMirror(mirrorRoot.resolve(key.app()).resolve(key.name()), ctx.scheduler()) : null;
-                HlsStream stream = new HlsStream(key, nextSid(), settings, config.directBuffers, responses,
-                        mirror, config.accessCacheMs, segments, s -> streams.remove(s.key(), s));
+                HlsStream stream = new HlsStream(key, nextSid(), settings, startConfig.directBuffers, responses,
+                        mirror, startConfig.accessCacheMs, segments, s -> streams.remove(s.key(), s));
                 stream.reportViewersTo(ctx.access());
                 HlsStream old = streams.put(key, stream);
                 if (old != null) {
@@ -96,6 +99,31 @@ public final class HlsPlugin implements Plugin {
         }, 100, 100, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "hls: /hls/{app}/{stream}/index.m3u8, " + config.format + " by default"
                 + (config.mirror ? ", mirrored to " + mirrorRoot : ""));
+    }
+
+    /**
+     * Applies the packaging settings ({@code format}, {@code lowLatency}, {@code segmentMs}, {@code partMs},
+     * {@code window}, {@code apps}, {@code maxSegment*}) in place: each live stream whose settings changed keeps its
+     * playlist and cuts its next segments with the new ones; new streams start with them. The other keys (serving,
+     * mirror, buffers) are fixed for a run: a change to them restarts the plugin.
+     */
+    @Override
+    public boolean reconfigure(Object newConfig) {
+        HlsConfig next = (HlsConfig) newConfig;
+        HlsConfig old = config;
+        if (!next.corsOrigin.equals(old.corsOrigin) || next.accessCacheMs != old.accessCacheMs
+                || next.mirror != old.mirror || !next.mirrorDir.equals(old.mirrorDir)
+                || next.directBuffers != old.directBuffers) {
+            return false;
+        }
+        config = next;
+        for (HlsStream s : streams.values()) {
+            StreamSettings now = next.settings(s.key().app());
+            if (!now.equals(old.settings(s.key().app()))) {
+                s.reconfigure(now);
+            }
+        }
+        return true;
     }
 
     private static String nextSid() {

@@ -47,7 +47,6 @@ final class HlsStream implements SubscriptionListener {
     }
 
     private final StreamKey key;
-    private final StreamSettings settings;
     private final MediaWindow window;
     private final HlsPackager packager;
     private final Responses responses;
@@ -80,7 +79,6 @@ final class HlsStream implements SubscriptionListener {
               Consumer<HlsStream> onEnd) {
         this.segments = segments;
         this.key = key;
-        this.settings = settings;
         this.responses = responses;
         this.mirror = mirror;
         this.onEnd = onEnd;
@@ -95,8 +93,26 @@ final class HlsStream implements SubscriptionListener {
         return key;
     }
 
+    /** The settings of the window as published: those the playlist and its segments were made with. */
     StreamSettings settings() {
-        return settings;
+        return snapshot.settings();
+    }
+
+    /**
+     * Takes new settings while live (see {@link HlsPackager#reconfigure}): the playlist carries on, the segments cut
+     * from now on follow them. Called on the config thread; serialized with the bus thread's packaging.
+     */
+    void reconfigure(StreamSettings next) {
+        synchronized (packaging) {
+            if (ended) {
+                return;
+            }
+            Subscription sub = subscription;
+            packager.reconfigure(next, sub == null ? List.of() : sub.stream().tracks());
+            if (window.dirty()) {
+                publish(window.publish());
+            }
+        }
     }
 
     Snapshot snapshot() {
@@ -232,7 +248,7 @@ final class HlsStream implements SubscriptionListener {
         try {
             if (w.partNumber() >= 0) {
                 Part p = s.part(w.partNumber());
-                if (!responses.send(w.response(), w.callback(), 200, HlsHandler.mediaType(settings.format()),
+                if (!responses.send(w.response(), w.callback(), 200, HlsHandler.mediaType(s.settings().format()),
                         Responses.IMMUTABLE, p.body(), null, w.head(), w.admission())) {
                     // trimmed and recycled between the snapshot and now: as for any part no longer in the window
                     responses.error(w.response(), w.callback(), 404, "not in the window", w.admission());

@@ -37,7 +37,7 @@ final class MediaWindow {
     }
 
     private final String sid;
-    private final StreamSettings settings;
+    private StreamSettings settings;
     private final boolean direct;
     private final DirectPool pool;
     private final Listener listener;
@@ -55,6 +55,8 @@ final class MediaWindow {
     private boolean dirty;
     private Snapshot snapshot;
     private boolean closed;
+    /** Set by {@link #reconfigure}: the target duration follows the new setting once older segments are gone. */
+    private long settledFromMsn = -1;
 
     MediaWindow(String sid, StreamSettings settings, boolean direct, Listener listener) {
         this(sid, settings, direct, DirectPool.shared(), listener);
@@ -68,6 +70,44 @@ final class MediaWindow {
         this.listener = listener;
         this.targetDuration = settings.targetSeconds();
         this.snapshot = build();
+    }
+
+    /**
+     * Takes new settings between two segments (live reconfiguration): the window length applies at once, the
+     * target duration is raised at once and lowered once the segments cut with the old target have left. A new
+     * container cannot share a playlist with the old one (an EXT-X-MAP would apply to TS segments after it), so
+     * a format change empties the window; the media sequence carries on and the next segment is marked with
+     * EXT-X-DISCONTINUITY by the packager.
+     */
+    void reconfigure(StreamSettings next) {
+        boolean formatChanged = next.format() != settings.format();
+        settings = next;
+        if (formatChanged) {
+            for (Segment s : segments) {
+                if (s.discontinuity()) {
+                    discontinuitySequence++; // RFC 8216 6.2.2
+                }
+                if (listener != null) {
+                    listener.onRemoved(name(s.msn(), s.format()));
+                }
+                s.body().release();
+            }
+            segments.clear();
+            for (Part p : parts) {
+                p.body().release();
+            }
+            parts.clear();
+            for (Served i : inits.values()) {
+                i.release();
+            }
+            inits.clear();
+        }
+        while (segments.size() > settings.window()) {
+            evictOldest();
+        }
+        targetDuration = Math.max(targetDuration, settings.targetSeconds());
+        settledFromMsn = nextMsn;
+        dirty = true;
     }
 
     /** Where segment memory comes from. */
@@ -139,7 +179,7 @@ final class MediaWindow {
             return;
         }
         Segment seg = new Segment(o.msn(), startDts, Math.max(0, durationMs), o.pdtMillis(), o.discontinuity(),
-                o.init(), bytes);
+                o.init(), bytes, settings.format());
         nextMsn = o.msn() + 1;
         segments.add(seg);
         // RFC 8216 4.3.3.1: every EXTINF rounded to the nearest integer <= EXT-X-TARGETDURATION. Long GOPs raise
@@ -149,18 +189,31 @@ final class MediaWindow {
             listener.onSegment(name(seg.msn()), seg);
         }
         while (segments.size() > settings.window()) {
-            Segment gone = segments.removeFirst();
-            if (gone.discontinuity()) {
-                discontinuitySequence++; // RFC 8216 6.2.2: a removed EXT-X-DISCONTINUITY advances the sequence
+            evictOldest();
+        }
+        if (settledFromMsn >= 0 && segments.peekFirst().msn() >= settledFromMsn) {
+            // every segment now listed was cut with the new settings: the target may go down (or up) to them
+            settledFromMsn = -1;
+            int longest = settings.targetSeconds();
+            for (Segment s : segments) {
+                longest = Math.max(longest, (int) ((s.durationMs() + 500) / 1000));
             }
-            if (listener != null) {
-                listener.onRemoved(name(gone.msn()));
-            }
-            gone.body().release(); // readers still writing it out hold their own reference
+            targetDuration = longest;
         }
         trimParts();
         trimInits();
         dirty = true;
+    }
+
+    private void evictOldest() {
+        Segment gone = segments.removeFirst();
+        if (gone.discontinuity()) {
+            discontinuitySequence++; // RFC 8216 6.2.2: a removed EXT-X-DISCONTINUITY advances the sequence
+        }
+        if (listener != null) {
+            listener.onRemoved(name(gone.msn(), gone.format()));
+        }
+        gone.body().release(); // readers still writing it out hold their own reference
     }
 
     /** Forgets the open segment and its parts (a stream that ends mid-segment). */
@@ -252,7 +305,11 @@ final class MediaWindow {
     }
 
     String name(long msn) {
-        return "seg-" + sid + "-" + msn + settings.format().extension();
+        return name(msn, settings.format());
+    }
+
+    private String name(long msn, HlsFormat format) {
+        return "seg-" + sid + "-" + msn + format.extension();
     }
 
     /** Whether something changed since the last {@link #publish()}. */

@@ -10,7 +10,8 @@ package io.osprey.plugin.hls;
  * @param discontinuity preceded by EXT-X-DISCONTINUITY
  * @param init          the init section it needs (fMP4), or -1
  * @param body          its bytes
+ * @param format        its container (a live format change empties the window, so all listed ones agree)
  */
 record Segment(long msn, long startDts, long durationMs, long pdtMillis, boolean discontinuity, int init,
-               Served body) {
+               Served body, HlsFormat format) {
 }

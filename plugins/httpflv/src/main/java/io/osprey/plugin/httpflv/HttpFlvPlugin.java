@@ -6,10 +6,8 @@ import io.osprey.plugin.httpflv.record.FlvRecordings;
 import io.osprey.plugin.httpflv.relay.RelayManager;
 import io.osprey.spi.Plugin;
 import io.osprey.spi.PluginContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Set;
 
 /**
  * HTTP-FLV and WebSocket-FLV live output ({@code /{app}/{stream}.flv}: the FLV header, metadata, codec configs and
@@ -21,6 +19,7 @@ public final class HttpFlvPlugin implements Plugin {
     private FlvOutputs outputs;
     private FlvRecorder recorder;
     private RelayManager relays;
+    private volatile HttpFlvConfig config;
 
     @Override
     public String id() {
@@ -35,6 +34,7 @@ public final class HttpFlvPlugin implements Plugin {
     @Override
     public void start(PluginContext ctx) {
         HttpFlvConfig config = ctx.config(HttpFlvConfig.class);
+        this.config = config;
         relays = new RelayManager(ctx, config.relay);
         outputs = new FlvOutputs(ctx, config);
         ctx.bus().watch(outputs);
@@ -44,17 +44,30 @@ public final class HttpFlvPlugin implements Plugin {
         }
         ctx.http().route("*.flv", new FlvHandler(outputs, config));
         Path recordRoot = ctx.dataDir().resolve(config.record.dir).toAbsolutePath().normalize();
-        if (config.record.enabled) {
-            FlvRecorder r = new FlvRecorder(ctx, recordRoot, config.record::records);
-            recorder = r;
-            // FLV files are complete as written: nothing to recover at start, so the registration is ready at once
-            ctx.recordings().register(new FlvRecordings(recordRoot, () -> new HashSet<>(r.active()))).ready();
-            ctx.bus().watch(recorder);
-        } else if (Files.isDirectory(recordRoot)) {
-            // recording is off, but earlier recordings are still listed, served and cleaned up
-            ctx.recordings().register(new FlvRecordings(recordRoot, Set::of)).ready();
+        // the recorder is there even while recording is off, so record.enabled and record.apps switch in place
+        FlvRecorder r = new FlvRecorder(ctx, recordRoot, app -> this.config.record.records(app));
+        recorder = r;
+        // FLV files are complete as written: nothing to recover at start, so the registration is ready at once;
+        // with recording off, earlier recordings are still listed, served and cleaned up
+        FlvRecordings listed = new FlvRecordings(recordRoot, () -> new HashSet<>(r.active()));
+        ctx.recordings().register(listed).ready();
+        ctx.bus().watch(recorder);
+        ctx.http().route("/flv/*", new FlvFiles(recordRoot, config.corsOrigin, ctx.access(), listed));
+    }
+
+    /**
+     * {@code record.enabled} and {@code record.apps} apply in place (live streams start or finish their recording;
+     * HTTP-FLV and WebSocket-FLV viewers are not touched); any other change restarts the plugin.
+     */
+    @Override
+    public boolean reconfigure(Object newConfig) {
+        HttpFlvConfig next = (HttpFlvConfig) newConfig;
+        if (!ConfigDiff.sameButRecordingChoice(config, next)) {
+            return false;
         }
-        ctx.http().route("/flv/*", new FlvFiles(recordRoot, config.corsOrigin, ctx.access()));
+        config = next;
+        recorder.refresh();
+        return true;
     }
 
     @Override

@@ -24,10 +24,16 @@ final class ClipPublisher implements AutoCloseable {
     private final long clipMillis;
     private final Thread thread;
     private final double speed;
+    private final long audioLagMs;
     private volatile boolean stop;
     private volatile boolean crash;
 
     ClipPublisher(MediaBus bus, StreamKey key, Path clip, double speed) throws Exception {
+        this(bus, key, clip, speed, 0);
+    }
+
+    private ClipPublisher(MediaBus bus, StreamKey key, Path clip, double speed, long audioLagMs) throws Exception {
+        this.audioLagMs = audioLagMs;
         this.publisher = bus.publish(key, new PublishRequest("test", null, false, r -> stop = true));
         this.speed = speed;
         tags = new ArrayList<>();
@@ -43,6 +49,9 @@ final class ClipPublisher implements AutoCloseable {
         });
         reader.feed(ByteBuffer.wrap(Files.readAllBytes(clip)));
         clipMillis = tags.get(tags.size() - 1).timestamp() + 40;
+        if (audioLagMs > 0) {
+            tags.sort(java.util.Comparator.comparingLong(this::sendAt)); // stable: configs stay first
+        }
         thread = new Thread(this::run, "clip-publisher-" + key);
         thread.setDaemon(true);
         thread.start();
@@ -50,6 +59,18 @@ final class ClipPublisher implements AutoCloseable {
 
     static ClipPublisher start(MediaBus bus, StreamKey key, Path clip) throws Exception {
         return new ClipPublisher(bus, key, clip, 1.0);
+    }
+
+    /**
+     * As {@link #start}, but each audio tag is sent {@code lagMs} after the video of the same time, as encoders
+     * whose audio path is slower interleave (RTMP allows it): after a key frame come audio frames older than it.
+     */
+    static ClipPublisher withAudioLag(MediaBus bus, StreamKey key, Path clip, long lagMs) throws Exception {
+        return new ClipPublisher(bus, key, clip, 1.0, lagMs);
+    }
+
+    private long sendAt(FlvTag t) {
+        return t.timestamp() + (t.type() == FlvTag.AUDIO ? audioLagMs : 0);
     }
 
     private void run() {
@@ -65,7 +86,7 @@ final class ClipPublisher implements AutoCloseable {
                         continue;
                     }
                     long ts = tag.timestamp() + loop * clipMillis;
-                    long due = t0 + (long) (ts * 1_000_000L / speed);
+                    long due = t0 + (long) ((sendAt(tag) + loop * clipMillis) * 1_000_000L / speed);
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));

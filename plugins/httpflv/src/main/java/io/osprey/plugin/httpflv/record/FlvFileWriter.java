@@ -19,7 +19,9 @@ import java.util.Map;
 /**
  * Writes one FLV file: the header (E.2), an {@code onMetaData} tag whose {@code duration} and {@code filesize}
  * numbers are reserved up front and filled in at {@link #close}, then tags with timestamps from 0 and correct
- * PreviousTagSizes (E.3). Every batch goes straight to the file (no user-space buffer), so what was written
+ * PreviousTagSizes (E.3). A recording that starts mid-stream begins on a video key frame (codec configs are written
+ * before it at time 0); media frames before it, and audio older than it, are left out, so every track starts at or
+ * after 0 and runs forward. Every batch goes straight to the file (no user-space buffer), so what was written
  * survives a crash of the publisher or of this process and plays as it is. Not thread-safe.
  */
 final class FlvFileWriter implements AutoCloseable {
@@ -31,6 +33,8 @@ final class FlvFileWriter implements AutoCloseable {
     private long filesizeAt = -1;
     private long base = Long.MIN_VALUE;
     private long lastDts;
+    private boolean waitForKey;
+    private long skipped;
 
     FlvFileWriter(Path path) throws IOException {
         this.path = path;
@@ -45,6 +49,11 @@ final class FlvFileWriter implements AutoCloseable {
         return size;
     }
 
+    /** Media frames left out before the first key frame. */
+    long skipped() {
+        return skipped;
+    }
+
     /** Stream time written so far, ms. */
     long durationMillis() {
         return base == Long.MIN_VALUE ? 0 : Math.max(0, lastDts - base);
@@ -53,6 +62,7 @@ final class FlvFileWriter implements AutoCloseable {
     /** Writes the header and the metadata tag; call once, before the first frames. */
     void begin(List<TrackInfo> tracks, Map<String, Object> streamMetadata) throws IOException {
         boolean video = tracks.stream().anyMatch(t -> t.kind() == MediaKind.VIDEO);
+        waitForKey = video;
         boolean audio = tracks.stream().anyMatch(t -> t.kind() == MediaKind.AUDIO);
         if (!video && !audio) {
             video = true;
@@ -103,19 +113,33 @@ final class FlvFileWriter implements AutoCloseable {
     void write(List<Frame> frames, List<TrackInfo> tracks) throws IOException {
         int total = 0;
         ByteBuffer[] tags = new ByteBuffer[frames.size()];
-        for (int i = 0; i < tags.length; i++) {
-            Frame f = frames.get(i);
-            if (base == Long.MIN_VALUE) {
+        int n = 0;
+        for (Frame f : frames) {
+            boolean media = !f.isConfig() && f.kind() != MediaKind.DATA;
+            if (base == Long.MIN_VALUE && media) {
+                if (waitForKey && !(f.kind() == MediaKind.VIDEO && f.isKey())) {
+                    skipped++; // E.4.3.1: a player can decode from a key frame only
+                    continue;
+                }
                 base = f.dts();
             }
-            long ts = Math.max(0, f.dts() - base);
-            lastDts = Math.max(lastDts, f.dts());
-            tags[i] = FlvMedia.tag(f.retimed(ts, 0), track(tracks, f));
-            total += tags[i].remaining();
+            if (media && f.dts() < base) {
+                skipped++; // audio from before the first key frame: it would be stamped below 0
+                continue;
+            }
+            long ts = base == Long.MIN_VALUE ? 0 : Math.max(0, f.dts() - base);
+            if (media) {
+                lastDts = Math.max(lastDts, f.dts());
+            }
+            tags[n] = FlvMedia.tag(f.retimed(ts, 0), track(tracks, f));
+            total += tags[n++].remaining();
+        }
+        if (n == 0) {
+            return;
         }
         ByteBuffer out = ByteBuffer.allocate(total);
-        for (ByteBuffer t : tags) {
-            out.put(t);
+        for (int i = 0; i < n; i++) {
+            out.put(tags[i]);
         }
         write(out.flip());
     }

@@ -4,6 +4,7 @@ import io.osprey.spi.access.AccessControl;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
 import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.recording.Recorder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -32,7 +33,8 @@ import org.eclipse.jetty.util.Fields;
  * do). Every path part must be a plain name (no {@code ..}, no separators), and the real path must lie inside the
  * real root, so a symlink planted in the folder is never followed out of it (HOSTILE-INPUTS F1, F3, F4). Before a
  * file is served the access hook is asked for a {@code PLAY} of its {@code {app}/{stream}} with protocol {@code flv}
- * and the request's query, so a stream protected for live play is protected in its recordings alike.
+ * and the request's query, so a stream protected for live play is protected in its recordings alike. The same
+ * check guards {@code GET /flv/{app}/{stream}/}, the stream's recordings as JSON (see {@link SessionListing}).
  */
 public final class FlvFiles extends Handler.Abstract {
 
@@ -42,11 +44,13 @@ public final class FlvFiles extends Handler.Abstract {
     private final Path root;
     private final String corsOrigin;
     private final AccessControl access;
+    private final Recorder listed;
 
-    public FlvFiles(Path root, String corsOrigin, AccessControl access) {
+    public FlvFiles(Path root, String corsOrigin, AccessControl access, Recorder listed) {
         this.root = root.toAbsolutePath().normalize();
         this.corsOrigin = corsOrigin;
         this.access = access;
+        this.listed = listed;
     }
 
     @Override
@@ -111,6 +115,18 @@ public final class FlvFiles extends Handler.Abstract {
         if (!head && !HttpMethod.GET.is(request.getMethod())) {
             headers.put(HttpHeader.ALLOW, "GET, HEAD");
             Response.writeError(request, response, callback, 405, "recordings are read-only");
+            return;
+        }
+        String path = Request.getPathInContext(request);
+        StreamKey listing = path.endsWith("/") ? streamOf(path) : null;
+        if (listing != null && listed != null && path.equals(PREFIX + listing.app() + "/" + listing.name() + "/")) {
+            byte[] json = SessionListing.json(listing, listed.sessions(new Recorder.Listing(listing, true,
+                    SessionListing.LIMIT))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+            headers.put(HttpHeader.CACHE_CONTROL, "no-cache");
+            headers.put(HttpHeader.CONTENT_LENGTH, json.length);
+            response.setStatus(200);
+            response.write(true, head ? null : java.nio.ByteBuffer.wrap(json), callback);
             return;
         }
         Path file = resolve(Request.getPathInContext(request));

@@ -15,6 +15,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +25,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 
 /**
- * Records streams to {@code <dataDir>/<dir>/{app}/{stream}/{yyyyMMdd_HHmmss}.flv}: a packager subscription per
- * stream, polled on the bus thread and written on the plugin's scheduler (never on the bus thread), one batch at
- * a time, asking the bus for more only when the batch is on disk, so the bus's bounds keep memory flat if the
- * disk is slow. A disk error stops that recording (logged and counted); the stream goes on.
+ * Records streams to {@code <dataDir>/<dir>/{app}/{stream}/{yyyyMMdd_HHmmss}.flv} (the start in UTC): a packager
+ * subscription per stream, polled on the bus thread and written on the plugin's scheduler (never on the bus
+ * thread), one batch at a time, asking the bus for more only when the batch is on disk, so the bus's bounds keep
+ * memory flat if the disk is slow. A disk error stops that recording (logged and counted); the stream goes on.
  */
 public final class FlvRecorder implements StreamWatcher, AutoCloseable {
 
@@ -57,8 +58,8 @@ public final class FlvRecorder implements StreamWatcher, AutoCloseable {
     }
 
     @Override
-    public void onStreamStarted(StreamView stream) {
-        if (closed || !records.test(stream.key().app())) {
+    public synchronized void onStreamStarted(StreamView stream) {
+        if (closed || !records.test(stream.key().app()) || recordings.containsKey(stream)) {
             return;
         }
         Recording r = new Recording(stream.key());
@@ -69,6 +70,24 @@ public final class FlvRecorder implements StreamWatcher, AutoCloseable {
         }
         recordings.put(stream, r);
         r.sub.demand();
+    }
+
+    /**
+     * Applies a changed choice of recorded apps to the streams live now (recording switched on or off while live):
+     * streams no longer recorded have their file finished, streams now recorded start a new file at their next key
+     * frame. Viewers are not concerned: recording has its own subscription.
+     */
+    public void refresh() {
+        for (var e : recordings.entrySet()) {
+            if (!records.test(e.getKey().key().app())) {
+                e.getValue().finish("recording turned off");
+            }
+        }
+        for (StreamView v : ctx.bus().streams()) {
+            if (!recordings.containsKey(v)) {
+                onStreamStarted(v);
+            }
+        }
     }
 
     /** Files being written now (for tests and the admin view). */
@@ -96,7 +115,7 @@ public final class FlvRecorder implements StreamWatcher, AutoCloseable {
     private Path newFile(StreamKey key) throws IOException {
         Path dir = root.resolve(key.app()).resolve(key.name());
         Files.createDirectories(dir);
-        String stamp = LocalDateTime.now().format(NAME);
+        String stamp = LocalDateTime.now(ZoneOffset.UTC).format(NAME); // UTC, as every recording name
         Path p = dir.resolve(stamp + ".flv");
         for (int i = 1; Files.exists(p); i++) {
             p = dir.resolve(stamp + "_" + i + ".flv");

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -93,10 +93,10 @@ public final class FlvRecordings implements Recorder {
         return out;
     }
 
-    /** The start in a file name (the server's local time), or null. */
+    /** The start in a file name (UTC), or null. */
     static Instant start(String name) {
         try {
-            return LocalDateTime.parse(name.substring(0, 15), NAME).atZone(ZoneId.systemDefault()).toInstant();
+            return LocalDateTime.parse(name.substring(0, 15), NAME).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException | IndexOutOfBoundsException e) {
             return null;
         }

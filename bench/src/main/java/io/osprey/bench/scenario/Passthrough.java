@@ -5,6 +5,7 @@ import io.osprey.bench.Options;
 import io.osprey.bench.flv.FlvSource;
 import io.osprey.bench.report.Machine;
 import io.osprey.bench.report.Result;
+import io.osprey.bench.report.Stats;
 import io.osprey.bench.server.OspreyServer;
 import io.osprey.bench.server.ProcStats;
 import io.osprey.bench.server.Server;
@@ -36,7 +37,8 @@ import java.util.concurrent.Future;
  * reads (once with the environment a shell gives it, once with the glibc malloc settings {@code bin/osprey} exports
  * and Osprey's children inherit), the order alternating. CPU: the server's process tree with its reaped ffmpeg
  * children (stat fields 14-17) against this process's reaped bare children (cutime + cstime); the readers and the
- * file server are this process and count on neither side. First byte: from the request (or the spawn) to the first byte of the body (or stdout).
+ * file server are this process and count on neither side. First byte: from the request (or the spawn) to the first
+ * byte of the body (or stdout).
  */
 public final class Passthrough extends Scenario {
 
@@ -68,7 +70,7 @@ public final class Passthrough extends Scenario {
 
     @Override
     public Result run(Server server) throws Exception {
-        if (!(server instanceof OspreyServer)) {
+        if (!(server instanceof OspreyServer osprey)) {
             return Result.unavailable(server.name(), name(), "the pass-through muxer is Osprey's own");
         }
         Result r = new Result(server.name(), name(), server.describe());
@@ -80,7 +82,7 @@ public final class Passthrough extends Scenario {
                     + URLEncoder.encode(src + "?d=", StandardCharsets.UTF_8);
             log("osprey: source %s (%.1f MB); warming up", src, java.nio.file.Files.size(media) / 1e6);
             for (int i = 0; i < 6; i++) { // 12 through the server: its JIT compiles for about 15
-                osprey(server, via, 2);
+                osprey(osprey, via, 2);
                 bare(ffmpeg, src, 1, false);
             }
             for (int n : o.downloads) {
@@ -90,13 +92,13 @@ public final class Passthrough extends Scenario {
                 String load0 = Machine.loadAverage();
                 for (int round = 0; round < o.rounds; round++) {
                     if (round % 2 == 0) { // alternate who goes first, so a burst of other load hits all alike
-                        os.add(osprey(server, via, n));
+                        os.add(osprey(osprey, via, n));
                         ff.add(bare(ffmpeg, src, n, false));
                         fm.add(bare(ffmpeg, src, n, true));
                     } else {
                         fm.add(bare(ffmpeg, src, n, true));
                         ff.add(bare(ffmpeg, src, n, false));
-                        os.add(osprey(server, via, n));
+                        os.add(osprey(osprey, via, n));
                     }
                     log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f), first byte %.0f ms (%.0f before"
                             + " ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB (%.2f with the server's malloc env),"
@@ -126,19 +128,20 @@ public final class Passthrough extends Scenario {
         double osMs = osCpu * 1000 / (osBytes / 1e6);
         double ffMs = ffCpu * 1000 / (ffBytes / 1e6);
         String p = "N=" + n + " ";
-        r.put(p + "MB/s osprey", round2(osBytes / 1e6 / os.stream().mapToDouble(Round::wallSeconds).sum()));
-        r.put(p + "MB/s ffmpeg", round2(ffBytes / 1e6 / ff.stream().mapToDouble(Round::wallSeconds).sum()));
-        r.put(p + "CPU s/download osprey", round2(osCpu / (os.size() * n)));
-        r.put(p + "CPU s/download ffmpeg", round2(ffCpu / (ff.size() * n)));
-        r.put(p + "CPU ms/MB osprey", round2(osMs));
-        r.put(p + "CPU ms/MB ffmpeg", round2(ffMs));
-        r.put(p + "CPU ratio", round2(osMs / ffMs));
+        r.put(p + "MB/s osprey", Stats.round(osBytes / 1e6 / os.stream().mapToDouble(Round::wallSeconds).sum(), 1));
+        r.put(p + "MB/s ffmpeg", Stats.round(ffBytes / 1e6 / ff.stream().mapToDouble(Round::wallSeconds).sum(), 1));
+        r.put(p + "CPU s/download osprey", Stats.round(osCpu / (os.size() * n), 2));
+        r.put(p + "CPU s/download ffmpeg", Stats.round(ffCpu / (ff.size() * n), 2));
+        r.put(p + "CPU ms/MB osprey", Stats.round(osMs, 2));
+        r.put(p + "CPU ms/MB ffmpeg", Stats.round(ffMs, 2));
+        r.put(p + "CPU ratio", Stats.round(osMs / ffMs, 2));
         double fmMs = fm.stream().mapToDouble(Round::cpu).sum() * 1000
                 / (fm.stream().mapToLong(Round::bytes).sum() / 1e6);
-        r.put(p + "CPU ms/MB ffmpeg, server's malloc env", round2(fmMs));
-        r.put(p + "CPU ratio to that", round2(osMs / fmMs));
-        r.put(p + "of which JVM ms/MB", round2(os.stream().mapToDouble(Round::jvmCpu).sum() * 1000 / (osBytes / 1e6)));
-        r.put(p + "ratio per round (median)", round2(median(ratios)));
+        r.put(p + "CPU ms/MB ffmpeg, server's malloc env", Stats.round(fmMs, 2));
+        r.put(p + "CPU ratio to that", Stats.round(osMs / fmMs, 2));
+        double jvmMs = os.stream().mapToDouble(Round::jvmCpu).sum() * 1000 / (osBytes / 1e6);
+        r.put(p + "of which JVM ms/MB", Stats.round(jvmMs, 2));
+        r.put(p + "ratio per round (median)", Stats.round(Stats.percentile(ratios, 50), 2));
         r.put(p + "first byte ms osprey mean", Math.round(mean(all(os))));
         r.put(p + "first byte ms osprey max", Math.round(Arrays.stream(all(os)).max().orElse(0)));
         r.put(p + "first byte ms ffmpeg mean", Math.round(mean(all(ff))));
@@ -146,15 +149,15 @@ public final class Passthrough extends Scenario {
         r.put(p + "MB/download osprey", toMb(os.stream().mapToLong(Round::memPerDownload).max().orElse(0)));
         r.put(p + "MB/download ffmpeg", toMb(ff.stream().mapToLong(Round::memPerDownload).max().orElse(0)));
         r.note(String.format(Locale.ROOT, "N=%d: CPU ratio per round %s", n, Arrays.toString(Arrays.stream(ratios)
-                .map(Passthrough::round2).toArray())));
+                .map(v -> Stats.round(v, 2)).toArray())));
     }
 
     /** N concurrent downloads through the server. */
-    private Round osprey(Server server, String url, int n) throws Exception {
-        waitForNoChildren(server);
+    private Round osprey(OspreyServer server, String url, int n) throws Exception {
+        ProcStats.awaitNoChildren(server.pid(), 10_000);
         long idleRss = server.sample().rssBytes();
-        double prepare0 = metric(server, "osprey_passthrough_prepare_seconds_total");
-        double worker0 = metric(server, "osprey_passthrough_first_byte_seconds_total");
+        double prepare0 = server.counter("osprey_passthrough_prepare_seconds_total");
+        double worker0 = server.counter("osprey_passthrough_first_byte_seconds_total");
         double cpu0 = ProcStats.cpuWithReaped(server.pid());
         double jvm0 = ProcStats.cpuOwn(server.pid());
         long[] peak = {0};
@@ -169,12 +172,12 @@ public final class Passthrough extends Scenario {
             }
             return drain(rs.body(), t0);
         });
-        waitForNoChildren(server);
+        ProcStats.awaitNoChildren(server.pid(), 10_000);
         double cpu = ProcStats.cpuWithReaped(server.pid()) - cpu0;
         Round r = round(out, cpu, Math.max(0, peak[0] - idleRss) / n);
         return new Round(r.cpu(), r.bytes(), r.ttfbMs(), r.memPerDownload(),
-                (metric(server, "osprey_passthrough_prepare_seconds_total") - prepare0) * 1000 / n,
-                (metric(server, "osprey_passthrough_first_byte_seconds_total") - worker0) * 1000 / n,
+                (server.counter("osprey_passthrough_prepare_seconds_total") - prepare0) * 1000 / n,
+                (server.counter("osprey_passthrough_first_byte_seconds_total") - worker0) * 1000 / n,
                 ProcStats.cpuOwn(server.pid()) - jvm0, r.wallSeconds());
     }
 
@@ -284,29 +287,6 @@ public final class Passthrough extends Scenario {
         return new long[] {total, first};
     }
 
-    /** A counter's value from the server's /metrics (Prometheus text), 0 if absent. */
-    private double metric(Server server, String name) throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://" + Server.HOST + ":" + server.httpPort()
-                + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        for (String line : body.split("\n")) {
-            if (line.startsWith(name + " ")) {
-                return Double.parseDouble(line.substring(name.length() + 1).trim());
-            }
-        }
-        return 0;
-    }
-
-    /** Waits until the server has no child left (every ffmpeg reaped), so their CPU is in its cutime/cstime. */
-    private static void waitForNoChildren(Server server) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (ProcStats.tree(server.pid()).size() > 1) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the server's ffmpeg children did not end within 10 s");
-            }
-            Thread.sleep(20);
-        }
-    }
-
     private static double[] all(List<Round> rounds) {
         return rounds.stream().flatMapToDouble(x -> Arrays.stream(x.ttfbMs())).toArray();
     }
@@ -315,13 +295,4 @@ public final class Passthrough extends Scenario {
         return Arrays.stream(v).average().orElse(0);
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double round2(double v) {
-        return Math.round(v * 100) / 100.0;
-    }
 }

@@ -131,6 +131,18 @@ public final class OspreyServer extends Server {
         return metric("osprey_frames_dropped_total");
     }
 
+    /** A counter or gauge from /metrics by its exact name and labels, as a double; 0 if absent. */
+    public double counter(String series) throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + httpPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
     /** One sample from /metrics (Prometheus text), by its exact name and labels. */
     private OptionalLong metric(String series) {
         try {

@@ -120,6 +120,17 @@ public final class ProcStats {
         return out;
     }
 
+    /** Waits until {@code pid} has no child left (every one reaped, so its CPU is in the parent's cutime). */
+    public static void awaitNoChildren(long pid, long timeoutMs) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (tree(pid).size() > 1) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("process " + pid + " still has children after " + timeoutMs + " ms");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** Percent of one core used between two samples. */
     public static double cpuPercent(Sample a, Sample b) {
         double seconds = (b.nanos() - a.nanos()) / 1e9;

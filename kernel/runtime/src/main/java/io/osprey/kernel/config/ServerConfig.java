@@ -96,7 +96,7 @@ public final class ServerConfig implements PluginConfig {
         public int max = 0;
         /** Threads kept even when idle. */
         public int min = 8;
-        /** A thread idle this long exits (down to {@link #min}), ms. */
+        /** Threads above {@link #min} leave at a quarter of {@link #max} per this, ms (when they run out of jobs). */
         public long idleTimeoutMs = 30_000;
         /** Threads kept spinning for a selector to hand its work to; -1 = Jetty's choice (about one per core). */
         public int reserved = -1;

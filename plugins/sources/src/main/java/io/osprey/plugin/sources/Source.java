@@ -170,7 +170,11 @@ final class Source {
                             }
                             if (t == null && r.exit().ok()) {
                                 probedAudio = r.stdoutText().strip().lines().findFirst().orElse("");
-                                spawn(gen);
+                                try {
+                                    spawn(gen);
+                                } catch (RuntimeException e) {
+                                    failed("cannot start ffmpeg: " + e, null);
+                                }
                             } else {
                                 failed(t != null ? "ffprobe could not start: " + t.getMessage()
                                         : "ffprobe: " + Redact.url(r.exit().reason()), null);
@@ -187,10 +191,10 @@ final class Source {
                 || spec.audio.equals("auto") && FfmpegCommand.autoConverts(probedAudio);
         WorkerSpec ws = WorkerSpec.of(Tool.FFMPEG, "source " + key, FfmpegCommand.ffmpeg(spec, convert, host.config()))
                 .withKillGraceMs(1000).withStderrTailBytes(2048);
-        reader = new FlvReader(host.config().maxTagBytes, new Tags(gen));
         liveThisRun = false;
         spawnedNanos = System.nanoTime();
         try {
+            reader = new FlvReader(host.config().maxTagBytes, new Tags(gen));
             worker = host.workers().start(ws, new Output(gen));
         } catch (IOException | RuntimeException e) {
             failed("ffmpeg could not start: " + e.getMessage(), null);

@@ -31,7 +31,7 @@ public final class SourcesConfig implements PluginConfig {
     /** AAC bit rate when audio is converted, kbit/s. */
     public int aacKbps = 128;
     /** The largest FLV tag accepted from a worker, bytes. */
-    public int maxTagBytes = 16 << 20;
+    public int maxTagBytes = 8 << 20;
     /** Worker failures logged per source per minute (the rest are counted and summarised). */
     public int logPerMinute = 6;
     /** Stream key ({@code app/name}) → source. */
@@ -49,7 +49,8 @@ public final class SourcesConfig implements PluginConfig {
         ConfigException.check(probeTimeoutMs >= 1000, "probeTimeoutMs", "must be at least 1000");
         ConfigException.check(ioTimeoutMs >= 1000, "ioTimeoutMs", "must be at least 1000");
         ConfigException.check(aacKbps >= 16 && aacKbps <= 512, "aacKbps", "must be between 16 and 512");
-        ConfigException.check(maxTagBytes >= 65536, "maxTagBytes", "must be at least 65536");
+        ConfigException.check(maxTagBytes >= 65536 && maxTagBytes <= 0xFFFFFF, "maxTagBytes",
+                "must be between 65536 and 16777215 (FLV's DataSize is UI24)");
         ConfigException.check(logPerMinute >= 1, "logPerMinute", "must be at least 1");
         for (Map.Entry<String, SourceSpec> e : streams.entrySet()) {
             String where = "streams." + e.getKey();

@@ -11,6 +11,7 @@ import io.osprey.bench.scenario.Ingest;
 import io.osprey.bench.scenario.PushMemory;
 import io.osprey.bench.scenario.Scenario;
 import io.osprey.bench.scenario.Soak;
+import io.osprey.bench.scenario.Sources;
 import io.osprey.bench.server.NginxServer;
 import io.osprey.bench.server.NmsServer;
 import io.osprey.bench.server.OspreyServer;
@@ -127,6 +128,7 @@ public final class Main {
             case "soak" -> new Soak(o, source);
             case "push-memory" -> new PushMemory(o, source);
             case "cleanup-scan" -> new CleanupScan(o, source);
+            case "sources" -> new Sources(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }

@@ -17,6 +17,9 @@ public final class Options {
               push-memory                             rounds of concurrent HTTP-FLV pushes: does RSS come back?
               cleanup-scan                            the cleanup plugin's scan of --files files in --sessions
                                                       recording sessions (dry runs; Osprey only)
+              sources                                 --publishers N always-on looped file sources with AAC
+                                                      conversion: CPU/RSS of JVM + workers vs the same ffmpeg
+                                                      commands run bare (Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -193,6 +196,7 @@ public final class Options {
                 case "ingest" -> 20;
                 case "soak" -> 2;
                 case "push-memory" -> 200;
+                case "sources" -> 50;
                 default -> 1;
             };
         }

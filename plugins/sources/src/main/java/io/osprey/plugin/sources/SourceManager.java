@@ -115,7 +115,7 @@ final class SourceManager implements SourceHost, AutoCloseable {
             return null;
         }
         s.watchedNow();
-        return admit(s, "a " + request.protocol() + " viewer asked");
+        return admit(s, "viewer on " + request.protocol());
     }
 
     private CompletableFuture<Void> admit(Source s, String why) {

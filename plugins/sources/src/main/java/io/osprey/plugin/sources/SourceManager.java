@@ -74,16 +74,28 @@ final class SourceManager implements SourceHost, AutoCloseable {
         restarts.inc();
     }
 
-    /** Adds a source; an always-on one starts now. Returns {@code false} if the key is taken. */
-    boolean add(StreamKey key, SourceSpec spec, boolean configured) {
+    /**
+     * Adds a source; an always-on one starts now if {@code startNow} (else at {@link #startAlwaysOn}). Returns
+     * {@code false} if the key is taken.
+     */
+    boolean add(StreamKey key, SourceSpec spec, boolean configured, boolean startNow) {
         Source s = new Source(key, spec, configured, this);
         if (sources.putIfAbsent(key, s) != null) {
             return false;
         }
-        if (!spec.onDemand) {
+        if (!spec.onDemand && startNow) {
             admit(s, "always on");
         }
         return true;
+    }
+
+    /** Starts every always-on source that is not running (plugin start, once the executables are resolved). */
+    void startAlwaysOn() {
+        for (Source s : sources.values()) {
+            if (!s.onDemand() && !s.wanted() && s.state() == Source.State.IDLE && !closed) {
+                admit(s, "always on");
+            }
+        }
     }
 
     /** Removes and stops a source; {@code null} if there was none. */

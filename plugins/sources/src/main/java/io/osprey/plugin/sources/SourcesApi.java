@@ -139,7 +139,7 @@ final class SourcesApi extends Handler.Abstract {
                 write(response, callback, 500, Map.of("error", "cannot save the source: " + e.getMessage()));
                 return;
             }
-            if (!manager.add(key, spec, false)) {
+            if (!manager.add(key, spec, false, true)) {
                 write(response, callback, 409, Map.of("error", "source " + key + " exists"));
                 return;
             }

@@ -36,6 +36,14 @@ public final class SourcesPlugin implements Plugin {
         ctx.onStop(manager);
         ctx.http().adminRoute(SourcesApi.ROOT, new SourcesApi(manager, store));
         ctx.http().adminRoute(SourcesApi.ROOT + "/*", new SourcesApi(manager, store));
+        config.streams.forEach((k, spec) -> manager.add(StreamKey.parse(k), spec, true, false));
+        for (Map.Entry<StreamKey, SourceSpec> e : store.load().entrySet()) {
+            if (!manager.add(e.getKey(), e.getValue(), false, false)) {
+                LOG.log(Level.WARNING, "sources: {0} from the data folder is also configured; the configured one is"
+                        + " used", e.getKey());
+            }
+        }
+        LOG.log(Level.INFO, "sources: {0} sources ({1} configured)", manager.all().size(), config.streams.size());
         // resolve the bundled ffmpeg off the start path, then start the always-on sources
         ctx.scheduler().execute(() -> {
             try {
@@ -44,14 +52,7 @@ public final class SourcesPlugin implements Plugin {
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "sources: the bundled ffmpeg is not usable: " + e.getMessage());
             }
-            config.streams.forEach((k, spec) -> manager.add(StreamKey.parse(k), spec, true));
-            for (Map.Entry<StreamKey, SourceSpec> e : store.load().entrySet()) {
-                if (!manager.add(e.getKey(), e.getValue(), false)) {
-                    LOG.log(Level.WARNING, "sources: {0} from the data folder is also configured; the configured one"
-                            + " is used", e.getKey());
-                }
-            }
-            LOG.log(Level.INFO, "sources: {0} sources ({1} configured)", manager.all().size(), config.streams.size());
+            manager.startAlwaysOn();
         });
     }
 }

@@ -130,7 +130,7 @@ public final class Options {
             throw new IllegalArgumentException("no scenario");
         }
         if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
-                "cleanup-scan", "media")
+                "cleanup-scan", "sources", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }

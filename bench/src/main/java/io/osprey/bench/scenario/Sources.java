@@ -49,7 +49,10 @@ public final class Sources extends Scenario {
         Path media = o.media != null ? o.media : MediaGen.ensure(o.target().resolve("media"));
         int n = Math.max(1, o.publishers);
         sleepSeconds(2);
+        ProcStats.Sample idle0 = server.sample();
+        sleepSeconds(5);
         ProcStats.Sample idle = server.sample();
+        double idleCpu = ProcStats.cpuPercent(idle0, idle);
         for (int i = 0; i < n; i++) {
             String body = "{\"key\": \"" + o.app + "/src-" + i + "\", \"url\": \"" + media.toAbsolutePath()
                     + "\", \"loop\": true, \"audio\": \"aac\"}";
@@ -79,6 +82,7 @@ public final class Sources extends Scenario {
         r.put("workers", (double) workers.size());
         r.put("CPU % (JVM + workers)", osp);
         r.put("CPU % per source", osp / n);
+        r.put("JVM idle CPU % (before)", idleCpu);
         r.put("RSS MB (JVM + workers)", toMb(b.rssBytes()));
         r.put("RSS MB per source", toMb((b.rssBytes() - idle.rssBytes()) / n));
         log("%s: %d sources: CPU %.1f%% (%.2f%% each), RSS %.0f MB", server.name(), n, osp, osp / n,
@@ -106,6 +110,7 @@ public final class Sources extends Scenario {
             r.put("bare ffmpeg CPU %", cpu);
             r.put("bare ffmpeg RSS MB", toMb(d.rssBytes()));
             r.put("CPU ratio Osprey / bare", cpu > 0 ? osp / cpu : 0);
+            r.put("CPU ratio (less idle JVM) / bare", cpu > 0 ? (osp - idleCpu) / cpu : 0);
             log("bare: %d ffmpeg: CPU %.1f%%, RSS %.0f MB; Osprey / bare %.2f", n, cpu, toMb(d.rssBytes()),
                     cpu > 0 ? osp / cpu : 0);
         } finally {

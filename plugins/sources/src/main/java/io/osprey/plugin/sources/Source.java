@@ -206,6 +206,9 @@ final class Source {
         worker = null;
         endRun(true, why);
         lastError = why;
+        if (!liveThisRun) {
+            probedAudio = null; // it never played: ask again next time (the camera may have been replaced)
+        }
         if (logs.allow()) {
             LOG.log(Level.WARNING, "source {0}: {1}{2}{3}", key, why, logs.suppressedNote(),
                     stderr == null || stderr.isBlank() ? "" : "\n" + Redact.url(stderr.strip()));

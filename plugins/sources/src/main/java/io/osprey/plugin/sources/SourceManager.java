@@ -134,12 +134,11 @@ final class SourceManager implements SourceHost, AutoCloseable {
         if (s.wanted()) {
             return s.start(why);
         }
-        Source victim = null;
         CompletableFuture<Void> started;
         synchronized (this) { // count and start together, so concurrent starts cannot overshoot maxActive
             List<Source> running = active();
             if (running.size() >= config.maxActive && !s.wanted()) {
-                victim = Lru.victim(running, s);
+                Source victim = Lru.victim(running, s);
                 if (victim == null) {
                     String reason = "too many sources running (maxActive " + config.maxActive + ", none on demand)";
                     LOG.log(Level.WARNING, "source {0}: not started: {1}", s.key(), reason);

@@ -60,10 +60,10 @@ public final class SourceSpec {
                 return "url is not a valid URI: " + e.getMessage();
             }
         }
-        if (!Set.of("auto", "aac", "copy").contains(audio)) {
+        if (audio == null || !Set.of("auto", "aac", "copy").contains(audio)) {
             return "audio must be auto, aac or copy";
         }
-        if (!Set.of("tcp", "udp").contains(rtspTransport)) {
+        if (rtspTransport == null || !Set.of("tcp", "udp").contains(rtspTransport)) {
             return "rtspTransport must be tcp or udp";
         }
         if (stallMs != 0 && stallMs < 1000) {

@@ -171,7 +171,7 @@ final class SourceManager implements SourceHost, AutoCloseable {
             if (!s.wanted()) {
                 continue;
             }
-            if (ctx.bus().watched(s.key(), 1_000)) {
+            if (watchedNow(s.key())) {
                 s.watchedNow();
             } else if (s.onDemand() && s.state() != Source.State.STARTING
                     && now - s.lastWatchedNanos() > TimeUnit.MILLISECONDS.toNanos(config.idleStopMs)) {
@@ -180,6 +180,19 @@ final class SourceManager implements SourceHost, AutoCloseable {
             }
             s.check(now);
         }
+    }
+
+    /**
+     * Viewer activity in the last second: subscribed viewers, or a demand (an HLS playlist request). The bus also
+     * counts a stream as watched for a while after it started; that is not activity, so a stream younger than a
+     * second counts only with a viewer (its first demand already marked it, in {@link #provide}).
+     */
+    private boolean watchedNow(StreamKey key) {
+        if (!ctx.bus().watched(key, 1_000)) {
+            return false;
+        }
+        return ctx.bus().stream(key).map(v -> v.stats().totalViewers() > 0
+                || v.startedAt().isBefore(java.time.Instant.now().minusMillis(1_000))).orElse(false);
     }
 
     /** Number of viewers of each live source, by key. */

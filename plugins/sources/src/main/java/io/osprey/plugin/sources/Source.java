@@ -1,13 +1,6 @@
 package io.osprey.plugin.sources;
 
-import io.osprey.media.amf0.Amf0Exception;
 import io.osprey.media.flv.FlvFormatException;
-import io.osprey.media.flv.FlvReader;
-import io.osprey.media.flv.FlvTag;
-import io.osprey.media.flv.FlvToBus;
-import io.osprey.spi.bus.PublishRequest;
-import io.osprey.spi.bus.Publisher;
-import io.osprey.spi.bus.StreamBusyException;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.worker.Tool;
 import io.osprey.spi.worker.Worker;
@@ -22,10 +15,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One pulled stream and its supervisor: runs an ffmpeg worker that writes FLV to its stdout, feeds that through the
- * shared {@link FlvReader} and {@link FlvToBus} into a bus publisher, and restarts the worker with
- * {@link Backoff back-off} when it ends, fails or stalls. While it reconnects the publisher is only
- * {@link Publisher#disconnect disconnected}, so viewers stay attached through the bus's grace period and the next
+ * One pulled stream and its supervisor: runs an ffmpeg worker that writes FLV to its stdout, feeds that through a
+ * {@link BusFeed} into a bus publisher, and restarts the worker with {@link Backoff back-off} when it ends, fails or
+ * stalls. While it reconnects the publisher is only
+ * {@link io.osprey.spi.bus.Publisher#disconnect disconnected}, so viewers stay attached through the bus's grace period and the next
  * worker continues the same stream.
  *
  * <p><b>Threading.</b> Every state change happens under this object's lock: worker output arrives on the worker's
@@ -51,9 +44,8 @@ final class Source {
     private volatile boolean wanted;     // written under the lock, read without it
     private long generation;
     private Worker worker;
-    private Publisher publisher;
-    private FlvToBus bridge;
-    private FlvReader reader;
+    private BusFeed feed;
+    private long framesThisRun;
     private long spawnedNanos;
     private long lastFrameNanos;
     private boolean liveThisRun;
@@ -126,7 +118,7 @@ final class Source {
 
     /** Stops the worker and ends the stream (idle, evicted, removed, plugin stopping). Idempotent. */
     synchronized void stop(String why) {
-        if (!wanted && worker == null && publisher == null) {
+        if (!wanted && worker == null && feed == null) {
             return;
         }
         wanted = false;
@@ -192,9 +184,11 @@ final class Source {
         WorkerSpec ws = WorkerSpec.of(Tool.FFMPEG, "source " + key, FfmpegCommand.ffmpeg(spec, convert, host.config()))
                 .withKillGraceMs(1000).withStderrTailBytes(2048);
         liveThisRun = false;
+        framesThisRun = 0;
         spawnedNanos = System.nanoTime();
         try {
-            reader = new FlvReader(host.config().maxTagBytes, new Tags(gen));
+            feed = new BusFeed(host.bus(), key, host.config().maxTagBytes,
+                    reason -> host.schedule(() -> evicted(gen, reason), 0));
             worker = host.workers().start(ws, new Output(gen));
         } catch (IOException | RuntimeException e) {
             failed("ffmpeg could not start: " + e.getMessage(), null);
@@ -239,21 +233,11 @@ final class Source {
         }, delay);
     }
 
-    /** The run is over: the publisher waits in the bus's grace ({@code lost}) or ends the stream. Holding the lock. */
+    /** The run is over: the stream waits in the bus's grace ({@code lost}) or ends. Holding the lock. */
     private void endRun(boolean lost, String why) {
-        if (bridge != null) {
-            bridge.close();
-            bridge = null;
-        }
-        reader = null;
-        Publisher p = publisher;
-        publisher = null;
-        if (p != null) {
-            if (lost) {
-                p.disconnect(why);
-            } else {
-                p.close();
-            }
+        if (feed != null) {
+            feed.end(lost, why);
+            feed = null;
         }
     }
 
@@ -270,59 +254,12 @@ final class Source {
                 worker == null ? -1 : worker.pid(), probedAudio);
     }
 
-    /** FLV tags of run {@code gen}, on its worker's thread; the stream is published at its first tag. */
-    private final class Tags implements FlvReader.Listener {
-        private final long gen;
-
-        Tags(long gen) {
-            this.gen = gen;
-        }
-
-        @Override
-        public void onHeader(boolean audio, boolean video) {
-        }
-
-        @Override
-        public void onTag(FlvTag tag) throws FlvFormatException {
-            if (publisher == null && !publish()) {
-                return;
-            }
-            if (tag.type() == FlvTag.SCRIPT) {
-                try {
-                    bridge.data(tag.timestamp(), tag.body());
-                } catch (Amf0Exception e) {
-                    throw new FlvFormatException("bad script tag: " + e.getMessage());
-                }
-                return;
-            }
-            if (bridge.media(tag.type(), tag.timestamp(), tag.body()) > 0) {
-                lastFrameNanos = System.nanoTime();
-                if (!liveThisRun) {
-                    liveThisRun = true;
-                    liveThisActivation = true;
-                    setState(State.LIVE);
-                    LOG.log(Level.INFO, "source {0}: live", key);
-                }
-            }
-        }
-
-        private boolean publish() {
-            try {
-                publisher = host.bus().publish(key, new PublishRequest("source", null, false,
-                        reason -> host.schedule(() -> evicted(gen, reason), 0)));
-            } catch (StreamBusyException e) {
-                worker.kill("the stream " + key + " is published by someone else");
-                return false;
-            }
-            bridge = new FlvToBus(publisher, m -> LOG.log(Level.WARNING, "source {0}: {1}", key, m));
-            return true;
-        }
-    }
-
     private synchronized void evicted(long gen, String reason) {
         if (gen == generation && wanted) {
             lastError = "evicted from the bus: " + reason;
-            publisher = null; // the bus has let go of it
+            if (feed != null) {
+                feed.forget(); // the bus has let go of the publisher
+            }
             stop("evicted from the bus: " + reason);
         }
     }
@@ -338,13 +275,23 @@ final class Source {
         @Override
         public void onData(ByteBuffer data, Runnable next) {
             synchronized (Source.this) {
-                if (gen == generation && reader != null) {
+                if (gen == generation && feed != null) {
                     try {
-                        reader.feed(data);
-                    } catch (FlvFormatException | RuntimeException e) {
-                        if (worker != null) {
-                            worker.kill("bad FLV from ffmpeg: " + e.getMessage());
+                        long frames = feed.feed(data);
+                        if (frames > framesThisRun) {
+                            framesThisRun = frames;
+                            lastFrameNanos = System.nanoTime();
+                            if (!liveThisRun) {
+                                liveThisRun = true;
+                                liveThisActivation = true;
+                                setState(State.LIVE);
+                                LOG.log(Level.INFO, "source {0}: live", key);
+                            }
                         }
+                    } catch (IllegalStateException busy) {
+                        worker.kill(busy.getMessage());
+                    } catch (FlvFormatException | RuntimeException e) {
+                        worker.kill("bad FLV from ffmpeg: " + e.getMessage());
                     }
                 }
             }

@@ -12,6 +12,7 @@ import io.osprey.bench.scenario.Passthrough;
 import io.osprey.bench.scenario.PushMemory;
 import io.osprey.bench.scenario.Scenario;
 import io.osprey.bench.scenario.Soak;
+import io.osprey.bench.scenario.Sources;
 import io.osprey.bench.server.NginxServer;
 import io.osprey.bench.server.NmsServer;
 import io.osprey.bench.server.OspreyServer;
@@ -129,6 +130,7 @@ public final class Main {
             case "push-memory" -> new PushMemory(o, source);
             case "cleanup-scan" -> new CleanupScan(o, source);
             case "passthrough" -> new Passthrough(o, source);
+            case "sources" -> new Sources(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }

@@ -19,6 +19,9 @@ public final class Options {
                                                       recording sessions (dry runs; Osprey only)
               passthrough                             --downloads N concurrent pass-through downloads of a local
                                                       50 MB MP4 against the same ffmpeg command run bare (Osprey only)
+              sources                                 --publishers N always-on looped file sources with AAC
+                                                      conversion: CPU/RSS of JVM + workers vs the same ffmpeg
+                                                      commands run bare (Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -132,7 +135,7 @@ public final class Options {
             throw new IllegalArgumentException("no scenario");
         }
         if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
-                "cleanup-scan", "passthrough", "media")
+                "cleanup-scan", "passthrough", "sources", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }
@@ -203,6 +206,7 @@ public final class Options {
                 case "ingest" -> 20;
                 case "soak" -> 2;
                 case "push-memory" -> 200;
+                case "sources" -> 50;
                 default -> 1;
             };
         }

@@ -29,6 +29,19 @@ public final class ProcStats {
         return sample(tree(pid));
     }
 
+    /** Several processes (and not their descendants), summed. */
+    public static Sample sampleAll(List<Long> pids) {
+        return sample(pids);
+    }
+
+    /** The descendants of {@code pid} that run an executable named ffmpeg. */
+    public static List<Long> children(long pid) {
+        List<Long> out = new ArrayList<>();
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().filter(c -> c.info().command().map(
+                x -> x.endsWith("/ffmpeg")).orElse(false)).forEach(c -> out.add(c.pid())));
+        return out;
+    }
+
     /** This (bench) process alone, without its children (the servers). */
     public static Sample self() {
         return sample(java.util.List.of(ProcessHandle.current().pid()));

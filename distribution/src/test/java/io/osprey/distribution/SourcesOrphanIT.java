@@ -1,0 +1,43 @@
+package io.osprey.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.osprey.testkit.Await;
+import io.osprey.testkit.TestMedia;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kill -9} of the server (the distribution, OSGi mode) leaves no source worker running: a worker writing to
+ * the pipe of a dead JVM dies of SIGPIPE at its next write.
+ */
+class SourcesOrphanIT {
+
+    @Test
+    void killingTheServerLeavesNoFfmpegBehind() throws Exception {
+        Path clip = TestMedia.h264Aac(4, 300);
+        try (DistributionProcess server = new DistributionProcess("plugins:\n  sources:\n    streams:\n"
+                + "      files/a: { url: \"" + clip + "\", loop: true, audio: aac }\n"
+                + "      files/b: { url: \"" + clip + "\", loop: true, audio: copy }\n")) {
+            server.awaitReady();
+            Await.until("both sources live", Duration.ofSeconds(30), () -> {
+                try {
+                    String body = server.get("/api/sources").body();
+                    return body.split("\"state\": \"live\"", -1).length == 3;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            List<ProcessHandle> workers = server.process().descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/ffmpeg")).orElse(false)).toList();
+            assertTrue(workers.size() >= 2, "two workers running: " + workers);
+            server.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+            server.process().waitFor();
+            Await.until("no worker left", Duration.ofSeconds(10), () -> workers.stream().noneMatch(ProcessHandle::isAlive));
+            assertFalse(workers.stream().anyMatch(ProcessHandle::isAlive));
+        }
+    }
+}

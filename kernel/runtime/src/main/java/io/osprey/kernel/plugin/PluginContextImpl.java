@@ -9,6 +9,7 @@ import io.osprey.spi.ServerInfo;
 import io.osprey.spi.access.AccessControl;
 import io.osprey.spi.access.AccessPolicy;
 import io.osprey.spi.access.AdmissionPolicy;
+import io.osprey.spi.cluster.ClusterRegistry;
 import io.osprey.spi.cluster.SharedCounters;
 import io.osprey.spi.bus.MediaBus;
 import io.osprey.spi.http.HttpRoutes;
@@ -150,6 +151,39 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
     @Override
     public SharedCounters counters() {
         return k.counters();
+    }
+
+    @Override
+    public ClusterRegistry cluster() {
+        ClusterRegistry c = k.cluster();
+        return new ClusterRegistry() {
+            @Override
+            public String nodeId() {
+                return c.nodeId();
+            }
+
+            @Override
+            public boolean clustered() {
+                return c.clustered();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<java.util.Optional<io.osprey.spi.cluster.StreamOwner>> owner(
+                    io.osprey.spi.bus.StreamKey key) {
+                return c.owner(key);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<java.util.List<io.osprey.spi.cluster.ClusterNode>> nodes() {
+                return c.nodes();
+            }
+
+            @Override
+            public Registration listen(io.osprey.spi.cluster.OwnershipListener listener) {
+                checkOpen();
+                return tracked(c.listen(listener));
+            }
+        };
     }
 
     @Override

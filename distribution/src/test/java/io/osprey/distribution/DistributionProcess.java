@@ -29,14 +29,16 @@ final class DistributionProcess extends ServerUnderTest {
 
     /**
      * @param rtmpPortInFile the config sets {@code plugins.rtmp-ingest.port} itself ({@code ${rtmpPort}} in
-     *                       {@code configYaml} is replaced by the free port), so that editing the file can change it
+     *                       {@code configYaml} is replaced by the free port), so that editing the file can change it;
+     *                       {@code ${httpPort}} is replaced by the HTTP port in any case
      */
     DistributionProcess(String configYaml, boolean rtmpPortInFile, String... extraArgs) throws IOException {
         Path dist = Path.of(System.getProperty("osprey.dist", "target/osprey"));
         home = Files.createTempDirectory("osprey-dist");
         copy(dist, home);
         config = home.resolve("conf/osprey.yaml");
-        Files.writeString(config, configYaml.replace("${rtmpPort}", String.valueOf(rtmpPort)));
+        Files.writeString(config, configYaml.replace("${rtmpPort}", String.valueOf(rtmpPort))
+                .replace("${httpPort}", String.valueOf(httpPort)));
         log = home.resolve("server.log");
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/osprey").toString(),
                 "--set", "server.http.port=" + httpPort,

@@ -1,12 +1,14 @@
 package io.osprey.kernel.admin;
 
 import io.osprey.kernel.cluster.KernelCluster;
+import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.cluster.ClusterNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -15,8 +17,10 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code GET /api/cluster} (admin token, checked by the caller's guard): this node, whether the registry is shared
- * and healthy, the live nodes with their load, and the streams with their owner and the nodes pulling them. While
- * Redis is unreachable it answers 503 with the reason and this node's own view.
+ * and healthy, the live nodes with their load, and the streams with their owner and the nodes pulling them (from
+ * the nodes' heartbeat records, at most a second old). While Redis is unreachable it answers 503 with the reason
+ * and this node's own view. {@code GET /api/cluster?stream=app/name} looks the stream's claim up in the registry
+ * itself: {@code {"stream", "owner": {node, url, token} | null}}.
  */
 public final class ClusterApi extends Handler.Abstract {
 
@@ -30,6 +34,11 @@ public final class ClusterApi extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         if (!HttpMethod.GET.is(request.getMethod())) {
             Json.write(response, 405, Map.of("error", "use GET"), callback);
+            return true;
+        }
+        String stream = Request.extractQueryParameters(request).getValue("stream");
+        if (stream != null) {
+            owner(stream, response, callback);
             return true;
         }
         cluster.nodes().whenComplete((nodes, t) -> {
@@ -51,6 +60,29 @@ public final class ClusterApi extends Handler.Abstract {
             Json.write(response, t == null ? 200 : 503, root, callback);
         });
         return true;
+    }
+
+    private void owner(String stream, Response response, Callback callback) {
+        StreamKey key;
+        try {
+            key = StreamKey.parse(stream);
+        } catch (IllegalArgumentException e) {
+            Json.write(response, 400, Map.of("error", "stream must be app/name"), callback);
+            return;
+        }
+        cluster.owner(key).whenComplete((o, t) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("stream", key.toString());
+            if (t != null) {
+                Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                m.put("error", c.getMessage());
+                Json.write(response, 503, m, callback);
+                return;
+            }
+            m.put("owner", o.map(x -> Map.of("node", x.nodeId(), "url", x.advertiseUrl(), "token", x.token()))
+                    .orElse(null));
+            Json.write(response, 200, m, callback);
+        });
     }
 
     private static Map<String, Object> node(ClusterNode n) {

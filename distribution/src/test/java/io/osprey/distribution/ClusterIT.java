@@ -1,0 +1,187 @@
+package io.osprey.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.osprey.testkit.Await;
+import io.osprey.testkit.Ffmpeg;
+import io.osprey.testkit.Probe;
+import io.osprey.testkit.RedisServer;
+import io.osprey.testkit.TestMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three nodes of the assembled distribution (separate JVMs, free ports) and a real redis-server: a stream published
+ * on A is played from B and C over HTTP-FLV, HLS and RTMP (each edge pulls it once from A, found in the registry);
+ * {@code /api/cluster} shows the owner and the pulls; a second publisher on B is refused; A killed, its claim is gone
+ * within TTL + 2 s and the publisher moves to C; Redis stopped, local streams keep playing and the registry comes
+ * back by itself when Redis returns.
+ */
+class ClusterIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TTL_MS = 2_000;
+    private static final String STREAM = "live/cam";
+
+    private static String config(RedisServer redis) {
+        return """
+                cluster:
+                  redisUrl: %s
+                  ttlMs: %d
+                  nodeId: node-${httpPort}
+                  advertiseUrl: http://127.0.0.1:${httpPort}
+                bus:
+                  reconnectGraceMs: 3000
+                plugins:
+                  hls:
+                    segmentMs: 1000
+                """.formatted(redis.url(), TTL_MS);
+    }
+
+    @Test
+    void threeNodesOneOwnerEdgePullsOnEveryProtocolFailoverAndRedisOutage() throws Exception {
+        assumeTrue(RedisServer.available(), "redis-server is not installed (.ci/deps installs it)");
+        List<Process> publishers = new ArrayList<>();
+        Path clip = TestMedia.h264Aac(4, 300);
+        try (RedisServer redis = RedisServer.start();
+             DistributionProcess a = new DistributionProcess(config(redis));
+             DistributionProcess b = new DistributionProcess(config(redis));
+             DistributionProcess c = new DistributionProcess(config(redis))) {
+            for (DistributionProcess n : List.of(a, b, c)) {
+                n.awaitReady();
+            }
+            publishers.add(publish(a, clip));
+            Await.until("the stream live on A", Duration.ofSeconds(20), () -> a.flvStatus("/" + STREAM + ".flv") == 200);
+            assertEquals(node(a), ownerNode(b), "B finds A as the owner in the registry");
+
+            // every protocol on both edges: each edge pulls the stream once from A
+            List<CompletableFuture<String>> probes = new ArrayList<>();
+            for (DistributionProcess edge : List.of(b, c)) {
+                probes.add(probe(edge.url("/" + STREAM + ".flv")));
+                probes.add(probe(edge.rtmp("/" + STREAM)));
+                probes.add(probe(edge.url("/hls/" + STREAM + "/index.m3u8")));
+            }
+            for (CompletableFuture<String> p : probes) {
+                assertEquals("h264", p.get(60, TimeUnit.SECONDS));
+            }
+            for (DistributionProcess n : List.of(a, b, c)) {
+                Await.until("/api/cluster on " + node(n) + " to show A's stream pulled by B and C",
+                        Duration.ofSeconds(10), () -> {
+                            JsonNode s = stream(n);
+                            return s != null && node(a).equals(s.path("owner").asText())
+                                    && s.path("pulledBy").toString().contains(node(b))
+                                    && s.path("pulledBy").toString().contains(node(c));
+                        });
+            }
+            JsonNode nodes = cluster(b).path("nodes");
+            assertEquals(3, nodes.size(), nodes.toString());
+
+            // a second publisher of the live key on B is refused (the cluster check, before B's own relay)
+            Ffmpeg.Result second = Ffmpeg.run(30, Ffmpeg.ffmpeg(), "-v", "error", "-re", "-i", clip.toString(),
+                    "-t", "2", "-c", "copy", "-f", "flv", b.rtmp("/" + STREAM));
+            assertNotEquals(0, second.exitCode(), "the second publisher on B must be refused");
+            assertTrue(b.get("/metrics").body().contains("osprey_cluster_claims_refused_total 1.0"));
+
+            // A dies (SIGKILL: no release): its claim expires within the TTL, then a publisher is accepted on C
+            a.process().destroyForcibly().waitFor();
+            long killed = System.nanoTime();
+            Ffmpeg.stop(publishers.remove(0));
+            Await.until("A's claim to expire", Duration.ofMillis(TTL_MS + 2_000), () -> {
+                JsonNode o = owner(c);
+                return o != null && o.isNull();
+            });
+            long freedMs = (System.nanoTime() - killed) / 1_000_000;
+            assertTrue(freedMs <= TTL_MS + 2_000, "claim freed after " + freedMs + " ms");
+            publishers.add(publish(c, clip));
+            Await.until("the publisher accepted on C", Duration.ofSeconds(15),
+                    () -> node(c).equals(ownerNode(b)));
+            // the edge B follows the stream to its new owner
+            assertEquals("h264", probe(b.url("/" + STREAM + ".flv")).get(60, TimeUnit.SECONDS));
+
+            // Redis stops: local publish and play go on, lookups answer 503 with the reason
+            redis.kill();
+            Await.until("C to notice Redis is gone", Duration.ofSeconds(10), () -> status(c, "/api/cluster") == 503);
+            assertTrue(c.get("/api/cluster").body().contains("does not answer"));
+            assertEquals("h264", probe(c.url("/" + STREAM + ".flv")).get(60, TimeUnit.SECONDS));
+            redis.restart(); // empty: the nodes write their heartbeats and claims back
+            Await.until("the registry re-established", Duration.ofSeconds(10), () -> {
+                return node(c).equals(ownerNode(b)) && cluster(b).path("nodes").size() == 2;
+            });
+        } finally {
+            for (Process p : publishers) {
+                Ffmpeg.stop(p);
+            }
+        }
+    }
+
+    private static Process publish(DistributionProcess n, Path clip) throws Exception {
+        return Ffmpeg.start(Files.createTempFile("cluster-pub", ".log"), "-re", "-stream_loop", "-1", "-i",
+                clip.toString(), "-c", "copy", "-f", "flv", n.rtmp("/" + STREAM));
+    }
+
+    private static CompletableFuture<String> probe(String url) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Probe.probe(url).video().codec();
+            } catch (Exception e) {
+                throw new IllegalStateException(url + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static String node(DistributionProcess n) {
+        return "node-" + n.httpPort();
+    }
+
+    private static JsonNode cluster(DistributionProcess n) {
+        try {
+            return JSON.readTree(n.get("/api/cluster").body());
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** The stream's entry in {@code /api/cluster}, or null. */
+    private static JsonNode stream(DistributionProcess n) {
+        for (JsonNode s : cluster(n).path("streams")) {
+            if (s.path("stream").asText().equals(STREAM)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The claim in the registry, as {@code ?stream=} answers it (a JSON null: unowned); null if unavailable. */
+    private static JsonNode owner(DistributionProcess n) {
+        try {
+            var r = n.get("/api/cluster?stream=" + STREAM);
+            return r.statusCode() == 200 ? JSON.readTree(r.body()).path("owner") : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static String ownerNode(DistributionProcess n) {
+        JsonNode o = owner(n);
+        return o == null ? "" : o.path("node").asText();
+    }
+
+    private static int status(DistributionProcess n, String path) {
+        try {
+            return n.get(path).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}

@@ -46,6 +46,11 @@ class ClusterIT {
                 plugins:
                   hls:
                     segmentMs: 1000
+                  auth: { enabled: false }
+                  ratelimit: { enabled: false }
+                  cleanup: { enabled: false }
+                  fmp4-recorder: { enabled: false }
+                  pass-through-muxer: { enabled: false }
                 """.formatted(redis.url(), TTL_MS);
     }
 
@@ -53,6 +58,7 @@ class ClusterIT {
     void threeNodesOneOwnerEdgePullsOnEveryProtocolFailoverAndRedisOutage() throws Exception {
         assumeTrue(RedisServer.available(), "redis-server is not installed (.ci/deps installs it)");
         List<Process> publishers = new ArrayList<>();
+        long t0 = System.nanoTime();
         Path clip = TestMedia.h264Aac(4, 300);
         try (RedisServer redis = RedisServer.start();
              DistributionProcess a = new DistributionProcess(config(redis));
@@ -61,10 +67,12 @@ class ClusterIT {
             for (DistributionProcess n : List.of(a, b, c)) {
                 n.awaitReady();
             }
+            phase(t0, "nodes ready");
             publishers.add(publish(a, clip));
             Await.until("the stream live on A", Duration.ofSeconds(20), () -> a.flvStatus("/" + STREAM + ".flv") == 200);
             assertEquals(node(a), ownerNode(b), "B finds A as the owner in the registry");
 
+            phase(t0, "stream live on A");
             // every protocol on both edges: each edge pulls the stream once from A
             List<CompletableFuture<String>> probes = new ArrayList<>();
             for (DistributionProcess edge : List.of(b, c)) {
@@ -84,6 +92,7 @@ class ClusterIT {
                                     && s.path("pulledBy").toString().contains(node(c));
                         });
             }
+            phase(t0, "probes and /api/cluster");
             JsonNode nodes = cluster(b).path("nodes");
             assertEquals(3, nodes.size(), nodes.toString());
 
@@ -93,6 +102,7 @@ class ClusterIT {
             assertNotEquals(0, second.exitCode(), "the second publisher on B must be refused");
             assertTrue(b.get("/metrics").body().contains("osprey_cluster_claims_refused_total 1.0"));
 
+            phase(t0, "second publisher refused");
             // A dies (SIGKILL: no release): its claim expires within the TTL, then a publisher is accepted on C
             a.process().destroyForcibly().waitFor();
             long killed = System.nanoTime();
@@ -109,11 +119,13 @@ class ClusterIT {
             // the edge B follows the stream to its new owner
             assertEquals("h264", probe(b.url("/" + STREAM + ".flv")).get(60, TimeUnit.SECONDS));
 
+            phase(t0, "failover to C");
             // Redis stops: local publish and play go on, lookups answer 503 with the reason
             redis.kill();
             Await.until("C to notice Redis is gone", Duration.ofSeconds(10), () -> status(c, "/api/cluster") == 503);
             assertTrue(c.get("/api/cluster").body().contains("does not answer"));
             assertEquals("h264", probe(c.url("/" + STREAM + ".flv")).get(60, TimeUnit.SECONDS));
+            phase(t0, "outage checked");
             redis.restart(); // empty: the nodes write their heartbeats and claims back
             Await.until("the registry re-established", Duration.ofSeconds(10), () -> {
                 return node(c).equals(ownerNode(b)) && cluster(b).path("nodes").size() == 2;
@@ -123,6 +135,10 @@ class ClusterIT {
                 Ffmpeg.stop(p);
             }
         }
+    }
+
+    private static void phase(long t0, String what) {
+        System.out.printf("ClusterIT %6d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, what);
     }
 
     private static Process publish(DistributionProcess n, Path clip) throws Exception {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.osprey.testkit.Await;
 import io.osprey.testkit.Ffmpeg;
+import io.osprey.testkit.FreePorts;
 import io.osprey.testkit.Probe;
 import io.osprey.testkit.RedisServer;
 import io.osprey.testkit.TestMedia;
@@ -46,6 +47,10 @@ class ClusterIT {
                 plugins:
                   hls:
                     segmentMs: 1000
+                  httpflv:
+                    relay: { waitMs: 15000 }   # a first pull on a loaded machine may take seconds
+                  rtmp-ingest:
+                    playWaitMs: 15000
                   auth: { enabled: false }
                   ratelimit: { enabled: false }
                   cleanup: { enabled: false }
@@ -95,6 +100,8 @@ class ClusterIT {
             phase(t0, "probes and /api/cluster");
             JsonNode nodes = cluster(b).path("nodes");
             assertEquals(3, nodes.size(), nodes.toString());
+            throughNginx(a.home().resolve("conf/examples/cluster/nginx.conf"), b, c);
+            phase(t0, "through nginx");
 
             // a second publisher of the live key on B is refused (the cluster check, before B's own relay)
             Ffmpeg.Result second = Ffmpeg.run(30, Ffmpeg.ffmpeg(), "-v", "error", "-re", "-i", clip.toString(),
@@ -134,6 +141,56 @@ class ClusterIT {
             for (Process p : publishers) {
                 Ffmpeg.stop(p);
             }
+        }
+    }
+
+    /**
+     * The example nginx config in front of B and C (ports and paths rewritten): HTTP-FLV, HLS and RTMP of the
+     * stream read through it. Skipped when nginx is not installed.
+     */
+    private static void throughNginx(Path example, DistributionProcess b, DistributionProcess c) throws Exception {
+        Path nginx = Path.of("/usr/sbin/nginx");
+        if (!Files.isExecutable(nginx)) {
+            System.out.println("ClusterIT: nginx is not installed (.ci/deps installs it); skipping the nginx part");
+            return;
+        }
+        Path dir = Files.createTempDirectory("cluster-nginx");
+        int http = FreePorts.next();
+        int rtmp = FreePorts.next();
+        String conf = Files.readString(example)
+                .replace("listen 80;", "listen 127.0.0.1:" + http + ";")
+                .replace("listen 1935;", "listen 127.0.0.1:" + rtmp + ";")
+                .replaceAll("(?m)^\\s*server 10\\.0\\.0\\.13:.*$", "")
+                .replaceAll("10\\.0\\.0\\.11:8080", "127.0.0.1:" + b.httpPort())
+                .replaceAll("10\\.0\\.0\\.12:8080", "127.0.0.1:" + c.httpPort())
+                .replaceAll("10\\.0\\.0\\.11:1935", "127.0.0.1:" + b.rtmpPort())
+                .replaceAll("10\\.0\\.0\\.12:1935", "127.0.0.1:" + c.rtmpPort())
+                .replace("worker_processes auto;", "worker_processes 1;\npid " + dir.resolve("nginx.pid")
+                        + ";\nerror_log " + dir.resolve("error.log") + ";")
+                .replace("http {", "http {\n    access_log off;\n    client_body_temp_path " + dir.resolve("body")
+                        + ";\n    proxy_temp_path " + dir.resolve("proxy") + ";");
+        Path file = dir.resolve("nginx.conf");
+        Files.writeString(file, conf);
+        Process p = new ProcessBuilder(nginx.toString(), "-p", dir.toString(), "-c", file.toString(),
+                "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+        try {
+            Await.until("nginx to listen", Duration.ofSeconds(10), () -> {
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", http)) {
+                    return true;
+                } catch (java.io.IOException e) {
+                    return !p.isAlive();
+                }
+            });
+            assertTrue(p.isAlive(), "nginx exited: " + Files.readString(dir.resolve("out.log")));
+            String base = "http://127.0.0.1:" + http;
+            List<CompletableFuture<String>> probes = List.of(probe(base + "/" + STREAM + ".flv"),
+                    probe(base + "/hls/" + STREAM + "/index.m3u8"), probe("rtmp://127.0.0.1:" + rtmp + "/" + STREAM));
+            for (CompletableFuture<String> f : probes) {
+                assertEquals("h264", f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

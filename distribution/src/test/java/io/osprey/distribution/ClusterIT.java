@@ -70,7 +70,7 @@ class ClusterIT {
              DistributionProcess b = new DistributionProcess(config(redis));
              DistributionProcess c = new DistributionProcess(config(redis))) {
             for (DistributionProcess n : List.of(a, b, c)) {
-                n.awaitReady();
+                n.awaitReady(120); // three JVMs starting at once on a small, shared machine
             }
             phase(t0, "nodes ready");
             publishers.add(publish(a, clip));
@@ -119,6 +119,7 @@ class ClusterIT {
                 return o != null && o.isNull();
             });
             long freedMs = (System.nanoTime() - killed) / 1_000_000;
+            phase(t0, "A's claim freed " + freedMs + " ms after the kill (TTL " + TTL_MS + " ms)");
             assertTrue(freedMs <= TTL_MS + 2_000, "claim freed after " + freedMs + " ms");
             publishers.add(publish(c, clip));
             Await.until("the publisher accepted on C", Duration.ofSeconds(15),

@@ -77,7 +77,12 @@ final class DistributionProcess extends ServerUnderTest {
 
     /** Waits until {@code /api/health} answers, or the process dies. */
     void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        awaitReady(60);
+    }
+
+    /** Waits up to {@code seconds} until {@code /api/health} answers, or the process dies. */
+    void awaitReady(int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
@@ -91,7 +96,7 @@ final class DistributionProcess extends ServerUnderTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("server not ready in 60 s:\n" + log());
+        throw new AssertionError("server not ready in " + seconds + " s:\n" + log());
     }
 
     @Override

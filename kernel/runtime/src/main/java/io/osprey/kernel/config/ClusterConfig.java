@@ -3,6 +3,8 @@ package io.osprey.kernel.config;
 import io.osprey.kernel.cluster.RedisUrl;
 import io.osprey.spi.ConfigException;
 import io.osprey.spi.PluginConfig;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code cluster} section. Empty {@link #redisUrl}: one node, everything in memory. With a URL the kernel
@@ -29,7 +31,7 @@ public final class ClusterConfig implements PluginConfig {
     /** With Sentinel: the master's name; {@link #redisUrl} then gives only password, TLS and database. */
     public String sentinelMaster = "";
     /** With Sentinel: the sentinels, {@code host:port} each. */
-    public java.util.List<String> sentinels = new java.util.ArrayList<>();
+    public List<String> sentinels = new ArrayList<>();
 
     @Override
     public void validate() {

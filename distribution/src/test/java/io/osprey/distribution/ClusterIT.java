@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long TTL_MS = 2_000;
+    private static final long TTL_MS = 3_000; // renewed every second: room for a late heartbeat on a loaded machine
     private static final String STREAM = "live/cam";
 
     private static String config(RedisServer redis) {
@@ -102,6 +102,14 @@ class ClusterIT {
             assertEquals(3, nodes.size(), nodes.toString());
             throughNginx(a.home().resolve("conf/examples/cluster/nginx.conf"), b, c);
             phase(t0, "through nginx");
+
+            // hot swap on an edge: httpflv stopped ends B's pull; started again, the next viewer pulls anew
+            assertEquals(200, b.post("/api/plugins/httpflv/stop").statusCode());
+            Await.until("B's pull to stop with its plugin", Duration.ofSeconds(10),
+                    () -> status(b, "/api/streams/" + STREAM) == 404);
+            assertEquals(200, b.post("/api/plugins/httpflv/start").statusCode());
+            assertEquals("h264", probe(b.url("/" + STREAM + ".flv")).get(60, TimeUnit.SECONDS));
+            phase(t0, "httpflv stopped and started on B, pulling again");
 
             // a second publisher of the live key on B is refused (the cluster check, before B's own relay)
             Ffmpeg.Result second = Ffmpeg.run(30, Ffmpeg.ffmpeg(), "-v", "error", "-re", "-i", clip.toString(),

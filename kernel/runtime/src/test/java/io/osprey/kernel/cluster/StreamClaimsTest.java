@@ -56,7 +56,7 @@ class StreamClaimsTest {
     private Node node(int port, String id) {
         ClusterConfig cfg = new ClusterConfig();
         cfg.redisUrl = "redis://127.0.0.1:" + port;
-        cfg.ttlMs = 1_500;
+        cfg.ttlMs = 3_000; // heartbeats every second: a loaded machine may delay one
         ClusterRedis r = new ClusterRedis(cfg, id, scheduler);
         Bus bus = new Bus(BusSettings.DEFAULT, Runnable::run, scheduler);
         StreamClaims claims = new StreamClaims(r, id, "http://" + id + ":8080");

@@ -29,7 +29,8 @@ final class DistributionProcess extends ServerUnderTest {
 
     /**
      * @param rtmpPortInFile the config sets {@code plugins.rtmp-ingest.port} itself ({@code ${rtmpPort}} in
-     *                       {@code configYaml} is replaced by the free port), so that editing the file can change it
+     *                       {@code configYaml} is replaced by the free port), so that editing the file can change it;
+     *                       {@code ${httpPort}} is replaced by the HTTP port in any case
      */
     DistributionProcess(String configYaml, boolean rtmpPortInFile, String... extraArgs) throws IOException {
         this(configYaml, rtmpPortInFile, List.of(), extraArgs);
@@ -50,7 +51,8 @@ final class DistributionProcess extends ServerUnderTest {
         home = Files.createTempDirectory("osprey-dist");
         copy(dist, home);
         config = home.resolve("conf/osprey.yaml");
-        Files.writeString(config, configYaml.replace("${rtmpPort}", String.valueOf(rtmpPort)));
+        Files.writeString(config, configYaml.replace("${rtmpPort}", String.valueOf(rtmpPort))
+                .replace("${httpPort}", String.valueOf(httpPort)));
         log = home.resolve("server.log");
         List<String> cmd = new ArrayList<>(launcher);
         cmd.addAll(List.of(home.resolve("bin/osprey").toString(),
@@ -90,7 +92,12 @@ final class DistributionProcess extends ServerUnderTest {
 
     /** Waits until {@code /api/health} answers, or the process dies. */
     void awaitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        awaitReady(60);
+    }
+
+    /** Waits up to {@code seconds} until {@code /api/health} answers, or the process dies. */
+    void awaitReady(int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
@@ -104,7 +111,7 @@ final class DistributionProcess extends ServerUnderTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("server not ready in 60 s:\n" + log());
+        throw new AssertionError("server not ready in " + seconds + " s:\n" + log());
     }
 
     @Override

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two Osprey nodes (two kernels in this JVM, ServiceLoader mode, free ports) sharing a real redis-server enforce one
- * cluster-wide {@code viewers.perStream}; killing redis-server falls back to each node's own limit, and when it
+ * cluster-wide {@code viewers.perStream} on a stream published on A and pulled by B (the edge's pull from
+ * 127.0.0.1 is exempt, so only real viewers count); killing redis-server falls back to each node's own limit, and when it
  * returns the nodes write their holdings back and the cluster-wide cap holds again.
  */
 class RateLimitClusterIT {
@@ -35,13 +36,12 @@ class RateLimitClusterIT {
              InProcessServer a = node(redis);
              InProcessServer b = node(redis)) {
             Path clip = TestMedia.h264Aac(10, 500);
-            for (InProcessServer n : List.of(a, b)) { // the same stream published on both nodes
-                publishers.add(Ffmpeg.start(Files.createTempFile("rl-cluster", ".log"), "-re", "-stream_loop", "-1",
-                        "-i", clip.toString(), "-c", "copy", "-f", "flv", n.rtmp("/live/shared")));
-            }
+            // published on A only: a second publisher of a live key on another node is refused (cluster ownership)
+            publishers.add(Ffmpeg.start(Files.createTempFile("rl-cluster", ".log"), "-re", "-stream_loop", "-1",
+                    "-i", clip.toString(), "-c", "copy", "-f", "flv", a.rtmp("/live/shared")));
+            Await.until("the stream on A", Duration.ofSeconds(20),
+                    () -> status(a, "/api/streams/live/shared") == 200);
             for (InProcessServer n : List.of(a, b)) {
-                Await.until("the stream on each node", Duration.ofSeconds(20),
-                        () -> status(n, "/api/streams/live/shared") == 200);
                 assertTrue(n.get("/metrics").body().contains("osprey_cluster_redis_up 1.0"));
             }
             // two viewers on A, one on B: the cluster's cap of 3 is reached, on either node
@@ -101,7 +101,7 @@ class RateLimitClusterIT {
 
     private static InProcessServer node(RedisServer redis) throws Exception {
         return new InProcessServer("cluster:\n  redisUrl: " + redis.url() + "\nplugins:\n  ratelimit:\n"
-                + "    viewers: { perStream: 3 }\n");
+                + "    viewers: { perStream: 3 }\n    exempt: [ \"127.0.0.1/32\" ]\n");
     }
 
     private static FlvViewerClient view(InProcessServer n, String from) throws Exception {

@@ -10,7 +10,10 @@ import io.osprey.kernel.admin.RecordingsApi;
 import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.cluster.ClusterMetrics;
 import io.osprey.kernel.cluster.ClusterRedis;
+import io.osprey.kernel.cluster.KernelCluster;
 import io.osprey.kernel.cluster.KernelCounters;
+import io.osprey.kernel.cluster.StreamClaims;
+import io.osprey.kernel.admin.ClusterApi;
 import io.osprey.kernel.config.Config;
 import io.osprey.kernel.config.ConfigError;
 import io.osprey.kernel.config.ConfigLoader;
@@ -75,6 +78,7 @@ public final class Kernel implements AutoCloseable {
     private volatile boolean ready;
     private ClusterRedis redis;
     private KernelCounters counters;
+    private KernelCluster cluster;
 
     private Kernel(KernelOptions options) {
         this.options = options;
@@ -139,20 +143,27 @@ public final class Kernel implements AutoCloseable {
         host.router().admission(access);
         AdminAuth adminAuth = new AdminAuth(adminToken, host.refusals());
         KernelRecordings recordings = new KernelRecordings();
+        String nodeId = config.cluster().nodeId.isEmpty() ? hostName() + "-" + host.httpPort() : config.cluster().nodeId;
+        String advertise = config.cluster().advertiseUrl.isEmpty() ? "http://" + hostName() + ":" + host.httpPort()
+                : config.cluster().advertiseUrl.replaceAll("/+$", "");
         if (!config.cluster().redisUrl.isEmpty()) {
-            redis = new ClusterRedis(config.cluster(), scheduler);
+            redis = new ClusterRedis(config.cluster(), nodeId, scheduler);
         }
         counters = new KernelCounters(redis, scheduler);
-        ClusterMetrics.register(registry, redis, counters);
+        StreamClaims claims = new StreamClaims(redis, nodeId, advertise);
+        bus.claims(claims);
+        cluster = new KernelCluster(redis, claims, bus, nodeId, advertise, host.executor());
+        ClusterMetrics.register(registry, redis, counters, claims);
         workers = new WorkerHost(scheduler, dataDir, registry);
         plugins = new PluginManager(new KernelServices(bus, host, access, registry, health, scheduler, info,
-                adminAuth, recordings, counters, workers, new ResolverRegistry()), config);
+                adminAuth, recordings, counters, workers, new ResolverRegistry(), cluster), config);
 
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
                 () -> osgi == null ? Map.of() : osgi.errors(), adminAuth, () -> ready));
         host.router().add("kernel", "/api/recordings", adminAuth.guard(new RecordingsApi(recordings)));
         infoApi = new InfoApi(version(), host, () -> config, plugins::list);
         host.router().add("kernel", "/api/info", infoApi);
+        host.router().add("kernel", "/api/cluster", adminAuth.guard(new ClusterApi(cluster)));
         host.router().add("kernel", "/metrics", new MetricsHandler(registry, bus, plugins));
         if (!config.server().webDir.isEmpty()) {
             host.serveStatic(home.resolve(config.server().webDir));
@@ -325,6 +336,11 @@ public final class Kernel implements AutoCloseable {
         return counters;
     }
 
+    /** The cluster registry ({@code io.osprey.spi.cluster}). */
+    public KernelCluster cluster() {
+        return cluster;
+    }
+
     /** The cluster's Redis client, or {@code null} without {@code cluster.redisUrl}. */
     public ClusterRedis clusterRedis() {
         return redis;
@@ -361,8 +377,20 @@ public final class Kernel implements AutoCloseable {
         if (host != null) {
             host.stop();
         }
+        if (cluster != null) {
+            cluster.close();
+        }
         if (redis != null) {
             redis.close();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            String h = java.net.InetAddress.getLocalHost().getHostName();
+            return h.replaceAll("[^A-Za-z0-9_.-]", "-");
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
         }
     }
 }

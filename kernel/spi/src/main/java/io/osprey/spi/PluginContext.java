@@ -4,6 +4,7 @@ import io.osprey.spi.access.AccessControl;
 import io.osprey.spi.access.AccessPolicy;
 import io.osprey.spi.access.AdmissionPolicy;
 import io.osprey.spi.bus.MediaBus;
+import io.osprey.spi.cluster.ClusterRegistry;
 import io.osprey.spi.cluster.SharedCounters;
 import io.osprey.spi.http.HttpRoutes;
 import io.osprey.spi.metrics.Metrics;
@@ -63,6 +64,14 @@ public interface PluginContext {
      * @since 1.1
      */
     SharedCounters counters();
+
+    /**
+     * The cluster's registry of nodes and stream owners (this node alone without a cluster). Listeners added
+     * through it are removed when the plugin stops.
+     *
+     * @since 1.2
+     */
+    ClusterRegistry cluster();
 
     /** Metrics exposed on {@code /metrics}, unregistered when the plugin stops. */
     Metrics metrics();

@@ -55,6 +55,7 @@ public final class Bus implements MediaBus {
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder framesIn = new LongAdder();
     private volatile BusSettings settings;
+    private volatile PublishClaims claims = PublishClaims.NONE;
 
     public Bus(BusSettings settings, Executor executor, ScheduledExecutorService scheduler) {
         this.settings = settings;
@@ -65,12 +66,39 @@ public final class Bus implements MediaBus {
         this.dispatched = new DeliveryQueue<>(executor, PARALLELISM, Bus::deliver);
     }
 
+    /** Sets who claims published keys for the cluster (before plugins start). */
+    public void claims(PublishClaims claims) {
+        this.claims = claims;
+    }
+
     public void setSettings(BusSettings settings) {
         this.settings = settings;
     }
 
     @Override
     public Publisher publish(StreamKey key, PublishRequest request) throws StreamBusyException {
+        // Cluster ownership first, outside the lock (one store round trip): relays re-publish another node's
+        // stream and never claim; a stream this node already claimed needs no second claim.
+        boolean claim = !"relay".equals(request.protocol());
+        boolean fresh = false;
+        if (claim) {
+            LiveStream cur = live(key);
+            if (cur == null || !cur.claimed()) {
+                fresh = claims.claim(key, request.takeover());
+            }
+        }
+        try {
+            return publish(key, request, claim);
+        } catch (StreamBusyException | RuntimeException e) {
+            LiveStream cur = live(key);
+            if (fresh && (cur == null || !cur.claimed())) {
+                claims.release(key);
+            }
+            throw e;
+        }
+    }
+
+    private Publisher publish(StreamKey key, PublishRequest request, boolean claim) throws StreamBusyException {
         LiveStream started = null;
         BusPublisher p;
         BusPublisher evicted = null;
@@ -92,6 +120,9 @@ public final class Bus implements MediaBus {
                 LOG.log(Level.INFO, "stream {0}: taken over by a new publisher ({1})", key, request.protocol());
             } else {
                 throw new StreamBusyException(key, "stream " + key + " is already being published");
+            }
+            if (claim) {
+                s.claimed(true);
             }
             s.attach(p);
         }
@@ -154,6 +185,13 @@ public final class Bus implements MediaBus {
     private void finish(LiveStream s, String reason) {
         s.end(reason);
         streams.remove(s.key(), s);
+        if (s.claimed()) {
+            try {
+                claims.release(s.key());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "releasing the cluster claim of " + s.key() + " failed", e);
+            }
+        }
         LOG.log(Level.INFO, "stream {0}: ended ({1})", s.key(), reason);
         for (WatcherEntry w : watchers) {
             w.ended(s);

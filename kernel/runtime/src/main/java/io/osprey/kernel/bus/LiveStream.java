@@ -56,6 +56,8 @@ final class LiveStream implements StreamView {
     private volatile String publisherProtocol;
     private volatile InetSocketAddress publisherAddress;
     private volatile boolean ended;
+    /** Whether this node claimed the key for the cluster (a local publish, not a relay). */
+    private volatile boolean claimed;
     private volatile String endReason;
     private volatile long lastDts;
     private volatile long bytesIn;
@@ -101,6 +103,14 @@ final class LiveStream implements StreamView {
         if (timer != null) {
             timer.run(); // cancels the pending end
         }
+    }
+
+    boolean claimed() {
+        return claimed;
+    }
+
+    void claimed(boolean claimed) {
+        this.claimed = claimed;
     }
 
     BusPublisher publisher() {

@@ -11,7 +11,26 @@ public final class ClusterMetrics {
     }
 
     /** @param redis the cluster's client, or {@code null} for one node (then Redis reads as down, no failures) */
-    public static void register(PrometheusRegistry registry, ClusterRedis redis, KernelCounters counters) {
+    public static void register(PrometheusRegistry registry, ClusterRedis redis, KernelCounters counters,
+                                StreamClaims claims) {
+        CounterWithCallback.builder().name("osprey_cluster_registry_calls")
+                .help("Redis round trips of the cluster services (registry, claims, counters, heartbeats)")
+                .callback(cb -> cb.call(redis == null ? 0 : redis.calls())).register(registry);
+        CounterWithCallback.builder().name("osprey_cluster_registry_seconds")
+                .help("Time spent in those round trips; divide by osprey_cluster_registry_calls_total for the mean")
+                .callback(cb -> cb.call(redis == null ? 0 : redis.callNanos() / 1e9)).register(registry);
+        CounterWithCallback.builder().name("osprey_cluster_claims")
+                .help("Streams this node claimed for the cluster (publishes that started a stream here)")
+                .callback(cb -> cb.call(claims.claimsMade())).register(registry);
+        CounterWithCallback.builder().name("osprey_cluster_claims_refused")
+                .help("Publishes refused because another node owns the key")
+                .callback(cb -> cb.call(claims.refused())).register(registry);
+        CounterWithCallback.builder().name("osprey_cluster_claims_lost")
+                .help("Streams ended here because another node took their key over")
+                .callback(cb -> cb.call(claims.lost())).register(registry);
+        GaugeWithCallback.builder().name("osprey_cluster_streams_owned")
+                .help("Keys this node owns for the cluster")
+                .callback(cb -> cb.call(claims.keys().size())).register(registry);
         GaugeWithCallback.builder().name("osprey_cluster_redis_up")
                 .help("1 while the cluster's Redis answers (0: none configured, or unreachable: limits are local)")
                 .callback(cb -> cb.call(redis != null && redis.up() ? 1 : 0)).register(registry);

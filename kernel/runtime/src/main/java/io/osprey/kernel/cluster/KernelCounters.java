@@ -9,12 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
 
 /**
  * {@link SharedCounters} for plugins: in memory on one node, on Redis when the cluster has one.
  *
- * <p>On Redis a slot counter is a hash {@code osprey:slots:<name>} with one field per node holding that node's
+ * <p>On Redis a slot counter is a hash {@code <cluster.name>:slots:<name>} with one field per node holding that node's
  * count; a Lua script adds the fields of live nodes (those with a heartbeat key, see {@link ClusterRedis}), drops
  * the dead ones and takes a slot only under the limit, atomically. This node always keeps its own holdings in
  * memory too: while Redis is down they are the limit (each node enforces the caps alone), and when it answers
@@ -23,10 +22,10 @@ import redis.clients.jedis.RedisClient;
  */
 public final class KernelCounters implements SharedCounters, AutoCloseable {
 
-    private static final String SLOTS = ClusterRedis.PREFIX + "slots:";
-    private static final String BUCKET = ClusterRedis.PREFIX + "bucket:";
-    private static final String COUNTER = ClusterRedis.PREFIX + "counter:";
-    private static final String NODE = ClusterRedis.PREFIX + "node:";
+    private final String slotsPrefix;
+    private final String bucketPrefix;
+    private final String counterPrefix;
+    private final String nodePrefix;
     /** A slot hash no node has written for this long is dropped by Redis (nodes rewrite theirs every few seconds). */
     private static final long SLOTS_TTL_MS = 60_000;
     private static final int RESYNC_EVERY_BEATS = 5;
@@ -91,6 +90,11 @@ public final class KernelCounters implements SharedCounters, AutoCloseable {
      */
     public KernelCounters(ClusterRedis redis, ScheduledExecutorService scheduler) {
         this.redis = redis;
+        String prefix = redis == null ? ClusterRedis.PREFIX : redis.prefix();
+        slotsPrefix = prefix + "slots:";
+        bucketPrefix = prefix + "bucket:";
+        counterPrefix = prefix + "counter:";
+        nodePrefix = prefix + "node:";
         this.lastShared = redis != null && redis.up();
         scheduler.scheduleWithFixedDelay(local::sweep, 5, 5, TimeUnit.SECONDS);
         if (redis != null) {
@@ -107,8 +111,8 @@ public final class KernelCounters implements SharedCounters, AutoCloseable {
     public boolean tryAcquire(String name, long limit) {
         if (redis != null) {
             try {
-                long total = redis.call(j -> (Long) j.eval(ACQUIRE, 1, SLOTS + name, redis.nodeId(),
-                        Long.toString(limit), Long.toString(SLOTS_TTL_MS), NODE));
+                long total = redis.call(j -> (Long) j.eval(ACQUIRE, 1, slotsPrefix + name, redis.nodeId(),
+                        Long.toString(limit), Long.toString(SLOTS_TTL_MS), nodePrefix));
                 lastShared = true;
                 if (total < 0) {
                     return false;
@@ -128,7 +132,7 @@ public final class KernelCounters implements SharedCounters, AutoCloseable {
         local.release(name);
         if (redis != null) {
             try {
-                redis.call(j -> j.eval(RELEASE, 1, SLOTS + name, redis.nodeId()));
+                redis.call(j -> j.eval(RELEASE, 1, slotsPrefix + name, redis.nodeId()));
             } catch (ClusterRedis.Unavailable e) {
                 dirty.add(name);
             }
@@ -139,7 +143,7 @@ public final class KernelCounters implements SharedCounters, AutoCloseable {
     public long held(String name) {
         if (redis != null) {
             try {
-                return redis.call(j -> (Long) j.eval(HELD, 1, SLOTS + name, NODE));
+                return redis.call(j -> (Long) j.eval(HELD, 1, slotsPrefix + name, nodePrefix));
             } catch (ClusterRedis.Unavailable e) {
                 // this node's own
             }
@@ -154,7 +158,7 @@ public final class KernelCounters implements SharedCounters, AutoCloseable {
         }
         if (redis != null) {
             try {
-                long wait = redis.call(j -> (Long) j.eval(TAKE, 1, BUCKET + name, Double.toString(ratePerSecond),
+                long wait = redis.call(j -> (Long) j.eval(TAKE, 1, bucketPrefix + name, Double.toString(ratePerSecond),
                         Double.toString(burst)));
                 lastShared = true;
                 return wait;
@@ -171,8 +175,8 @@ public final class KernelCounters implements SharedCounters, AutoCloseable {
         if (redis != null) {
             try {
                 long v = redis.call(j -> {
-                    long n = j.incrBy(COUNTER + name, delta);
-                    j.pexpire(COUNTER + name, ms);
+                    long n = j.incrBy(counterPrefix + name, delta);
+                    j.pexpire(counterPrefix + name, ms);
                     return n;
                 });
                 lastShared = true;
@@ -200,12 +204,12 @@ public final class KernelCounters implements SharedCounters, AutoCloseable {
         List<String> stale = dirty.stream().filter(n -> !mine.containsKey(n)).toList();
         try {
             redis.call(j -> {
-                try (AbstractPipeline p = ((RedisClient) j).pipelined()) {
+                try (AbstractPipeline p = j.pipelined()) {
                     mine.forEach((name, n) -> {
-                        p.hset(SLOTS + name, redis.nodeId(), Long.toString(n));
-                        p.pexpire(SLOTS + name, SLOTS_TTL_MS);
+                        p.hset(slotsPrefix + name, redis.nodeId(), Long.toString(n));
+                        p.pexpire(slotsPrefix + name, SLOTS_TTL_MS);
                     });
-                    stale.forEach(name -> p.hdel(SLOTS + name, redis.nodeId()));
+                    stale.forEach(name -> p.hdel(slotsPrefix + name, redis.nodeId()));
                     p.sync();
                 }
                 return null;

@@ -7,15 +7,19 @@
  *     down it throws {@code Unavailable} at once (no call waits on a dead store) and the caller answers from its
  *     local state; {@code onRecover} hooks run when Redis answers again (write back what changed meanwhile),
  *     {@code onBeat} hooks about every second while it is up. It keeps this node's heartbeat key
- *     {@code osprey:node:<nodeId>} (TTL {@value io.osprey.kernel.cluster.ClusterRedis#NODE_TTL_MS} ms), which other
+ *     {@code <cluster.name>:node:<nodeId>} (TTL {@code cluster.ttlMs}, holding the node's record), which other
  *     services can use to tell live nodes from dead ones.</li>
  * <li>{@link io.osprey.kernel.cluster.KernelCounters}: the SPI's {@code io.osprey.spi.cluster.SharedCounters}
  *     (slots, token buckets, expiring counters) on Redis, or in memory without a cluster.</li>
+ *
+ * <li>{@link io.osprey.kernel.cluster.StreamClaims}: cluster-wide ownership of published keys, asked by the bus.</li>
+ * <li>{@link io.osprey.kernel.cluster.KernelCluster}: the SPI's {@code ClusterRegistry} (nodes, owners, changes).</li>
  * </ul>
  *
- * <p>Keys: everything the kernel writes starts with {@code osprey:} ({@code osprey:node:}, {@code osprey:slots:},
- * {@code osprey:bucket:}, {@code osprey:counter:}); a new service (the stream registry) takes its own prefix under
- * it. Jedis stays private to the kernel: it is not exported to bundles, plugins reach these services through the
+ * <p>Keys: everything the kernel writes starts with {@code cluster.name} and a colon (default {@code osprey:}):
+ * {@code node:<id>} (a node's heartbeat and record), {@code nodes} (set of ids), {@code stream:<app>/<name>} (a
+ * claim: {@code "<token> <node> <url>"}), {@code fence} (the fencing counter), {@code events} (pub/sub channel of
+ * ownership changes), {@code slots:}, {@code bucket:}, {@code counter:} (shared counters). Jedis stays private to the kernel: it is not exported to bundles, plugins reach these services through the
  * SPI only.
  */
 package io.osprey.kernel.cluster;

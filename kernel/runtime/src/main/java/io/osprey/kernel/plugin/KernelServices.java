@@ -9,6 +9,7 @@ import io.osprey.kernel.recording.KernelRecordings;
 import io.osprey.kernel.source.ResolverRegistry;
 import io.osprey.kernel.worker.WorkerHost;
 import io.osprey.spi.ServerInfo;
+import io.osprey.spi.cluster.ClusterRegistry;
 import io.osprey.spi.cluster.SharedCounters;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,5 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 public record KernelServices(Bus bus, JettyHost host, KernelAccessControl access, PrometheusRegistry registry,
                              HealthRegistry health, ScheduledExecutorService scheduler, ServerInfo server,
                              AdminAuth adminAuth, KernelRecordings recordings, SharedCounters counters,
-                             WorkerHost workers, ResolverRegistry resolvers) {
+                             WorkerHost workers, ResolverRegistry resolvers,
+                             ClusterRegistry cluster) {
 }

@@ -9,8 +9,13 @@ import io.osprey.spi.ServerInfo;
 import io.osprey.spi.access.AccessControl;
 import io.osprey.spi.access.AccessPolicy;
 import io.osprey.spi.access.AdmissionPolicy;
-import io.osprey.spi.cluster.SharedCounters;
 import io.osprey.spi.bus.MediaBus;
+import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.cluster.ClusterNode;
+import io.osprey.spi.cluster.ClusterRegistry;
+import io.osprey.spi.cluster.OwnershipListener;
+import io.osprey.spi.cluster.SharedCounters;
+import io.osprey.spi.cluster.StreamOwner;
 import io.osprey.spi.http.HttpRoutes;
 import io.osprey.spi.http.WebSocketFactory;
 import io.osprey.spi.metrics.Metrics;
@@ -26,6 +31,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -150,6 +158,38 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
     @Override
     public SharedCounters counters() {
         return k.counters();
+    }
+
+    @Override
+    public ClusterRegistry cluster() {
+        ClusterRegistry c = k.cluster();
+        return new ClusterRegistry() {
+            @Override
+            public String nodeId() {
+                return c.nodeId();
+            }
+
+            @Override
+            public boolean clustered() {
+                return c.clustered();
+            }
+
+            @Override
+            public CompletionStage<Optional<StreamOwner>> owner(StreamKey key) {
+                return c.owner(key);
+            }
+
+            @Override
+            public CompletionStage<List<ClusterNode>> nodes() {
+                return c.nodes();
+            }
+
+            @Override
+            public Registration listen(OwnershipListener listener) {
+                checkOpen();
+                return tracked(c.listen(listener));
+            }
+        };
     }
 
     @Override

@@ -89,6 +89,11 @@ public final class HttpFlvConfig implements PluginConfig {
         public int maxPulls = 64;
         /** Largest FLV tag accepted from an origin. */
         public int maxTagBytes = 8 << 20;
+        /**
+         * In a cluster ({@code cluster.redisUrl}): a stream of an app without an upstream is pulled from the node
+         * that owns it in the registry, at that node's {@code cluster.advertiseUrl}.
+         */
+        public boolean cluster = true;
 
         public Upstream upstream(String app) {
             for (Upstream u : upstreams) {

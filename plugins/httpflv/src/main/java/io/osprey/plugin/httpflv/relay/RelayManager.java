@@ -6,11 +6,13 @@ import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
 import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.cluster.StreamOwner;
 import io.osprey.spi.metrics.Counter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Edge relay, a {@link io.osprey.spi.bus.StreamProvider}: a viewer on any protocol asking for a stream that is not
- * live here, of an app with a configured upstream, starts (at most) one {@link RelayPull} for it and waits, bounded,
- * for it to go live. Pulls pass the access hook as
+ * live here, of an app with a configured upstream — or, in a cluster ({@code relay.cluster}), owned by another node
+ * in the registry — starts (at most) one {@link RelayPull} for it and waits, bounded, for it to go live. Pulls pass the access hook as
  * {@code PUBLISH} with protocol {@code relay}; they stop {@code idleStopMs} after the stream's last viewer left
  * (or its last HLS playlist request). A
  * 404 from the origin is remembered for {@code negativeCacheMs}, so a storm of requests for missing streams costs
@@ -32,6 +34,7 @@ public final class RelayManager implements AutoCloseable {
     private final ConcurrentHashMap<StreamKey, RelayPull> pulls = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<StreamKey, Long> missing = new ConcurrentHashMap<>();
     private final Counter started;
+    private final Counter clusterStarted;
     private volatile HttpClient client;
     private volatile boolean closed;
 
@@ -39,16 +42,43 @@ public final class RelayManager implements AutoCloseable {
         this.ctx = ctx;
         this.config = config;
         started = ctx.metrics().counter("osprey_httpflv_relay_pulls_started_total", "edge relay pulls started");
+        clusterStarted = ctx.metrics().counter("osprey_httpflv_relay_cluster_connects_total",
+                "edge relay connections to a stream's owner found in the cluster registry");
         ctx.metrics().gauge("osprey_httpflv_relay_pulls", "edge relay pulls running", () -> pulls.size());
-        if (!config.upstreams.isEmpty()) {
+        if (!config.upstreams.isEmpty() || (config.cluster && ctx.cluster().clustered())) {
             ctx.scheduler().scheduleWithFixedDelay(this::stopIdle, 1, 1, TimeUnit.SECONDS);
             ctx.bus().provide(this::provide);
         }
     }
 
-    /** Whether streams of {@code app} are pulled from an upstream when not live here. */
+    /** Whether streams of {@code app} are pulled from an upstream, or from their owner in the cluster. */
     public boolean relays(String app) {
-        return !closed && config.upstream(app) != null;
+        return !closed && (config.upstream(app) != null || clusterPulls());
+    }
+
+    private boolean clusterPulls() {
+        return config.cluster && ctx.cluster().clustered();
+    }
+
+    /**
+     * Where {@code key} is pulled from: the configured upstream of its app, else its owner's advertised URL. Fails
+     * with {@link NoSuchElementException} when no node owns it (the stream does not exist), and with the
+     * registry's reason when the registry is unreachable.
+     */
+    private CompletionStage<URI> upstream(StreamKey key) {
+        HttpFlvConfig.Upstream up = config.upstream(key.app());
+        if (up != null) {
+            return CompletableFuture.completedFuture(URI.create(up.url(key)));
+        }
+        return ctx.cluster().owner(key).thenApply(o -> {
+            StreamOwner owner = o.orElseThrow(() -> new NoSuchElementException("no node of the cluster publishes "
+                    + key));
+            if (owner.self()) {
+                throw new NoSuchElementException("stream " + key + " is owned here but not live");
+            }
+            clusterStarted.inc();
+            return URI.create(owner.advertiseUrl() + "/" + key.app() + "/" + key.name() + ".flv");
+        });
     }
 
     /**
@@ -73,13 +103,14 @@ public final class RelayManager implements AutoCloseable {
                 return CompletableFuture.failedFuture(new IllegalStateException("too many relays running"));
             }
             HttpFlvConfig.Upstream up = config.upstream(key.app());
-            URI uri;
-            try {
-                uri = URI.create(up.url(key));
-            } catch (IllegalArgumentException e) {
-                return CompletableFuture.failedFuture(new IllegalStateException("bad upstream URL"));
+            if (up != null) {
+                try {
+                    URI.create(up.url(key));
+                } catch (IllegalArgumentException e) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("bad upstream URL"));
+                }
             }
-            RelayPull fresh = new RelayPull(ctx, this, client(), key, uri, config);
+            RelayPull fresh = new RelayPull(ctx, this, client(), key, () -> upstream(key), config);
             pull = pulls.putIfAbsent(key, fresh);
             if (pull == null) {
                 pull = fresh;

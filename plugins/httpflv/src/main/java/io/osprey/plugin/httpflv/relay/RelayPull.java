@@ -16,13 +16,16 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * One edge pull: {@code GET <upstream>/{app}/{stream}.flv}, parsed with {@link FlvReader} and re-published into the
+ * One edge pull: {@code GET <upstream>/{app}/{stream}.flv} (a configured upstream, or the stream's owner in the
+ * cluster, looked up again before each reconnect so a publisher that moved to another node is followed), parsed with {@link FlvReader} and re-published into the
  * local bus as protocol {@code relay}. When the origin drops, the local publisher is only disconnected (the bus's
  * reconnect grace keeps local viewers attached) and the pull reconnects with exponential backoff; the re-published
  * stream continues the same local stream. Stopped by {@link RelayManager} once the stream has had no viewer for a
@@ -36,7 +39,9 @@ final class RelayPull {
     private final RelayManager manager;
     private final HttpClient client;
     private final StreamKey key;
-    private final URI uri;
+    /** Where to pull from, asked before each connection (a cluster owner can move between reconnects). */
+    private final Supplier<CompletionStage<URI>> upstream;
+    private volatile URI uri;
     private final HttpFlvConfig.Relay settings;
     /** Completes with "" once the stream is live here, or with the reason it will not be. */
     final CompletableFuture<String> ready = new CompletableFuture<>();
@@ -48,13 +53,13 @@ final class RelayPull {
     private Flow.Subscription body;       // guarded by this
     private long connection;              // guarded by this: which connection the body belongs to
 
-    RelayPull(PluginContext ctx, RelayManager manager, HttpClient client, StreamKey key, URI uri,
-              HttpFlvConfig.Relay settings) {
+    RelayPull(PluginContext ctx, RelayManager manager, HttpClient client, StreamKey key,
+              Supplier<CompletionStage<URI>> upstream, HttpFlvConfig.Relay settings) {
         this.ctx = ctx;
         this.manager = manager;
         this.client = client;
         this.key = key;
-        this.uri = uri;
+        this.upstream = upstream;
         this.settings = settings;
         this.backoffMs = settings.minBackoffMs;
     }
@@ -79,12 +84,39 @@ final class RelayPull {
         if (stopped) {
             return;
         }
+        CompletionStage<URI> where;
+        try {
+            where = upstream.get();
+        } catch (RuntimeException e) {
+            where = CompletableFuture.failedFuture(e);
+        }
+        where.whenComplete((u, t) -> {
+            if (t != null) {
+                Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                        ? t.getCause() : t;
+                if (c instanceof NoSuchElementException && !ready.isDone()) {
+                    manager.negative(key);
+                    giveUp(c.getMessage());
+                } else {
+                    retry(c.getMessage());
+                }
+            } else {
+                connect(u);
+            }
+        });
+    }
+
+    private void connect(URI target) {
+        if (stopped) {
+            return;
+        }
+        uri = target;
         long id;
         synchronized (this) {
             id = ++connection;
         }
         attempts++;
-        HttpRequest request = HttpRequest.newBuilder(uri).GET()
+        HttpRequest request = HttpRequest.newBuilder(target).GET()
                 .timeout(Duration.ofMillis(settings.connectTimeoutMs))
                 .header("User-Agent", "Osprey-relay").build();
         client.sendAsync(request, info -> info.statusCode() == 200 ? new Body(id)

@@ -37,8 +37,11 @@ final class WorkerProcess implements Worker {
     private final StderrTail stderr;
     private volatile long stdoutBytes;
     private Thread stderrReader;
+    private final StdinPump stdin;
 
-    WorkerProcess(WorkerHost host, String owner, WorkerSpec spec, Process process, WorkerOutput output) {
+    WorkerProcess(WorkerHost host, String owner, WorkerSpec spec, Process process, WorkerOutput output,
+                  StdinPump stdin) {
+        this.stdin = stdin;
         this.host = host;
         this.owner = owner;
         this.spec = spec;
@@ -52,6 +55,9 @@ final class WorkerProcess implements Worker {
         stderrReader = host.thread("osprey-worker-" + owner + "-" + pid() + "-err", this::readStderr);
         stderrReader.start();
         host.thread("osprey-worker-" + owner + "-" + pid() + "-out", this::readStdout).start();
+        if (stdin != null) {
+            host.thread("osprey-worker-" + owner + "-" + pid() + "-in", stdin::run).start();
+        }
         if (spec.timeoutMs() > 0) {
             host.schedule(() -> kill("timed out after " + spec.timeoutMs() + " ms"), spec.timeoutMs());
         }
@@ -81,6 +87,14 @@ final class WorkerProcess implements Worker {
     }
 
     @Override
+    public io.osprey.spi.worker.WorkerInput input() {
+        if (stdin == null) {
+            throw new IllegalStateException("worker " + spec.name() + " was started without stdin");
+        }
+        return stdin;
+    }
+
+    @Override
     public CompletionStage<WorkerExit> exit() {
         return exit.minimalCompletionStage();
     }
@@ -91,6 +105,9 @@ final class WorkerProcess implements Worker {
             return;
         }
         nextChunk.release(); // a reader waiting for the consumer goes on (and discards)
+        if (stdin != null) {
+            stdin.abort();
+        }
         if (!process.isAlive()) {
             return;
         }
@@ -161,6 +178,9 @@ final class WorkerProcess implements Worker {
             stderrReader.join(1000); // it ends with the process; the tail is complete then
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (stdin != null) {
+            stdin.abort();
         }
         WorkerExit result = new WorkerExit(code, killReason.get(), stderr.text(), stdoutBytes,
                 (System.nanoTime() - started) / 1_000_000);

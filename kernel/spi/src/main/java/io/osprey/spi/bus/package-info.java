@@ -9,7 +9,7 @@
  * {@link io.osprey.spi.bus.Frame#memo} and shared the same way.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.osprey.spi.bus;
 
 import org.osgi.annotation.bundle.Export;

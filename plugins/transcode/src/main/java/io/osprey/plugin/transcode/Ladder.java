@@ -182,7 +182,7 @@ final class Ladder {
     private final class Run implements WorkerOutput {
         final long startNanos = System.nanoTime();
         final RenditionDemux demux = new RenditionDemux(bus, source, renditions, () -> published.complete(null));
-        final FlvReader reader = new FlvReader(16 << 20, demux);
+        final FlvReader reader = new FlvReader(8 << 20, demux);
         final List<Frame> batch = new ArrayList<>();
         volatile Subscription subscription;
         volatile Worker worker;

@@ -4,6 +4,7 @@ import io.osprey.spi.PluginContext;
 import io.osprey.spi.access.AccessRequest;
 import io.osprey.spi.access.Action;
 import io.osprey.spi.bus.DemandRequest;
+import io.osprey.spi.bus.MediaKind;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamView;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -77,12 +79,29 @@ final class MasterHandler extends Handler.Abstract.NonBlocking {
                     started.add(ctx.bus().demand(v, demand, wait).toCompletableFuture()
                             .exceptionally(e -> null));
                 }
+                long deadline = System.nanoTime() + wait.toNanos();
                 CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).whenComplete((x, y) ->
-                        write(rs, cb, source, started, HlsHandler.carry(query == null ? "" : query),
-                                HttpMethod.HEAD.is(rq.getMethod())));
+                        whenDescribed(rs, cb, source, started, HlsHandler.carry(query == null ? "" : query),
+                                HttpMethod.HEAD.is(rq.getMethod()), deadline));
             });
         });
         return true;
+    }
+
+    /**
+     * A rendition's demand completes when it is published, its tracks a moment later: waits (bounded) until every
+     * started one has a video config, so its variant gets CODECS and RESOLUTION.
+     */
+    private void whenDescribed(Response rs, Callback cb, StreamView source, List<CompletableFuture<StreamView>> started,
+                               String carry, boolean head, long deadline) {
+        boolean described = started.stream().map(f -> f.getNow(null)).allMatch(v -> v == null || v.isEnded()
+                || v.tracks().stream().anyMatch(t -> t.kind() == MediaKind.VIDEO && t.config().hasRemaining()));
+        if (described || System.nanoTime() - deadline >= 0) {
+            write(rs, cb, source, started, carry, head);
+        } else {
+            ctx.scheduler().schedule(() -> whenDescribed(rs, cb, source, started, carry, head, deadline), 50,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     private void write(Response rs, Callback cb, StreamView source, List<CompletableFuture<StreamView>> started,

@@ -30,12 +30,13 @@ final class Ladders implements StreamProvider, StreamWatcher {
     private final TranscodeConfig config;
     private final MediaBus bus;
     private final Workers workers;
-    private final String encoder;
+    private final CompletableFuture<String> encoder;
     private final Ladder.Restarter restarter;
     private final Map<StreamKey, Ladder> running = new ConcurrentHashMap<>();
     private volatile long refused;
 
-    Ladders(TranscodeConfig config, MediaBus bus, Workers workers, String encoder, Ladder.Restarter restarter) {
+    Ladders(TranscodeConfig config, MediaBus bus, Workers workers, CompletableFuture<String> encoder,
+            Ladder.Restarter restarter) {
         this.config = config;
         this.bus = bus;
         this.workers = workers;
@@ -59,7 +60,8 @@ final class Ladders implements StreamProvider, StreamWatcher {
         if (s == null || s.isEnded()) {
             return CompletableFuture.failedFuture(new IllegalStateException("source " + source + " is not live"));
         }
-        return start(source, ladder).published;
+        // the encoder is known a moment after start; until then the demand waits for it
+        return encoder.thenCompose(e -> start(source, ladder).published);
     }
 
     @Override
@@ -94,7 +96,7 @@ final class Ladders implements StreamProvider, StreamWatcher {
         List<TranscodeConfig.Rendition> ladder = config.ladder(stream.key().app());
         if (!config.onDemand && !ladder.isEmpty() && !"transcode".equals(stream.publisherProtocol())
                 && !isRendition(stream.key(), ladder)) {
-            start(stream.key(), ladder);
+            encoder.thenAccept(e -> start(stream.key(), ladder));
         }
     }
 
@@ -108,15 +110,15 @@ final class Ladders implements StreamProvider, StreamWatcher {
             refused++;
             LOG.log(Level.WARNING, "transcode {0}: refused, maxLadders ({1}) ladders are running; the source is "
                     + "served without renditions", source, config.maxLadders);
-            Ladder refusal = new Ladder(source, ladder, bus, workers, config, encoder, restarter, done -> { });
+            Ladder refusal = new Ladder(source, ladder, bus, workers, config, "", restarter, done -> { });
             refusal.published.completeExceptionally(new IllegalStateException("transcode: maxLadders ("
                     + config.maxLadders + ") reached; " + source + " is served without renditions"));
             return refusal;
         }
-        Ladder l = new Ladder(source, ladder, bus, workers, config, encoder, restarter,
+        Ladder l = new Ladder(source, ladder, bus, workers, config, encoder.join(), restarter,
                 done -> running.remove(done.source, done));
         running.put(source, l);
-        LOG.log(Level.INFO, "transcode {0}: starting ladder {1} with {2}", source, names(ladder), encoder);
+        LOG.log(Level.INFO, "transcode {0}: starting ladder {1} with {2}", source, names(ladder), encoder.join());
         l.start();
         return l;
     }
@@ -157,7 +159,7 @@ final class Ladders implements StreamProvider, StreamWatcher {
             ladders.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("encoder", encoder);
+        out.put("encoder", encoder.getNow(""));
         out.put("onDemand", config.onDemand);
         out.put("maxLadders", (double) config.maxLadders);
         out.put("refused", (double) refused);

@@ -146,6 +146,8 @@ final class RenditionDemux implements FlvReader.Listener {
             LOG.log(System.Logger.Level.WARNING, "transcode {0}: {1} is held by another publisher: {2}", source, key,
                     e.getMessage());
             return false;
+        } catch (IllegalStateException stopping) {
+            return false; // the plugin is stopping: its worker is being killed
         }
     }
 

@@ -3,10 +3,10 @@ package io.osprey.plugin.transcode;
 import io.osprey.spi.Plugin;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.worker.Tool;
-import io.osprey.spi.worker.WorkerResult;
 import io.osprey.spi.worker.WorkerSpec;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,10 +32,19 @@ public final class TranscodePlugin implements Plugin {
     }
 
     @Override
-    public void start(PluginContext ctx) throws Exception {
+    public void start(PluginContext ctx) {
         TranscodeConfig config = ctx.config(TranscodeConfig.class);
-        // asked only when there is a ladder: a server without one pays nothing at start
-        String encoder = config.ladders.isEmpty() ? config.encoder : encoder(ctx, config.encoder);
+        // asked off the start path, and only when there is a ladder: a server without one pays nothing
+        CompletableFuture<String> encoder = config.ladders.isEmpty()
+                ? CompletableFuture.completedFuture(config.encoder) : encoder(ctx, config.encoder);
+        encoder.whenComplete((e, t) -> {
+            if (t != null) {
+                LOG.log(Level.ERROR, "transcode: no usable H.264 encoder, ladders are refused: " + t.getMessage());
+            } else {
+                LOG.log(Level.INFO, "transcode: encoder {0}, ladders for {1}, onDemand {2}, maxLadders {3}", e,
+                        config.ladders.keySet(), config.onDemand, config.maxLadders);
+            }
+        });
         Ladders ladders = new Ladders(config, ctx.bus(), ctx.workers(), encoder,
                 (ms, task) -> ctx.scheduler().schedule(task, ms, TimeUnit.MILLISECONDS));
         ctx.bus().provide(ladders);
@@ -46,25 +55,24 @@ public final class TranscodePlugin implements Plugin {
         ctx.metrics().gauge("osprey_transcode_refused", "Ladder starts refused by maxLadders since start",
                 ladders::refused);
         ctx.onStop(() -> ladders.stopAll("plugin stopping"));
-        LOG.log(Level.INFO, "transcode: encoder {0}, ladders for {1}, onDemand {2}, maxLadders {3}", encoder,
-                config.ladders.keySet(), config.onDemand, config.maxLadders);
     }
 
     /**
      * The H.264 encoder: the configured one, or with {@code auto} libx264 when the bundled natives have it (the GPL
      * build profile) and libopenh264 otherwise (the default LGPL natives). Asks {@code ffmpeg -encoders} once.
      */
-    private static String encoder(PluginContext ctx, String configured) throws Exception {
-        WorkerResult r = ctx.workers().run(WorkerSpec.of(Tool.FFMPEG, "transcode encoders", List.of("-encoders"))
-                .withTimeoutMs(20_000), 1 << 20).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        String list = r.stdoutText();
-        boolean x264 = list.contains(" libx264 ");
-        boolean openh264 = list.contains(" libopenh264 ");
-        String chosen = configured.equals("auto") ? (x264 ? "libx264" : "libopenh264") : configured;
-        if (!list.contains(" " + chosen + " ")) {
-            throw new IllegalStateException("plugins.transcode.encoder: the bundled ffmpeg has no " + chosen
-                    + " encoder (libx264: " + x264 + ", libopenh264: " + openh264 + ")");
-        }
-        return chosen;
+    private static CompletableFuture<String> encoder(PluginContext ctx, String configured) {
+        return ctx.workers().run(WorkerSpec.of(Tool.FFMPEG, "transcode encoders", List.of("-encoders"))
+                .withTimeoutMs(30_000), 1 << 20).toCompletableFuture().thenApply(r -> {
+                    String list = r.stdoutText();
+                    boolean x264 = list.contains(" libx264 ");
+                    boolean openh264 = list.contains(" libopenh264 ");
+                    String chosen = configured.equals("auto") ? (x264 ? "libx264" : "libopenh264") : configured;
+                    if (!list.contains(" " + chosen + " ")) {
+                        throw new IllegalStateException("plugins.transcode.encoder: the bundled ffmpeg has no "
+                                + chosen + " encoder (libx264: " + x264 + ", libopenh264: " + openh264 + ")");
+                    }
+                    return chosen;
+                });
     }
 }

@@ -69,6 +69,8 @@ class ResolutionChangeTest {
                     .map(s -> video(s) != null).orElse(false));
             StreamView mid = bus.demand(new StreamKey("live", "cam_mid"), DemandRequest.of("test"),
                     Duration.ofSeconds(20)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // the demand completes at the publish; the track follows on the worker's thread
+            Await.until("the rendition has its video track", Duration.ofSeconds(10), () -> video(mid) != null);
             assertEquals(160, video(mid).width());
             assertEquals(120, video(mid).height());
             assertEquals(List.of(new StreamKey("live", "cam_mid")), bus.variants(cam));

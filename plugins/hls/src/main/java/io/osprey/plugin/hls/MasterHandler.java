@@ -32,21 +32,19 @@ import org.eclipse.jetty.util.Fields;
  * (refused by a cap, failed) is left out, so the master always plays. The viewer's query (a token) is carried to
  * the variant URIs. Everything else goes to the media-playlist and segment handler.
  */
-final class MasterHandler extends Handler.Abstract.NonBlocking {
+final class MasterHandler extends Handler.Wrapper {
 
     private static final String NAME = "/master.m3u8";
 
     private final PluginContext ctx;
-    private final Handler.Abstract next;
     private final Responses responses;
     private final long startTimeoutMs;
 
     MasterHandler(PluginContext ctx, Handler.Abstract next, Responses responses, long startTimeoutMs) {
+        super(next);
         this.ctx = ctx;
-        this.next = next;
         this.responses = responses;
         this.startTimeoutMs = startTimeoutMs;
-        installBean(next);
     }
 
     @Override
@@ -54,7 +52,7 @@ final class MasterHandler extends Handler.Abstract.NonBlocking {
         String path = Request.getPathInContext(rq);
         StreamKey key = path.endsWith(NAME) ? key(path) : null;
         if (key == null || !(HttpMethod.GET.is(rq.getMethod()) || HttpMethod.HEAD.is(rq.getMethod()))) {
-            return next.handle(rq, rs, cb);
+            return super.handle(rq, rs, cb);
         }
         String query = rq.getHttpURI().getQuery();
         Map<String, String> params = params(rq);

@@ -104,12 +104,12 @@ final class Ladder {
             run = null;
         }
         LOG.log(Level.INFO, "transcode {0}: ladder stopped: {1}", source, reason);
+        onEnd.accept(this); // first: a viewer told below may at once ask for a ladder in this one's place
         published.completeExceptionally(new IllegalStateException("transcode ladder of " + source + " stopped: "
                 + reason));
         if (r != null) {
             r.end(reason, false);
         }
-        onEnd.accept(this);
     }
 
     synchronized boolean stopped() {
@@ -164,8 +164,8 @@ final class Ladder {
         }
         if (r.sourceEnded) {
             LOG.log(Level.INFO, "transcode {0}: source ended, ladder stopped", source);
-            published.completeExceptionally(new IllegalStateException("source " + source + " ended"));
             onEnd.accept(this);
+            published.completeExceptionally(new IllegalStateException("source " + source + " ended"));
             return;
         }
         LOG.log(Level.WARNING, "transcode {0}: worker ended ({1}); restarting in {2} ms", source,

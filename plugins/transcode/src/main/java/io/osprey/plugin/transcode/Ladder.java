@@ -205,8 +205,11 @@ final class Ladder {
                     end("source ended: " + s.endReason(), true);
                     return;
                 }
+                if (over) {
+                    return; // ended meanwhile: the subscription is closed
+                }
                 List<TrackInfo> tracks = s.stream().tracks();
-                if (worker == null && !over && !startWorker(s.stream(), tracks)) {
+                if (worker == null && !startWorker(s.stream(), tracks)) {
                     return;
                 }
                 for (Frame f : batch) {
@@ -281,7 +284,10 @@ final class Ladder {
             }
             over = true;
             endReason = reason;
-            subscription.close();
+            Subscription s = subscription;
+            if (s != null) {
+                s.close();
+            }
             Worker w = worker;
             if (w == null) {
                 ended(this, null);

@@ -95,7 +95,7 @@ final class Ladders implements StreamProvider, StreamWatcher {
     public void onStreamStarted(StreamView stream) {
         List<TranscodeConfig.Rendition> ladder = config.ladder(stream.key().app());
         if (!config.onDemand && !ladder.isEmpty() && !"transcode".equals(stream.publisherProtocol())
-                && !isRendition(stream.key(), ladder)) {
+                && !isRendition(stream.key(), ladder) && variants(stream.key()).size() == ladder.size()) {
             encoder.thenAccept(e -> start(stream.key(), ladder));
         }
     }

@@ -88,18 +88,24 @@ final class MasterHandler extends Handler.Wrapper {
 
     /**
      * A rendition's demand completes when it is published, its tracks a moment later: waits (bounded) until every
-     * started one has a video config, so its variant gets CODECS and RESOLUTION.
+     * started one has its video config (and its audio one when the source has audio), so its variant gets the full
+     * CODECS and RESOLUTION.
      */
     private void whenDescribed(Response rs, Callback cb, StreamView source, List<CompletableFuture<StreamView>> started,
                                String carry, boolean head, long deadline) {
+        boolean audio = source.tracks().stream().anyMatch(t -> t.kind() == MediaKind.AUDIO);
         boolean described = started.stream().map(f -> f.getNow(null)).allMatch(v -> v == null || v.isEnded()
-                || v.tracks().stream().anyMatch(t -> t.kind() == MediaKind.VIDEO && t.config().hasRemaining()));
+                || (has(v, MediaKind.VIDEO) && (!audio || has(v, MediaKind.AUDIO))));
         if (described || System.nanoTime() - deadline >= 0) {
             write(rs, cb, source, started, carry, head);
         } else {
             ctx.scheduler().schedule(() -> whenDescribed(rs, cb, source, started, carry, head, deadline), 50,
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    private static boolean has(StreamView v, MediaKind kind) {
+        return v.tracks().stream().anyMatch(t -> t.kind() == kind && t.config().hasRemaining());
     }
 
     private void write(Response rs, Callback cb, StreamView source, List<CompletableFuture<StreamView>> started,

@@ -230,6 +230,7 @@ final class Ladder {
                 return false;
             }
             TrackInfo audio = track(tracks, MediaKind.AUDIO);
+            demux.expectAudio(audio != null);
             width = video.width();
             height = video.height();
             List<String> args = LadderArgs.of(renditions, encoder, config.preset, audio != null,

@@ -38,6 +38,8 @@ final class RenditionDemux implements FlvReader.Listener {
     private final Publisher[] publishers;
     private final long[] frames;
     private final Runnable onFirstPublish;
+    private final TrackInfo[] pendingVideo;
+    private volatile boolean expectAudio;
     private TrackInfo audio;
     private long lastDts = -1;
 
@@ -47,6 +49,7 @@ final class RenditionDemux implements FlvReader.Listener {
         this.ladder = ladder;
         this.publishers = new Publisher[ladder.size()];
         this.frames = new long[ladder.size()];
+        this.pendingVideo = new TrackInfo[ladder.size()];
         this.onFirstPublish = onFirstPublish;
     }
 
@@ -75,10 +78,23 @@ final class RenditionDemux implements FlvReader.Listener {
         }
     }
 
+    /**
+     * Whether the worker will write audio (the source has some): then a rendition is published only once its audio
+     * config is known too, so recorders and packagers that start at the publish see both tracks. Set before the
+     * worker starts.
+     */
+    void expectAudio(boolean audio) {
+        this.expectAudio = audio;
+    }
+
     private void video(int i, MediaPacket p, long ts) {
         if (p.kind() == MediaPacket.PacketKind.CONFIG) {
             TrackInfo t = videoTrack(p);
-            if (publishers[i] == null && !open(i, t)) {
+            if (publishers[i] == null) {
+                pendingVideo[i] = t;
+                if (!(expectAudio && audio == null)) {
+                    open(i, t);
+                }
                 return;
             }
             publishers[i].setTrack(t);
@@ -106,9 +122,11 @@ final class RenditionDemux implements FlvReader.Listener {
                         e.getMessage());
             }
             audio = TrackInfo.audio(0, p.codec(), cfg, rate, channels);
-            for (Publisher pub : publishers) {
-                if (pub != null) {
-                    pub.setTrack(audio);
+            for (int i = 0; i < publishers.length; i++) {
+                if (publishers[i] != null) {
+                    publishers[i].setTrack(audio);
+                } else if (pendingVideo[i] != null) {
+                    open(i, pendingVideo[i]); // the video config came first
                 }
             }
         } else if (p.kind() == MediaPacket.PacketKind.FRAME && audio != null) {

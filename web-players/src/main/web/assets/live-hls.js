@@ -1,7 +1,9 @@
 /*
  * play.html: a live stream over HLS. hls.js where Media Source Extensions exist; the browser's own HLS on Safari
  * (and wherever hls.js cannot run). ?app=&stream= (or ?url= for any playlist), &ll=1 for low latency (LL-HLS),
- * &engine=native|hlsjs to force one.
+ * &engine=native|hlsjs to force one. An app/stream opens the stream's master playlist, which lists its transcoded
+ * renditions (if the transcode plugin has a ladder for the app): hls.js switches between them by itself ("Auto"), or
+ * the selector pins one.
  */
 (function () {
   'use strict';
@@ -12,6 +14,10 @@
   const form = document.getElementById('pick');
   let session = null;
   let hls = null;
+  const levels = document.getElementById('level');
+  levels.addEventListener('change', () => {
+    if (hls) hls.currentLevel = Number(levels.value); // -1: automatic switching
+  });
 
   /** Safari plays HLS itself; so does anything without MSE. Chromium may claim "maybe" too: prefer hls.js there. */
   function useNative(engine) {
@@ -80,6 +86,17 @@
       note.classList.toggle('hidden', !(lowLatency && !d.partTarget));
       playedAs(loop, lowLatency, d.partTarget || 0);
     });
+    mine.on(Hls.Events.MANIFEST_PARSED, (ev, data) => {
+      window.osprey.info.levels = data.levels.map((l) => l.height);
+      levels.textContent = '';
+      levels.append(new Option('Auto', '-1'));
+      data.levels.forEach((l, i) => levels.append(new Option((l.height ? l.height + 'p ' : '')
+        + (l.bitrate ? O.formatBits(l.bitrate) : ''), String(i))));
+      levels.disabled = data.levels.length < 2;
+    });
+    mine.on(Hls.Events.LEVEL_SWITCHED, (ev, data) => {
+      window.osprey.info.level = data.level;
+    });
     mine.loadSource(url);
     mine.attachMedia(video);
     return () => {
@@ -106,7 +123,10 @@
       status.set('error', 'App and stream names are 1–128 of A–Z a–z 0–9 _ - . (no leading - or ., no "..").');
       return;
     }
-    const url = values.url || O.urls.hls(values.app, values.stream);
+    const url = values.url || O.urls.hlsMaster(values.app, values.stream);
+    levels.textContent = '';
+    levels.append(new Option('Auto', '-1'));
+    levels.disabled = true;
     const native = useNative(O.params().get('engine'));
     if (!native && !(window.Hls && Hls.isSupported())) {
       status.set('error', 'This browser can play neither HLS nor Media Source Extensions.');
@@ -143,6 +163,9 @@
       if (hls.latency > 0) f.latency = hls.latency.toFixed(1) + ' s';
       const lvl = hls.levels && hls.levels[hls.currentLevel];
       if (lvl && lvl.bitrate) f.bitrate = O.formatBits(lvl.bitrate);
+      if (lvl && lvl.height && hls.levels.length > 1) {
+        f.rendition = lvl.width + 'x' + lvl.height + (hls.autoLevelEnabled ? ' (auto)' : '');
+      }
       if (window.osprey.info.partTarget) f.parts = window.osprey.info.partTarget.toFixed(2) + ' s';
     }
     O.renderFacts(facts, f);

@@ -52,6 +52,7 @@
     flv: (app, stream) => origin + '/' + enc(app) + '/' + enc(stream) + '.flv',
     wsFlv: (app, stream) => wsOrigin + '/' + enc(app) + '/' + enc(stream) + '.flv',
     hls: (app, stream) => origin + '/hls/' + enc(app) + '/' + enc(stream) + '/index.m3u8',
+    hlsMaster: (app, stream) => origin + '/hls/' + enc(app) + '/' + enc(stream) + '/master.m3u8',
     flvRecordings: (app, stream) => origin + '/flv/' + enc(app) + '/' + enc(stream) + '/',
     flvRecording: (app, stream, file) => origin + '/flv/' + enc(app) + '/' + enc(stream) + '/' + enc(file),
     mp4Sessions: (app, stream) => origin + '/mp4/' + enc(app) + '/' + enc(stream) + '/',

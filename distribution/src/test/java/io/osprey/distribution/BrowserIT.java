@@ -191,7 +191,7 @@ class BrowserIT {
             assertEquals("hls.js", p.path("info").path("engine").asText(), p.toString());
             assertTrue(p.path("info").path("live").asBoolean(), "hls.js saw a live playlist: " + p.path("info"));
         }
-        assertTrue(hls.path("info").path("url").asText().endsWith("/hls/live/test/index.m3u8"), hls.toString());
+        assertTrue(hls.path("info").path("url").asText().endsWith("/hls/live/test/master.m3u8"), hls.toString());
         assertEquals(0, hls.path("info").path("partTarget").asDouble(), "TS HLS has no parts: " + hls.path("info"));
         assertTrue(ll.path("info").path("lowLatency").asBoolean(), ll.toString());
         assertTrue(ll.path("info").path("partTarget").asDouble() > 0,

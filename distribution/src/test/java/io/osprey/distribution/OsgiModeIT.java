@@ -62,7 +62,7 @@ class OsgiModeIT extends MediaPathContract {
         Matcher m = Pattern.compile("ready (\\d+) ms after JVM start \\(kernel start \\d+ ms, OSGi mode\\)").matcher(log);
         assertTrue(m.find(), log);
         assertTrue(log.contains("plugins: auth active, cleanup active, fmp4-recorder active, hls active,"
-                + " httpflv active, pass-through-muxer active, ratelimit active, rtmp-ingest active, sources active"), log);
+                + " httpflv active, pass-through-muxer active, ratelimit active, rtmp-ingest active, sources active, transcode active"), log);
         assertTrue(server.get("/api/plugins").body().contains("bundle osprey-plugin-httpflv.jar"));
     }
 

@@ -258,6 +258,11 @@ public final class Bus implements MediaBus {
     }
 
     @Override
+    public List<StreamKey> variants(StreamKey source) {
+        return demands.variants(source);
+    }
+
+    @Override
     public boolean watched(StreamKey key, long idleMillis) {
         LiveStream s = streams.get(key);
         return s != null && s.watched(TimeUnit.MILLISECONDS.toNanos(idleMillis));

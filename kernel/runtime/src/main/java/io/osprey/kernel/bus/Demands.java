@@ -39,6 +39,19 @@ final class Demands {
         return () -> providers.remove(provider);
     }
 
+    /** What every provider offers as renditions of {@code source}; a provider that throws is logged and skipped. */
+    java.util.List<StreamKey> variants(StreamKey source) {
+        java.util.List<StreamKey> all = new java.util.ArrayList<>();
+        for (StreamProvider p : providers) {
+            try {
+                all.addAll(p.variants(source));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "stream provider failed listing the variants of " + source, e);
+            }
+        }
+        return all;
+    }
+
     /**
      * The shared start of {@code key}, not live when the caller looked; {@code live} is asked again once this
      * demand is registered, so a publish racing with it is never missed.

@@ -102,15 +102,28 @@ final class PluginBus implements MediaBus {
 
     @Override
     public Registration provide(StreamProvider provider) {
-        StreamProvider guarded = (key, request) -> {
-            try {
-                return provider.provide(key, request);
-            } catch (Throwable t) {
-                ctx.fail("stream provider threw on demand for " + key + ": " + t, t);
-                return null;
+        StreamProvider guarded = new StreamProvider() {
+            @Override
+            public CompletionStage<?> provide(StreamKey key, DemandRequest request) {
+                try {
+                    return provider.provide(key, request);
+                } catch (Throwable t) {
+                    ctx.fail("stream provider threw on demand for " + key + ": " + t, t);
+                    return null;
+                }
+            }
+
+            @Override
+            public List<StreamKey> variants(StreamKey source) {
+                return provider.variants(source); // Demands logs and skips a provider that throws
             }
         };
         return ctx.resources().add(bus.provide(guarded));
+    }
+
+    @Override
+    public List<StreamKey> variants(StreamKey source) {
+        return bus.variants(source);
     }
 
     @Override

@@ -33,10 +33,22 @@ public final class PluginWorkers implements Workers, AutoCloseable {
 
     @Override
     public Worker start(WorkerSpec spec, WorkerOutput output) throws IOException {
+        return start(spec, output, 0);
+    }
+
+    @Override
+    public Worker startWithInput(WorkerSpec spec, int maxQueuedBytes, WorkerOutput output) throws IOException {
+        if (maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("maxQueuedBytes must be at least 1: " + maxQueuedBytes);
+        }
+        return start(spec, output, maxQueuedBytes);
+    }
+
+    private Worker start(WorkerSpec spec, WorkerOutput output, int stdinBytes) throws IOException {
         if (closed) {
             throw new IllegalStateException("plugin " + owner + " is stopped");
         }
-        WorkerProcess w = host.start(owner, spec, output);
+        WorkerProcess w = host.start(owner, spec, output, stdinBytes);
         mine.add(w);
         w.exit().whenComplete((e, t) -> mine.remove(w));
         if (closed) { // raced with close(): it may have missed this one

@@ -88,13 +88,18 @@ public final class WorkerHost implements AutoCloseable {
     }
 
     WorkerProcess start(String owner, WorkerSpec spec, WorkerOutput output) throws IOException {
+        return start(owner, spec, output, 0);
+    }
+
+    /** Starts a child; with {@code stdinBytes > 0} its stdin stays open behind a {@link StdinPump} of that bound. */
+    WorkerProcess start(String owner, WorkerSpec spec, WorkerOutput output, int stdinBytes) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (spec.tool() == Tool.EXTERNAL) {
             cmd.add(spec.executable());
         } else {
             cmd.add(executable(spec.tool()).toString());
             cmd.add("-hide_banner");
-            if (spec.tool() == Tool.FFMPEG) {
+            if (spec.tool() == Tool.FFMPEG && stdinBytes == 0) {
                 cmd.add("-nostdin"); // ffprobe never reads stdin and has no such option
             }
         }
@@ -118,12 +123,15 @@ public final class WorkerHost implements AutoCloseable {
             failed.labelValues(owner, tool).inc();
             throw new IOException("cannot start " + cmd.get(0) + " for " + spec.name() + ": " + e.getMessage(), e);
         }
-        try {
-            p.getOutputStream().close(); // stdin: EOF at once (ffmpeg runs with -nostdin)
-        } catch (IOException ignored) {
-            // nothing to close
+        StdinPump stdin = stdinBytes > 0 ? new StdinPump(p.getOutputStream(), stdinBytes) : null;
+        if (stdin == null) {
+            try {
+                p.getOutputStream().close(); // stdin: EOF at once (ffmpeg runs with -nostdin)
+            } catch (IOException ignored) {
+                // nothing to close
+            }
         }
-        WorkerProcess w = new WorkerProcess(this, owner, spec, p, output);
+        WorkerProcess w = new WorkerProcess(this, owner, spec, p, output, stdin);
         live.add(w);
         pids.add(p.toHandle());
         started.labelValues(owner, tool).inc();

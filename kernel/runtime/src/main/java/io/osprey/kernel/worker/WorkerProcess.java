@@ -39,8 +39,11 @@ final class WorkerProcess implements Worker {
     private Thread stderrReader;
     /** What cancels the timeout and the kill grace: run when the process was reaped, so no task outlives it. */
     private final java.util.Queue<Runnable> timers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final StdinPump stdin;
 
-    WorkerProcess(WorkerHost host, String owner, WorkerSpec spec, Process process, WorkerOutput output) {
+    WorkerProcess(WorkerHost host, String owner, WorkerSpec spec, Process process, WorkerOutput output,
+                  StdinPump stdin) {
+        this.stdin = stdin;
         this.host = host;
         this.owner = owner;
         this.spec = spec;
@@ -54,6 +57,9 @@ final class WorkerProcess implements Worker {
         stderrReader = host.thread("osprey-worker-" + owner + "-" + pid() + "-err", this::readStderr);
         stderrReader.start();
         host.thread("osprey-worker-" + owner + "-" + pid() + "-out", this::readStdout).start();
+        if (stdin != null) {
+            host.thread("osprey-worker-" + owner + "-" + pid() + "-in", stdin::run).start();
+        }
         if (spec.timeoutMs() > 0) {
             timers.add(host.schedule(() -> kill("timed out after " + spec.timeoutMs() + " ms"), spec.timeoutMs()));
         }
@@ -83,6 +89,14 @@ final class WorkerProcess implements Worker {
     }
 
     @Override
+    public io.osprey.spi.worker.WorkerInput input() {
+        if (stdin == null) {
+            throw new IllegalStateException("worker " + spec.name() + " was started without stdin");
+        }
+        return stdin;
+    }
+
+    @Override
     public CompletionStage<WorkerExit> exit() {
         return exit.minimalCompletionStage();
     }
@@ -93,6 +107,9 @@ final class WorkerProcess implements Worker {
             return;
         }
         nextChunk.release(); // a reader waiting for the consumer goes on (and discards)
+        if (stdin != null) {
+            stdin.abort();
+        }
         if (!process.isAlive()) {
             return;
         }
@@ -166,6 +183,9 @@ final class WorkerProcess implements Worker {
         }
         for (Runnable cancel; (cancel = timers.poll()) != null; ) {
             cancel.run();
+        }
+        if (stdin != null) {
+            stdin.abort();
         }
         WorkerExit result = new WorkerExit(code, killReason.get(), stderr.text(), stdoutBytes,
                 (System.nanoTime() - started) / 1_000_000);

@@ -80,6 +80,21 @@ public interface MediaBus {
      */
     boolean watched(StreamKey key, long idleMillis);
 
+    /**
+     * The renditions every registered {@link StreamProvider} offers for {@code source} (its
+     * {@link StreamProvider#variants}), in registration order; not started, and not necessarily live. An output
+     * that lists renditions (the HLS master playlist of {@code live/cam}) learns the ladder here without knowing
+     * the plugin that makes it, then demands the keys it lists:
+     * <pre>{@code
+     * for (StreamKey v : bus.variants(source)) bus.demand(v, DemandRequest.of("hls"), wait);
+     * }</pre>
+     *
+     * @since 1.3
+     */
+    default List<StreamKey> variants(StreamKey source) {
+        return List.of();
+    }
+
     /** The live stream {@code key}, if any. */
     Optional<StreamView> stream(StreamKey key);
 

@@ -33,4 +33,17 @@ public interface StreamProvider {
      *         its message is the reason the waiting viewers are given. Normal completion is ignored.
      */
     CompletionStage<?> provide(StreamKey key, DemandRequest request);
+
+    /**
+     * The keys this provider can start as renditions of the live (or demanded) stream {@code source}, best first
+     * ({@code live/cam_480p}, {@code live/cam_360p} for a transcoder's ladder of {@code live/cam}); empty if none.
+     * Asked through {@link MediaBus#variants} by outputs that offer a choice of renditions (an HLS master
+     * playlist), which then {@link MediaBus#demand} the keys they list. Called on the viewer's thread: must not
+     * block and must not start anything.
+     *
+     * @since 1.3
+     */
+    default java.util.List<StreamKey> variants(StreamKey source) {
+        return java.util.List.of();
+    }
 }

@@ -25,6 +25,16 @@ public interface Worker {
      */
     void kill(String reason);
 
+    /**
+     * The child's stdin, for a worker started with {@link Workers#startWithInput}.
+     *
+     * @throws IllegalStateException if it was started without one ({@link Workers#start}: stdin is closed at once)
+     * @since 1.1
+     */
+    default WorkerInput input() {
+        throw new IllegalStateException("worker " + name() + " was started without stdin");
+    }
+
     /** Completes when the child was reaped and {@link WorkerOutput#onExit} returned. */
     CompletionStage<WorkerExit> exit();
 }

@@ -41,6 +41,18 @@ public interface Workers {
     Worker start(WorkerSpec spec, WorkerOutput output) throws IOException;
 
     /**
+     * Starts a child as {@link #start} does, with its stdin open and fed through {@link Worker#input()}: a queue of
+     * at most {@code maxQueuedBytes} that a kernel thread writes into the pipe (ffmpeg then runs without
+     * {@code -nostdin}; give it {@code -i pipe:0}). When the child ends or is killed, the queue is dropped.
+     *
+     * @throws IOException           if the process cannot be started
+     * @throws IllegalStateException if the plugin has stopped
+     * @throws IllegalArgumentException if {@code maxQueuedBytes} is below 1
+     * @since 1.1
+     */
+    Worker startWithInput(WorkerSpec spec, int maxQueuedBytes, WorkerOutput output) throws IOException;
+
+    /**
      * Runs a child to its end, keeping at most {@code maxStdoutBytes} of stdout; a child that writes more is killed
      * (reason {@code "stdout over N bytes"}). The stage fails only if the process could not be started.
      */

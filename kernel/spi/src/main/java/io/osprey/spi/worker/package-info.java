@@ -6,10 +6,11 @@
  * <p>The kernel owns every process it starts for a plugin: the arguments are a list (no shell), stdout is delivered
  * in chunks with back-pressure on kernel threads, stderr is kept as a bounded tail for the logged reason, a
  * {@link io.osprey.spi.worker.Worker#kill kill} is SIGTERM then SIGKILL after a grace, every child is reaped, and
- * every child a plugin started is killed when that plugin stops or the server shuts down.
+ * every child a plugin started is killed when that plugin stops or the server shuts down. Since 1.1 a child may be
+ * fed on stdin ({@link io.osprey.spi.worker.Workers#startWithInput}, {@link io.osprey.spi.worker.WorkerInput}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.osprey.spi.worker;
 
 import org.osgi.annotation.bundle.Export;

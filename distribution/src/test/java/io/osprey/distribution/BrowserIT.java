@@ -137,12 +137,17 @@ class BrowserIT {
     @Test
     @Order(1)
     void indexSaysEndedAndReconnectsWhenThePublisherReturns() throws Exception {
-        Process first = Ffmpeg.start(logs.resolve("publish-short-1.log"), "-re", "-i", clip.toString(), "-t", "6",
-                "-c", "copy", "-f", "flv", server.rtmp("/live/short"));
+        // the first publisher runs until the page has watched it for a while (a fixed-length clip could end before
+        // a slow browser even opened the page), then stops as a publisher does: the stream ends
+        Process first = Ffmpeg.start(logs.resolve("publish-short-1.log"), "-re", "-stream_loop", "-1", "-i",
+                clip.toString(), "-c", "copy", "-f", "flv", server.rtmp("/live/short"));
         Process[] second = new Process[1];
         Thread republish = new Thread(() -> {
             try {
-                first.waitFor(30, TimeUnit.SECONDS);
+                Await.until("the page to watch live/short", Duration.ofSeconds(60),
+                        () -> viewers("/api/streams/live/short") >= 1);
+                Thread.sleep(3000); // the page plays a few seconds first
+                Ffmpeg.stop(first);
                 Await.until("live/short to end", Duration.ofSeconds(20),
                         () -> status("/api/streams/live/short") == 404);
                 Thread.sleep(2500); // long enough for the page to notice the end
@@ -563,6 +568,21 @@ class BrowserIT {
             }
             return 0;
         } catch (IOException | InterruptedException e) {
+            return 0;
+        }
+    }
+
+    /** The stream's {@code viewersTotal} from the admin API, 0 if it is not live. */
+    private static int viewers(String path) {
+        try {
+            String body = server.get(path).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"viewersTotal\"\\s*:\\s*(\\d+)")
+                    .matcher(body);
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 0;
         }
     }

@@ -6,7 +6,7 @@
  * {@linkplain io.osprey.spi.recording.RecordedSession#open() open} session is never touched.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.osprey.spi.recording;
 
 import org.osgi.annotation.bundle.Export;

@@ -138,8 +138,8 @@ final class VodHandler extends Handler.Abstract {
         if (listing != null && listed != null
                 && path.equals(prefix + "/" + listing.app() + "/" + listing.name() + "/")) {
             // the stream's sessions for the recording page's picker, behind the access check of handle()
-            byte[] json = SessionListing.json(listing, listed.sessions(new Recorder.Listing(listing, true,
-                    SessionListing.LIMIT))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] json = io.osprey.spi.recording.SessionListing.json(listing, listed.sessions(new Recorder.Listing(listing, true,
+                    io.osprey.spi.recording.SessionListing.LIMIT))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);

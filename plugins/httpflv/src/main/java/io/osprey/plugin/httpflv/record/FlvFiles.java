@@ -34,7 +34,7 @@ import org.eclipse.jetty.util.Fields;
  * real root, so a symlink planted in the folder is never followed out of it (HOSTILE-INPUTS F1, F3, F4). Before a
  * file is served the access hook is asked for a {@code PLAY} of its {@code {app}/{stream}} with protocol {@code flv}
  * and the request's query, so a stream protected for live play is protected in its recordings alike. The same
- * check guards {@code GET /flv/{app}/{stream}/}, the stream's recordings as JSON (see {@link SessionListing}).
+ * check guards {@code GET /flv/{app}/{stream}/}, the stream's recordings as JSON (see {@link io.osprey.spi.recording.SessionListing}).
  */
 public final class FlvFiles extends Handler.Abstract {
 
@@ -120,8 +120,8 @@ public final class FlvFiles extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         StreamKey listing = path.endsWith("/") ? streamOf(path) : null;
         if (listing != null && listed != null && path.equals(PREFIX + listing.app() + "/" + listing.name() + "/")) {
-            byte[] json = SessionListing.json(listing, listed.sessions(new Recorder.Listing(listing, true,
-                    SessionListing.LIMIT))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] json = io.osprey.spi.recording.SessionListing.json(listing, listed.sessions(new Recorder.Listing(listing, true,
+                    io.osprey.spi.recording.SessionListing.LIMIT))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             headers.put(HttpHeader.CONTENT_TYPE, "application/json");
             headers.put(HttpHeader.CACHE_CONTROL, "no-cache");
             headers.put(HttpHeader.CONTENT_LENGTH, json.length);

@@ -1,25 +1,28 @@
-package io.osprey.plugin.recorder;
+package io.osprey.spi.recording;
 
 import io.osprey.spi.bus.StreamKey;
-import io.osprey.spi.recording.RecordedSession;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The public listing of one stream's recordings, {@code GET /mp4/{app}/{stream}/} (RFC 8259 JSON), newest first,
- * for the recording page's session picker. Names, URLs and states are the recorder's own (plain names checked by
- * {@link StreamKey#isValidPart}), so nothing here needs more escaping than quotes and backslashes.
+ * The public listing of one stream's recordings as recorders serve it ({@code GET /mp4/{app}/{stream}/},
+ * {@code GET /flv/{app}/{stream}/}; RFC 8259 JSON), newest first, for the recording pages' session picker: one
+ * format for every recorder. Names, URLs and states are the recorder's own (plain names checked by
+ * {@link StreamKey#isValidPart}), so nothing here needs more escaping than quotes, backslashes and controls.
+ *
+ * @since 1.1
  */
-final class SessionListing {
+public final class SessionListing {
 
     /** At most this many sessions are listed, the newest. */
-    static final int LIMIT = 500;
+    public static final int LIMIT = 500;
 
     private SessionListing() {
     }
 
-    static String json(StreamKey key, List<RecordedSession> sessions) {
+    /** {@code {"app","stream","timeZone":"UTC","sessions":[{"id","start","open","state","duration","size","urls"}]}}. */
+    public static String json(StreamKey key, List<RecordedSession> sessions) {
         List<RecordedSession> sorted = new ArrayList<>(sessions);
         sorted.sort(Comparator.comparing(RecordedSession::id).reversed());
         StringBuilder b = new StringBuilder(64 + sorted.size() * 160);

@@ -90,17 +90,8 @@ final class MediaWindow {
                 if (listener != null) {
                     listener.onRemoved(name(s.msn(), s.format()));
                 }
-                s.body().release();
             }
-            segments.clear();
-            for (Part p : parts) {
-                p.body().release();
-            }
-            parts.clear();
-            for (Served i : inits.values()) {
-                i.release();
-            }
-            inits.clear();
+            releaseAll();
         }
         while (segments.size() > settings.window()) {
             evictOldest();
@@ -235,6 +226,11 @@ final class MediaWindow {
         }
         closed = true;
         open = null;
+        releaseAll();
+    }
+
+    /** Empties the window: every segment, part and init section given back to its pool. */
+    private void releaseAll() {
         for (Segment s : segments) {
             s.body().release();
         }

@@ -42,6 +42,9 @@ import java.util.function.Consumer;
  */
 final class Ladder {
 
+    /** How long a ladder waits for an announced audio track after the video config arrived. */
+    private static final long AUDIO_WAIT_NANOS = 3_000_000_000L;
+
     private static final System.Logger LOG = System.getLogger(Ladder.class.getName());
 
     final StreamKey source;
@@ -194,6 +197,8 @@ final class Ladder {
         private int width;
         private int height;
         private volatile boolean over;
+        /** When the source's video config was first seen while its announced audio was not declared yet. */
+        private long videoSeenNanos;
 
         /** Bus thread: feed what is there to the worker, starting it at the first frames. */
         void onReadable(Subscription s) {
@@ -223,6 +228,12 @@ final class Ladder {
             }
         }
 
+        /** Whether the publisher's {@code onMetaData} says it sends audio (ffmpeg and OBS announce it). */
+        private static boolean audioAnnounced(StreamView stream) {
+            Object codec = stream.metadata().get("audiocodecid");
+            return codec != null && !"0".equals(String.valueOf(codec)) || stream.metadata().containsKey("audiodatarate");
+        }
+
         private boolean startWorker(StreamView stream, List<TrackInfo> tracks) {
             TrackInfo video = track(tracks, MediaKind.VIDEO);
             if (video == null) {
@@ -230,6 +241,18 @@ final class Ladder {
                 return false;
             }
             TrackInfo audio = track(tracks, MediaKind.AUDIO);
+            if (audio == null && audioAnnounced(stream)) {
+                // an RTMP publisher declares video, then audio, a moment apart: a ladder started in between would
+                // leave audio out of every rendition for its whole life, so wait for it (bounded)
+                long now = System.nanoTime();
+                if (videoSeenNanos == 0) {
+                    videoSeenNanos = now;
+                }
+                if (now - videoSeenNanos < AUDIO_WAIT_NANOS) {
+                    subscription.demand();
+                    return false;
+                }
+            }
             demux.expectAudio(audio != null);
             width = video.width();
             height = video.height();

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +54,7 @@ public final class FlvRecordings implements Recorder {
     @Override
     public List<RecordedSession> sessions(Listing listing) throws IOException {
         Set<Path> open = writing.get();
-        List<RecordedSession> out = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         for (Path app : children(root, true)) {
             for (Path stream : children(app, true)) {
                 String a = app.getFileName().toString();
@@ -63,16 +64,25 @@ public final class FlvRecordings implements Recorder {
                 }
                 for (Path f : children(stream, false)) {
                     String name = f.getFileName().toString();
-                    if (!name.endsWith(".flv") || !StreamKey.isValidPart(name) || out.size() >= listing.limit()) {
-                        continue;
+                    if (name.endsWith(".flv") && StreamKey.isValidPart(name)) {
+                        files.add(f);
                     }
-                    boolean live = open.contains(f);
-                    out.add(new RecordedSession("flv", new StreamKey(a, s), name.substring(0, name.length() - 4), f,
-                            live, live ? "recording" : "file", start(name),
-                            listing.details() ? duration(f) : null, listing.details() ? Files.size(f) : -1,
-                            Map.of("file", FlvFiles.PREFIX + a + "/" + s + "/" + name), null));
                 }
             }
+        }
+        // names start with the UTC start time (yyyyMMdd_HHmmss): the limit keeps the newest, and only those are
+        // opened for their details
+        files.sort(Comparator.comparing((Path f) -> f.getFileName().toString()).reversed());
+        List<RecordedSession> out = new ArrayList<>(Math.min(files.size(), listing.limit()));
+        for (Path f : files.subList(0, Math.min(files.size(), listing.limit()))) {
+            String name = f.getFileName().toString();
+            String a = f.getParent().getParent().getFileName().toString();
+            String s = f.getParent().getFileName().toString();
+            boolean live = open.contains(f);
+            out.add(new RecordedSession("flv", new StreamKey(a, s), name.substring(0, name.length() - 4), f,
+                    live, live ? "recording" : "file", start(name),
+                    listing.details() ? duration(f) : null, listing.details() ? Files.size(f) : -1,
+                    Map.of("file", FlvFiles.PREFIX + a + "/" + s + "/" + name), null));
         }
         return out;
     }

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.osprey.kernel.config.ClusterConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,8 +49,8 @@ class KernelCountersTest {
     @Test
     void twoNodesShareSlotsOnRedisFallBackWhileItIsDownAndHealWhenItReturns() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server not installed (.ci/deps)");
-        int port = freePort();
-        startRedis(port);
+        int port = LocalRedis.freePort();
+        redis = LocalRedis.start(port);
         ClusterConfig cfg = new ClusterConfig();
         cfg.redisUrl = "redis://127.0.0.1:" + port;
         cfg.nodeId = "a";
@@ -83,8 +79,8 @@ class KernelCountersTest {
             assertTrue(rb.failures() >= 1);
             b.release("s"); // B: 2 while Redis is down
 
-            startRedis(port); // empty: every count was lost
-            await(() -> ra.up() && rb.up() && a.held("s") == 4, "both nodes to write back 2 + 2");
+            redis = LocalRedis.start(port); // empty: every count was lost
+            LocalRedis.await(() -> ra.up() && rb.up() && a.held("s") == 4, "both nodes to write back 2 + 2");
             assertFalse(a.tryAcquire("s", 3), "4 over the cluster");
             a.release("s");
             a.release("s");
@@ -95,40 +91,6 @@ class KernelCountersTest {
         } finally {
             ra.close();
             rb.close();
-        }
-    }
-
-    private void startRedis(int port) throws IOException {
-        Path dir = Files.createTempDirectory("redis");
-        redis = new ProcessBuilder("/usr/bin/redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log").toFile()).start();
-        await(() -> {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }, "redis-server to listen");
-    }
-
-    private static void await(BooleanSupplier c, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

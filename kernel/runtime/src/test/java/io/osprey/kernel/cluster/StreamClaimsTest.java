@@ -14,19 +14,14 @@ import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamBusyException;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.cluster.StreamOwner;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,8 +70,8 @@ class StreamClaimsTest {
     @Test
     void firstNodeWinsRelaysNeverClaimTakeoverEndsTheOldAndDeadClaimsExpire() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server not installed (.ci/deps)");
-        int port = freePort();
-        startRedis(port);
+        int port = LocalRedis.freePort();
+        redis = LocalRedis.start(port);
         try (Node a = node(port, "a"); Node b = node(port, "b")) {
             List<String> events = new CopyOnWriteArrayList<>();
             b.cluster().listen((k, o) -> events.add(k + " " + o.map(StreamOwner::nodeId).orElse("-")));
@@ -89,23 +84,23 @@ class StreamClaimsTest {
             assertTrue(busy.getMessage().contains("node a"), busy.getMessage());
             Publisher relay = b.bus().publish(KEY, req("relay", false)); // an edge pull never claims
             relay.close();
-            await(() -> events.contains("live/cam a"), "B told of A's claim");
+            LocalRedis.await(() -> events.contains("live/cam a"), "B told of A's claim");
 
             // B takes the key over: A's next heartbeat finds the claim gone and ends its stream
             long tokenA = owner(b).orElseThrow().token();
             Publisher pb = b.bus().publish(KEY, req("rtmp", true));
             assertTrue(owner(b).orElseThrow().token() > tokenA, "the fencing token grows");
-            await(() -> a.bus().stream(KEY).isEmpty(), "A's stream to end after the takeover");
+            LocalRedis.await(() -> a.bus().stream(KEY).isEmpty(), "A's stream to end after the takeover");
             assertEquals(1, a.cluster().claims().lost());
             pb.close();
-            await(() -> events.contains("live/cam -"), "B's release announced");
+            LocalRedis.await(() -> events.contains("live/cam -"), "B's release announced");
             assertTrue(owner(a).isEmpty());
 
             // a node that dies (no release, no heartbeat) loses its claim after the TTL
             a.bus().publish(KEY, req("rtmp", false));
             a.redis().close();
             assertThrows(StreamBusyException.class, () -> b.bus().publish(KEY, req("rtmp", false)));
-            await(() -> {
+            LocalRedis.await(() -> {
                 try {
                     b.bus().publish(KEY, req("rtmp", false));
                     return true;
@@ -120,17 +115,17 @@ class StreamClaimsTest {
     @Test
     void redisDownAllowsLocalPublishAndClaimsWhenItReturns() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server not installed (.ci/deps)");
-        int port = freePort();
-        startRedis(port);
+        int port = LocalRedis.freePort();
+        redis = LocalRedis.start(port);
         try (Node a = node(port, "a"); Node b = node(port, "b")) {
             redis.destroyForcibly().waitFor();
-            await(() -> !a.redis().up() || tryFail(a), "A to notice Redis is gone");
+            LocalRedis.await(() -> !a.redis().up() || tryFail(a), "A to notice Redis is gone");
             a.bus().publish(KEY, req("rtmp", false)); // local publish keeps working
             Throwable t = assertThrows(Exception.class, () -> owner(b));
             assertTrue(t.toString().contains("unavailable"), t.toString());
-            startRedis(port);
-            await(() -> a.redis().up() && b.redis().up(), "both nodes to reconnect");
-            await(() -> {
+            redis = LocalRedis.start(port);
+            LocalRedis.await(() -> a.redis().up() && b.redis().up(), "both nodes to reconnect");
+            LocalRedis.await(() -> {
                 try {
                     return owner(b).map(o -> o.nodeId().equals("a")).orElse(false);
                 } catch (Exception e) {
@@ -165,40 +160,6 @@ class StreamClaimsTest {
             return false;
         } catch (ClusterRedis.Unavailable e) {
             return true;
-        }
-    }
-
-    private void startRedis(int port) throws IOException {
-        Path dir = Files.createTempDirectory("redis");
-        redis = new ProcessBuilder("/usr/bin/redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log").toFile()).start();
-        await(() -> {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }, "redis-server to listen");
-    }
-
-    private static void await(BooleanSupplier c, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -368,6 +368,14 @@
     }
   }
 
+  /** A new element with its text (never parsed as HTML) and, optionally, a class. */
+  function element(tag, value, cls) {
+    const e = document.createElement(tag);
+    e.textContent = value;
+    if (cls) e.className = cls;
+    return e;
+  }
+
   function formatBits(bps) {
     if (!(bps > 0)) return '0 kbit/s';
     if (bps >= 1e6) return (bps / 1e6).toFixed(2) + ' Mbit/s';
@@ -391,7 +399,7 @@
   window.Osprey = {
     urls, serverInfo, info: () => info, validName, params, flag, bindForm, Status, probe, liveLoop, recordError, recordWarning, videoFacts,
     renderFacts,
-    copyText, copyRow, markNav, formatBits, formatBytes, formatDuration,
+    copyText, copyRow, markNav, element, formatBits, formatBytes, formatDuration,
   };
   document.addEventListener('DOMContentLoaded', markNav);
 })();

@@ -10,12 +10,7 @@
   const POLL_MS = 3000;
   const $ = (id) => document.getElementById(id);
 
-  function text(tag, value, cls) {
-    const e = document.createElement(tag);
-    e.textContent = value;
-    if (cls) e.className = cls;
-    return e;
-  }
+  const text = O.element;
 
   function limitsOn(l) {
     const out = [];

@@ -10,12 +10,7 @@
   const POLL_MS = 3000;
   const $ = (id) => document.getElementById(id);
 
-  function text(tag, value, cls) {
-    const e = document.createElement(tag);
-    e.textContent = value;
-    if (cls) e.className = cls;
-    return e;
-  }
+  const text = O.element;
 
   function kbps(bits) {
     return bits > 0 ? Math.round(bits / 1000) + ' kbit/s' : '–';

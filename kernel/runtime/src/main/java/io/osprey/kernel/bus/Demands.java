@@ -8,12 +8,16 @@ import io.osprey.spi.bus.StreamProvider;
 import io.osprey.spi.bus.StreamView;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Streams started on demand (see {@link io.osprey.spi.bus.MediaBus#demand}): one pending start per key, shared by
@@ -40,8 +44,8 @@ final class Demands {
     }
 
     /** What every provider offers as renditions of {@code source}; a provider that throws is logged and skipped. */
-    java.util.List<StreamKey> variants(StreamKey source) {
-        java.util.List<StreamKey> all = new java.util.ArrayList<>();
+    List<StreamKey> variants(StreamKey source) {
+        List<StreamKey> all = new ArrayList<>();
         for (StreamProvider p : providers) {
             try {
                 all.addAll(p.variants(source));
@@ -57,7 +61,7 @@ final class Demands {
      * demand is registered, so a publish racing with it is never missed.
      */
     CompletionStage<StreamView> demand(StreamKey key, DemandRequest request, Duration wait,
-                                       java.util.function.Supplier<StreamView> live) {
+                                       Supplier<StreamView> live) {
         CompletableFuture<StreamView> fresh = new CompletableFuture<>();
         CompletableFuture<StreamView> start = pending.putIfAbsent(key, fresh);
         if (start == null) {
@@ -109,7 +113,7 @@ final class Demands {
                 LOG.log(Level.INFO, "stream {0}: starting on demand ({1} viewer)", key, request.protocol());
                 started.whenComplete((ignored, t) -> {
                     if (t != null) {
-                        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                        Throwable cause = t instanceof CompletionException && t.getCause() != null
                                 ? t.getCause() : t;
                         String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
                         settle(key, start, null, new StreamNotFoundException(key, reason));

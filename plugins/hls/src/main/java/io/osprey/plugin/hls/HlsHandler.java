@@ -114,7 +114,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         boolean playlist = path.length() - s2 - 1 == 10 && path.startsWith("index.m3u8", s2 + 1);
         if (stream == null || stream.ended()) {
             if (playlist && startTimeoutMs > 0) {
-                startOnDemand(rq, rs, cb, path, key);
+                startOnDemand(rq, rs, cb, key);
             } else {
                 notFound(rs, cb);
             }
@@ -158,7 +158,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
      * it) and waits, bounded by {@code startTimeoutMs}, for its first segment, then serves the request as usual.
      * With no provider for the key the demand fails at once and the answer is a plain 404.
      */
-    private void startOnDemand(Request rq, Response rs, Callback cb, String path, StreamKey key) {
+    private void startOnDemand(Request rq, Response rs, Callback cb, StreamKey key) {
         String query = rq.getHttpURI().getQuery();
         Map<String, String> params = query == null ? Map.of() : params(query);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(startTimeoutMs);
@@ -173,20 +173,20 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
                         if (failed != null) {
                             notFound(rs, cb);
                         } else {
-                            awaitFirstSegment(rq, rs, cb, path, key, deadline);
+                            awaitFirstSegment(rq, rs, cb, key, deadline);
                         }
                     });
         });
     }
 
-    private void awaitFirstSegment(Request rq, Response rs, Callback cb, String path, StreamKey key, long deadline) {
+    private void awaitFirstSegment(Request rq, Response rs, Callback cb, StreamKey key, long deadline) {
         HlsStream stream = streams.get(key);
         if (stream != null && !stream.ended() && stream.snapshot().lastMsn() >= 0) {
             handle(rq, rs, cb);
         } else if (System.nanoTime() - deadline >= 0) {
             responses.error(rs, cb, 404, "stream " + key + " started but has no segment yet", null);
         } else {
-            ctx.scheduler().schedule(() -> awaitFirstSegment(rq, rs, cb, path, key, deadline), 100,
+            ctx.scheduler().schedule(() -> awaitFirstSegment(rq, rs, cb, key, deadline), 100,
                     TimeUnit.MILLISECONDS);
         }
     }

@@ -2,8 +2,8 @@ package io.osprey.kernel;
 
 import io.osprey.kernel.access.KernelAccessControl;
 import io.osprey.kernel.admin.AdminApi;
-import io.osprey.kernel.admin.AdminAuth;
-import io.osprey.kernel.admin.HealthRegistry;
+import io.osprey.kernel.http.AdminAuth;
+import io.osprey.kernel.metrics.HealthRegistry;
 import io.osprey.kernel.admin.InfoApi;
 import io.osprey.kernel.admin.MetricsHandler;
 import io.osprey.kernel.admin.RecordingsApi;

@@ -1,5 +1,7 @@
 package io.osprey.kernel.admin;
 
+import io.osprey.kernel.http.AdminAuth;
+import io.osprey.kernel.metrics.HealthRegistry;
 import io.osprey.kernel.plugin.PluginManager;
 import io.osprey.kernel.plugin.PluginState;
 import io.osprey.kernel.plugin.PluginStatus;

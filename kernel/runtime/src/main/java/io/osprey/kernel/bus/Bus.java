@@ -31,23 +31,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The kernel's {@link MediaBus}. Stream transitions (publish, end, reconnect) take one lock; the frame path takes
- * none: a publisher appends to its stream's ring and hands ready subscribers to the executor in batches.
+ * The kernel's {@link MediaBus}: the streams by key, their start, reconnect and end. Stream transitions (publish,
+ * end, reconnect) take one lock; the frame path takes none: a publisher appends to its stream's ring, and
+ * {@link Delivery} (read its header for which thread calls a subscriber, and when) hands the frames on.
  */
 public final class Bus implements MediaBus {
 
     private static final System.Logger LOG = System.getLogger(Bus.class.getName());
-    /** Fewest subscribers worth a run of their own on another thread. */
-    private static final int MIN_RUN = 64;
     private static final int PARALLELISM = Math.max(1, Runtime.getRuntime().availableProcessors());
-    /** Back-to-back deliveries to one subscriber before it yields its thread to the others. */
-    private static final int MAX_REDELIVER = 4;
 
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<WatcherEntry> watchers = new CopyOnWriteArrayList<>();
-    private final Executor executor;
-    private final WakeLanes wakeLanes;
-    private final DeliveryQueue<BusSubscription> dispatched;
+    private final Delivery delivery;
     private final ScheduledExecutorService scheduler;
     private final Demands demands;
     private final LongAdder framesDropped = new LongAdder();
@@ -59,11 +54,9 @@ public final class Bus implements MediaBus {
 
     public Bus(BusSettings settings, Executor executor, ScheduledExecutorService scheduler) {
         this.settings = settings;
-        this.executor = executor;
         this.scheduler = scheduler;
-        this.wakeLanes = new WakeLanes(executor, PARALLELISM);
+        this.delivery = new Delivery(executor, PARALLELISM);
         this.demands = new Demands(scheduler);
-        this.dispatched = new DeliveryQueue<>(executor, PARALLELISM, Bus::deliver);
     }
 
     /** Sets who claims published keys for the cluster (before plugins start). */
@@ -106,17 +99,17 @@ public final class Bus implements MediaBus {
             LiveStream s = streams.get(key);
             if (s == null || s.isEnded()) {
                 BusSettings cfg = settings;
-                s = new LiveStream(key, this, new FrameRing(cfg.ringMaxFrames(), cfg.ringMaxBytes(), cfg.retainMillis()));
+                s = new LiveStream(key, this, delivery, new FrameRing(cfg.ringMaxFrames(), cfg.ringMaxBytes(), cfg.retainMillis()));
                 streams.put(key, s);
-                p = new BusPublisher(s, request, false);
+                p = new BusPublisher(this, s, request, false);
                 started = s;
             } else if (s.publisher() == null) {
-                p = new BusPublisher(s, request, true);
+                p = new BusPublisher(this, s, request, true);
                 LOG.log(Level.INFO, "stream {0}: publisher returned within the grace period ({1})", key, request.protocol());
             } else if (request.takeover()) {
                 evicted = s.publisher();
                 s.detach(evicted);
-                p = new BusPublisher(s, request, true);
+                p = new BusPublisher(this, s, request, true);
                 LOG.log(Level.INFO, "stream {0}: taken over by a new publisher ({1})", key, request.protocol());
             } else {
                 throw new StreamBusyException(key, "stream " + key + " is already being published");
@@ -286,69 +279,6 @@ public final class Bus implements MediaBus {
     @Override
     public List<StreamView> streams() {
         return new ArrayList<>(streams.values());
-    }
-
-    WakeLanes wakeLanes() {
-        return wakeLanes;
-    }
-
-    /** Delivers one subscriber on a bus thread: queued, with at most one drain task per core for all of them. */
-    void dispatch(BusSubscription s) {
-        dispatched.add(s);
-    }
-
-    /**
-     * Delivers {@code ready[0..n)}: split into one run per core (at least {@link #MIN_RUN} subscribers each) so the
-     * cores share a large fan-out; the last run goes on this thread. Each run calls its subscribers one after the
-     * other, so under load a run takes longer and every subscriber finds more frames queued when its turn comes:
-     * writes grow with load instead of their number.
-     */
-    void deliver(BusSubscription[] ready, int n) {
-        int runs = Math.max(1, Math.min(PARALLELISM, (n + MIN_RUN - 1) / MIN_RUN));
-        int per = (n + runs - 1) / runs;
-        for (int from = per; from < n; from += per) {
-            int start = from;
-            int end = Math.min(n, from + per);
-            executor.execute(() -> deliverRun(ready, start, end));
-        }
-        deliverRun(ready, 0, Math.min(n, per));
-    }
-
-    private static void deliverRun(BusSubscription[] ready, int from, int to) {
-        for (int i = from; i < to; i++) {
-            deliver(ready[i]);
-            ready[i] = null;
-        }
-    }
-
-    /**
-     * Calls the listener, and again while it demands more from inside the call and more is already there (its write
-     * completed at once): up to {@link #MAX_REDELIVER} turns on this thread without a hand-off, then it queues.
-     */
-    private static void deliver(BusSubscription s) {
-        Thread me = Thread.currentThread();
-        s.startDelivering(me);
-        boolean requeue = false;
-        try {
-            for (int turn = 0; !s.isClosed(); turn++) {
-                s.listener().onReadable(s);
-                if (!s.takeRedeliver(me)) {
-                    break;
-                }
-                if (turn == MAX_REDELIVER) {
-                    requeue = true; // its demand is claimed: it must be called again, from the queue
-                    break;
-                }
-            }
-        } catch (Throwable t) {
-            LOG.log(Level.WARNING, "subscriber of " + s.stream().key() + " (" + s.options().protocol()
-                    + ") failed; closing its subscription", t);
-            s.close();
-        }
-        s.stopDelivering(me);
-        if (requeue) {
-            s.bus().dispatch(s);
-        }
     }
 
     void countDropped(long n) {

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class BusPublisher implements Publisher {
 
+    private final Bus bus;
     private final LiveStream stream;
     private final PublishRequest request;
     private final boolean continuing;
@@ -26,7 +27,8 @@ final class BusPublisher implements Publisher {
     private long backwardsFrames;
     private long undeclaredFrames;
 
-    BusPublisher(LiveStream stream, PublishRequest request, boolean continuing) {
+    BusPublisher(Bus bus, LiveStream stream, PublishRequest request, boolean continuing) {
+        this.bus = bus;
         this.stream = stream;
         this.request = request;
         this.continuing = continuing;
@@ -133,7 +135,7 @@ final class BusPublisher implements Publisher {
     public void close() {
         if (!closed) {
             closed = true;
-            stream.bus().ended(stream, this, "publisher stopped");
+            bus.ended(stream, this, "publisher stopped");
         }
     }
 
@@ -141,7 +143,7 @@ final class BusPublisher implements Publisher {
     public void disconnect(String reason) {
         if (!closed) {
             closed = true;
-            stream.bus().lost(stream, this, reason);
+            bus.lost(stream, this, reason);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.osprey.kernel.bus;
 
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.MediaKind;
-import io.osprey.spi.bus.StreamView;
 import io.osprey.spi.bus.SubscribeOptions;
 import io.osprey.spi.bus.Subscription;
 import io.osprey.spi.bus.SubscriptionListener;
@@ -14,7 +13,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A cursor into a stream's {@link FrameRing}, with the slow-reader policy of {@link SubscribeOptions}. */
+/**
+ * A cursor into a stream's {@link FrameRing}, with the slow-reader policy of {@link SubscribeOptions}, and the demand
+ * flags {@link Delivery} reads and sets (which thread calls the listener is {@link Delivery}'s to say).
+ */
 final class BusSubscription implements Subscription {
 
     private final LiveStream stream;
@@ -65,7 +67,7 @@ final class BusSubscription implements Subscription {
     }
 
     @Override
-    public StreamView stream() {
+    public LiveStream stream() {
         return stream;
     }
 
@@ -246,33 +248,31 @@ final class BusSubscription implements Subscription {
 
     @Override
     public void demand() {
-        if (closed) {
-            return;
-        }
-        Thread me = Thread.currentThread();
-        if (deliveringOn.get() == me && readable()) {
-            // asked from inside onReadable with more already there: the delivering loop calls again, no hand-off
-            // and no trip through the waiters queue
-            if (!demanded.get()) { // else a demand is already pending in the waiters queue and counts
-                redeliverOn = me;
-            }
-            return;
-        }
-        if (!demanded.compareAndSet(false, true)) {
-            return;
-        }
-        stream.addWaiter(this);
-        if (readable() && demanded.compareAndSet(true, false)) { // arrived between the check and the add
-            if (deliveringOn.get() == me) {
-                redeliverOn = me;
-            } else {
-                stream.bus().dispatch(this);
-            }
+        if (!closed) {
+            stream.delivery().demand(this);
         }
     }
 
-    Bus bus() {
-        return stream.bus();
+    // ---- delivery state, read and set by Delivery (which says on which thread each is called) ----
+
+    /** Whether {@code me} is delivering to this subscriber now (inside or around its listener's call). */
+    boolean deliveringOn(Thread me) {
+        return deliveringOn.get() == me;
+    }
+
+    /** Asks the delivering thread {@code me} to call the listener again after the current call. */
+    void redeliverOn(Thread me) {
+        redeliverOn = me;
+    }
+
+    /** Whether a demand is waiting in the stream's waiters queue. */
+    boolean demandPending() {
+        return demanded.get();
+    }
+
+    /** Marks a demand pending; false if one already was. */
+    boolean raiseDemand() {
+        return demanded.compareAndSet(false, true);
     }
 
     /** The bus marks {@code me} as delivering to this subscriber. */
@@ -299,7 +299,8 @@ final class BusSubscription implements Subscription {
         return demanded.compareAndSet(true, false);
     }
 
-    private boolean readable() {
+    /** Frames, a prelude or an end to report: a call to the listener would find something. */
+    boolean readable() {
         return !prelude.isEmpty() || cursor < stream.ring().head() || stream.isEnded() || endReason != null || closed;
     }
 

@@ -21,11 +21,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** One live stream: its ring, tracks, publisher slot, subscribers and counters. */
+/**
+ * One live stream: its ring, tracks, publisher slot, subscribers and counters. It keeps state only; how and on
+ * which thread its frames reach the subscribers is {@link Delivery}'s.
+ */
 final class LiveStream implements StreamView {
 
     private final StreamKey key;
     private final Bus bus;
+    private final Delivery delivery;
     private final FrameRing ring;
     private final Instant startedAt = Instant.now();
     private final Set<BusSubscription> subscriptions = ConcurrentHashMap.newKeySet();
@@ -36,19 +40,15 @@ final class LiveStream implements StreamView {
     private final LongAdder dropped = new LongAdder();
     /** One wake-up pass queued or running: frames appended meanwhile ride along with it. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
-    /** The {@link WakeLanes} lane this stream's wake-up passes run in. */
+    /** The {@link WakeLanes} lane this stream's wake-up passes run in (see {@link Delivery}). */
     private final int wakeLane;
     /**
      * Packager subscriptions (not viewers): the ring keeps what the slowest of them has not read yet, within its lag
      * bound, beyond {@code bus.retainMs} (see {@link FrameRing#append(Frame, boolean, List, long, long)}).
      */
     private volatile Packagers packagers = Packagers.NONE;
-    /** Subscriptions that count as viewers; with none, wake-up passes run on the publisher's thread. */
+    /** Subscriptions that count as viewers; with none, wake-up passes may run on the publisher's thread. */
     private final AtomicInteger viewerSubscriptions = new AtomicInteger();
-    /** Most packager subscriptions a stream wakes inline (HLS, fMP4 and FLV recording, a few more). */
-    private static final int INLINE_PACKAGERS = 4;
-    /** Set while this thread runs an inline wake-up pass: a listener that publishes is woken through a lane. */
-    private static final ThreadLocal<Boolean> INLINE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private volatile List<TrackInfo> tracks = List.of();
     private volatile Map<String, Object> metadata = Map.of();
@@ -67,11 +67,16 @@ final class LiveStream implements StreamView {
     /** {@link System#nanoTime} of the stream's start or its latest {@link Bus#demand}, whichever is later. */
     private volatile long lastDemandNanos = System.nanoTime();
 
-    LiveStream(StreamKey key, Bus bus, FrameRing ring) {
+    LiveStream(StreamKey key, Bus bus, Delivery delivery, FrameRing ring) {
         this.key = key;
         this.bus = bus;
+        this.delivery = delivery;
         this.ring = ring;
-        this.wakeLane = bus.wakeLanes().assign();
+        this.wakeLane = delivery.assignLane();
+    }
+
+    Delivery delivery() {
+        return delivery;
     }
 
     Bus bus() {
@@ -147,7 +152,7 @@ final class LiveStream implements StreamView {
         if (f.kind() == MediaKind.VIDEO && !f.isConfig()) {
             videoFrames.add(1, second);
         }
-        scheduleWake();
+        delivery.framesArrived(this);
     }
 
     /** Sets a track; returns false if nothing changed. */
@@ -188,61 +193,41 @@ final class LiveStream implements StreamView {
         }
         // the subscriptions are not ended here: each reads what the stream carried before its end, then its poll
         // answers -1 (a stream pushed in one burst and closed at once would otherwise lose what was not read yet)
-        wakeAll();
+        delivery.ended(this);
     }
 
-    /**
-     * Wakes the waiting subscribers from a bus thread rather than the publisher's when viewers are among them: the
-     * publisher goes on parsing (the audio and video of one instant usually arrive in one read) while the pass is
-     * queued, so one pass, and one write per viewer, carries all of them. No delay is added: the pass runs as soon
-     * as a thread is free. A stream that only packagers read (the common case for most streams of an ingest
-     * server: HLS, recording) is woken on the publisher's thread instead: their calls are short CPU work that has
-     * to run somewhere, and at 500 streams the hand-offs to lane threads (unpark, context switch) cost a tenth of
-     * the server's CPU.
-     */
-    private void scheduleWake() {
-        if (!waiters.isEmpty() && wakeQueued.compareAndSet(false, true)) {
-            boolean packagersOnly = viewerSubscriptions.get() == 0
-                    && packagers.subscriptions().length <= INLINE_PACKAGERS;
-            if (packagersOnly && !INLINE.get()) {
-                // only packagers (HLS, recorders): a few short calls, cheaper here than a hand-off to a lane thread
-                INLINE.set(Boolean.TRUE);
-                try {
-                    wakeWaiters();
-                } finally {
-                    INLINE.set(Boolean.FALSE);
-                }
-            } else {
-                bus.wakeLanes().schedule(this, wakeLane);
-            }
-        }
+    // ---- wake-up state, read and set by Delivery ----
+
+    /** The lane this stream's wake-up passes run in. */
+    int wakeLane() {
+        return wakeLane;
     }
 
-    /** Hands every waiting subscriber whose demand it claims to the bus for delivery. */
-    void wakeWaiters() {
-        wakeQueued.set(false); // frames appended from here on queue another pass
-        BusSubscription s = waiters.poll();
-        if (s == null) {
-            return;
-        }
-        BusSubscription[] ready = new BusSubscription[Math.max(16, waiters.size() + 1)];
-        int n = 0;
-        for (; s != null; s = waiters.poll()) {
-            if (s.claimDemand()) {
-                if (n == ready.length) {
-                    ready = Arrays.copyOf(ready, n * 2);
-                }
-                ready[n++] = s;
-            }
-        }
-        if (n > 0) {
-            bus.deliver(ready, n);
-        }
+    boolean hasWaiters() {
+        return !waiters.isEmpty();
     }
 
-    private void wakeAll() {
-        wakeQueued.set(true);
-        wakeWaiters();
+    /** Marks a wake-up pass queued; false if one already was (the new frames ride along with it). */
+    boolean queueWake() {
+        return wakeQueued.compareAndSet(false, true);
+    }
+
+    /** A pass starts: frames appended from here on queue another. */
+    void wakeRan() {
+        wakeQueued.set(false);
+    }
+
+    /** Only a few packagers read this stream, no viewers: its passes may run on the publisher's thread. */
+    boolean packagersOnly() {
+        return viewerSubscriptions.get() == 0 && packagers.subscriptions().length <= Delivery.INLINE_PACKAGERS;
+    }
+
+    BusSubscription pollWaiter() {
+        return waiters.poll();
+    }
+
+    int waiting() {
+        return waiters.size();
     }
 
     // ---- subscriber side ----

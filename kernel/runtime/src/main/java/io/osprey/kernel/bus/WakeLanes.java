@@ -4,9 +4,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * Runs the streams' wake-up passes ({@link LiveStream#wakeWaiters}) in a few serial lanes, one per core, instead of
+ * Runs the streams' wake-up passes ({@link Delivery#wake}) in a few serial lanes, one per core, instead of
  * one pool task per pass. A stream is bound to one lane; a lane that has passes queued has exactly one task on the
  * executor, which runs them one after the other until the lane is empty. Under load (hundreds of streams, each
  * waking its packagers every few milliseconds) one hand-off to a pool thread then carries many passes rather than
@@ -26,9 +27,11 @@ final class WakeLanes {
     private final Executor executor;
     private final Lane[] lanes;
     private final AtomicInteger next = new AtomicInteger();
+    private final Consumer<LiveStream> pass;
 
-    WakeLanes(Executor executor, int lanes) {
+    WakeLanes(Executor executor, int lanes, Consumer<LiveStream> pass) {
         this.executor = executor;
+        this.pass = pass;
         this.lanes = new Lane[Math.max(1, lanes)];
         for (int i = 0; i < this.lanes.length; i++) {
             Lane lane = new Lane();
@@ -56,10 +59,10 @@ final class WakeLanes {
         }
     }
 
-    private static void drain(Lane lane) {
+    private void drain(Lane lane) {
         while (true) {
             for (LiveStream s = lane.queue.poll(); s != null; s = lane.queue.poll()) {
-                s.wakeWaiters(); // deliveries catch what listeners throw
+                pass.accept(s); // deliveries catch what listeners throw
             }
             lane.draining.set(false);
             // a stream queued after the last poll and before the flag dropped found the flag set: take it now

@@ -1,6 +1,7 @@
 package io.osprey.kernel.cluster;
 
 import io.osprey.kernel.config.ClusterConfig;
+import io.osprey.kernel.config.RedisUrl;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,5 @@
 package io.osprey.kernel.config;
 
-import io.osprey.kernel.cluster.RedisUrl;
 import io.osprey.spi.ConfigException;
 import io.osprey.spi.PluginConfig;
 import java.util.ArrayList;

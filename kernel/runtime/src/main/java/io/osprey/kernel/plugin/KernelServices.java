@@ -1,8 +1,8 @@
 package io.osprey.kernel.plugin;
 
 import io.osprey.kernel.access.KernelAccessControl;
-import io.osprey.kernel.admin.AdminAuth;
-import io.osprey.kernel.admin.HealthRegistry;
+import io.osprey.kernel.http.AdminAuth;
+import io.osprey.kernel.metrics.HealthRegistry;
 import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.http.JettyHost;
 import io.osprey.kernel.recording.KernelRecordings;

@@ -1,4 +1,4 @@
-package io.osprey.kernel.admin;
+package io.osprey.kernel.metrics;
 
 import io.osprey.spi.Health;
 import io.osprey.spi.Registration;

@@ -1,9 +1,9 @@
-package io.osprey.kernel.admin;
+package io.osprey.kernel.http;
 
+import io.osprey.spi.net.RefusalLog;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import io.osprey.spi.net.RefusalLog;
-import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -15,6 +15,10 @@ import org.eclipse.jetty.util.Callback;
  * plugins add: a constant-time comparison, and a JSON {@code 401} with {@code WWW-Authenticate} otherwise.
  */
 public final class AdminAuth {
+
+    /** The {@code 401} body, as the admin API renders its errors (indented JSON). */
+    private static final byte[] REFUSED = "{\n  \"error\" : \"missing or wrong bearer token (server.admin.token)\"\n}"
+            .getBytes(StandardCharsets.UTF_8);
 
     private final byte[] token;
     private final RefusalLog refusals;
@@ -41,7 +45,7 @@ public final class AdminAuth {
     /** Logs the refusal (rate-limited, with the client's address) and answers {@code 401}. */
     public void refuse(Request request, Response response, Callback callback) {
         String h = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        refusals.refuse(io.osprey.kernel.http.JettyHost.clientAddress(request), "admin token",
+        refusals.refuse(JettyHost.clientAddress(request), "admin token",
                 (h == null ? "no Authorization header" : "wrong bearer token") + " for " + request.getMethod() + " "
                         + Request.getPathInContext(request));
         refuse(response, callback);
@@ -50,7 +54,10 @@ public final class AdminAuth {
     /** Answers {@code 401} as the admin API does. */
     public void refuse(Response response, Callback callback) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"osprey\"");
-        Json.write(response, 401, Map.of("error", "missing or wrong bearer token (server.admin.token)"), callback);
+        response.setStatus(401);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        response.write(true, ByteBuffer.wrap(REFUSED), callback);
     }
 
     /** {@code handler} behind the token check. */

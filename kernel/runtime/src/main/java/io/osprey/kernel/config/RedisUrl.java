@@ -1,4 +1,4 @@
-package io.osprey.kernel.cluster;
+package io.osprey.kernel.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;

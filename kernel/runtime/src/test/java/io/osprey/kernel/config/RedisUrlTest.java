@@ -1,4 +1,4 @@
-package io.osprey.kernel.cluster;
+package io.osprey.kernel.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -360,6 +360,33 @@
   }
 
   /** Marks the current page in the navigation. */
+  /** The pages every header links to, in order. */
+  const PAGES = [['/', 'Live'], ['/play.html', 'HLS'], ['/mp4.html', 'MP4 recording'], ['/video.html', 'FLV recording'],
+    ['/play_merge.html', 'fMP4 segments'], ['/console/', 'Console'], ['/download.html', 'Download']];
+
+  /**
+   * The one header of every page: fills the page's empty <header class="top"> with the site's name and the pages,
+   * the current one marked (a page's HTML holds only the empty element, so a page added here shows everywhere).
+   */
+  function header() {
+    const top = document.querySelector('header.top');
+    if (top && !top.children.length) {
+      const home = element('a', 'Osprey');
+      home.href = '/';
+      const h1 = document.createElement('h1');
+      h1.append(home);
+      const nav = document.createElement('nav');
+      nav.setAttribute('aria-label', 'Pages');
+      for (const [href, text] of PAGES) {
+        const a = element('a', text);
+        a.href = href;
+        nav.append(a);
+      }
+      top.append(h1, nav);
+    }
+    markNav();
+  }
+
   function markNav() {
     const here = location.pathname.replace(/\/index\.html$/, '/');
     for (const a of document.querySelectorAll('.top nav a')) {
@@ -401,5 +428,6 @@
     renderFacts,
     copyText, copyRow, markNav, element, formatBits, formatBytes, formatDuration,
   };
-  document.addEventListener('DOMContentLoaded', markNav);
+  // the scripts load at the end of <body>: the header is there, and is filled before the first paint
+  if (document.querySelector('header.top')) header(); else document.addEventListener('DOMContentLoaded', header);
 })();

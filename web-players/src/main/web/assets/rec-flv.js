@@ -7,14 +7,9 @@
 (function () {
   'use strict';
   const O = window.Osprey;
-  const video = document.getElementById('video');
-  const status = new O.Status(document.getElementById('status'));
-  const facts = document.getElementById('facts');
-  let session = null;
   let mediaInfo = {};
-  let run = 0;
 
-  function attach(url, events) {
+  function attach(video, url, events) {
     const player = mpegts.createPlayer({ type: 'flv', isLive: false, url }, {
       enableWorker: false, seekType: 'range', lazyLoad: true, accurateSeek: true,
     });
@@ -50,48 +45,25 @@
       label: values.app + '/' + values.stream + ' · ' + file };
   }
 
-  async function start(values) {
-    if (session) session.stop();
-    session = null;
-    mediaInfo = {};
-    const mine = ++run;
-    if (!window.mpegts || !mpegts.getFeatureList().mseLivePlayback) {
-      status.set('error', 'This browser cannot play FLV (no Media Source Extensions).');
-      return;
-    }
-    status.set('loading', 'Looking for the recording…');
-    const t = await resolve(values);
-    if (mine !== run) return;
-    if (t.idle) { status.set('idle', t.idle); return; }
-    if (t.bad) { status.set('error', t.bad); return; }
-    if (t.unlisted) { status.set('idle', t.unlisted); return; }
-    if (t.missing) { status.set('notfound', t.missing); return; }
+  function play(t, values, ui) {
     window.osprey.info = { url: t.url };
-    session = O.recordings.playRecording({ video, status, url: t.url, label: t.label,
+    return O.recordings.playRecording({ video: ui.video, status: ui.status, url: t.url, label: t.label,
       notFound: 'Recording not found: ' + t.label + ' is not on this server (FLV recording is on only with'
         + ' plugins.httpflv.record.enabled: true).',
-      attach: (events) => attach(t.url, events) });
-    O.recordings.showOthers(document.getElementById('others'), values.app, values.stream, 'flv');
+      attach: (events) => attach(ui.video, t.url, events) });
   }
-
-  setInterval(() => {
-    if (!['playing', 'paused', 'finished'].includes(window.osprey.state)) {
-      O.renderFacts(facts, {});
-      return;
-    }
-    const f = O.videoFacts(video);
-    if (isFinite(video.duration)) f.duration = O.formatDuration(video.duration);
-    if (mediaInfo.videoCodec) f.video = mediaInfo.videoCodec;
-    if (mediaInfo.audioCodec) f.audio = mediaInfo.audioCodec;
-    O.renderFacts(facts, f);
-  }, 1000);
 
   if (window.mpegts && mpegts.LoggingControl) {
     mpegts.LoggingControl.enableDebug = false;
     mpegts.LoggingControl.enableVerbose = false;
     mpegts.LoggingControl.enableInfo = false;
   }
-  const form = document.getElementById('pick');
-  start(O.bindForm(form, { app: 'live' }, start));
-  O.recordings.bindPicker(form, 'flv', 'file');
+  O.recordings.page({ type: 'flv', field: 'file', resolve, play,
+    check: () => (!window.mpegts || !mpegts.getFeatureList().mseLivePlayback
+      ? 'This browser cannot play FLV (no Media Source Extensions).' : null),
+    reset: () => { mediaInfo = {}; },
+    facts: (f) => {
+      if (mediaInfo.videoCodec) f.video = mediaInfo.videoCodec;
+      if (mediaInfo.audioCodec) f.audio = mediaInfo.audioCodec;
+    } });
 })();

@@ -14,12 +14,8 @@
   /** The query parameters a signed URL carries (auth plugin: expires + sign, or a token). */
   const SIGN_KEYS = ['expires', 'sign', 'token'];
   const video = document.getElementById('video');
-  const status = new O.Status(document.getElementById('status'));
-  const facts = document.getElementById('facts');
   const POLL_MS = 1500;
-  let session = null;
   let appended = 0;
-  let run = 0;
 
   /** {url, label} or {idle|bad|missing|unlisted: sentence}. */
   async function resolve(values) {
@@ -170,43 +166,30 @@
     };
   }
 
-  async function start(values) {
-    if (session) session.stop();
-    session = null;
-    const mine = ++run;
-    if (!window.MediaSource) {
-      status.set('error', 'This browser has no Media Source Extensions; play the MP4 recording instead.');
-      return;
-    }
-    status.set('loading', 'Looking for the recording…');
-    const t = await resolve(values);
-    if (mine !== run) return;
-    if (t.idle) { status.set('idle', t.idle); return; }
-    if (t.bad) { status.set('error', t.bad); return; }
-    if (t.unlisted) { status.set('idle', t.unlisted); return; }
-    if (t.missing) { status.set('notfound', t.missing); return; }
+  async function play(t, values, ui) {
+    const { status, current } = ui;
     // index.json answers at once: 404 says there is no such session.
     let index;
     try {
       const r = await fetch(t.url, { cache: 'no-store' });
-      if (mine !== run) return;
+      if (!current()) return null;
       if (r.status === 404 || r.status === 410) {
         status.set('notfound', 'Recording not found: no session ' + t.label + ' on this server.');
-        return;
+        return null;
       }
       if (!r.ok) throw new Error('HTTP ' + r.status);
       index = await r.json();
       if (!index || typeof index.sets !== 'object' || index.sets === null) throw new Error('not a recording index');
     } catch (e) {
-      if (mine === run) status.set('error', 'Cannot read ' + t.url + ': ' + e.message);
-      return;
+      if (current()) status.set('error', 'Cannot read ' + t.url + ': ' + e.message);
+      return null;
     }
-    if (mine !== run) return;
+    if (!current()) return null;
     const chosen = pick(index, values.mode === 'separate' ? 'separate' : 'merge');
     if (!chosen.sets.length) {
       status.set('notfound', 'Recording not found: ' + t.label + ' has no segments'
         + (index.full ? ' (only its MP4 was kept after the merge: mp4.html plays it).' : '.'));
-      return;
+      return null;
     }
     // A session given by its URL is named by what its index says it is.
     if (values.url && typeof index.stream === 'string' && typeof index.session === 'string') {
@@ -215,26 +198,17 @@
     const label = t.label + ' · ' + (chosen.mode === 'separate' ? 'separate A/V' : 'merged A/V');
     window.osprey.info = { url: t.url, mode: chosen.mode, state: index.state,
       sets: chosen.sets.map(([name, set]) => ({ name, init: set.init, segments: (set.segments || []).length })) };
-    session = O.recordings.playRecording({ video, status, url: t.url, label,
+    return O.recordings.playRecording({ video, status, url: t.url, label,
       attach: (events) => attach(t, index, chosen, events) });
-    O.recordings.showOthers(document.getElementById('others'), values.app, values.stream, 'mp4');
   }
 
-  setInterval(() => {
-    if (!['playing', 'paused', 'finished'].includes(window.osprey.state)) {
-      O.renderFacts(facts, {});
-      return;
-    }
-    const f = O.videoFacts(video);
-    if (isFinite(video.duration)) f.duration = O.formatDuration(video.duration);
-    if (window.osprey.info.sets) {
-      f.segments = appended + ' appended' + (window.osprey.info.state === 'recording'
-        ? ', following the recording as it grows' : '');
-    }
-    O.renderFacts(facts, f);
-  }, 1000);
-
-  const form = document.getElementById('pick');
-  start(O.bindForm(form, { app: 'live', mode: 'merge' }, start));
-  O.recordings.bindPicker(form, 'mp4', 'session');
+  O.recordings.page({ type: 'mp4', field: 'session', defaults: { app: 'live', mode: 'merge' }, resolve, play,
+    check: () => (window.MediaSource ? null
+      : 'This browser has no Media Source Extensions; play the MP4 recording instead.'),
+    facts: (f) => {
+      if (window.osprey.info.sets) {
+        f.segments = appended + ' appended' + (window.osprey.info.state === 'recording'
+          ? ', following the recording as it grows' : '');
+      }
+    } });
 })();

@@ -7,11 +7,6 @@
 (function () {
   'use strict';
   const O = window.Osprey;
-  const video = document.getElementById('video');
-  const status = new O.Status(document.getElementById('status'));
-  const facts = document.getElementById('facts');
-  let session = null;
-  let run = 0;
 
   /** {url, label, index} or {idle|missing|unlisted|bad: sentence}. */
   async function resolve(values) {
@@ -30,17 +25,7 @@
       name), label: values.app + '/' + values.stream + ' · ' + name, session: name };
   }
 
-  async function start(values) {
-    if (session) session.stop();
-    session = null;
-    const mine = ++run;
-    status.set('loading', 'Looking for the recording…');
-    const t = await resolve(values);
-    if (mine !== run) return;
-    if (t.idle) { status.set('idle', t.idle); return; }
-    if (t.bad) { status.set('error', t.bad); return; }
-    if (t.unlisted) { status.set('idle', t.unlisted); return; }
-    if (t.missing) { status.set('notfound', t.missing); return; }
+  async function play(t, values, ui) {
     window.osprey.info = { url: t.url };
     let notFound = 'Recording not found: ' + (t.session ? 'no session ' + t.label + ' on this server.'
       : t.label + '.');
@@ -49,22 +34,9 @@
       notFound = 'Not merged yet: ' + t.label + ' has no stream_full.mp4 until the stream ends. Its segments'
         + ' play on the fMP4 segments page.';
     }
-    if (mine !== run) return;
-    session = O.recordings.playRecording({ video, status, url: t.url, label: t.label, notFound });
-    O.recordings.showOthers(document.getElementById('others'), values.app, values.stream, 'mp4');
+    if (!ui.current()) return null;
+    return O.recordings.playRecording({ video: ui.video, status: ui.status, url: t.url, label: t.label, notFound });
   }
 
-  setInterval(() => {
-    if (!['playing', 'paused', 'finished'].includes(window.osprey.state)) {
-      O.renderFacts(facts, {});
-      return;
-    }
-    const f = O.videoFacts(video);
-    if (isFinite(video.duration)) f.duration = O.formatDuration(video.duration);
-    O.renderFacts(facts, f);
-  }, 1000);
-
-  const form = document.getElementById('pick');
-  start(O.bindForm(form, { app: 'live' }, start));
-  O.recordings.bindPicker(form, 'mp4', 'session');
+  O.recordings.page({ type: 'mp4', field: 'session', resolve, play });
 })();

@@ -310,8 +310,67 @@
     el.append(h, ul);
   }
 
+  /**
+   * The scaffold of a recording-player page (mp4.html, video.html, play_merge.html): the form and its recordings
+   * picker, the resolve → status → play sequence (a newer Play drops an older one still resolving), the links to
+   * the stream's other recordings and the facts under the player, once a second. The page gives:
+   *   type      'mp4' or 'flv': which listing the picker and the links read
+   *   field     the form's name field ('session' or 'file')
+   *   defaults  the form's defaults ({app: 'live'} when not given)
+   *   check()   a sentence when this browser cannot play (optional)
+   *   reset()   forgets the previous recording's details (optional)
+   *   resolve(values)  → {url, label, …} or {idle|bad|unlisted|missing: sentence}
+   *   play(t, values, ui)  → playRecording's session, or null when it set the status itself; ui is {video,
+   *             status, current}, current() false once a newer Play started
+   *   facts(f)  adds the page's own facts to the video's (optional)
+   */
+  function page(opts) {
+    const video = document.getElementById('video');
+    const status = new O.Status(document.getElementById('status'));
+    const facts = document.getElementById('facts');
+    let session = null;
+    let run = 0;
+
+    async function start(values) {
+      if (session) session.stop();
+      session = null;
+      const mine = ++run;
+      const current = () => mine === run;
+      if (opts.reset) opts.reset();
+      const unable = opts.check && opts.check();
+      if (unable) { status.set('error', unable); return; }
+      status.set('loading', 'Looking for the recording…');
+      const t = await opts.resolve(values);
+      if (!current()) return;
+      if (t.idle) { status.set('idle', t.idle); return; }
+      if (t.bad) { status.set('error', t.bad); return; }
+      if (t.unlisted) { status.set('idle', t.unlisted); return; }
+      if (t.missing) { status.set('notfound', t.missing); return; }
+      const s = await opts.play(t, values, { video, status, current });
+      if (!s) return;
+      if (!current()) { s.stop(); return; }
+      session = s;
+      showOthers(document.getElementById('others'), values.app, values.stream, opts.type);
+    }
+
+    setInterval(() => {
+      if (!['playing', 'paused', 'finished'].includes(window.osprey.state)) {
+        O.renderFacts(facts, {});
+        return;
+      }
+      const f = O.videoFacts(video);
+      if (isFinite(video.duration)) f.duration = O.formatDuration(video.duration);
+      if (opts.facts) opts.facts(f);
+      O.renderFacts(facts, f);
+    }, 1000);
+
+    const form = document.getElementById('pick');
+    start(O.bindForm(form, opts.defaults || { app: 'live' }, start));
+    bindPicker(form, opts.type, opts.field);
+  }
+
   O.token = token;
   O.api = api;
   O.recordings = { list, streamList, bindPicker, normalize, links, describe, newest, flvFile, playRecording,
-    showOthers, path };
+    showOthers, path, page };
 })();

@@ -4,6 +4,8 @@
  * {@link io.osprey.media.buffer.DirectPool} takes direct buffers back for reuse once nobody reads them, and
  * {@link io.osprey.media.buffer.SegmentMemory} counts who still reads pooled buffers (frames, responses, windows).
  * {@link io.osprey.media.buffer.DirectPool#trim} gives idle pooled memory back to the OS after load.
+ * Part of the library's live runtime ({@link io.osprey.media see its two layers}): {@code DirectPool.shared()} is
+ * JVM-wide state. Thread-safe.
  */
 @Export
 @Version("1.2.0")

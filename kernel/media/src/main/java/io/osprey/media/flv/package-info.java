@@ -6,9 +6,11 @@
  * {@link io.osprey.media.flv.FlvHeader} write them. {@link io.osprey.media.flv.FlvMedia} maps audio and video tag
  * bodies (which are also the payloads of RTMP message types 8 and 9) to and from bus frames. Everything here reads
  * untrusted input and fails with {@link io.osprey.media.flv.FlvFormatException}, never with a runtime error.
+ * Pure format code: pushing FLV bodies into the bus is {@link io.osprey.media.live.FlvToBus}'s (the deprecated
+ * {@code FlvToBus} here forwards to it).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.osprey.media.flv;
 
 import org.osgi.annotation.bundle.Export;

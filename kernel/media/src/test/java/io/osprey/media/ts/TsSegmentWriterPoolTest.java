@@ -48,14 +48,14 @@ class TsSegmentWriterPoolTest {
                 if (sliceParts && i % 10 == 9) {
                     SharedBytes p = reused.slice(partStart, reused.size());
                     partStart = reused.size();
-                    partsReused.add(SegmentMemoryTest.bytes(p.bytes()));
+                    partsReused.add(TsSegmentWriterMemoryTest.bytes(p.bytes()));
                     parts.add(p);
                 }
             }
             SharedBytes a = reused.finish();
             SharedBytes b = fresh.finish();
-            byte[] expected = SegmentMemoryTest.bytes(b.bytes());
-            assertArrayEquals(expected, SegmentMemoryTest.bytes(a.bytes()), "segment " + seg);
+            byte[] expected = TsSegmentWriterMemoryTest.bytes(b.bytes());
+            assertArrayEquals(expected, TsSegmentWriterMemoryTest.bytes(a.bytes()), "segment " + seg);
             assertEquals(frames * 2, TsReader.read(a.bytes()).pes().size());
             int at = 0;
             for (byte[] p : partsReused) {

@@ -3,7 +3,7 @@ package io.osprey.plugin.rtmp;
 import io.osprey.media.amf0.Amf0Exception;
 import io.osprey.media.flv.FlvFormatException;
 import io.osprey.media.flv.FlvTag;
-import io.osprey.media.flv.FlvToBus;
+import io.osprey.media.live.FlvToBus;
 import io.osprey.spi.access.AccessControl;
 import io.osprey.spi.access.SessionEnd;
 import io.osprey.spi.bus.Publisher;

@@ -1,5 +1,6 @@
-package io.osprey.media.flv;
+package io.osprey.media.live;
 
+import io.osprey.media.flv.FlvTag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

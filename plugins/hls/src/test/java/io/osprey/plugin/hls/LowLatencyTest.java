@@ -12,6 +12,8 @@ import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
 import io.osprey.testkit.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,6 +85,30 @@ class LowLatencyTest {
         return new M3u8(r.body());
     }
 
+    /**
+     * Waits until the playlist lists {@code n} segments. "Not yet", polled again: no playlist yet (404), a request
+     * that failed on the wire, fewer segments. "Wrong", failing at once: any other status, or a playlist that breaks
+     * a rule of RFC 8216bis that {@link M3u8} asserts while it parses.
+     */
+    void awaitSegments(int n) {
+        Await.until(n + " segments", Duration.ofSeconds(10), () -> {
+            HttpResponse<String> r;
+            try {
+                r = HTTP.send(req(PLAYLIST), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // not yet: Await polls again until its deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            if (r.statusCode() == 404) {
+                return false;
+            }
+            assertEquals(200, r.statusCode(), r.body());
+            return new M3u8(r.body()).segments.size() >= n;
+        });
+    }
+
     HttpRequest req(String path) {
         return HttpRequest.newBuilder(URI.create(server.http(path))).timeout(Duration.ofSeconds(20)).GET().build();
     }
@@ -99,14 +125,7 @@ class LowLatencyTest {
     @Test
     void aBlockingRequestForTheNextPartIsAnsweredWhenItsLastFrameArrives() throws Exception {
         pushUntil(12_000);
-        Await.until("segments", Duration.ofSeconds(10), () -> {
-            try {
-                return playlist("").segments.size() >= 10;
-            } catch (Exception | AssertionError e) {
-                System.out.println("not yet: " + e);
-                return false;
-            }
-        });
+        awaitSegments(10);
         M3u8 m = playlist("");
         // RFC 8216bis rules are asserted while parsing (PART-HOLD-BACK >= 3 x PART-TARGET, part durations, ...)
         assertEquals(0.333, m.partTarget);
@@ -152,14 +171,7 @@ class LowLatencyTest {
     @Test
     void deltaUpdatesHintsAndBadRequests() throws Exception {
         pushUntil(12_000);
-        Await.until("segments", Duration.ofSeconds(10), () -> {
-            try {
-                return playlist("").segments.size() >= 10;
-            } catch (Exception | AssertionError e) {
-                System.out.println("not yet: " + e);
-                return false;
-            }
-        });
+        awaitSegments(10);
         M3u8 full = playlist("");
         M3u8 delta = playlist("?_HLS_skip=YES");
         assertTrue(delta.skipped > 0, "6.2.5.1: older segments replaced by EXT-X-SKIP");

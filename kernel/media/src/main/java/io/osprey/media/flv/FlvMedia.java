@@ -25,7 +25,7 @@ import java.util.Map;
  * for (MediaPacket p : FlvMedia.parseVideo(message.payload())) {
  *     if (p.kind() == PacketKind.CONFIG || p.kind() == PacketKind.FRAME) publisher.push(p.toFrame(dts));
  * }
- * ByteBuffer tag = frame.memo(FLV_TAG, f -> FlvMedia.tag(f, track)).duplicate();
+ * log.appendOnce(frame, FlvMedia.tagSize(frame, track), into -> FlvMedia.writeTag(frame, track, into));
  * }</pre>
  */
 public final class FlvMedia {
@@ -52,30 +52,10 @@ public final class FlvMedia {
      * composition time for avc1 and hvc1 only: AV1 and VP9 frames carry none, so their cts is not kept).
      */
     public static ByteBuffer videoBody(Frame f) {
-        Codec codec = f.codec();
-        if (codec.kind() != MediaKind.VIDEO) {
+        if (f.codec().kind() != MediaKind.VIDEO) {
             throw new IllegalArgumentException("not a video frame: " + f);
         }
-        ByteBuffer payload = f.payload();
-        // E.4.3.1 FrameType / E-RTMP videoFrameType: 1 = key frame, 2 = inter frame
-        int frameType = f.isKey() ? VideoTagParser.KEY_FRAME : VideoTagParser.INTER_FRAME;
-        boolean nalUnits = codec == Codec.H264 || codec == Codec.H265;
-        int cts = clampSi24(f.cts());
-        if (codec == Codec.H264 && f.track() == 0) {
-            ByteBuffer out = ByteBuffer.allocate(5 + payload.remaining());
-            out.put((byte) (frameType << 4 | VideoTagParser.CODEC_AVC)); // FrameType UB[4], CodecID UB[4] = 7
-            out.put((byte) (f.isConfig() ? 0 : 1));                        // AVCPacketType UI8
-            FlvTagWriter.putU24(out, f.isConfig() ? 0 : cts);              // CompositionTime SI24
-            return out.put(payload).flip();
-        }
-        int packetType = f.isConfig() ? VideoTagParser.SEQUENCE_START : VideoTagParser.CODED_FRAMES;
-        boolean withCts = !f.isConfig() && nalUnits;
-        ByteBuffer out = ByteBuffer.allocate(exHeaderSize(f.track()) + (withCts ? 3 : 0) + payload.remaining());
-        exHeader(out, 0x80 | frameType << 4, packetType, VideoTagParser.MULTITRACK, codec, f.track());
-        if (withCts) {
-            FlvTagWriter.putU24(out, cts); // compositionTimeOffset SI24
-        }
-        return out.put(payload).flip();
+        return body(f, null);
     }
 
     /**
@@ -86,36 +66,10 @@ public final class FlvMedia {
      * the FourCC; an Opus config is sent as an RFC 7845 OpusHead.
      */
     public static ByteBuffer audioBody(Frame f, TrackInfo track) {
-        Codec codec = f.codec();
-        if (codec.kind() != MediaKind.AUDIO) {
+        if (f.codec().kind() != MediaKind.AUDIO) {
             throw new IllegalArgumentException("not an audio frame: " + f);
         }
-        if (codec == Codec.MP3 && f.isConfig()) {
-            throw new IllegalArgumentException("MP3 has no config: " + f);
-        }
-        ByteBuffer payload = f.payload();
-        if (f.track() == 0 && codec == Codec.AAC) {
-            ByteBuffer out = ByteBuffer.allocate(2 + payload.remaining());
-            out.put((byte) (AudioTagParser.FORMAT_AAC << 4 | 3 << 2 | SOUND_SIZE_16_BIT | SOUND_TYPE_STEREO));
-            out.put((byte) (f.isConfig() ? 0 : 1)); // AACPacketType UI8
-            return out.put(payload).flip();
-        }
-        if (f.track() == 0 && codec == Codec.MP3) {
-            int rate = track == null || track.sampleRate() == 0 ? 44100 : track.sampleRate();
-            boolean mono = track != null && track.channels() == 1;
-            int format = rate == 8000 ? AudioTagParser.FORMAT_MP3_8K : AudioTagParser.FORMAT_MP3;
-            int rateBits = rate >= 44100 ? 3 : rate >= 22050 ? 2 : rate >= 11025 ? 1 : 0;
-            ByteBuffer out = ByteBuffer.allocate(1 + payload.remaining());
-            out.put((byte) (format << 4 | rateBits << 2 | SOUND_SIZE_16_BIT | (mono ? 0 : SOUND_TYPE_STEREO)));
-            return out.put(payload).flip();
-        }
-        if (codec == Codec.OPUS && f.isConfig()) {
-            payload = OpusHeader.toHead(payload);
-        }
-        int packetType = f.isConfig() ? AudioTagParser.SEQUENCE_START : AudioTagParser.CODED_FRAMES;
-        ByteBuffer out = ByteBuffer.allocate(exHeaderSize(f.track()) + payload.remaining());
-        exHeader(out, AudioTagParser.FORMAT_EX_HEADER << 4, packetType, AudioTagParser.MULTITRACK, codec, f.track());
-        return out.put(payload).flip();
+        return body(f, track);
     }
 
     /** The SCRIPTDATA body of a data frame: its AMF0 payload as is. */
@@ -127,15 +81,113 @@ public final class FlvMedia {
     }
 
     /**
-     * The complete FLV tag for {@code f} (header, body, PreviousTagSize), timestamped with its dts cut to 32 bits.
-     * {@code track} gives MP3 its rate and channels and may be {@code null} for other codecs.
+     * The complete FLV tag for {@code f} (header, body, PreviousTagSize), timestamped with its dts cut to 32 bits,
+     * in one new heap buffer. {@code track} gives MP3 its rate and channels and may be {@code null} for other codecs.
+     * To build the tag where it is kept (a shared log), use {@link #tagSize} and {@link #writeTag} instead.
      */
     public static ByteBuffer tag(Frame f, TrackInfo track) {
-        return switch (f.kind()) {
-            case VIDEO -> FlvTagWriter.encode(FlvTag.VIDEO, f.dts(), videoBody(f));
-            case AUDIO -> FlvTagWriter.encode(FlvTag.AUDIO, f.dts(), audioBody(f, track));
-            case DATA -> FlvTagWriter.encode(FlvTag.SCRIPT, f.dts(), scriptBody(f));
+        ByteBuffer out = ByteBuffer.allocate(tagSize(f, track));
+        writeTag(f, track, out);
+        return out.flip();
+    }
+
+    /** Bytes {@link #writeTag} writes for {@code f}. */
+    public static int tagSize(Frame f, TrackInfo track) {
+        return FlvTagWriter.encodedSize(bodyHeaderSize(f) + payload(f).remaining());
+    }
+
+    /**
+     * Writes {@code f}'s complete FLV tag (E.4.1 tag header, the body's own header, the frame's payload, E.3
+     * PreviousTagSize) at {@code into}'s position, {@link #tagSize} bytes: the payload is copied once, straight from
+     * the frame, with no intermediate body or tag buffer.
+     *
+     * @throws IllegalArgumentException if the frame cannot be an FLV tag (an MP3 config) or its body is over 16 MiB
+     */
+    public static void writeTag(Frame f, TrackInfo track, ByteBuffer into) {
+        ByteBuffer payload = payload(f);
+        int bodyLength = bodyHeaderSize(f) + payload.remaining();
+        int type = switch (f.kind()) {
+            case VIDEO -> FlvTag.VIDEO;
+            case AUDIO -> FlvTag.AUDIO;
+            case DATA -> FlvTag.SCRIPT;
         };
+        FlvTagWriter.putHeader(into, type, f.dts(), bodyLength);
+        putBodyHeader(f, track, into);
+        into.put(payload);
+        into.putInt(FlvTagWriter.TAG_HEADER_SIZE + bodyLength); // E.3 PreviousTagSize UI32
+    }
+
+    /** A body in a new heap buffer: its header, then the payload. */
+    private static ByteBuffer body(Frame f, TrackInfo track) {
+        ByteBuffer payload = payload(f);
+        ByteBuffer out = ByteBuffer.allocate(bodyHeaderSize(f) + payload.remaining());
+        putBodyHeader(f, track, out);
+        return out.put(payload).flip();
+    }
+
+    /** What follows the body's header: the frame's payload, or for an Opus config its RFC 7845 OpusHead. */
+    private static ByteBuffer payload(Frame f) {
+        Codec codec = f.codec();
+        if (f.kind() == MediaKind.AUDIO && codec == Codec.MP3 && f.isConfig()) {
+            throw new IllegalArgumentException("MP3 has no config: " + f);
+        }
+        if (f.kind() == MediaKind.AUDIO && codec == Codec.OPUS && f.isConfig()) {
+            return OpusHeader.toHead(f.payload());
+        }
+        return f.payload();
+    }
+
+    private static int bodyHeaderSize(Frame f) {
+        Codec codec = f.codec();
+        return switch (f.kind()) {
+            case VIDEO -> {
+                if (codec == Codec.H264 && f.track() == 0) {
+                    yield 5;
+                }
+                boolean withCts = !f.isConfig() && (codec == Codec.H264 || codec == Codec.H265);
+                yield exHeaderSize(f.track()) + (withCts ? 3 : 0);
+            }
+            case AUDIO -> f.track() == 0 && codec == Codec.AAC ? 2
+                    : f.track() == 0 && codec == Codec.MP3 ? 1 : exHeaderSize(f.track());
+            case DATA -> 0;
+        };
+    }
+
+    private static void putBodyHeader(Frame f, TrackInfo track, ByteBuffer out) {
+        if (f.kind() == MediaKind.DATA) {
+            return; // SCRIPTDATA: the AMF0 payload is the whole body
+        }
+        Codec codec = f.codec();
+        if (f.kind() == MediaKind.VIDEO) {
+            // E.4.3.1 FrameType / E-RTMP videoFrameType: 1 = key frame, 2 = inter frame
+            int frameType = f.isKey() ? VideoTagParser.KEY_FRAME : VideoTagParser.INTER_FRAME;
+            if (codec == Codec.H264 && f.track() == 0) {
+                out.put((byte) (frameType << 4 | VideoTagParser.CODEC_AVC)); // FrameType UB[4], CodecID UB[4] = 7
+                out.put((byte) (f.isConfig() ? 0 : 1));                        // AVCPacketType UI8
+                FlvTagWriter.putU24(out, f.isConfig() ? 0 : clampSi24(f.cts())); // CompositionTime SI24
+                return;
+            }
+            int packetType = f.isConfig() ? VideoTagParser.SEQUENCE_START : VideoTagParser.CODED_FRAMES;
+            exHeader(out, 0x80 | frameType << 4, packetType, VideoTagParser.MULTITRACK, codec, f.track());
+            if (!f.isConfig() && (codec == Codec.H264 || codec == Codec.H265)) {
+                FlvTagWriter.putU24(out, clampSi24(f.cts())); // compositionTimeOffset SI24
+            }
+        } else {
+            if (f.track() == 0 && codec == Codec.AAC) {
+                out.put((byte) (AudioTagParser.FORMAT_AAC << 4 | 3 << 2 | SOUND_SIZE_16_BIT | SOUND_TYPE_STEREO));
+                out.put((byte) (f.isConfig() ? 0 : 1)); // AACPacketType UI8
+            } else if (f.track() == 0 && codec == Codec.MP3) {
+                int rate = track == null || track.sampleRate() == 0 ? 44100 : track.sampleRate();
+                boolean mono = track != null && track.channels() == 1;
+                int format = rate == 8000 ? AudioTagParser.FORMAT_MP3_8K : AudioTagParser.FORMAT_MP3;
+                int rateBits = rate >= 44100 ? 3 : rate >= 22050 ? 2 : rate >= 11025 ? 1 : 0;
+                out.put((byte) (format << 4 | rateBits << 2 | SOUND_SIZE_16_BIT | (mono ? 0 : SOUND_TYPE_STEREO)));
+            } else {
+                int packetType = f.isConfig() ? AudioTagParser.SEQUENCE_START : AudioTagParser.CODED_FRAMES;
+                exHeader(out, AudioTagParser.FORMAT_EX_HEADER << 4, packetType, AudioTagParser.MULTITRACK, codec,
+                        f.track());
+            }
+        }
     }
 
     /** An {@code onMetaData} SCRIPT tag at timestamp 0: the name, then {@code metadata} as an ECMA array. */

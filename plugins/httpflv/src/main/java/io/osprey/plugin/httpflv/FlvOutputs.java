@@ -1,6 +1,5 @@
 package io.osprey.plugin.httpflv;
 
-import io.osprey.media.buffer.DirectLog;
 import io.osprey.media.live.WriteMerger;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.access.AccessRequest;
@@ -8,7 +7,6 @@ import io.osprey.spi.access.Action;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionRequest;
 import io.osprey.spi.bus.DemandRequest;
-import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamNotFoundException;
 import io.osprey.spi.bus.StreamView;
@@ -42,10 +40,6 @@ final class FlvOutputs implements StreamWatcher {
     private static final System.Logger LOG = System.getLogger(FlvOutputs.class.getName());
     static final String HTTP = "httpflv";
     static final String WS = "ws-flv";
-
-    private static final Frame.Memo<DirectLog.Slot> AV = new Frame.Memo<>("flv-log-av");
-    private static final Frame.Memo<DirectLog.Slot> VIDEO_ONLY = new Frame.Memo<>("flv-log-v");
-    private static final Frame.Memo<DirectLog.Slot> AUDIO_ONLY = new Frame.Memo<>("flv-log-a");
 
     /** The answer to a play request: {@code status} 200 with an admission, or the refusal. */
     record Decision(int status, String reason, long retryAfterSeconds, Admission admission) {
@@ -213,7 +207,7 @@ final class FlvOutputs implements StreamWatcher {
         synchronized (l) {
             log = l[i];
             if (log == null) {
-                log = new TagLog(i == 0 ? AV : i == 1 ? VIDEO_ONLY : AUDIO_ONLY);
+                log = TagLog.forTracks(video, audio);
                 l[i] = log;
             }
         }

@@ -14,7 +14,6 @@ import io.osprey.spi.bus.TrackInfo;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.util.Callback;
@@ -29,7 +28,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class FlvViewer implements SubscriptionListener, Callback {
 
-    static final Frame.Memo<ByteBuffer> CONFIG_TAG = new Frame.Memo<>("flv-config-tag");
     /** Frames per poll: a whole GOP at join, whatever queued after. */
     private static final int BATCH = 512;
 
@@ -94,25 +92,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
     }
 
     static Map<String, Object> metadata(StreamView stream) {
-        Map<String, Object> md = new LinkedHashMap<>(stream.metadata());
-        md.remove("duration");
-        md.remove("filesize");
-        for (TrackInfo t : stream.tracks()) {
-            if (t.kind() == MediaKind.VIDEO && t.id() == 0) {
-                if (t.width() > 0) {
-                    md.put("width", (double) t.width());
-                    md.put("height", (double) t.height());
-                }
-                if (t.frameRate() > 0) {
-                    md.put("framerate", t.frameRate());
-                }
-            } else if (t.kind() == MediaKind.AUDIO && t.id() == 0 && t.sampleRate() > 0) {
-                md.put("audiosamplerate", (double) t.sampleRate());
-                md.put("stereo", t.channels() > 1);
-            }
-        }
-        md.put("server", "Osprey");
-        return md;
+        return OnMetaData.live(stream.metadata(), stream.tracks());
     }
 
     @Override
@@ -159,7 +139,7 @@ final class FlvViewer implements SubscriptionListener, Callback {
                     add(DirectLog.Slot.span(first, last));
                     first = null;
                 }
-                add(f.memo(CONFIG_TAG, fr -> FlvMedia.tag(fr, TagLog.track(tracks, fr))).duplicate());
+                add(TagLog.configTag(f, tracks));
                 continue;
             }
             DirectLog.Slot slot = log.slot(f, tracks);

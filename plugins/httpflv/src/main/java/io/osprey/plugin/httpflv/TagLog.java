@@ -21,11 +21,29 @@ import java.util.List;
  */
 final class TagLog {
 
+    // Every FLV encoding memoised on a frame has its key here, one per track selection, so that no two classes
+    // can give one frame two encodings under one name, or one encoding under two.
+    private static final Frame.Memo<DirectLog.Slot> AV = new Frame.Memo<>("flv-log-av");
+    private static final Frame.Memo<DirectLog.Slot> VIDEO_ONLY = new Frame.Memo<>("flv-log-v");
+    private static final Frame.Memo<DirectLog.Slot> AUDIO_ONLY = new Frame.Memo<>("flv-log-a");
+    /** Config frames are rare and not in the logs: each one's tag on the heap, built once for every viewer. */
+    private static final Frame.Memo<ByteBuffer> CONFIG_TAG = new Frame.Memo<>("flv-config-tag");
+
     private final Frame.Memo<DirectLog.Slot> key;
     private final DirectLog log = new DirectLog();
 
-    TagLog(Frame.Memo<DirectLog.Slot> key) {
+    private TagLog(Frame.Memo<DirectLog.Slot> key) {
         this.key = key;
+    }
+
+    /** A new log for viewers of this track selection (both, video only, audio only). */
+    static TagLog forTracks(boolean video, boolean audio) {
+        return new TagLog(video && audio ? AV : video ? VIDEO_ONLY : AUDIO_ONLY);
+    }
+
+    /** A config frame's tag, shared by every viewer (a fresh view of it). */
+    static ByteBuffer configTag(Frame f, List<TrackInfo> tracks) {
+        return f.memo(CONFIG_TAG, fr -> FlvMedia.tag(fr, track(tracks, fr))).duplicate();
     }
 
     /** The slot of {@code f}'s tag, appending it on first use. {@code f} must not be a config frame. */
@@ -38,9 +56,10 @@ final class TagLog {
         return log.bytesAppended();
     }
 
+    /** Writes the tag straight into the log: the payload's one copy, no heap body or tag in between. */
     private DirectLog.Slot append(Frame f, List<TrackInfo> tracks) {
-        ByteBuffer tag = FlvMedia.tag(f, track(tracks, f));
-        return log.appendOnce(f, tag.remaining(), into -> into.put(tag));
+        TrackInfo track = track(tracks, f);
+        return log.appendOnce(f, FlvMedia.tagSize(f, track), into -> FlvMedia.writeTag(f, track, into));
     }
 
     static TrackInfo track(List<TrackInfo> tracks, Frame f) {

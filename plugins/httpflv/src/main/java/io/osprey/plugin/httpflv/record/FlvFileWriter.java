@@ -3,7 +3,7 @@ package io.osprey.plugin.httpflv.record;
 import io.osprey.media.amf0.Amf0EcmaArray;
 import io.osprey.media.flv.FlvHeader;
 import io.osprey.media.flv.FlvMedia;
-import io.osprey.spi.bus.Codec;
+import io.osprey.plugin.httpflv.OnMetaData;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.MediaKind;
 import io.osprey.spi.bus.TrackInfo;
@@ -68,38 +68,7 @@ final class FlvFileWriter implements AutoCloseable {
             video = true;
             audio = true;
         }
-        Amf0EcmaArray md = new Amf0EcmaArray();
-        md.put("duration", 0.0); // reserved: patched at close
-        md.put("filesize", 0.0); // reserved: patched at close
-        for (TrackInfo t : tracks) {
-            if (t.kind() == MediaKind.VIDEO && t.id() == 0) {
-                if (t.width() > 0) {
-                    md.put("width", (double) t.width());
-                    md.put("height", (double) t.height());
-                }
-                if (t.frameRate() > 0) {
-                    md.put("framerate", t.frameRate());
-                }
-                if (t.codec() == Codec.H264) {
-                    md.put("videocodecid", 7.0); // E.4.3.1 CodecID 7 = AVC
-                }
-            } else if (t.kind() == MediaKind.AUDIO && t.id() == 0) {
-                if (t.sampleRate() > 0) {
-                    md.put("audiosamplerate", (double) t.sampleRate());
-                    md.put("stereo", t.channels() > 1);
-                }
-                if (t.codec() == Codec.AAC) {
-                    md.put("audiocodecid", 10.0); // E.4.2.1 SoundFormat 10 = AAC
-                } else if (t.codec() == Codec.MP3) {
-                    md.put("audiocodecid", 2.0);
-                }
-            }
-        }
-        Object encoder = streamMetadata.get("encoder");
-        if (encoder instanceof String s) {
-            md.put("encoder", s);
-        }
-        md.put("server", "Osprey");
+        Amf0EcmaArray md = OnMetaData.file(streamMetadata, tracks);
         byte[] header = FlvHeader.bytes(audio, video);
         ByteBuffer meta = FlvMedia.metadataTag(md);
         durationAt = header.length + find(meta, "duration");

@@ -4,8 +4,8 @@ import io.osprey.spi.Plugin;
 import io.osprey.spi.PluginContext;
 import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamKey;
+import io.osprey.testkit.Clip;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Test-only plugin for the crash test, which runs the server as a separate process: publishes {@code file} to
@@ -40,8 +40,8 @@ public final class FeederPlugin implements Plugin {
         }
         Thread t = new Thread(() -> {
             try {
-                List<ClipFeeder.Item> items = ClipFeeder.read(Path.of(c.file));
-                Publisher p = ClipFeeder.publish(ctx.bus(), StreamKey.parse(c.stream), items, c.speed);
+                Clip media = Clip.read(Path.of(c.file));
+                Publisher p = media.publish(ctx.bus(), StreamKey.parse(c.stream), c.speed);
                 p.close();
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();

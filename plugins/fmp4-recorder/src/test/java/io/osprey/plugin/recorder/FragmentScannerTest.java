@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.osprey.media.flv.MediaPacket;
 import io.osprey.media.mp4.Fmp4FragmentWriter;
 import io.osprey.media.mp4.Fmp4InitWriter;
 import io.osprey.media.mp4.Mp4BoxReader;
@@ -36,18 +35,8 @@ class FragmentScannerTest {
     }
 
     static Clip clip(int seconds) throws Exception {
-        List<TrackInfo> tracks = new ArrayList<>();
-        List<Frame> frames = new ArrayList<>();
-        for (ClipFeeder.Item it : ClipFeeder.read(TestMedia.h264Aac(seconds, 300))) {
-            for (MediaPacket m : it.packets()) {
-                if (m.kind() == MediaPacket.PacketKind.CONFIG) {
-                    tracks.add(ClipFeeder.track(m));
-                } else if (m.kind() == MediaPacket.PacketKind.FRAME) {
-                    frames.add(m.toFrame(it.dts()));
-                }
-            }
-        }
-        return new Clip(tracks, frames);
+        io.osprey.testkit.Clip c = io.osprey.testkit.Clip.read(TestMedia.h264Aac(seconds, 300));
+        return new Clip(c.tracks(), c.frames());
     }
 
     /** Fragments of ~1 s of the clip; returns each fragment's bytes. */

@@ -3,7 +3,6 @@ package io.osprey.plugin.recorder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.osprey.media.flv.MediaPacket;
 import io.osprey.media.mp4.Fmp4InitWriter;
 import io.osprey.media.mp4.MediaDataBox;
 import io.osprey.media.mp4.MovieFragmentBox;
@@ -13,8 +12,8 @@ import io.osprey.media.mp4.TrackFragmentBaseMediaDecodeTimeBox;
 import io.osprey.media.mp4.TrackFragmentBox;
 import io.osprey.media.mp4.TrackFragmentHeaderBox;
 import io.osprey.media.mp4.TrackRunBox;
-import io.osprey.spi.bus.Codec;
 import io.osprey.spi.bus.TrackInfo;
+import io.osprey.testkit.Clip;
 import io.osprey.testkit.Probe;
 import io.osprey.testkit.TestMedia;
 import java.io.IOException;
@@ -56,9 +55,7 @@ class LargeMergeTest {
                 ? Files.createTempDirectory(shm, "osprey-large-merge") : tmp;
         long free = Files.getFileStore(home).getUsableSpace();
         Assumptions.assumeTrue(free > 10L << 30, "needs 10 GB free for a 4.8 GB merge, " + (free >> 20) + " MB free");
-        TrackInfo video = ClipFeeder.read(TestMedia.h264Aac(2, 500)).stream().flatMap(i -> i.packets().stream())
-                .filter(m -> m.codec() == Codec.H264 && m.kind() == MediaPacket.PacketKind.CONFIG)
-                .map(ClipFeeder::track).findFirst().orElseThrow();
+        TrackInfo video = Clip.read(TestMedia.h264Aac(2, 500)).video();
         Path dir = home.resolve("mp4/big/synthetic/20250101_000000");
         Path out = dir.resolve("output_merge");
         Files.createDirectories(out);

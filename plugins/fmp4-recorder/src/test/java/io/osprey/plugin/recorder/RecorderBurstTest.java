@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
 import io.osprey.testkit.Probe;
 import io.osprey.testkit.TestMedia;
 import io.osprey.testkit.TestServer;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +27,9 @@ class RecorderBurstTest {
     @Test
     void aStreamPublishedInOneBurstAndEndedAtOnceIsRecordedWhole() throws Exception {
         Path clip = TestMedia.h264Aac(3, 500);
-        List<ClipFeeder.Item> items = ClipFeeder.read(clip);
+        Clip media = Clip.read(clip);
         try (TestServer server = TestServer.start()) {
-            Publisher p = ClipFeeder.publish(server.kernel().bus(), new StreamKey("live", "burst"), items, 1e9);
+            Publisher p = media.publish(server.kernel().bus(), new StreamKey("live", "burst"), 1e9);
             p.close();
             Path streamDir = server.home().resolve("data/mp4/live/burst");
             Await.until("stream_full.mp4", Duration.ofSeconds(30), () -> full(streamDir) != null);

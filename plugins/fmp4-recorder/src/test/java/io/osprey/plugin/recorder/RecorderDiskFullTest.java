@@ -9,6 +9,7 @@ import io.osprey.spi.bus.PublishRequest;
 import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
 import io.osprey.testkit.Ffmpeg;
 import io.osprey.testkit.Probe;
 import io.osprey.testkit.TestMedia;
@@ -51,7 +52,7 @@ class RecorderDiskFullTest {
         Path data = mnt.resolve("data");
         try (TestServer server = TestServer.start("server.dataDir=" + data, "plugins.fmp4-recorder.retryMs=300",
                 "plugins.fmp4-recorder.keepSegments=true")) {
-            List<ClipFeeder.Item> items = ClipFeeder.read(TestMedia.h264Aac(20, 500));
+            Clip media = Clip.read(TestMedia.h264Aac(20, 500));
             StreamKey key = new StreamKey("live", "full");
             Publisher p = server.kernel().bus().publish(key, new PublishRequest("test", null, false, null));
             AtomicReference<Throwable> feedError = new AtomicReference<>();
@@ -61,7 +62,7 @@ class RecorderDiskFullTest {
                     // the clip at 2x, again (timestamps going on) until the test has seen the recording resume:
                     // a slow machine gets a longer stream, not a failed test
                     for (int round = 0; round < 4 && (round == 0 || !enough.get()); round++) {
-                        ClipFeeder.feed(p, items, 2, round * 20_000L);
+                        media.feed(p, 2, round * 20_000L);
                     }
                 } catch (Throwable t) {
                     feedError.set(t);

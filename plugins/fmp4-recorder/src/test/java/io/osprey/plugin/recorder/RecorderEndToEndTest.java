@@ -10,6 +10,7 @@ import io.osprey.media.mp4.Mp4BoxReader;
 import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
 import io.osprey.testkit.Ffmpeg;
 import io.osprey.testkit.Probe;
 import io.osprey.testkit.TestMedia;
@@ -53,8 +54,8 @@ class RecorderEndToEndTest {
         Path clip = TestMedia.h264Aac((int) CLIP_SECONDS, 500);
         // every form kept (the default stores the merged MP4 alone): this test checks each of them
         server = TestServer.start("plugins.fmp4-recorder.mode=both", "plugins.fmp4-recorder.keepSegments=true");
-        List<ClipFeeder.Item> items = ClipFeeder.read(clip);
-        Publisher p = ClipFeeder.publish(server.kernel().bus(), new StreamKey("live", "e2e"), items, 4);
+        Clip media = Clip.read(clip);
+        Publisher p = media.publish(server.kernel().bus(), new StreamKey("live", "e2e"), 4);
         p.close();
         Path streamDir = server.home().resolve("data/mp4/live/e2e");
         Await.until("stream_full.mp4", Duration.ofSeconds(60), () -> {

@@ -11,6 +11,7 @@ import io.osprey.spi.bus.PublishRequest;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.TrackInfo;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
 import io.osprey.testkit.TestMedia;
 import io.osprey.testkit.TestServer;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -40,13 +40,13 @@ class RecorderFailureTest {
     @Test
     void aWriteErrorStopsTheRecordingButNotTheStream() throws Exception {
         server = TestServer.start("plugins.fmp4-recorder.mode=merged");
-        List<ClipFeeder.Item> items = ClipFeeder.read(TestMedia.h264Aac(20, 500));
+        Clip media = Clip.read(TestMedia.h264Aac(20, 500));
         StreamKey key = new StreamKey("live", "broken");
         Publisher p = server.kernel().bus().publish(key, new PublishRequest("test", null, false, null));
         AtomicReference<Throwable> feedError = new AtomicReference<>();
         Thread feeder = new Thread(() -> {
             try {
-                ClipFeeder.feed(p, items, 2, 0);
+                media.feed(p, 2, 0);
             } catch (Throwable t) {
                 feedError.set(t);
             }
@@ -82,10 +82,8 @@ class RecorderFailureTest {
     @Test
     void aPublisherWithoutKeyFramesRecordsAndHoldsNothing() throws Exception {
         server = TestServer.start();
-        List<ClipFeeder.Item> items = ClipFeeder.read(TestMedia.h264Aac(2, 500));
-        TrackInfo video = items.stream().flatMap(i -> i.packets().stream())
-                .filter(m -> m.codec() == Codec.H264 && m.kind() == io.osprey.media.flv.MediaPacket.PacketKind.CONFIG)
-                .map(ClipFeeder::track).findFirst().orElseThrow();
+        Clip media = Clip.read(TestMedia.h264Aac(2, 500));
+        TrackInfo video = media.video();
         StreamKey key = new StreamKey("live", "nokey");
         Publisher p = server.kernel().bus().publish(key, new PublishRequest("test", null, false, null));
         p.setTrack(video);
@@ -103,9 +101,9 @@ class RecorderFailureTest {
     @Test
     void unrecordedAppsAreLeftAlone() throws Exception {
         server = TestServer.start("plugins.fmp4-recorder.apps=[vod]");
-        List<ClipFeeder.Item> items = ClipFeeder.read(TestMedia.h264Aac(2, 500));
-        ClipFeeder.publish(server.kernel().bus(), new StreamKey("live", "skip"), items, 20).close();
-        Publisher p = ClipFeeder.publish(server.kernel().bus(), new StreamKey("vod", "keep"), items, 20);
+        Clip media = Clip.read(TestMedia.h264Aac(2, 500));
+        media.publish(server.kernel().bus(), new StreamKey("live", "skip"), 20).close();
+        Publisher p = media.publish(server.kernel().bus(), new StreamKey("vod", "keep"), 20);
         p.close();
         Await.until("vod/keep merged", Duration.ofSeconds(30), () -> {
             try (Stream<Path> s = Files.list(server.home().resolve("data/mp4/vod/keep"))) {

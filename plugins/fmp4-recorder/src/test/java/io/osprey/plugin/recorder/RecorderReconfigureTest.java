@@ -9,6 +9,7 @@ import io.osprey.kernel.KernelOptions;
 import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
 import io.osprey.testkit.TestMedia;
 import java.io.IOException;
 import java.net.URI;
@@ -47,10 +48,10 @@ class RecorderReconfigureTest {
                 "server.dataDir=" + home.resolve("data"), "server.plugins.mode=classpath", "server.webDir=",
                 "server.admin.token=test-admin-token-0123456789", "server.configScanIntervalMs=3600000"),
                 Map.of(), null));
-        List<ClipFeeder.Item> items = ClipFeeder.read(TestMedia.h264Aac(12, 500));
+        Clip media = Clip.read(TestMedia.h264Aac(12, 500));
         CompletableFuture<Publisher> feeding = CompletableFuture.supplyAsync(() -> {
             try {
-                return ClipFeeder.publish(kernel.bus(), new StreamKey("live", "sw"), items, 1);
+                return media.publish(kernel.bus(), new StreamKey("live", "sw"), 1);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
 import io.osprey.testkit.TestMedia;
 import io.osprey.testkit.TestServer;
 import java.io.IOException;
@@ -58,8 +59,7 @@ class RecoveredSessionTest {
         Path streamDir = home.resolve("data/mp4/live/rec");
         try (TestServer first = TestServer.start(home, null, "plugins.fmp4-recorder.mode=merged",
                 "plugins.fmp4-recorder.keepSegments=true")) {
-            ClipFeeder.publish(first.kernel().bus(), new StreamKey("live", "rec"),
-                    ClipFeeder.read(TestMedia.h264Aac(5, 500)), 1e9).close();
+            Clip.read(TestMedia.h264Aac(5, 500)).publish(first.kernel().bus(), new StreamKey("live", "rec"), 1e9).close();
             Await.until("the first session merged", Duration.ofSeconds(30),
                     () -> read(only(streamDir).resolve("index.json")).contains("\"state\": \"merged\""));
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.osprey.media.ts.TsReader;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
+import io.osprey.testkit.ClipPublisher;
 import io.osprey.testkit.Ffmpeg;
 import io.osprey.testkit.TestServer;
 import java.net.URI;
@@ -54,8 +56,8 @@ class HlsLiveTest {
         StreamKey fm = new StreamKey("cmaf", "fm");
         assertEquals(404, HTTP.send(get("/hls/live/ts/index.m3u8"), HttpResponse.BodyHandlers.discarding())
                 .statusCode(), "unknown stream: 404 at once");
-        try (ClipPublisher p1 = new ClipPublisher(server.kernel().bus(), ts, clip, PUBLISH_MS);
-             ClipPublisher p2 = new ClipPublisher(server.kernel().bus(), fm, clip, PUBLISH_MS)) {
+        try (ClipPublisher p1 = ClipPublisher.frames(server.kernel().bus(), ts, clip, PUBLISH_MS);
+             ClipPublisher p2 = ClipPublisher.frames(server.kernel().bus(), fm, clip, PUBLISH_MS)) {
             Reader tsReader = new Reader("/hls/live/ts/index.m3u8", false);
             Reader fmReader = new Reader("/hls/cmaf/fm/index.m3u8", true);
             CompletableFuture<Void> r1 = CompletableFuture.runAsync(tsReader::runUnchecked);

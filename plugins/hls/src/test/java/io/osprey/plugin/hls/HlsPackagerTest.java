@@ -10,6 +10,7 @@ import io.osprey.spi.bus.Codec;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.MediaKind;
 import io.osprey.spi.bus.TrackInfo;
+import io.osprey.testkit.Clip;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -149,8 +150,8 @@ class HlsPackagerTest {
             List<TrackInfo> tracks = clip.tracks();
             int half = frames.size() / 2;
             feed(p, frames.subList(0, half), tracks);
-            ByteBuffer changed = ByteBuffer.allocate(clip.video.config().remaining());
-            changed.put(clip.video.config()).flip();
+            ByteBuffer changed = ByteBuffer.allocate(clip.video().config().remaining());
+            changed.put(clip.video().config()).flip();
             changed.put(2, (byte) (changed.get(2) ^ 0x40)); // profile_compatibility: other bytes, same stream
             p.accept(Frame.config(0, Codec.H264, frames.get(half).dts(), changed), tracks);
             Snapshot s = feed(p, frames.subList(half, frames.size()), tracks);
@@ -163,8 +164,8 @@ class HlsPackagerTest {
             }
             // a publisher returning: the bus flags its first frame
             List<Frame> more = new ArrayList<>();
-            for (int i = 0; i < clip.frames.size(); i++) {
-                Frame f = clip.looped(i + clip.frames.size());
+            for (int i = 0; i < clip.frames().size(); i++) {
+                Frame f = clip.looped(i + clip.frames().size());
                 more.add(i == 0 ? f.retimed(f.dts(), Frame.DISCONTINUITY) : f);
             }
             s = feed(p, more, tracks);
@@ -180,11 +181,11 @@ class HlsPackagerTest {
     void theWindowSlidesAndMemoryStaysBounded() throws Exception {
         HlsPackager p = packager(settings(HlsFormat.TS, true, 3));
         List<TrackInfo> tracks = clip.tracks();
-        p.accept(Frame.config(0, Codec.H264, 0, clip.video.config()), tracks);
-        p.accept(Frame.config(0, Codec.AAC, 0, clip.audio.config()), tracks);
+        p.accept(Frame.config(0, Codec.H264, 0, clip.video().config()), tracks);
+        p.accept(Frame.config(0, Codec.AAC, 0, clip.audio().config()), tracks);
         long maxBytes = 0;
         long lastFirst = -1;
-        for (int i = 0; i < clip.frames.size() * 4; i++) {
+        for (int i = 0; i < clip.frames().size() * 4; i++) {
             p.accept(clip.looped(i), tracks);
             Snapshot s = p.window().publish();
             assertTrue(s.segments().length <= 3);
@@ -206,10 +207,10 @@ class HlsPackagerTest {
     void aPublisherWithoutKeyFramesNeverGrowsMemory() {
         StreamSettings st = new StreamSettings(HlsFormat.TS, true, 2000, 333, 6, 4000, 1 << 20);
         HlsPackager p = packager(st);
-        TrackInfo v = TrackInfo.video(0, Codec.H264, clip.video.config(), 640, 360, 25);
+        TrackInfo v = TrackInfo.video(0, Codec.H264, clip.video().config(), 640, 360, 25);
         List<TrackInfo> tracks = List.of(v);
-        p.accept(Frame.config(0, Codec.H264, 0, clip.video.config()), tracks);
-        Frame inter = clip.frames.stream().filter(f -> f.kind() == MediaKind.VIDEO && !f.isKey()).findFirst()
+        p.accept(Frame.config(0, Codec.H264, 0, clip.video().config()), tracks);
+        Frame inter = clip.frames().stream().filter(f -> f.kind() == MediaKind.VIDEO && !f.isKey()).findFirst()
                 .orElseThrow();
         for (int i = 0; i < 500; i++) {
             p.accept(Frame.media(0, Codec.H264, i * 40L, 0, false, inter.payload()), tracks);
@@ -218,7 +219,7 @@ class HlsPackagerTest {
         assertEquals(0, s.segments().length, "nothing is packaged before a key frame");
         assertEquals(500, p.dropped());
         // one key frame, then inter frames only: the segment is closed at maxSegmentMs, then frames are dropped
-        Frame key = clip.frames.stream().filter(Frame::isVideoKey).findFirst().orElseThrow();
+        Frame key = clip.frames().stream().filter(Frame::isVideoKey).findFirst().orElseThrow();
         p.accept(Frame.media(0, Codec.H264, 20_000, 0, true, key.payload()), tracks);
         for (int i = 1; i < 2000; i++) {
             p.accept(Frame.media(0, Codec.H264, 20_000 + i * 40L, 0, false, inter.payload()), tracks);
@@ -232,9 +233,9 @@ class HlsPackagerTest {
     @Test
     void audioOnlyStreamsAreCutOnTime() throws Exception {
         HlsPackager p = packager(settings(HlsFormat.TS, false, 100));
-        List<TrackInfo> tracks = List.of(clip.audio);
-        p.accept(Frame.config(0, Codec.AAC, 0, clip.audio.config()), tracks);
-        Snapshot s = feed(p, clip.frames.stream().filter(f -> f.kind() == MediaKind.AUDIO).toList(), tracks);
+        List<TrackInfo> tracks = List.of(clip.audio());
+        p.accept(Frame.config(0, Codec.AAC, 0, clip.audio().config()), tracks);
+        Snapshot s = feed(p, clip.frames().stream().filter(f -> f.kind() == MediaKind.AUDIO).toList(), tracks);
         assertTrue(s.segments().length >= 4);
         for (Segment seg : s.segments()) {
             assertTrue(seg.durationMs() <= 2000 && seg.durationMs() >= 1950, "audio segment " + seg.durationMs());

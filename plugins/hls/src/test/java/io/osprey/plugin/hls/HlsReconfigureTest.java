@@ -7,6 +7,8 @@ import io.osprey.kernel.Kernel;
 import io.osprey.kernel.KernelOptions;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
+import io.osprey.testkit.ClipPublisher;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +50,7 @@ class HlsReconfigureTest {
                 "server.admin.token=test-admin-token-0123456789", "server.configScanIntervalMs=3600000"),
                 Map.of(), null));
         Reader reader = new Reader("http://127.0.0.1:" + kernel.httpPort() + "/hls/live/r/");
-        try (ClipPublisher p = new ClipPublisher(kernel.bus(), new StreamKey("live", "r"), Clip.h264Aac(10),
+        try (ClipPublisher p = ClipPublisher.frames(kernel.bus(), new StreamKey("live", "r"), Clip.h264Aac(10),
                 60_000)) {
             CompletableFuture<Void> read = CompletableFuture.runAsync(reader::runUnchecked);
             until(read, "two 3 s TS segments", () -> reader.segments.size() >= 2);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
+import io.osprey.testkit.ClipPublisher;
 import io.osprey.testkit.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +53,7 @@ class HttpServingTest {
     @Test
     void cachingCorsValidatorsNotFoundAndAccess() throws Exception {
         Path mirror = server.home().resolve("data/hls/live/web");
-        try (ClipPublisher p = new ClipPublisher(server.kernel().bus(), new StreamKey("live", "web"), clip, 9_000)) {
+        try (ClipPublisher p = ClipPublisher.frames(server.kernel().bus(), new StreamKey("live", "web"), clip, 9_000)) {
             Await.until("three segments", Duration.ofSeconds(20), () -> {
                 try {
                     HttpResponse<String> r = send("GET", "/hls/live/web/index.m3u8");

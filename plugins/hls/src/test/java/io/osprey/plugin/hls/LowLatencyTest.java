@@ -11,6 +11,7 @@ import io.osprey.spi.bus.PublishRequest;
 import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
 import io.osprey.testkit.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -242,6 +243,6 @@ class LowLatencyTest {
         });
         assertTrue(new String(HTTP.send(req(PLAYLIST), HttpResponse.BodyHandlers.ofByteArray()).body(),
                 StandardCharsets.US_ASCII).startsWith("#EXTM3U"));
-        assertTrue(clip.frames.stream().anyMatch(f -> f.kind() == MediaKind.AUDIO));
+        assertTrue(clip.frames().stream().anyMatch(f -> f.kind() == MediaKind.AUDIO));
     }
 }

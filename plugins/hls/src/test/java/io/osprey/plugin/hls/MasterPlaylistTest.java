@@ -8,6 +8,8 @@ import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamProvider;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
+import io.osprey.testkit.ClipPublisher;
 import io.osprey.testkit.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,7 +31,7 @@ class MasterPlaylistTest {
         StreamKey lo = new StreamKey("live", "cam_lo");
         StreamKey broken = new StreamKey("live", "cam_broken");
         try (TestServer server = TestServer.start("plugins.hls.startTimeoutMs=3000");
-             ClipPublisher source = new ClipPublisher(server.kernel().bus(), cam, clip, 20_000)) {
+             ClipPublisher source = ClipPublisher.frames(server.kernel().bus(), cam, clip, 20_000)) {
             Await.until("the source is live", Duration.ofSeconds(10),
                     () -> server.kernel().bus().stream(cam).isPresent());
             HttpResponse<String> one = server.get("/hls/live/cam/master.m3u8?token=abc");
@@ -48,7 +50,7 @@ class MasterPlaylistTest {
                 public CompletionStage<?> provide(StreamKey key, DemandRequest request) {
                     if (key.equals(lo)) {
                         try {
-                            new ClipPublisher(server.kernel().bus(), lo, clip, 20_000); // ends with the clip
+                            ClipPublisher.frames(server.kernel().bus(), lo, clip, 20_000); // ends with the clip
                         } catch (Exception e) {
                             return CompletableFuture.failedFuture(e);
                         }

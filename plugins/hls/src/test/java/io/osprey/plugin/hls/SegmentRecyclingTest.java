@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.osprey.media.buffer.DirectPool;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.bus.Frame;
+import io.osprey.testkit.Clip;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.ClipPublisher;
 import io.osprey.testkit.TestMedia;
 import io.osprey.testkit.TestServer;
 import java.net.URI;

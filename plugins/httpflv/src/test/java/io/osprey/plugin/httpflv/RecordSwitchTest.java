@@ -8,6 +8,7 @@ import io.osprey.kernel.Kernel;
 import io.osprey.kernel.KernelOptions;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.ClipPublisher;
 import io.osprey.testkit.Ffmpeg;
 import io.osprey.testkit.TestMedia;
 import java.io.IOException;

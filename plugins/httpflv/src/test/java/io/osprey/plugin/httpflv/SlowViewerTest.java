@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamView;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.ClipPublisher;
 import io.osprey.testkit.TestMedia;
 import io.osprey.testkit.TestServer;
 import java.lang.management.ManagementFactory;

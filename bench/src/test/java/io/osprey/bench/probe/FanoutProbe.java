@@ -1,6 +1,7 @@
-package io.osprey.plugin.httpflv;
+package io.osprey.bench.probe;
 
 import io.osprey.spi.bus.StreamKey;
+import io.osprey.testkit.ClipPublisher;
 import io.osprey.testkit.TestMedia;
 import io.osprey.testkit.TestServer;
 import java.lang.management.ManagementFactory;
@@ -17,7 +18,10 @@ import java.util.Arrays;
  * A throwaway fan-out measurement (not a test): an embedded server, one real-time stream from the test clip, and N
  * HTTP-FLV viewers read by one NIO selector thread in the same process. Reports what each viewer received, time to
  * first byte, write calls per viewer per second, and the CPU of the server's threads (the reader's and the
- * publisher's own threads excluded). Usage: {@code FanoutProbe <viewers> <seconds> [kbps]}.
+ * publisher's own threads excluded). Usage: {@code FanoutProbe <viewers> <seconds> [kbps]}, from the bench's test
+ * class path (it embeds the server with the HTTP-FLV plugin). A probe for looking into one server in-process, next
+ * to the bench's {@code fanout-flv} scenario that measures a real one over sockets; it asserts nothing, so it is no
+ * test.
  */
 public final class FanoutProbe {
 

@@ -8,6 +8,7 @@ import io.osprey.media.flv.FlvFormatException;
 import io.osprey.media.flv.FlvMedia;
 import io.osprey.media.flv.FlvReader;
 import io.osprey.media.flv.FlvTag;
+import io.osprey.media.flv.FlvTagWriter;
 import io.osprey.media.flv.MediaPacket;
 import io.osprey.spi.bus.Codec;
 import io.osprey.spi.bus.Frame;
@@ -65,13 +66,8 @@ public final class Clip {
     public static Clip read(Path flv) throws IOException {
         List<Frame> frames = new ArrayList<>();
         TrackInfo[] tracks = new TrackInfo[2];
-        FlvReader reader = new FlvReader(8 << 20, new FlvReader.Listener() {
-            @Override
-            public void onHeader(boolean audio, boolean video) {
-            }
-
-            @Override
-            public void onTag(FlvTag tag) throws FlvFormatException {
+        try {
+            for (FlvTag tag : tags(flv)) {
                 List<MediaPacket> packets = tag.type() == FlvTag.VIDEO ? FlvMedia.parseVideo(tag.body())
                         : tag.type() == FlvTag.AUDIO ? FlvMedia.parseAudio(tag.body()) : List.of();
                 for (MediaPacket p : packets) {
@@ -82,9 +78,6 @@ public final class Clip {
                     }
                 }
             }
-        });
-        try {
-            reader.feed(ByteBuffer.wrap(Files.readAllBytes(flv)));
         } catch (FlvFormatException e) {
             throw new IOException(flv + ": " + e.getMessage(), e);
         }
@@ -92,6 +85,27 @@ public final class Clip {
             throw new IOException(flv + ": not an H.264 + AAC clip");
         }
         return new Clip(tracks[0], tracks[1], List.copyOf(frames));
+    }
+
+    /** The tags of an FLV file, in file order (a new list the caller may change). */
+    public static List<FlvTag> tags(Path flv) throws IOException {
+        List<FlvTag> tags = new ArrayList<>();
+        FlvReader reader = new FlvReader(FlvTagWriter.MAX_BODY_SIZE, new FlvReader.Listener() {
+            @Override
+            public void onHeader(boolean audio, boolean video) {
+            }
+
+            @Override
+            public void onTag(FlvTag tag) {
+                tags.add(tag);
+            }
+        });
+        try {
+            reader.feed(ByteBuffer.wrap(Files.readAllBytes(flv)));
+        } catch (FlvFormatException e) {
+            throw new IOException(flv + ": " + e.getMessage(), e);
+        }
+        return tags;
     }
 
     /** The bus track of a sequence header: size from the SPS (at 25 fps), rate and channels from the AAC config. */

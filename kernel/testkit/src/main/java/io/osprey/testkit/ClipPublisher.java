@@ -2,7 +2,6 @@ package io.osprey.testkit;
 
 import io.osprey.media.amf0.Amf0Exception;
 import io.osprey.media.flv.FlvFormatException;
-import io.osprey.media.flv.FlvReader;
 import io.osprey.media.flv.FlvTag;
 import io.osprey.media.live.FlvToBus;
 import io.osprey.spi.bus.Frame;
@@ -12,10 +11,7 @@ import io.osprey.spi.bus.Publisher;
 import io.osprey.spi.bus.StreamBusyException;
 import io.osprey.spi.bus.StreamKey;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -97,7 +93,10 @@ public final class ClipPublisher implements AutoCloseable {
 
     private static ClipPublisher tags(MediaBus bus, StreamKey key, Path flv, long audioLagMs)
             throws IOException, StreamBusyException {
-        List<FlvTag> tags = readTags(flv);
+        List<FlvTag> tags = Clip.tags(flv);
+        if (tags.isEmpty()) {
+            throw new IOException(flv + ": no tags");
+        }
         Comparator<FlvTag> sendAt = Comparator.comparingLong(t -> sendAt(t, audioLagMs));
         if (audioLagMs > 0) {
             tags.sort(sendAt); // stable: configs stay first
@@ -129,29 +128,6 @@ public final class ClipPublisher implements AutoCloseable {
 
     private static long sendAt(FlvTag t, long audioLagMs) {
         return t.timestamp() + (t.type() == FlvTag.AUDIO ? audioLagMs : 0);
-    }
-
-    private static List<FlvTag> readTags(Path flv) throws IOException {
-        List<FlvTag> tags = new ArrayList<>();
-        FlvReader reader = new FlvReader(8 << 20, new FlvReader.Listener() {
-            @Override
-            public void onHeader(boolean audio, boolean video) {
-            }
-
-            @Override
-            public void onTag(FlvTag tag) {
-                tags.add(tag);
-            }
-        });
-        try {
-            reader.feed(ByteBuffer.wrap(Files.readAllBytes(flv)));
-        } catch (FlvFormatException e) {
-            throw new IOException(flv + ": " + e.getMessage(), e);
-        }
-        if (tags.isEmpty()) {
-            throw new IOException(flv + ": no tags");
-        }
-        return tags;
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -4,8 +4,6 @@ import io.osprey.media.amf0.Amf0Exception;
 import io.osprey.media.amf0.Amf0Object;
 import io.osprey.media.amf0.Amf0Reader;
 import io.osprey.media.amf0.Amf0Writer;
-import io.osprey.media.flv.FlvFormatException;
-import io.osprey.media.flv.FlvReader;
 import io.osprey.media.flv.FlvTag;
 import io.osprey.plugin.rtmp.protocol.ChunkDecoder;
 import io.osprey.plugin.rtmp.protocol.ChunkEncoder;
@@ -13,6 +11,7 @@ import io.osprey.plugin.rtmp.protocol.MessageType;
 import io.osprey.plugin.rtmp.protocol.ProtocolControl;
 import io.osprey.plugin.rtmp.protocol.RtmpLimits;
 import io.osprey.plugin.rtmp.protocol.RtmpMessage;
+import io.osprey.testkit.Clip;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,12 +19,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -324,23 +321,7 @@ final class RtmpTestClient implements AutoCloseable {
 
     /** The tags of an FLV file. */
     static List<FlvTag> tags(Path flv) throws IOException {
-        List<FlvTag> tags = new ArrayList<>();
-        FlvReader r = new FlvReader(0xFFFFFF, new FlvReader.Listener() {
-            @Override
-            public void onHeader(boolean audio, boolean video) {
-            }
-
-            @Override
-            public void onTag(FlvTag tag) {
-                tags.add(tag);
-            }
-        });
-        try {
-            r.feed(ByteBuffer.wrap(Files.readAllBytes(flv)));
-        } catch (FlvFormatException e) {
-            throw new IOException(e);
-        }
-        return tags;
+        return Clip.tags(flv);
     }
 
     /** Sends one FLV tag as an RTMP message on the publish stream (timestamp shifted by {@code offset}). */

@@ -365,16 +365,12 @@
     ['/play_merge.html', 'fMP4 segments'], ['/console/', 'Console'], ['/download.html', 'Download']];
 
   /**
-   * The one header of every page: fills the page's empty <header class="top"> with the site's name and the pages,
-   * the current one marked (a page's HTML holds only the empty element, so a page added here shows everywhere).
+   * The one nav of every page: adds the pages to the page's <header class="top"> (which holds only the site's
+   * name), the current one marked, so that a page added here shows everywhere.
    */
   function header() {
     const top = document.querySelector('header.top');
-    if (top && !top.children.length) {
-      const home = element('a', 'Osprey');
-      home.href = '/';
-      const h1 = document.createElement('h1');
-      h1.append(home);
+    if (top && !top.querySelector('nav')) {
       const nav = document.createElement('nav');
       nav.setAttribute('aria-label', 'Pages');
       for (const [href, text] of PAGES) {
@@ -382,7 +378,7 @@
         a.href = href;
         nav.append(a);
       }
-      top.append(h1, nav);
+      top.append(nav);
     }
     markNav();
   }

@@ -156,6 +156,9 @@ public final class Cluster extends Scenario {
         r.put("bench lag ms", Stats.round(Math.max(os.lagMs, es.lagMs), 0));
         r.note(String.format(java.util.Locale.ROOT, "window %.1f s; %d origin-tier and %d edge-tier latency samples "
                 + "(%d origin viewers); load %s", seconds, lo.length, le.length, o.originViewers, loadavg()));
+        if (!es.failures.isEmpty() || !os.failures.isEmpty()) {
+            r.note("failures: edges " + es.failures + ", origin " + os.failures);
+        }
         if (es.connected == 0) {
             r.fail("no edge viewer got data");
         }
@@ -182,6 +185,7 @@ public final class Cluster extends Scenario {
         private long[] latency = new long[0];
         private int connected;
         private double lagMs;
+        private final Map<String, Integer> failures = new HashMap<>();
 
         Side(Clients clients) {
             this.clients = clients;
@@ -200,12 +204,17 @@ public final class Cluster extends Scenario {
             List<Object[]> parts = clients.onViewerLoops(k -> {
                 clients.recorder(k).close(end);
                 List<double[]> vs = new ArrayList<>();
+                Map<String, Integer> why = new HashMap<>();
                 for (ViewerStats v : clients.viewersOn(k)) {
+                    if (!v.isOpen() || !v.gotData()) {
+                        why.merge(v.isOpen() ? "no data within the run" : String.valueOf(v.closeReason()), 1,
+                                Integer::sum);
+                    }
                     Long b = start.get(v);
                     vs.add(new double[] {v.isOpen() && v.gotData() ? 1 : 0, b == null || b < 0 ? -1 : v.bytes() - b,
                             v.firstTagNanos() < 0 ? -1 : v.firstTagNanos() / 1e6});
                 }
-                return new Object[] {vs, clients.recorder(k).samples()};
+                return new Object[] {vs, clients.recorder(k).samples(), why};
             });
             List<Double> ft = new ArrayList<>();
             for (Object[] p : parts) {
@@ -220,6 +229,9 @@ public final class Cluster extends Scenario {
                         ft.add(v[2]);
                     }
                 }
+                @SuppressWarnings("unchecked")
+                Map<String, Integer> why = (Map<String, Integer>) p[2];
+                why.forEach((k, n) -> failures.merge(k, n, Integer::sum));
                 long[] l = (long[]) p[1];
                 int n = latency.length;
                 latency = Arrays.copyOf(latency, n + l.length);

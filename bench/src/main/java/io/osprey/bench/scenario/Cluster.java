@@ -156,6 +156,10 @@ public final class Cluster extends Scenario {
         r.put("bench lag ms", Stats.round(Math.max(os.lagMs, es.lagMs), 0));
         r.note(String.format(java.util.Locale.ROOT, "window %.1f s; %d origin-tier and %d edge-tier latency samples "
                 + "(%d origin viewers); load %s", seconds, lo.length, le.length, o.originViewers, loadavg()));
+        if (Math.max(os.lagMs, es.lagMs) > 200) {
+            r.note(String.format(java.util.Locale.ROOT, "the bench's viewer loops ran up to %.0f ms late: the load "
+                    + "generator was short of CPU, so latencies are partly its own", Math.max(os.lagMs, es.lagMs)));
+        }
         if (!es.failures.isEmpty() || !os.failures.isEmpty()) {
             r.note("failures: edges " + es.failures + ", origin " + os.failures);
         }

@@ -4,6 +4,7 @@ import io.osprey.bench.flv.FlvSource;
 import io.osprey.bench.report.Report;
 import io.osprey.bench.report.Result;
 import io.osprey.bench.scenario.CleanupScan;
+import io.osprey.bench.scenario.Cluster;
 import io.osprey.bench.scenario.Clients;
 import io.osprey.bench.scenario.Fanout;
 import io.osprey.bench.scenario.HlsServe;
@@ -102,6 +103,7 @@ public final class Main {
                 current.set(server);
                 try {
                     System.out.println("  starting " + name + " (work folder " + work.resolve(name) + ")");
+                    scenario.prepare(server);
                     server.start();
                     report.add(scenario.run(server));
                 } catch (Exception e) {
@@ -109,6 +111,11 @@ public final class Main {
                     report.add(new Result(name, scenario.name(), "").fail(String.valueOf(e.getMessage())
                             .lines().findFirst().orElse("?")));
                 } finally {
+                    try {
+                        scenario.finish();
+                    } catch (Exception e) {
+                        System.out.println("  cleaning up after " + name + " failed: " + e);
+                    }
                     server.close();
                     current.set(null);
                 }
@@ -131,6 +138,7 @@ public final class Main {
             case "cleanup-scan" -> new CleanupScan(o, source);
             case "passthrough" -> new Passthrough(o, source);
             case "sources" -> new Sources(o, source);
+            case "cluster" -> new Cluster(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }

@@ -22,6 +22,9 @@ public final class Options {
               sources                                 --publishers N always-on looped file sources with AAC
                                                       conversion: CPU/RSS of JVM + workers vs the same ffmpeg
                                                       commands run bare (Osprey only)
+              cluster                                 one origin (+ --edges N edges, default 2) on a local
+                                              redis-server; N HTTP-FLV viewers spread over the edges, which
+                                              pull from the origin: CPU per node, latency per tier (Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -55,6 +58,8 @@ public final class Options {
               --downloads N[,N...]     passthrough: concurrent downloads per step (default 1,4), --rounds times each
               --rounds N               push-memory: rounds (default 5) of --publishers (200) pushes of --duration (20) s;
                                        --settle S (default 30): idle seconds before the last RSS sample
+              --edges N --origin-viewers N   cluster: edges (default 2); viewers on the origin itself, whose
+                                       probes give the origin tier's latency (default 3)
               --out DIR                results folder (default bench/target/results)
             """;
 
@@ -97,6 +102,9 @@ public final class Options {
     public String hlsQuery = "";
     /** hls-serve: seconds of unmeasured wrk load before each measured run (the same for every server). */
     public double wrkWarmup = 3;
+    /** cluster: edge nodes, and viewers on the origin itself (the first tier's latency). */
+    public int edges = 2;
+    public int originViewers = 3;
     public Path out;
     public String commandLine;
 
@@ -135,7 +143,7 @@ public final class Options {
             throw new IllegalArgumentException("no scenario");
         }
         if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
-                "cleanup-scan", "passthrough", "sources", "media")
+                "cleanup-scan", "passthrough", "sources", "cluster", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }
@@ -181,6 +189,8 @@ public final class Options {
             case "--hls-segments" -> hlsSegments = Integer.parseInt(v);
             case "--hls-query" -> hlsQuery = v;
             case "--wrk-warmup" -> wrkWarmup = Double.parseDouble(v);
+            case "--edges" -> edges = Math.max(1, Integer.parseInt(v));
+            case "--origin-viewers" -> originViewers = Math.max(1, Integer.parseInt(v));
             case "--out" -> out = Path.of(v).toAbsolutePath();
             case "--files" -> files = Integer.parseInt(v);
             case "--sessions" -> sessions = Integer.parseInt(v);
@@ -198,6 +208,7 @@ public final class Options {
             viewers = switch (scenario) {
                 case "soak" -> 50;
                 case "ingest" -> 0;
+                case "cluster" -> 200;
                 default -> 100;
             };
         }

@@ -9,6 +9,7 @@ import io.osprey.bench.flv.FlvSource;
 import io.osprey.bench.report.Report;
 import io.osprey.bench.report.Result;
 import io.osprey.bench.scenario.Clients;
+import io.osprey.bench.scenario.Cluster;
 import io.osprey.bench.scenario.Fanout;
 import io.osprey.bench.scenario.HlsServe;
 import io.osprey.bench.scenario.Ingest;
@@ -83,6 +84,31 @@ class BenchSmokeTest {
         assertTrue(r.number("RSS MB") > 10);
         assertTrue(r.number("heap MB") > 0, "heap from /metrics");
         assertTrue(r.number("server CPU %") >= 0);
+    }
+
+    @Test
+    void clusterOriginAndEdge() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.osprey.testkit.RedisServer.available(),
+                "redis-server not installed (.ci/deps)");
+        Path dist = Path.of(System.getProperty("osprey.dist", "../distribution/target/osprey")).normalize()
+                .toAbsolutePath();
+        Cluster c = new Cluster(options("cluster", "--edges", "1", "--viewers", "4", "--origin-viewers", "1",
+                "--duration", "3", "--warmup", "1", "--settle", "1", "--osprey", dist.toString()), media);
+        OspreyServer origin = new OspreyServer(Files.createTempDirectory("bench-cluster").resolve("origin"), dist,
+                "/hls/{app}/{stream}/index.m3u8", null, List.of());
+        try {
+            c.prepare(origin);
+            origin.start();
+            Result r = keep(c.run(origin));
+            assertTrue(r.ok(), r.status() + " " + r.notes());
+            assertEquals(4, r.number("connected"), r.notes().toString());
+            assertEquals(1, r.number("edge pulls started"), "one pull from the origin serves every edge viewer");
+            assertTrue(r.number("edge latency p50 ms") >= 0, "probes cross the edge: " + r.figures());
+            assertTrue(r.number("claim wait max ms") > 0, "the origin's publish claimed through Redis");
+        } finally {
+            c.finish();
+            origin.close();
+        }
     }
 
     @Test

@@ -19,6 +19,14 @@ public abstract class Scenario {
 
     public abstract String name();
 
+    /** Before {@code server} starts: a scenario that needs more than the server (a Redis, say) sets it up here. */
+    public void prepare(Server server) throws Exception {
+    }
+
+    /** After the run against a server (also when it failed): stops whatever {@link #prepare} or the run started. */
+    public void finish() throws Exception {
+    }
+
     /** Runs against {@code server} (already started) and returns its figures; stops every client it started. */
     public abstract Result run(Server server) throws Exception;
 

@@ -33,7 +33,12 @@ public final class OspreyServer extends Server {
         this.home = home;
         this.hlsTemplate = hlsTemplate;
         this.javaOpts = javaOpts;
-        this.extraSets = extraSets;
+        this.extraSets = new ArrayList<>(extraSets);
+    }
+
+    /** One more {@code --set KEY=VALUE} for the next {@link #start} (the cluster scenario's node settings). */
+    public void addSet(String keyValue) {
+        extraSets.add(keyValue);
     }
 
     @Override

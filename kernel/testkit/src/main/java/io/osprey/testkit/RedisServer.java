@@ -36,6 +36,11 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
+    /** The running redis-server's process id (for its CPU time). */
+    public synchronized long pid() {
+        return process.pid();
+    }
+
     public String url() {
         return "redis://127.0.0.1:" + port;
     }

@@ -28,6 +28,16 @@ public final class ClusterMetrics {
         CounterWithCallback.builder().name("osprey_cluster_claims_lost")
                 .help("Streams ended here because another node took their key over")
                 .callback(cb -> cb.call(claims.lost())).register(registry);
+        CounterWithCallback.builder().name("osprey_cluster_claim_waits")
+                .help("Publishes whose thread waited for a Redis claim (one round trip each)")
+                .callback(cb -> cb.call(claims.claimWaits())).register(registry);
+        CounterWithCallback.builder().name("osprey_cluster_claim_wait_seconds")
+                .help("Time publishers' threads spent waiting for their claims; divide by "
+                        + "osprey_cluster_claim_waits_total for the mean")
+                .callback(cb -> cb.call(claims.claimWaitNanos() / 1e9)).register(registry);
+        GaugeWithCallback.builder().name("osprey_cluster_claim_wait_max_seconds")
+                .help("The longest a publisher's thread waited for its claim since start (bound: cluster.timeoutMs)")
+                .callback(cb -> cb.call(claims.claimWaitMaxNanos() / 1e9)).register(registry);
         GaugeWithCallback.builder().name("osprey_cluster_streams_owned")
                 .help("Keys this node owns for the cluster")
                 .callback(cb -> cb.call(claims.keys().size())).register(registry);

@@ -71,6 +71,7 @@ public final class ClusterRedis implements AutoCloseable {
     private final List<Runnable> recoverHooks = new CopyOnWriteArrayList<>();
     private final List<Runnable> beatHooks = new CopyOnWriteArrayList<>();
     private final ScheduledFuture<?> beat;
+    private volatile String probeError = "";
 
     /** A client for {@code config.nodeId} (a random id if empty). */
     public ClusterRedis(ClusterConfig config, ScheduledExecutorService scheduler) {
@@ -87,8 +88,8 @@ public final class ClusterRedis implements AutoCloseable {
         this.client = build(config, config.timeoutMs);
         this.subscriber = build(config, 0);
         if (!probe()) {
-            LOG.log(Level.WARNING, "cluster: Redis at {0} is unreachable; limits, counters and stream ownership are "
-                    + "this node's own until it answers", where);
+            LOG.log(Level.WARNING, "cluster: Redis at {0} is unreachable ({1}); limits, counters and stream ownership "
+                    + "are this node''s own until it answers", where, probeError);
         }
         beat = scheduler.scheduleWithFixedDelay(this::tick, BEAT_MS, BEAT_MS, TimeUnit.MILLISECONDS);
     }
@@ -99,9 +100,9 @@ public final class ClusterRedis implements AutoCloseable {
     }
 
     private UnifiedJedis build(ClusterConfig config, int readTimeoutMs) {
-        DefaultJedisClientConfig.Builder cc = DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder cc = tls(config, DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(config.timeoutMs).socketTimeoutMillis(readTimeoutMs)
-                .database(url.database()).ssl(url.tls()).clientName("osprey-" + nodeId);
+                .database(url.database()).clientName("osprey-" + nodeId));
         if (url.password() != null) {
             cc.user(url.user()).password(url.password());
         }
@@ -110,10 +111,21 @@ public final class ClusterRedis implements AutoCloseable {
         }
         Set<HostAndPort> sentinels = config.sentinels.stream().map(HostAndPort::from).collect(Collectors.toSet());
         return RedisSentinelClient.builder().masterName(config.sentinelMaster).sentinels(sentinels)
-                .clientConfig(cc.build()).sentinelClientConfig(DefaultJedisClientConfig.builder()
-                        .connectionTimeoutMillis(config.timeoutMs).socketTimeoutMillis(config.timeoutMs)
-                        .ssl(url.tls()).build())
+                .clientConfig(cc.build()).sentinelClientConfig(tls(config, DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(config.timeoutMs).socketTimeoutMillis(config.timeoutMs)).build())
                 .build();
+    }
+
+    /** {@code rediss://}: TLS with host name verification, trusting {@code cluster.tlsCaFile} if set. */
+    private DefaultJedisClientConfig.Builder tls(ClusterConfig config, DefaultJedisClientConfig.Builder b) {
+        if (!url.tls()) {
+            return b;
+        }
+        b.ssl(true).sslParameters(RedisTls.verifyHost());
+        if (!config.tlsCaFile.isEmpty()) {
+            b.sslSocketFactory(RedisTls.trusting(java.nio.file.Path.of(config.tlsCaFile)));
+        }
+        return b;
     }
 
     /** Key prefix of this cluster: {@code cluster.name} and a colon. */
@@ -239,8 +251,18 @@ public final class ClusterRedis implements AutoCloseable {
             return true;
         } catch (JedisException e) {
             failures.incrementAndGet();
+            probeError = rootCause(e);
             return false;
         }
+    }
+
+    /** The innermost cause's message (a TLS failure is several wrappers deep). */
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? e.toString() : e.getMessage() + ", caused by " + t;
     }
 
     @Override

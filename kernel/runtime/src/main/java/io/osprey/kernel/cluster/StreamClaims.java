@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
@@ -70,6 +71,10 @@ public final class StreamClaims implements PublishClaims {
     private final AtomicLong claimsMade = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
+    /** Time publishers' threads spent in {@link #claim} waiting for Redis: total, count and largest, ns. */
+    private final LongAdder claimWaitNanos = new LongAdder();
+    private final LongAdder claimWaits = new LongAdder();
+    private final AtomicLong claimWaitMaxNanos = new AtomicLong();
     private volatile BiConsumer<StreamKey, String> onLost = (k, why) -> { };
     private volatile BiConsumer<StreamKey, Optional<StreamOwner>> localEvents = (k, o) -> { };
 
@@ -110,15 +115,20 @@ public final class StreamClaims implements PublishClaims {
             localEvents.accept(key, Optional.of(new StreamOwner(key, nodeId, url, held.get(key).token(), true)));
             return true;
         }
+        // The caller (the publisher's I/O thread) waits here: one Redis round trip, at most cluster.timeoutMs when
+        // Redis stops answering mid-call, nothing while Redis is known to be down (call() fails at once).
         String r;
+        long t0 = System.nanoTime();
         try {
             r = eval(key, takeover);
         } catch (ClusterRedis.Unavailable e) {
+            waited(t0);
             held.put(key, new Held(null, 0)); // claimed when Redis answers again
             LOG.log(Level.INFO, "stream {0}: published while Redis is unreachable; claimed for the cluster when it "
                     + "answers", key);
             return true;
         }
+        waited(t0);
         if (r.startsWith("busy ")) {
             refused.incrementAndGet();
             StreamOwner other = parse(key, r.substring(5));
@@ -129,6 +139,17 @@ public final class StreamClaims implements PublishClaims {
         held.put(key, new Held(value, parse(key, value).token()));
         claimsMade.incrementAndGet();
         return true;
+    }
+
+    private void waited(long t0) {
+        long ns = System.nanoTime() - t0;
+        claimWaitNanos.add(ns);
+        claimWaits.increment();
+        claimWaitMaxNanos.accumulateAndGet(ns, Math::max);
+        if (ns > 50_000_000L) {
+            LOG.log(Level.WARNING, "a publisher''s thread waited {0} ms for its cluster claim (Redis slow or gone; "
+                    + "the bound is cluster.timeoutMs)", ns / 1_000_000);
+        }
     }
 
     private String eval(StreamKey key, boolean takeover) throws ClusterRedis.Unavailable {
@@ -230,5 +251,18 @@ public final class StreamClaims implements PublishClaims {
 
     public long lost() {
         return lost.get();
+    }
+
+    /** Claims that asked Redis, and the time their callers' threads waited in total and at most, ns. */
+    public long claimWaits() {
+        return claimWaits.sum();
+    }
+
+    public long claimWaitNanos() {
+        return claimWaitNanos.sum();
+    }
+
+    public long claimWaitMaxNanos() {
+        return claimWaitMaxNanos.get();
     }
 }

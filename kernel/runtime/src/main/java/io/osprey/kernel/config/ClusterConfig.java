@@ -27,6 +27,11 @@ public final class ClusterConfig implements PluginConfig {
     public String name = "osprey";
     /** Life of a node's heartbeat and of its stream claims without renewal, ms (renewed every second). */
     public long ttlMs = 5_000;
+    /**
+     * With {@code rediss://}: a PEM file of the certificates to trust (a private CA, or the server's self-signed
+     * certificate) instead of the JVM's trust store; empty: the JVM's. The certificate must name the host either way.
+     */
+    public String tlsCaFile = "";
     /** With Sentinel: the master's name; {@link #redisUrl} then gives only password, TLS and database. */
     public String sentinelMaster = "";
     /** With Sentinel: the sentinels, {@code host:port} each. */
@@ -54,6 +59,13 @@ public final class ClusterConfig implements PluginConfig {
                 "sentinelMaster and sentinels go together");
         ConfigException.check(sentinelMaster.isEmpty() || !redisUrl.isEmpty(), "redisUrl",
                 "must be set with Sentinel too (its password, TLS and database are used; its host is not)");
+        ConfigException.check(tlsCaFile != null, "tlsCaFile", "must be a string");
+        if (!tlsCaFile.isEmpty()) {
+            ConfigException.check(redisUrl.startsWith("rediss://"), "tlsCaFile", "is for TLS: redisUrl must start "
+                    + "with rediss://");
+            ConfigException.check(java.nio.file.Files.isReadable(java.nio.file.Path.of(tlsCaFile)), "tlsCaFile",
+                    "cannot read " + tlsCaFile);
+        }
         for (String h : sentinels) {
             ConfigException.check(h != null && h.matches("[^\\s:]+:\\d{1,5}"), "sentinels", "each must be host:port, was '"
                     + h + "'");

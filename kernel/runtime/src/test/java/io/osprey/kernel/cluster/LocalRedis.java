@@ -22,10 +22,20 @@ final class LocalRedis {
 
     /** Starts redis-server on {@code port} and waits until it listens. */
     static Process start(int port) throws IOException {
-        Path dir = Files.createTempDirectory("redis");
-        Process redis = new ProcessBuilder(EXECUTABLE.toString(), "--port", String.valueOf(port), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("log").toFile()).start();
+        return start(port, Files.createTempDirectory("redis"), "--port", String.valueOf(port));
+    }
+
+    /**
+     * Starts redis-server in {@code dir} with {@code args} (after a config file, if the first is one) plus loopback,
+     * no persistence; waits until {@code port} listens.
+     */
+    static Process start(int port, Path dir, String... args) throws IOException {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(EXECUTABLE.toString()));
+        cmd.addAll(java.util.List.of(args));
+        cmd.addAll(java.util.List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
+                dir.toString()));
+        Process redis = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log-" + port).toFile()).start();
         await(() -> {
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return true;

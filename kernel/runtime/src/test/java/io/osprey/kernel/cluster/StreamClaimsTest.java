@@ -137,6 +137,38 @@ class StreamClaimsTest {
     }
 
     @Test
+    void aHungRedisHoldsThePublishersThreadForAtMostTheTimeout() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server not installed (.ci/deps)");
+        int port = LocalRedis.freePort();
+        redis = LocalRedis.start(port);
+        try (Node a = node(port, "a")) {
+            a.bus().publish(KEY, req("rtmp", false));
+            StreamClaims claims = a.cluster().claims();
+            assertEquals(1, claims.claimWaits());
+            assertTrue(claims.claimWaitMaxNanos() < 250_000_000L, "one round trip: " + claims.claimWaitMaxNanos());
+            signal("STOP", redis.pid()); // accepts nothing, answers nothing: a hung or partitioned Redis
+            try {
+                long t0 = System.nanoTime();
+                a.bus().publish(new StreamKey("live", "hung"), req("rtmp", false)); // allowed, claimed later
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 250 + 500, "the publish waited " + ms + " ms; cluster.timeoutMs is 250");
+                LocalRedis.await(() -> !a.redis().up(), "A to mark Redis down");
+                t0 = System.nanoTime();
+                a.bus().publish(new StreamKey("live", "down"), req("rtmp", false));
+                ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 100, "with Redis known down a publish waits for nothing, waited " + ms + " ms");
+            } finally {
+                signal("CONT", redis.pid());
+            }
+            LocalRedis.await(() -> a.redis().up(), "A to find Redis again");
+        }
+    }
+
+    private static void signal(String sig, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor());
+    }
+
+    @Test
     void oneNodeInMemoryNamesItselfAsOwner() throws Exception {
         Bus bus = new Bus(BusSettings.DEFAULT, Runnable::run, scheduler);
         StreamClaims claims = new StreamClaims(null, "solo", "http://solo:8080");

@@ -166,7 +166,6 @@ public final class YamlEdit {
 
     /** The line after the last line of the block that starts at {@code at} (deeper lines, blank lines, comments). */
     private static int blockEnd(List<String> lines, int at, int indent, int to) {
-        int end = at + 1;
         int lastContent = at;
         for (int i = at + 1; i < to; i++) {
             String l = lines.get(i);
@@ -178,19 +177,21 @@ public final class YamlEdit {
             }
             lastContent = i;
         }
-        end = lastContent + 1;
-        return end;
+        return lastContent + 1;
     }
 
+    /** After the last key line of a block; the block's end when it has only comments. */
     private static int endOfContent(List<String> lines, int from, int to) {
-        int end = from;
+        int end = to;
+        boolean any = false;
         for (int i = from; i < to; i++) {
             String l = lines.get(i);
             if (!l.isBlank() && !l.trim().startsWith("#")) {
                 end = i + 1;
+                any = true;
             }
         }
-        return end;
+        return any ? end : to;
     }
 
     private static int indentOf(String l) {

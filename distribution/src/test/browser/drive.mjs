@@ -156,7 +156,7 @@ const SCENARIOS = {
     const page = await openConsole(context, args);
     const puts = [];
     page.on('request', (r) => { if (r.method() === 'PUT') puts.push(r.url()); });
-    await page.waitForSelector('#config-plugin option', { timeout: 10000 });
+    await page.waitForSelector('#config-plugin option', { state: 'attached', timeout: 10000 });
     await page.selectOption('#config-plugin', args.plugin);
     const field = '#config-fields[data-plugin="' + args.plugin + '"] [data-key="' + args.key + '"]';
     await page.waitForSelector(field + ' input', { timeout: 10000 });

@@ -138,6 +138,7 @@
     $('config-status').textContent = '';
     const r = await O.api('/api/plugins/' + encodeURIComponent(id) + '/config');
     const body = await r.json().catch(() => ({}));
+    if (id !== $('config-plugin').value) return; // another plugin was picked meanwhile
     if (!r.ok) {
       $('config-error').textContent = body.error || 'HTTP ' + r.status;
       return;

@@ -82,7 +82,8 @@ class ConfigFormIT {
             // applied live: the longer target is announced at once (RFC 8216 4.3.3.1: never below a segment)
             Await.until("the playlist's target duration to become 4", Duration.ofSeconds(15),
                     () -> targetDuration(server) == 4);
-            assertEquals(200, server.status("/api/streams/live/test"), "the publisher stayed connected");
+            assertTrue(publisher.isAlive(), "the publisher stayed connected");
+            assertEquals(200, server.get("/api/streams/live/test").statusCode(), "the stream stayed live");
             assertEquals(0, r.path("pageErrors").size(), r.toString());
         } finally {
             if (publisher != null) {

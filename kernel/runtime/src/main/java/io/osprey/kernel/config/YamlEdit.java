@@ -217,7 +217,13 @@ public final class YamlEdit {
         if (v.startsWith("#")) {
             return "  " + v;
         }
-        return hash < 0 ? "" : v.substring(hash).replaceFirst("^ +", "  ");
+        if (hash < 0) {
+            return "";
+        }
+        while (hash > start && v.charAt(hash - 1) == ' ') {
+            hash--; // the spacing before the comment is kept as written
+        }
+        return v.substring(hash);
     }
 
     private static String unquote(String k) {

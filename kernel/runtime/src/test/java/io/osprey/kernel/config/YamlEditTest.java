@@ -48,7 +48,7 @@ class YamlEditTest {
     void aChangedValueKeepsItsLineAndComment() throws Exception {
         YamlEdit.Result r = YamlEdit.set(FILE, "plugins.hls", changes("segmentMs", IntNode.valueOf(4000)));
         assertTrue(r.commentsKept());
-        assertEquals(FILE.replace("segmentMs: 2000   # two seconds", "segmentMs: 4000  # two seconds"), r.text());
+        assertEquals(FILE.replace("segmentMs: 2000   # two seconds", "segmentMs: 4000   # two seconds"), r.text());
     }
 
     @Test

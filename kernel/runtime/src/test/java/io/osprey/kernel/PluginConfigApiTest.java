@@ -139,6 +139,8 @@ class PluginConfigApiTest {
         // echo is in neither the defaults nor a file: its keys are known from its config class alone
         start(null, Map.of("OSPREY_PLUGINS_ECHO_REPEAT", "2", "OSPREY_PLUGINS_ECHO_GREETING", "yo"));
         assertEquals("yoyo", echo());
+        assertEquals("environment variable OSPREY_PLUGINS_ECHO_REPEAT",
+                kernel.plugins().config().overrides().get("plugins.echo.repeat"), "listed with the others (banner)");
         kernel.close();
         kernel = null;
         start(null, Map.of("OSPREY_PLUGINS_ECHO_ENABLED", "false"));

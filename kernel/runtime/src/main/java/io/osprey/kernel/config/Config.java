@@ -33,7 +33,13 @@ public final class Config {
 
     /** Keys set by {@code OSPREY_*} variables and {@code --set}, with their source, in the order applied. */
     public Map<String, String> overrides() {
-        return overrides;
+        Map<String, String> plugins = pluginEnv.allSources(tree);
+        if (plugins.isEmpty()) {
+            return overrides;
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>(overrides);
+        all.putAll(plugins); // OSPREY_PLUGINS_* resolved against the plugins known now (see PluginEnv)
+        return all;
     }
 
     public ServerConfig server() {
@@ -148,6 +154,6 @@ public final class Config {
 
     /** Where a key's value came from, for error messages. */
     public String sourceOf(String key) {
-        return overrides.getOrDefault(key, file == null ? "(built-in defaults)" : file.toString());
+        return overrides().getOrDefault(key, file == null ? "(built-in defaults)" : file.toString());
     }
 }

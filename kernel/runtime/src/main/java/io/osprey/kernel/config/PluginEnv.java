@@ -55,6 +55,18 @@ final class PluginEnv {
         return out;
     }
 
+    /** Every variable that names a known plugin: full key ({@code plugins.<id>.<key>}) to source. */
+    Map<String, String> allSources(ObjectNode tree) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (vars.isEmpty()) {
+            return m;
+        }
+        for (String id : knownIds(tree)) {
+            m.putAll(sources(of(id, tree), "plugins." + id + "."));
+        }
+        return m;
+    }
+
     /** Variables that name no known plugin, by full name. */
     List<String> unclaimed(ObjectNode tree) {
         Set<String> known = knownIds(tree);

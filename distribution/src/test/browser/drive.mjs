@@ -149,6 +149,41 @@ async function pluginState(page, id) {
 
 const SCENARIOS = {
   /**
+   * The console's plugin settings form (ConfigFormIT): args.key of args.plugin set to args.invalid, then saved
+   * (the page must refuse it without a request: the PUTs sent are counted), then to args.valid and saved.
+   */
+  async configForm(context, args) {
+    const page = await openConsole(context, args);
+    const puts = [];
+    page.on('request', (r) => { if (r.method() === 'PUT') puts.push(r.url()); });
+    await page.waitForSelector('#config-plugin option', { state: 'attached', timeout: 10000 });
+    await page.selectOption('#config-plugin', args.plugin);
+    const field = '#config-fields[data-plugin="' + args.plugin + '"] [data-key="' + args.key + '"]';
+    await page.waitForSelector(field + ' input', { timeout: 10000 });
+    const read = () => page.evaluate((f) => ({
+      value: document.querySelector(f + ' input').value,
+      fieldError: document.querySelector(f + ' .config-error').textContent,
+      doc: document.querySelector(f + ' .note').textContent,
+      error: document.getElementById('config-error').textContent,
+      status: document.getElementById('config-status').textContent,
+    }), field);
+    const before = await read();
+    await page.fill(field + ' input', String(args.invalid));
+    await page.click('#config-save');
+    await page.waitForFunction(() => document.getElementById('config-error').textContent !== '', null,
+      { timeout: 5000 });
+    const refused = { ...(await read()), puts: puts.length };
+    await shot(page, 'console-config-refused');
+    await page.fill(field + ' input', String(args.valid));
+    await page.click('#config-save');
+    await page.waitForFunction(() => document.getElementById('config-status').textContent
+      + document.getElementById('config-error').textContent !== '', null, { timeout: 15000 });
+    const saved = { ...(await read()), puts: puts.length };
+    await shot(page, 'console-config-saved');
+    return { before, refused, saved, ...diagnostics(page) };
+  },
+
+  /**
    * The copy-paste addresses of a page (args.path) and, with args.console, the console's publish hint, read once
    * they contain args.expect (GET /api/info has answered) or after 10 s.
    */

@@ -6,6 +6,7 @@ import io.osprey.kernel.http.AdminAuth;
 import io.osprey.kernel.metrics.HealthRegistry;
 import io.osprey.kernel.admin.InfoApi;
 import io.osprey.kernel.admin.MetricsHandler;
+import io.osprey.kernel.admin.PluginConfigApi;
 import io.osprey.kernel.admin.RecordingsApi;
 import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.cluster.ClusterMetrics;
@@ -66,14 +67,14 @@ public final class Kernel implements AutoCloseable {
     private volatile Config config;
     private JettyHost host;
     private Bus bus;
-    private PluginManager plugins;
+    private volatile PluginManager plugins;
     private WorkerHost workers;
     private OsgiPlugins osgi;
     private String adminToken;
     /** Where the admin token is, for the banner: the config key that set it, or the file it was saved in. */
     private String tokenAt;
     private InfoApi infoApi;
-    private byte[] configDigest;
+    private volatile byte[] configDigest;
     private boolean osgiMode;
     private volatile boolean ready;
     private ClusterRedis redis;
@@ -82,7 +83,20 @@ public final class Kernel implements AutoCloseable {
 
     private Kernel(KernelOptions options) {
         this.options = options;
-        this.loader = new ConfigLoader(options.configFile(), options.sets(), options.env());
+        this.loader = new ConfigLoader(options.configFile(), options.sets(), options.env()).pluginTypes(
+                new io.osprey.kernel.config.PluginTypes() {
+                    @Override
+                    public java.util.Set<String> ids() {
+                        PluginManager p = plugins;
+                        return p == null ? java.util.Set.of() : p.ids();
+                    }
+
+                    @Override
+                    public Class<?> configType(String id) {
+                        PluginManager p = plugins;
+                        return p == null ? null : p.configType(id);
+                    }
+                });
         this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "osprey-scheduler");
             t.setDaemon(true);
@@ -161,6 +175,18 @@ public final class Kernel implements AutoCloseable {
         host.router().add("kernel", "/api/*", new AdminApi(plugins, bus, health,
                 () -> osgi == null ? Map.of() : osgi.errors(), adminAuth, () -> ready));
         host.router().add("kernel", "/api/recordings", adminAuth.guard(new RecordingsApi(recordings)));
+        host.router().add("kernel", "uri-template:/api/plugins/{id}/config", adminAuth.guard(new PluginConfigApi(plugins,
+                new PluginConfigApi.ConfigFile() {
+                    @Override
+                    public Path path() {
+                        return options.configFile();
+                    }
+
+                    @Override
+                    public void write(byte[] text) throws ConfigError, IOException {
+                        writeConfig(text);
+                    }
+                })));
         infoApi = new InfoApi(version(), host, () -> config, plugins::list);
         host.router().add("kernel", "/api/info", infoApi);
         host.router().add("kernel", "/api/cluster", adminAuth.guard(new ClusterApi(cluster)));
@@ -267,6 +293,46 @@ public final class Kernel implements AutoCloseable {
         config = next;
         LOG.log(Level.INFO, "config reloaded from {0}", options.configFile());
         return true;
+    }
+
+    /**
+     * Checks {@code text} as the new config file by the rules of {@link #reloadConfig()}, writes it in place of the
+     * file and applies it the same way (all affected plugins or none). Nothing is written when it is refused; the
+     * old text is put back when the apply fails.
+     */
+    public synchronized void writeConfig(byte[] text) throws ConfigError, IOException {
+        Path f = options.configFile();
+        if (f == null) {
+            throw new ConfigError("", "(built-in defaults)", "the server runs without a config file");
+        }
+        Config next = loader.load(text);
+        plugins.validate(next);
+        byte[] before = Files.readAllBytes(f);
+        replace(f, text);
+        try {
+            plugins.apply(next);
+        } catch (ConfigError e) {
+            replace(f, before);
+            throw e;
+        }
+        if (!next.tree().path("server").equals(config.tree().path("server"))) {
+            LOG.log(Level.WARNING, "changes to the server section take effect at the next start");
+        }
+        bus.setSettings(next.bus().settings());
+        config = next;
+    }
+
+    /** Writes {@code text} to a sibling and moves it over {@code f}: the file scan never reads half a file. */
+    private void replace(Path f, byte[] text) throws IOException {
+        Path tmp = f.resolveSibling("." + f.getFileName() + ".saving");
+        Files.write(tmp, text);
+        try {
+            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        configDigest = digestConfigFile();
     }
 
     private byte[] digestConfigFile() {

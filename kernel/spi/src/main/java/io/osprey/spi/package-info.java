@@ -5,7 +5,7 @@
  * across a hot swap. A plugin compiles against this SPI and the media-formats library only.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.osprey.spi;
 
 import org.osgi.annotation.bundle.Export;

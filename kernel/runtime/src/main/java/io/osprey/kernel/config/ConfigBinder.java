@@ -59,6 +59,11 @@ final class ConfigBinder {
         } catch (Exception e) {
             throw error(prefix, file, overrides, String.valueOf(e.getMessage()));
         }
+        try {
+            ConfigSchema.check(value); // the @Setting rules first: the console checks the same ones
+        } catch (ConfigException e) {
+            throw error(join(prefix, e.key()), file, overrides, e.reason());
+        }
         if (value instanceof PluginConfig pc) {
             try {
                 pc.validate();

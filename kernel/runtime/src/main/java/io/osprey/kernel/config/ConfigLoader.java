@@ -36,6 +36,7 @@ public final class ConfigLoader {
     private final Path file;
     private final List<String> sets;
     private final Map<String, String> env;
+    private volatile PluginTypes types = PluginTypes.NONE;
 
     /**
      * @param file the config file, or {@code null} for built-in defaults only
@@ -55,14 +56,41 @@ public final class ConfigLoader {
         return file;
     }
 
+    /**
+     * The installed plugins, against whose config classes {@code OSPREY_PLUGINS_*} variables are resolved (see
+     * {@link PluginTypes}); without it they resolve against the keys in the tree only.
+     */
+    public ConfigLoader pluginTypes(PluginTypes types) {
+        this.types = types;
+        return this;
+    }
+
     public Config load() throws ConfigError {
+        return load(file == null ? (ObjectNode) null : parseFile(file, readFile(file)));
+    }
+
+    /**
+     * Loads with {@code fileText} in place of the config file's content, by the same rules as {@link #load()}:
+     * what a save from the admin API is checked with before it is written. Errors still name the file.
+     */
+    public Config load(byte[] fileText) throws ConfigError {
+        return load(parseFile(file, fileText));
+    }
+
+    private Config load(ObjectNode fileTree) throws ConfigError {
         ObjectNode tree = defaults();
-        if (file != null) {
-            merge(tree, readFile(file), "");
+        if (fileTree != null) {
+            merge(tree, fileTree, "");
         }
         Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, String> pluginVars = new TreeMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (!e.getKey().startsWith("OSPREY_") || e.getKey().length() == 7 || LAUNCHER_ENV.contains(e.getKey())) {
+                continue;
+            }
+            if (e.getKey().startsWith(PluginEnv.PREFIX)) {
+                // resolved when the plugin's section is read, against its config class: see PluginEnv
+                pluginVars.put(e.getKey().substring(PluginEnv.PREFIX.length()), e.getValue());
                 continue;
             }
             String key = resolveEnv(tree, e.getKey().substring(7));
@@ -78,10 +106,10 @@ public final class ConfigLoader {
             set(tree, key, s.substring(eq + 1), "--set " + key);
             overrides.put(key, "--set " + key);
         }
-        return validate(tree, overrides);
+        return validate(tree, overrides, new PluginEnv(pluginVars, types));
     }
 
-    private Config validate(ObjectNode tree, Map<String, String> overrides) throws ConfigError {
+    private Config validate(ObjectNode tree, Map<String, String> overrides, PluginEnv pluginEnv) throws ConfigError {
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!k.equals("server") && !k.equals("bus") && !k.equals("cluster") && !k.equals("plugins")) {
@@ -113,7 +141,7 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new Config(tree, file, Map.copyOf(overrides), server, bus, cluster);
+        return new Config(tree, file, Map.copyOf(overrides), server, bus, cluster, pluginEnv);
     }
 
     private ObjectNode section(ObjectNode tree, String name, Map<String, String> overrides) throws ConfigError {
@@ -155,9 +183,20 @@ public final class ConfigLoader {
         }
     }
 
-    private static ObjectNode readFile(Path file) throws ConfigError {
+    private static byte[] readFile(Path file) throws ConfigError {
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw ConfigError.in(file, "", "file not found");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw ConfigError.in(file, "", "cannot read it: permission denied");
+        } catch (IOException e) {
+            throw ConfigError.in(file, "", "cannot read it: " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode parseFile(Path file, byte[] bytes) throws ConfigError {
+        try {
             if (bytes.length == 0) {
                 return JsonNodeFactory.instance.objectNode();
             }
@@ -169,14 +208,10 @@ public final class ConfigLoader {
                 throw ConfigError.in(file, "", "the top level must be a map of sections (server, bus, cluster, plugins)");
             }
             return (ObjectNode) n;
-        } catch (NoSuchFileException e) {
-            throw ConfigError.in(file, "", "file not found");
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
             throw ConfigError.in(file, "", "not valid YAML" + where + ": " + e.getOriginalMessage());
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw ConfigError.in(file, "", "cannot read it: permission denied");
         } catch (IOException e) {
             throw ConfigError.in(file, "", "cannot read it: " + e.getMessage());
         }
@@ -195,7 +230,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static void set(ObjectNode tree, String key, String rawValue, String source) throws ConfigError {
+    static void set(ObjectNode tree, String key, String rawValue, String source) throws ConfigError {
         String[] parts = key.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {

@@ -106,6 +106,7 @@ public final class PluginManager {
      * defaults).
      */
     public synchronized void validate(Config next) throws ConfigError {
+        next.checkPluginEnv(hosts.keySet());
         for (Host h : hosts.values()) {
             next.bindPlugin(h.descriptor.id(), h.descriptor.configType());
         }
@@ -345,5 +346,16 @@ public final class PluginManager {
 
     public Config config() {
         return config;
+    }
+
+    /** Installed plugin ids and config classes, live: what {@code OSPREY_PLUGINS_*} names resolve against. */
+    public synchronized java.util.Set<String> ids() {
+        return java.util.Set.copyOf(hosts.keySet());
+    }
+
+    /** The config class of plugin {@code id}; null if it is not installed or has no settings. */
+    public synchronized Class<?> configType(String id) {
+        Host h = hosts.get(id);
+        return h == null ? null : h.descriptor.configType();
     }
 }

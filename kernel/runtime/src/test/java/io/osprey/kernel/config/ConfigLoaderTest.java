@@ -171,4 +171,58 @@ class ConfigLoaderTest {
         e = assertThrows(ConfigError.class, () -> c3.bindPlugin("rtmp-ingest", RtmpLike.class));
         assertEquals("plugins.rtmp-ingest.takeover", e.key());
     }
+
+    /** A config class like fmp4-recorder's and httpflv's: keys the built-in defaults do not name. */
+    public static final class Recorder implements PluginConfig {
+        @io.osprey.spi.Setting(value = "How long a viewer write may stay pending, ms.", min = 1000)
+        public long stallMs = 10_000;
+        @io.osprey.spi.Setting(value = "Recording mode.", allowed = {"merged", "separate", "both"})
+        public String mode = "merged";
+
+        @Override
+        public void validate() {
+        }
+    }
+
+    @Test
+    void pluginVariablesResolveAgainstTheInstalledConfigClasses() throws Exception {
+        PluginTypes types = new PluginTypes() {
+            @Override
+            public java.util.Set<String> ids() {
+                return java.util.Set.of("fmp4-recorder", "fmp4", "httpflv");
+            }
+
+            @Override
+            public Class<?> configType(String id) {
+                return Recorder.class;
+            }
+        };
+        Config c = new ConfigLoader(null, List.of(), Map.of("OSPREY_PLUGINS_FMP4_RECORDER_ENABLED", "false",
+                "OSPREY_PLUGINS_HTTPFLV_STALLMS", "4000", "OSPREY_PLUGINS_FMP4_MODE", "both")).pluginTypes(types).load();
+        assertFalse(c.pluginEnabled("fmp4-recorder"), "the longest id wins: fmp4-recorder, not fmp4");
+        assertTrue(c.pluginEnabled("fmp4"));
+        assertEquals(4000, ((Recorder) c.bindPlugin("httpflv", Recorder.class)).stallMs, "stallMs from the class");
+        assertEquals("both", ((Recorder) c.bindPlugin("fmp4", Recorder.class)).mode);
+        ConfigError e = assertThrows(ConfigError.class, () -> new ConfigLoader(null, List.of(),
+                Map.of("OSPREY_PLUGINS_HTTPFLV_MODE", "all")).pluginTypes(types).load()
+                .bindPlugin("httpflv", Recorder.class));
+        assertEquals("plugins.httpflv.mode", e.key());
+        assertEquals("environment variable OSPREY_PLUGINS_HTTPFLV_MODE", e.source());
+        assertEquals("must be merged, separate or both, was all", e.reason());
+        Config unknown = new ConfigLoader(null, List.of(), Map.of("OSPREY_PLUGINS_HSL_WINDOW", "3"))
+                .pluginTypes(types).load();
+        e = assertThrows(ConfigError.class, () -> unknown.checkPluginEnv(types.ids()));
+        assertEquals("OSPREY_PLUGINS_HSL_WINDOW", e.key());
+    }
+
+    @Test
+    void busRetainMsHasOneDefault() throws Exception {
+        Config c = new ConfigLoader(null, List.of(), Map.of()).load();
+        assertEquals(io.osprey.kernel.bus.BusSettings.DEFAULT.retainMillis(), c.bus().retainMs,
+                "defaults.yaml and BusSettings agree");
+        assertEquals(io.osprey.kernel.bus.BusSettings.DEFAULT.retainMillis(), new BusConfig().retainMs);
+        String sample = Files.readString(Path.of("../../distribution/src/main/dist/conf/osprey.yaml"));
+        assertTrue(sample.contains("retainMs: " + io.osprey.kernel.bus.BusSettings.DEFAULT.retainMillis()),
+                "conf/osprey.yaml shows the same default");
+    }
 }

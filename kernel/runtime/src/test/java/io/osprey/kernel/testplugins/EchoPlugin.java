@@ -4,6 +4,7 @@ import io.osprey.spi.ConfigException;
 import io.osprey.spi.Plugin;
 import io.osprey.spi.PluginConfig;
 import io.osprey.spi.PluginContext;
+import io.osprey.spi.Setting;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -20,12 +21,14 @@ public final class EchoPlugin implements Plugin {
 
     /** {@code plugins.echo}. */
     public static final class EchoConfig implements PluginConfig {
+        @Setting("Text the /echo route answers.")
         public String greeting = "hello";
+        @Setting(value = "How many times the greeting is repeated.", min = 1, max = 10)
         public int repeat = 1;
 
         @Override
         public void validate() {
-            ConfigException.check(repeat >= 1 && repeat <= 10, "repeat", "must be 1..10, was " + repeat);
+            ConfigException.check(!greeting.contains("<"), "greeting", "must not contain markup");
         }
     }
 

@@ -3,46 +3,56 @@ package io.osprey.plugin.rtmp;
 import io.osprey.plugin.rtmp.protocol.RtmpLimits;
 import io.osprey.spi.ConfigException;
 import io.osprey.spi.PluginConfig;
+import io.osprey.spi.Setting;
 
 /** {@code plugins.rtmp-ingest}: listeners (RTMP, RTMPS, HTTP-FLV push), limits and publishing policy. */
 public final class RtmpConfig implements PluginConfig {
 
-    /** RTMP port; 0 picks a free one. */
+    @Setting(value = "RTMP port; 0 picks a free one.", min = 0, max = 65535)
     public int port = 1935;
-    /** Bind address; empty for all. */
+    @Setting("Bind address; empty for all.")
     public String host = "";
-    /** A connection with no traffic either way for this long is closed, ms. */
+    @Setting(value = "A connection with no traffic either way for this long is closed, ms.", min = 1000)
     public long idleTimeoutMs = 30_000;
-    /** The handshake must complete within this, ms (HOSTILE-INPUTS A1). */
+    @Setting(value = "The handshake must complete within this, ms (HOSTILE-INPUTS A1).", min = 100)
     public long handshakeTimeoutMs = 10_000;
     /**
      * After the handshake, publish or play must start within this, ms; and after publish (RTMP or HTTP-FLV push),
      * the first audio or video frame must arrive within it (HOSTILE-INPUTS D4).
      */
+    @Setting(value = "Publish or play must start this soon after the handshake, and the first frame this soon "
+            + "after publish, ms.", min = 100)
     public long firstPacketTimeoutMs = 20_000;
-    /** A publisher that sends no audio or video for this long is closed (stalled, metadata only, trickling), ms. */
+    @Setting(value = "A publisher that sends no audio or video for this long is closed (stalled, metadata only, "
+            + "trickling), ms.", min = 100)
     public long publisherIdleTimeoutMs = 10_000;
-    /** Control and command messages (not audio, video or data) one connection may send per second (A4). */
+    @Setting(value = "Control and command messages (not audio, video or data) one connection may send per second "
+            + "(A4).", min = 10)
     public int maxControlMessagesPerSecond = 500;
     /**
      * Data messages (AMF0 data, type 18: {@code @setDataFrame}, {@code onMetaData}, cue points, per-frame
      * timecodes) one connection may send per second; also the script tags of one HTTP-FLV push. More closes it.
      */
+    @Setting(value = "Data messages (AMF0 type 18) one connection may send per second; more closes it.", min = 10)
     public int maxDataMessagesPerSecond = 300;
-    /** Chunk size we send with (set chunk size is sent right after connect). */
+    @Setting(value = "Chunk size we send with (set chunk size is sent right after connect).", min = 128, max = 65536)
     public int outChunkSize = 4096;
     /**
      * RTMP play write merging, the longest window, ms (0 never merges): with many viewers each waits after a write for
      * its share of {@link #playWritesPerSecond}, so one write carries everything that arrived meanwhile. With few
      * viewers (a window under 5 ms) every frame goes out as it arrives.
      */
+    @Setting(value = "RTMP play write merging, the longest window, ms (0 never merges).", min = 0, max = 1000)
     public long playMergeMs = 200;
     /**
      * How long a player waits for a stream that is not live but can be started on demand (an edge relay, a pulled
      * camera, a rendition), ms; streams nobody can start are refused at once.
      */
+    @Setting(value = "How long a player waits for a stream that is not live but can be started on demand (an edge "
+            + "relay, a pulled camera, a rendition), ms; streams nobody can start are refused at once.",
+            min = 0, max = 60_000)
     public long playWaitMs = 10_000;
-    /** The write budget for all RTMP viewers, write calls per second; 0 = 6,250 per core. */
+    @Setting(value = "The write budget for all RTMP viewers, write calls per second; 0 = 6,250 per core.", min = 0)
     public long playWritesPerSecond = 0;
     /**
      * The default budget per core. RTMP players (ffplay, VLC, OBS, relays) buffer a second or more, so a window of
@@ -50,34 +60,35 @@ public final class RtmpConfig implements PluginConfig {
      * 1.6x (measured with bench/run.sh fanout-rtmp --viewers 1000 --peer nginx); under 63 viewers per core none wait.
      */
     static final long PLAY_WRITES_PER_CORE = 6_250;
-    /** Smallest chunk size a peer may set (B1). */
+    @Setting(value = "Smallest chunk size a peer may set (B1).", min = 1)
     public int minChunkSize = 128;
-    /** Largest chunk size a peer may set (B1). */
+    @Setting(value = "Largest chunk size a peer may set (B1).", max = 16 << 20)
     public int maxChunkSize = 16 << 20;
-    /** Largest message accepted, checked before allocating (B5). */
+    @Setting(value = "Largest message accepted, checked before allocating (B5).", min = 65536, max = 64 << 20)
     public int maxMessageSize = 1 << 20;
-    /** Chunk streams one connection may use (B4). */
+    @Setting(value = "Chunk streams one connection may use (B4).", min = 4, max = 65599)
     public int maxChunkStreams = 64;
-    /** Connections at once, all clients. */
+    @Setting(value = "Connections at once, all clients.", min = 1)
     public int maxConnections = 2000;
-    /** Connections at once from one address. */
+    @Setting(value = "Connections at once from one address.", min = 1)
     public int maxConnectionsPerIp = 200;
-    /** What happens when a second publisher asks for a live key: {@code reject} or {@code takeover}. */
+    @Setting(value = "What happens when a second publisher asks for a live key: reject or takeover.",
+            allowed = {"reject", "takeover"})
     public String busyPolicy = "reject";
-    /** Window acknowledgement size we announce. */
+    @Setting(value = "Window acknowledgement size we announce.", min = 4096)
     public int windowAckSize = 2_500_000;
-    /** HTTP-FLV push ingest: {@code POST} or {@code PUT /{app}/{stream}} with an FLV body. */
+    @Setting("HTTP-FLV push ingest: POST or PUT /{app/{stream}} with an FLV body.")
     public boolean httpPush = true;
-    /** RTMPS: RTMP over TLS on its own port. */
+    @Setting("RTMPS: RTMP over TLS on its own port.")
     public Tls tls = new Tls();
 
     /** {@code plugins.rtmp-ingest.tls}. */
     public static final class Tls {
-        /** RTMPS port; 0 turns RTMPS off. */
+        @Setting(value = "RTMPS port; 0 turns RTMPS off.", min = 0, max = 65535)
         public int port = 0;
-        /** PKCS12 (or JKS) key store with the server's certificate and key; relative to the working directory. */
+        @Setting("PKCS12 (or JKS) key store with the server's certificate and key; relative to the working directory.")
         public String keyStore = "";
-        /** The key store's password. */
+        @Setting("The key store's password.")
         public String keyStorePassword = "";
 
         /** Whether RTMPS is on. */
@@ -88,29 +99,9 @@ public final class RtmpConfig implements PluginConfig {
 
     @Override
     public void validate() {
-        ConfigException.check(port >= 0 && port <= 65535, "port", "must be 0..65535, was " + port);
-        ConfigException.check(idleTimeoutMs >= 1000, "idleTimeoutMs", "must be at least 1000");
-        ConfigException.check(handshakeTimeoutMs >= 100, "handshakeTimeoutMs", "must be at least 100");
-        ConfigException.check(firstPacketTimeoutMs >= 100, "firstPacketTimeoutMs", "must be at least 100");
-        ConfigException.check(outChunkSize >= 128 && outChunkSize <= 65536, "outChunkSize", "must be 128..65536");
-        ConfigException.check(playMergeMs >= 0 && playMergeMs <= 1000, "playMergeMs", "must be 0..1000");
-        ConfigException.check(playWaitMs >= 0 && playWaitMs <= 60_000, "playWaitMs", "must be 0..60000");
-        ConfigException.check(playWritesPerSecond >= 0, "playWritesPerSecond", "must not be negative");
+        // each key's own range and allowed values are its @Setting, checked before this
         ConfigException.check(minChunkSize >= 1 && minChunkSize <= maxChunkSize, "minChunkSize",
                 "must be 1..maxChunkSize");
-        ConfigException.check(maxChunkSize <= 16 << 20, "maxChunkSize", "must be at most 16777216");
-        ConfigException.check(maxMessageSize >= 65536 && maxMessageSize <= 64 << 20, "maxMessageSize",
-                "must be 65536..67108864");
-        ConfigException.check(maxChunkStreams >= 4 && maxChunkStreams <= 65599, "maxChunkStreams", "must be 4..65599");
-        ConfigException.check(maxConnections >= 1, "maxConnections", "must be positive");
-        ConfigException.check(maxConnectionsPerIp >= 1, "maxConnectionsPerIp", "must be positive");
-        ConfigException.check(busyPolicy.equals("reject") || busyPolicy.equals("takeover"), "busyPolicy",
-                "must be reject or takeover, was '" + busyPolicy + "'");
-        ConfigException.check(windowAckSize >= 4096, "windowAckSize", "must be at least 4096");
-        ConfigException.check(publisherIdleTimeoutMs >= 100, "publisherIdleTimeoutMs", "must be at least 100");
-        ConfigException.check(maxControlMessagesPerSecond >= 10, "maxControlMessagesPerSecond",
-                "must be at least 10");
-        ConfigException.check(maxDataMessagesPerSecond >= 10, "maxDataMessagesPerSecond", "must be at least 10");
         ConfigException.check(tls != null, "tls", "must be a section");
         ConfigException.check(tls.port >= 0 && tls.port <= 65535, "tls.port", "must be 0..65535 (0 = off)");
         if (tls.enabled()) {

@@ -29,6 +29,7 @@ final class GeneratedPlugin {
         this.repo = work.resolve("repo");
         this.settings = work.resolve("settings.xml");
         this.project = work.resolve("hello-plugin");
+        deleteTree(project); // a project left by an earlier run: archetype:generate refuses to overwrite it
         Path root = Path.of("").toAbsolutePath().getParent();
         install(root.resolve("pom.xml"), null, "osprey-parent");
         install(root.resolve("kernel/pom.xml"), null, "osprey-kernel");
@@ -42,6 +43,17 @@ final class GeneratedPlugin {
         String m2 = System.getProperty("osprey.m2", System.getProperty("user.home") + "/.m2/repository");
         Files.writeString(settings, "<settings><mirrors><mirror><id>local-only</id><mirrorOf>*</mirrorOf>"
                 + "<url>" + Path.of(m2).toUri() + "</url></mirror></mirrors></settings>\n");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 
     private void install(Path pom, Path jar, String artifactId) throws IOException {

@@ -34,8 +34,13 @@ class PluginSdkIT {
                 .toAbsolutePath()));
         gen.generate();
         Path v1 = gen.build("1.0.0", "verify");
+        // version 1.0.1 has a config key 1.0.0 does not know
+        Path cfg = gen.project.resolve("src/main/java/com/example/HelloConfig.java");
+        Files.writeString(cfg, Files.readString(cfg).replace("public boolean pretty = false;",
+                "public boolean pretty = false;\n    public int extra = 0;"));
         Path pom = gen.project.resolve("pom.xml");
-        Files.writeString(pom, Files.readString(pom).replaceFirst("<version>1.0.0</version>", "<version>1.0.1</version>"));
+        Files.writeString(pom, Files.readString(pom).replaceFirst("<version>1.0.0</version>",
+                "<version>1.0.1</version>"));
         Path v2 = gen.build("1.0.1", "-o", "package", "-DskipTests");
 
         try (DistributionProcess server = new DistributionProcess(MediaPathContract.CONFIG)) {
@@ -51,12 +56,19 @@ class PluginSdkIT {
                 Await.until("hello-plugin to serve live/test", Duration.ofSeconds(5), () -> videoFrames(server) > 0);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertTrue(ms < 5000, "active and serving after " + ms + " ms");
+                System.out.println("PluginSdkIT: hello-plugin active and serving " + ms + " ms after the PUT was sent");
                 assertTrue(server.get("/api/plugins/hello-plugin").body().contains("\"state\" : \"active\""));
                 assertTrue(server.get("/metrics").body().contains("osprey_hello_plugin_frames_total{kind=\"video\"}"));
                 assertEquals(subscribers + 1, subscribersOf(server));
 
+                // the section for 1.0.1's new key, written before the jar: refused by 1.0.0, applied once 1.0.1 runs
+                Files.writeString(server.configFile(), MediaPathContract.CONFIG + "  hello-plugin:\n    extra: 7\n");
+                Await.until("the edit to be refused", Duration.ofSeconds(10),
+                        () -> logHas(server, "config change rejected"));
                 HttpResponse<String> update = send(server, "PUT", v2);
                 assertEquals(200, update.statusCode(), update.body());
+                Await.until("the pending edit to be applied", Duration.ofSeconds(10),
+                        () -> logHas(server, "config reloaded from"));
                 assertTrue(server.get("/api/plugins/hello-plugin").body().contains("\"version\" : \"1.0.1\""));
                 Await.until("1.0.1 to serve live/test", Duration.ofSeconds(5), () -> videoFrames(server) > 0);
                 assertEquals(subscribers + 1, subscribersOf(server), "the old version's subscription is closed");
@@ -89,6 +101,14 @@ class PluginSdkIT {
                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + ServerUnderTest.TOKEN);
         b.method(method, jar == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofFile(jar));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static boolean logHas(DistributionProcess s, String text) {
+        try {
+            return s.log().contains(text);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static long videoFrames(DistributionProcess s) {

@@ -94,7 +94,8 @@ public final class ClipPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            System.getLogger(ClipPublisher.class.getName()).log(System.Logger.Level.WARNING, "clip publishing failed", e);
+            System.getLogger(ClipPublisher.class.getName()).log(System.Logger.Level.WARNING,
+                    "clip publishing failed", e);
         } finally {
             flv.close();
         }

@@ -7,6 +7,7 @@ import io.osprey.kernel.metrics.HealthRegistry;
 import io.osprey.kernel.admin.InfoApi;
 import io.osprey.kernel.admin.MetricsHandler;
 import io.osprey.kernel.admin.PluginConfigApi;
+import io.osprey.kernel.admin.PluginUploadApi;
 import io.osprey.kernel.admin.RecordingsApi;
 import io.osprey.kernel.bus.Bus;
 import io.osprey.kernel.cluster.ClusterMetrics;
@@ -70,6 +71,8 @@ public final class Kernel implements AutoCloseable {
     private volatile PluginManager plugins;
     private WorkerHost workers;
     private OsgiPlugins osgi;
+    private PluginUploadApi uploads;
+    private volatile boolean configPending;
     private String adminToken;
     /** Where the admin token is, for the banner: the config key that set it, or the file it was saved in. */
     private String tokenAt;
@@ -187,6 +190,8 @@ public final class Kernel implements AutoCloseable {
                         writeConfig(text);
                     }
                 })));
+        uploads = new PluginUploadApi(() -> osgi);
+        host.router().add("kernel", "/api/plugins/*", adminAuth.guard(uploads));
         infoApi = new InfoApi(version(), host, () -> config, plugins::list);
         host.router().add("kernel", "/api/info", infoApi);
         host.router().add("kernel", "/api/cluster", adminAuth.guard(new ClusterApi(cluster)));
@@ -197,6 +202,7 @@ public final class Kernel implements AutoCloseable {
 
         if (osgiMode) {
             osgi = new OsgiPlugins(pluginsDir, dataDir.resolve(".osgi-cache"), plugins);
+            osgi.onChange(this::retryPendingConfig);
             osgi.start();
             long scan = config.server().plugins.scanIntervalMs;
             scheduler.scheduleWithFixedDelay(this::scanPlugins, scan, scan, TimeUnit.MILLISECONDS);
@@ -264,9 +270,20 @@ public final class Kernel implements AutoCloseable {
                 return;
             }
             configDigest = d;
-            reloadConfig();
+            configPending = !reloadConfig();
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "config reload failed", t);
+        }
+    }
+
+    /**
+     * A config file edit that was rejected may name keys only a newer plugin jar knows (the jar and its config
+     * section updated together): when a bundle changes, the file is read and checked again.
+     */
+    private void retryPendingConfig() {
+        if (configPending) {
+            LOG.log(Level.INFO, "a plugin bundle changed: checking the config file edit rejected before again");
+            configPending = !reloadConfig();
         }
     }
 
@@ -436,6 +453,9 @@ public final class Kernel implements AutoCloseable {
         }
         if (bus != null) {
             bus.close();
+        }
+        if (uploads != null) {
+            uploads.close();
         }
         if (osgi != null) {
             osgi.close();

@@ -56,6 +56,15 @@ public final class ClipPublisher implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * An FLV clip's tags published as {@code stream} ({@code app/name}) on {@code server}'s bus, looped at real-time
+     * pace until {@link #close}: the one-liner a plugin's integration test needs.
+     */
+    public static ClipPublisher start(TestServer server, String stream, Path flv)
+            throws IOException, StreamBusyException {
+        return start(server.kernel().bus(), StreamKey.parse(stream), flv);
+    }
+
     /** An FLV clip's tags, looped at real-time pace until {@link #close}. */
     public static ClipPublisher start(MediaBus bus, StreamKey key, Path flv) throws IOException, StreamBusyException {
         return tags(bus, key, flv, 0);

@@ -2,7 +2,8 @@ package io.osprey.kernel.osgi;
 
 import io.osprey.kernel.plugin.PluginDescriptors;
 import io.osprey.kernel.plugin.PluginManager;
-import io.osprey.spi.Plugin;
+import io.osprey.kernel.plugin.PluginState;
+import io.osprey.kernel.plugin.PluginStatus;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,15 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarInputStream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -40,7 +42,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
 public final class OsgiPlugins implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OsgiPlugins.class.getName());
-    private static final String SERVICES = "META-INF/services/" + Plugin.class.getName();
+    private static final String SERVICES = BundleCheck.SERVICES;
 
     private final Path dir;
     private final Path cache;
@@ -49,6 +51,7 @@ public final class OsgiPlugins implements AutoCloseable {
     private final Map<Path, String> seen = new HashMap<>();
     private final Map<String, String> errors = new ConcurrentHashMap<>();
     private Framework framework;
+    private Runnable onChange = () -> { };
 
     private record Installed(Bundle bundle, String stamp) {
     }
@@ -57,6 +60,11 @@ public final class OsgiPlugins implements AutoCloseable {
         this.dir = dir;
         this.cache = cache;
         this.manager = manager;
+    }
+
+    /** Called (on the thread that changed it) after a bundle was installed, updated or removed. */
+    public void onChange(Runnable listener) {
+        this.onChange = listener;
     }
 
     /** Starts Felix and installs what the folder holds now. */
@@ -80,6 +88,7 @@ public final class OsgiPlugins implements AutoCloseable {
     }
 
     private synchronized void scan(boolean initial) {
+        Map<Path, Installed> before = new HashMap<>(installed);
         Map<Path, String> now = new HashMap<>();
         if (Files.isDirectory(dir)) {
             try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "*.jar")) {
@@ -119,6 +128,17 @@ public final class OsgiPlugins implements AutoCloseable {
         }
         seen.clear();
         seen.putAll(now);
+        if (!installed.equals(before)) {
+            changed();
+        }
+    }
+
+    private void changed() {
+        try {
+            onChange.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "after a plugin bundle change", e);
+        }
     }
 
     private void install(Path jar, String stamp) {
@@ -204,10 +224,9 @@ public final class OsgiPlugins implements AutoCloseable {
 
     private static byte[] readJar(Path jar) throws IOException {
         byte[] bytes = Files.readAllBytes(jar);
-        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.getManifest() == null) {
-                throw new IOException("not a jar with a manifest");
-            }
+        String problem = BundleCheck.problem(bytes);
+        if (problem != null) {
+            throw new IOException(problem);
         }
         return bytes;
     }
@@ -215,6 +234,103 @@ public final class OsgiPlugins implements AutoCloseable {
     private void fail(Path jar, String stamp, String reason) {
         errors.put(jar + "@" + stamp, reason);
         LOG.log(Level.ERROR, "plugin bundle {0}: {1}", jar.getFileName(), reason);
+    }
+
+    /** What {@link #deploy} or {@link #undeploy} did: an HTTP status and a one-line message. */
+    public record Outcome(int status, String message) {
+    }
+
+    /**
+     * Installs or updates the jar of plugin {@code id} now, the same way as a file dropped into the folder: the
+     * bytes become {@code <dir>/<id>.jar} (or replace the jar that provides {@code id} today). The jar is checked
+     * first ({@link BundleCheck}); if its bundle does not resolve or start, or provides no plugin {@code id}, the
+     * previous jar (or none) is put back and the outcome is a 400 with the reason.
+     */
+    public synchronized Outcome deploy(String id, byte[] bytes) throws IOException {
+        String problem = BundleCheck.problem(bytes);
+        if (problem != null) {
+            return new Outcome(400, "the jar is " + problem);
+        }
+        Path target = jarOf(id).orElse(dir.resolve(id + ".jar"));
+        Installed inst = installed.get(target);
+        byte[] old = inst != null && Files.isRegularFile(target) ? Files.readAllBytes(target) : null;
+        Files.createDirectories(dir);
+        String stamp = write(target, bytes);
+        if (inst == null) {
+            install(target, stamp);
+        } else {
+            update(target, inst, stamp);
+        }
+        problem = deployProblem(id, target, stamp);
+        if (problem == null) {
+            changed();
+            PluginStatus s = manager.status(id).orElseThrow();
+            return new Outcome(inst == null ? 201 : 200, (inst == null ? "installed " : "updated ") + id + " "
+                    + s.version() + " from " + target.getFileName() + ": " + s.state().label());
+        }
+        errors.remove(target + "@" + stamp);
+        if (old == null) {
+            Files.deleteIfExists(target);
+            Installed now = installed.get(target);
+            if (now != null) {
+                uninstall(target, now);
+            }
+        } else {
+            String back = write(target, old);
+            update(target, installed.get(target), back);
+        }
+        seen.remove(target);
+        LOG.log(Level.WARNING, "upload of plugin {0} refused: {1}", id, problem);
+        return new Outcome(400, problem + (old == null ? "" : " (the previous jar is back)"));
+    }
+
+    /** Removes the jar that provides plugin {@code id}: stops its plugins and uninstalls the bundle. */
+    public synchronized Outcome undeploy(String id) throws IOException {
+        Optional<Path> jar = jarOf(id);
+        if (jar.isEmpty()) {
+            return new Outcome(404, "no bundle in " + dir + " provides plugin " + id);
+        }
+        Files.deleteIfExists(jar.get());
+        Installed inst = installed.get(jar.get());
+        if (inst != null) {
+            uninstall(jar.get(), inst);
+        }
+        seen.remove(jar.get());
+        changed();
+        return new Outcome(200, "removed " + id + " (" + jar.get().getFileName() + ")");
+    }
+
+    private Optional<Path> jarOf(String id) {
+        return manager.status(id).map(PluginStatus::origin).filter(o -> o.startsWith("bundle "))
+                .map(o -> dir.resolve(o.substring("bundle ".length())));
+    }
+
+    private String deployProblem(String id, Path target, String stamp) {
+        String error = errors.get(target + "@" + stamp);
+        if (error != null) {
+            return error;
+        }
+        Optional<PluginStatus> s = manager.status(id);
+        String origin = "bundle " + target.getFileName();
+        if (s.isEmpty() || !s.get().origin().equals(origin)) {
+            List<String> ids = manager.list().stream().filter(p -> p.origin().equals(origin)).map(PluginStatus::id)
+                    .toList();
+            return "the jar provides " + (ids.isEmpty() ? "no plugin" : "plugin " + String.join(", ", ids))
+                    + ", not " + id;
+        }
+        if (s.get().state() == PluginState.FAILED) {
+            return "plugin " + id + " failed to start: " + s.get().reason();
+        }
+        return null;
+    }
+
+    /** Writes {@code bytes} to {@code jar} through a temporary file the scan ignores; returns the new stamp. */
+    private static String write(Path jar, byte[] bytes) throws IOException {
+        Path tmp = jar.resolveSibling("." + jar.getFileName() + ".upload");
+        Files.write(tmp, bytes);
+        Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+        return a.size() + "@" + a.lastModifiedTime().toMillis();
     }
 
     /** Bundle files that could not be installed, updated or started, with the reason. */

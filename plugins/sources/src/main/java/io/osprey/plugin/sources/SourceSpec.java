@@ -100,6 +100,11 @@ public final class SourceSpec {
         return Redact.url(url);
     }
 
+    /** Whether {@code other} reads the same thing the same way (a config edit that leaves it alone). */
+    boolean sameAs(SourceSpec other) {
+        return other != null && json().equals(other.json());
+    }
+
     /** The spec as JSON values (the password kept: this is what the data folder stores). */
     Map<String, Object> json() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -66,6 +66,7 @@ async function playerState(page) {
       currentTime: v ? v.currentTime : -1,
       paused: v ? v.paused : null,
       videoWidth: v ? v.videoWidth : 0,
+      audioDecodedBytes: v ? (v.webkitAudioDecodedByteCount || 0) : 0,
       duration: v && isFinite(v.duration) ? v.duration : null,
       errors: o.errors || [],
       warnings: o.warnings || [],

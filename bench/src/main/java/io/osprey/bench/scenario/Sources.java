@@ -129,7 +129,8 @@ public final class Sources extends Scenario {
     }
 
     private HttpResponse<String> send(OspreyServer s, HttpRequest.Builder b) throws IOException, InterruptedException {
-        return http.send(b.header("Authorization", "Bearer " + s.adminToken()).timeout(Duration.ofSeconds(10)).build(),
+        // generous: with hundreds of workers starting on a small machine the admin API answers slowly, not wrongly
+        return http.send(b.header("Authorization", "Bearer " + s.adminToken()).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

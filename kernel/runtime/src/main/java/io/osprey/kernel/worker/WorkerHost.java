@@ -40,6 +40,11 @@ public final class WorkerHost implements AutoCloseable {
     private final Counter failed;
     private final Counter killed;
     private final java.util.Map<Tool, String> executables = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Live stderr logs by plugin and worker name; a bound on their number, as names are the plugins' choice. */
+    private final java.util.Map<String, StderrLog> stderrLogs = new ConcurrentHashMap<>();
+    private static final int MAX_STDERR_LOGS = 10_000;
+    /** Where live stderr lines go: the log (tests replace it). */
+    volatile java.util.function.Consumer<String> stderrSink = line -> LOG.log(Level.WARNING, line);
 
     public WorkerHost(ScheduledExecutorService scheduler, Path dataDir, PrometheusRegistry registry) {
         this.scheduler = scheduler;
@@ -145,6 +150,18 @@ public final class WorkerHost implements AutoCloseable {
         if (!exit.killed() && exit.exitCode() != 0) {
             failed.labelValues(w.owner(), tool(w.spec().tool())).inc();
         }
+    }
+
+    /** The live stderr log a worker of {@code owner} with {@code spec} shares with its namesakes; null if off. */
+    StderrLog stderrLog(String owner, WorkerSpec spec) {
+        if (spec.stderrLogPerMinute() <= 0) {
+            return null;
+        }
+        if (stderrLogs.size() > MAX_STDERR_LOGS) {
+            stderrLogs.clear(); // many one-off names: start the budgets over rather than grow
+        }
+        return stderrLogs.computeIfAbsent(owner + '\0' + spec.name(),
+                k -> new StderrLog(spec.name(), spec.stderrLogPerMinute(), line -> stderrSink.accept(line)));
     }
 
     void killed(WorkerProcess w) {

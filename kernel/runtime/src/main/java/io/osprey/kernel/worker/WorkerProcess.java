@@ -36,6 +36,7 @@ final class WorkerProcess implements Worker {
     private final CompletableFuture<WorkerExit> exit = new CompletableFuture<>();
     private final StderrTail stderr;
     private volatile long stdoutBytes;
+    private volatile boolean exited;
     private Thread stderrReader;
     /** What cancels the timeout and the kill grace: run when the process was reaped, so no task outlives it. */
     private final java.util.Queue<Runnable> timers = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -149,15 +150,31 @@ final class WorkerProcess implements Worker {
     }
 
     private void readStderr() {
+        StderrLog log = host.stderrLog(owner, spec);
+        LineSplitter lines = new LineSplitter(line -> {
+            if (exited) {
+                return; // a descendant kept stderr open after the reap: onExit has run
+            }
+            try {
+                output.onStderrLine(line);
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "worker " + spec.name() + " (plugin " + owner + "): onStderrLine threw", t);
+            }
+            if (log != null) {
+                log.line(line);
+            }
+        });
         try (InputStream in = process.getErrorStream()) {
             byte[] buf = new byte[4096];
             int n;
             while ((n = in.read(buf)) >= 0) {
                 stderr.append(buf, n);
+                lines.accept(buf, n);
             }
         } catch (IOException ignored) {
             // the pipe closed: the process ended
         }
+        lines.flush();
     }
 
     private void finish() {
@@ -190,12 +207,43 @@ final class WorkerProcess implements Worker {
         WorkerExit result = new WorkerExit(code, killReason.get(), stderr.text(), stdoutBytes,
                 (System.nanoTime() - started) / 1_000_000);
         host.ended(this, result);
+        exited = true;
         try {
             output.onExit(result);
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "worker " + spec.name() + " (plugin " + owner + "): onExit threw", t);
         }
         exit.complete(result);
+    }
+
+    /** Cuts stderr into lines at {@code \n} or {@code \r} (ffmpeg's progress line ends with the latter). */
+    static final class LineSplitter {
+        static final int MAX_LINE = 4096;
+        private final java.util.function.Consumer<String> sink;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        LineSplitter(java.util.function.Consumer<String> sink) {
+            this.sink = sink;
+        }
+
+        void accept(byte[] b, int n) {
+            for (int i = 0; i < n; i++) {
+                if (b[i] == '\n' || b[i] == '\r') {
+                    flush();
+                } else if (line.size() < MAX_LINE) {
+                    line.write(b[i]);
+                }
+            }
+        }
+
+        /** Emits the pending line, if it has any text. */
+        void flush() {
+            String text = line.toString(StandardCharsets.UTF_8).strip();
+            line.reset();
+            if (!text.isEmpty()) {
+                sink.accept(text);
+            }
+        }
     }
 
     /** The last bytes of stderr, kept in a ring. */

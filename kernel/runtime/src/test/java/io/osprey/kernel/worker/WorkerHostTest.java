@@ -184,6 +184,43 @@ class WorkerHostTest {
         w.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
+    @Test
+    void stderrIsLoggedLiveWhileTheWorkerRunsWithinItsBudgetAndMasked() throws Exception {
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        host().stderrSink = logged::add;
+        String script = "for i in 1 2 3 4 5 6 7 8; do echo \"[rtsp @ 0x1] rtsp://u:secret@h/x missed $i\" >&2; done;"
+                + " exec sleep 30";
+        Worker w = host().forPlugin("t").start(WorkerSpec.external("/bin/sh", "source cams/door",
+                List.of("-c", script)).withStderrLog(3), new WorkerOutput() {
+                    @Override
+                    public void onData(ByteBuffer data, Runnable next) {
+                        next.run();
+                    }
+
+                    @Override
+                    public void onExit(WorkerExit exit) {
+                    }
+
+                    @Override
+                    public void onStderrLine(String line) {
+                        seen.add(line);
+                    }
+                });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seen.size() < 8) {
+            assertTrue(System.nanoTime() < deadline, "stderr lines seen: " + seen);
+            Thread.sleep(10);
+        }
+        assertTrue(w.isAlive(), "the lines came while the worker runs, not at its exit");
+        assertEquals(List.of("source cams/door: [rtsp @ 0x1] rtsp://u:***@h/x missed 1",
+                "source cams/door: [rtsp @ 0x1] rtsp://u:***@h/x missed 2",
+                "source cams/door: [rtsp @ 0x1] rtsp://u:***@h/x missed 3"), logged);
+        assertEquals("[rtsp @ 0x1] rtsp://u:secret@h/x missed 8", seen.get(7), "the plugin's own hook sees it all");
+        w.kill("done");
+        w.exit().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
     private static WorkerOutput discard() {
         return new WorkerOutput() {
             @Override

@@ -6,8 +6,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * Receives a worker's stdout and its end.
  *
- * <p><b>Threading.</b> Both methods are called on the worker's own kernel thread, never concurrently and never on
- * a Jetty selector thread; they must not block for long. {@link #onExit} is called exactly once, after the last
+ * <p><b>Threading.</b> {@link #onData} and {@link #onExit} are called on the worker's own kernel thread, never
+ * concurrently and never on a Jetty selector thread; they must not block for long. {@link #onStderrLine} comes from
+ * the worker's stderr thread. {@link #onExit} is called exactly once, after the last
  * {@link #onData}.
  *
  * <p><b>Back-pressure and ownership.</b> {@code data} is lent: it is valid until {@code next} runs, and the kernel
@@ -30,4 +31,15 @@ public interface WorkerOutput {
 
     /** The worker ended and was reaped. */
     void onExit(WorkerExit exit);
+
+    /**
+     * One line of stderr (without its line end, decoded as UTF-8, at most 4096 characters: a longer one is cut),
+     * as the child writes it. Called on the worker's stderr thread — so concurrently with {@link #onData}, but
+     * never after {@link #onExit} — before the kernel's own live log ({@link WorkerSpec#withStderrLog}). It must
+     * not block: the child stalls when its stderr pipe is full. The default does nothing.
+     *
+     * @since 1.2
+     */
+    default void onStderrLine(String line) {
+    }
 }

@@ -21,9 +21,13 @@ import java.util.Objects;
  * @param timeoutMs       the child is killed this long after it started; 0 for no limit
  * @param killGraceMs     after {@link Worker#kill}'s SIGTERM, how long before SIGKILL
  * @param stderrTailBytes how much of the end of stderr is kept for {@link WorkerExit#stderrTail()}
+ * @param stderrLogPerMinute since 1.2: each stderr line is logged as the child writes it (WARNING, prefixed with
+ *                        {@code name}, passwords in URLs masked), at most this many lines a minute per plugin and
+ *                        name (so a source restarting every second shares one budget across its runs; the lines
+ *                        passed over are counted in the next one logged); 0 (the default) logs nothing live
  */
 public record WorkerSpec(Tool tool, String executable, String name, List<String> args, long timeoutMs,
-                         long killGraceMs, int stderrTailBytes) {
+                         long killGraceMs, int stderrTailBytes, int stderrLogPerMinute) {
 
     public WorkerSpec {
         Objects.requireNonNull(tool, "tool");
@@ -33,30 +37,52 @@ public record WorkerSpec(Tool tool, String executable, String name, List<String>
         }
         name = name == null || name.isBlank() ? tool.name().toLowerCase() : name;
         args = List.copyOf(args);
-        if (timeoutMs < 0 || killGraceMs < 0 || stderrTailBytes < 0) {
+        if (timeoutMs < 0 || killGraceMs < 0 || stderrTailBytes < 0 || stderrLogPerMinute < 0) {
             throw new IllegalArgumentException("negative bound in worker spec " + name);
         }
     }
 
+    /** The 1.0 constructor: no live stderr log. */
+    public WorkerSpec(Tool tool, String executable, String name, List<String> args, long timeoutMs,
+                      long killGraceMs, int stderrTailBytes) {
+        this(tool, executable, name, args, timeoutMs, killGraceMs, stderrTailBytes, 0);
+    }
+
     /** ffmpeg or ffprobe with {@code args}, no timeout, a 1 s kill grace and a 4 KiB stderr tail. */
     public static WorkerSpec of(Tool tool, String name, List<String> args) {
-        return new WorkerSpec(tool, "", name, args, 0, 1000, 4096);
+        return new WorkerSpec(tool, "", name, args, 0, 1000, 4096, 0);
     }
 
     /** An operator-configured executable with {@code args}. */
     public static WorkerSpec external(String executable, String name, List<String> args) {
-        return new WorkerSpec(Tool.EXTERNAL, executable, name, args, 0, 1000, 4096);
+        return new WorkerSpec(Tool.EXTERNAL, executable, name, args, 0, 1000, 4096, 0);
     }
 
     public WorkerSpec withTimeoutMs(long ms) {
-        return new WorkerSpec(tool, executable, name, args, ms, killGraceMs, stderrTailBytes);
+        return new WorkerSpec(tool, executable, name, args, ms, killGraceMs, stderrTailBytes, stderrLogPerMinute);
     }
 
     public WorkerSpec withKillGraceMs(long ms) {
-        return new WorkerSpec(tool, executable, name, args, timeoutMs, ms, stderrTailBytes);
+        return new WorkerSpec(tool, executable, name, args, timeoutMs, ms, stderrTailBytes, stderrLogPerMinute);
     }
 
     public WorkerSpec withStderrTailBytes(int bytes) {
-        return new WorkerSpec(tool, executable, name, args, timeoutMs, killGraceMs, bytes);
+        return new WorkerSpec(tool, executable, name, args, timeoutMs, killGraceMs, bytes, stderrLogPerMinute);
+    }
+
+    /**
+     * Logs stderr live, at most {@code linesPerMinute} lines a minute for this plugin and name; 0 turns it off.
+     * For a long-running job whose warnings matter while it runs (a camera's decode errors, a transcoder's dropped
+     * frames), not only in the tail reported at its end:
+     *
+     * <pre>{@code
+     * WorkerSpec.of(Tool.FFMPEG, "source cams/door", args).withStderrLog(6)
+     * // logs: source cams/door: [rtsp @ 0x55d0c8] RTP: missed 12 packets
+     * }</pre>
+     *
+     * @since 1.2
+     */
+    public WorkerSpec withStderrLog(int linesPerMinute) {
+        return new WorkerSpec(tool, executable, name, args, timeoutMs, killGraceMs, stderrTailBytes, linesPerMinute);
     }
 }

@@ -12,8 +12,12 @@ import java.util.Set;
  */
 final class FfmpegCommand {
 
-    /** Audio the bus carries and HLS/MSE players take as it is (legacy FLV audio the bus reads, E.4.2.1). */
-    static final Set<String> PLAYABLE_AUDIO = Set.of("aac", "mp3");
+    /**
+     * Audio copied as it is by {@code audio: auto}: AAC alone. MP3 is legacy FLV audio the bus reads (E.4.2.1) and
+     * hls.js plays it in MPEG-TS, but not every player takes it (MP3 in fMP4 segments, set-top HLS players), so it
+     * is converted like PCM, G.711, MP2 and Opus: every auto source reaches its viewers with AAC.
+     */
+    static final Set<String> PLAYABLE_AUDIO = Set.of("aac");
 
     private FfmpegCommand() {
     }

@@ -182,7 +182,7 @@ final class Source {
         boolean convert = spec.audio.equals("aac")
                 || spec.audio.equals("auto") && FfmpegCommand.autoConverts(probedAudio);
         WorkerSpec ws = WorkerSpec.of(Tool.FFMPEG, "source " + key, FfmpegCommand.ffmpeg(spec, convert, host.config()))
-                .withKillGraceMs(1000).withStderrTailBytes(2048);
+                .withKillGraceMs(1000).withStderrTailBytes(2048).withStderrLog(host.config().logPerMinute);
         liveThisRun = false;
         framesThisRun = 0;
         spawnedNanos = System.nanoTime();

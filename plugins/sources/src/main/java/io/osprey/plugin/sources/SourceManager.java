@@ -29,7 +29,7 @@ final class SourceManager implements SourceHost, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SourceManager.class.getName());
 
     private final PluginContext ctx;
-    private final SourcesConfig config;
+    private volatile SourcesConfig config;
     private final ConcurrentHashMap<StreamKey, Source> sources = new ConcurrentHashMap<>();
     private final Counter restarts;
     private final Counter evictions;
@@ -87,6 +87,35 @@ final class SourceManager implements SourceHost, AutoCloseable {
             admit(s, "always on");
         }
         return true;
+    }
+
+    /**
+     * Applies an edited config in place: a configured source whose entry changed is stopped and started anew with
+     * the new entry, one whose key is gone is stopped and removed, a new key is added (and started if always on);
+     * the others, and their viewers, are not touched. A configured key that an API-added source held replaces it.
+     * The shared limits apply from now on (back-off bounds and the log budget to sources added or changed later).
+     */
+    synchronized void reconfigure(SourcesConfig next) {
+        config = next;
+        Map<StreamKey, SourceSpec> wanted = new java.util.LinkedHashMap<>();
+        next.streams.forEach((k, spec) -> wanted.put(StreamKey.parse(k), spec));
+        for (Source s : List.copyOf(sources.values())) {
+            if (s.configured() && !wanted.containsKey(s.key())) {
+                remove(s.key(), "removed from the config");
+                LOG.log(Level.INFO, "source {0}: removed from the config", s.key());
+            }
+        }
+        for (Map.Entry<StreamKey, SourceSpec> e : wanted.entrySet()) {
+            Source cur = sources.get(e.getKey());
+            if (cur != null && cur.configured() && cur.spec().sameAs(e.getValue())) {
+                continue;
+            }
+            if (cur != null) {
+                remove(e.getKey(), cur.configured() ? "changed in the config" : "now configured");
+            }
+            LOG.log(Level.INFO, "source {0}: {1} the config", e.getKey(), cur == null ? "added to" : "changed in");
+            add(e.getKey(), e.getValue(), true, !closed);
+        }
     }
 
     /** Starts every always-on source that is not running (plugin start, once the executables are resolved). */

@@ -20,7 +20,10 @@ public final class SourceSpec {
     public String url;
     /** Start when the first viewer arrives and stop when the last has gone; otherwise run from plugin start. */
     public boolean onDemand = false;
-    /** {@code auto} (AAC and MP3 copied, anything else converted to AAC), {@code aac} or {@code copy}. */
+    /**
+     * {@code auto} (AAC copied, anything else — MP3, PCM, G.711, MP2, Opus... — converted to AAC), {@code aac} or
+     * {@code copy}.
+     */
     public String audio = "auto";
     /** Repeat a local file for ever ({@code -stream_loop -1}). */
     public boolean loop = false;
@@ -98,6 +101,11 @@ public final class SourceSpec {
     /** The URL with any password replaced, for logs and the API. */
     String redactedUrl() {
         return Redact.url(url);
+    }
+
+    /** Whether {@code other} reads the same thing the same way (a config edit that leaves it alone). */
+    boolean sameAs(SourceSpec other) {
+        return other != null && json().equals(other.json());
     }
 
     /** The spec as JSON values (the password kept: this is what the data folder stores). */

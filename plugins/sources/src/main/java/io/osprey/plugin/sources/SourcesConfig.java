@@ -32,7 +32,10 @@ public final class SourcesConfig implements PluginConfig {
     public int aacKbps = 128;
     /** The largest FLV tag accepted from a worker, bytes. */
     public int maxTagBytes = 8 << 20;
-    /** Worker failures logged per source per minute (the rest are counted and summarised). */
+    /**
+     * Worker failures logged per source per minute, and as many live stderr lines (the rest are counted and
+     * summarised).
+     */
     public int logPerMinute = 6;
     /** Stream key ({@code app/name}) → source. */
     public Map<String, SourceSpec> streams = new LinkedHashMap<>();

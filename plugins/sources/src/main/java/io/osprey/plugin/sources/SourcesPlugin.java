@@ -55,4 +55,14 @@ public final class SourcesPlugin implements Plugin {
             manager.startAlwaysOn();
         });
     }
+
+    /**
+     * A config edit applies in place ({@link SourceManager#reconfigure}): only the sources whose entries changed,
+     * appeared or went are restarted, started or stopped; every other source and its viewers carry on.
+     */
+    @Override
+    public boolean reconfigure(Object newConfig) {
+        manager.reconfigure((SourcesConfig) newConfig);
+        return true;
+    }
 }

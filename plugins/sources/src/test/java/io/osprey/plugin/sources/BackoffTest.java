@@ -59,8 +59,8 @@ class BackoffTest {
         assertTrue(FfmpegCommand.autoConverts("pcm_alaw"));
         assertTrue(FfmpegCommand.autoConverts("mp2"));
         assertTrue(FfmpegCommand.autoConverts("opus"));
-        assertTrue(!FfmpegCommand.autoConverts("aac") && !FfmpegCommand.autoConverts("mp3")
-                && !FfmpegCommand.autoConverts(""));
+        assertTrue(FfmpegCommand.autoConverts("mp3"));
+        assertTrue(!FfmpegCommand.autoConverts("aac") && !FfmpegCommand.autoConverts(""));
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.osprey.bench.scenario.PushMemory;
 import io.osprey.bench.scenario.Scenario;
 import io.osprey.bench.scenario.Soak;
 import io.osprey.bench.scenario.Sources;
+import io.osprey.bench.scenario.Transcode;
 import io.osprey.bench.server.NginxServer;
 import io.osprey.bench.server.NmsServer;
 import io.osprey.bench.server.OspreyServer;
@@ -131,6 +132,7 @@ public final class Main {
             case "cleanup-scan" -> new CleanupScan(o, source);
             case "passthrough" -> new Passthrough(o, source);
             case "sources" -> new Sources(o, source);
+            case "transcode" -> new Transcode(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }
@@ -147,6 +149,10 @@ public final class Main {
                 if ("passthrough".equals(o.scenario)
                         && sets.stream().noneMatch(s -> s.startsWith("plugins.pass-through-muxer.allowPrivate="))) {
                     sets.add("plugins.pass-through-muxer.allowPrivate=true"); // the source is on loopback
+                }
+                if ("transcode".equals(o.scenario)
+                        && sets.stream().noneMatch(s -> s.startsWith("plugins.transcode.ladders."))) {
+                    sets.add("plugins.transcode.ladders." + o.app + "=" + Transcode.LADDER);
                 }
                 yield new OspreyServer(work, o.ospreyHome, o.ospreyHls, o.ospreyJavaOpts, sets);
             }

@@ -22,6 +22,8 @@ public final class Options {
               sources                                 --publishers N always-on looped file sources with AAC
                                                       conversion: CPU/RSS of JVM + workers vs the same ffmpeg
                                                       commands run bare (Osprey only)
+              transcode                               one 720p25 ladder (480p + 360p): CPU of worker + JVM vs the same
+                                                      ffmpeg command bare, speed, fps, added latency (Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)

@@ -151,8 +151,10 @@ final class RenditionDemux implements FlvReader.Listener {
         TranscodeConfig.Rendition r = ladder.get(i);
         StreamKey key = key(source, r);
         try {
+            // keepTimestamps: after a worker restart the rendition continues on the source's timeline (-copyts), so
+            // its key frames and segments stay aligned with the source's instead of following the last frame
             Publisher pub = bus.publish(key, new PublishRequest("transcode", null, false, reason ->
-                    LOG.log(System.Logger.Level.INFO, "transcode {0}: rendition evicted: {1}", key, reason)));
+                    LOG.log(System.Logger.Level.INFO, "transcode {0}: rendition evicted: {1}", key, reason), true));
             Map<String, Object> md = new LinkedHashMap<>();
             md.put("videodatarate", (double) r.videoKbps);
             md.put("audiodatarate", (double) r.audioKbps);

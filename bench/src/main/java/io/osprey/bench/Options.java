@@ -137,7 +137,7 @@ public final class Options {
             throw new IllegalArgumentException("no scenario");
         }
         if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
-                "cleanup-scan", "passthrough", "sources", "media")
+                "cleanup-scan", "passthrough", "sources", "transcode", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }

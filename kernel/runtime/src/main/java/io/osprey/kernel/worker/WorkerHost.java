@@ -77,7 +77,6 @@ public final class WorkerHost implements AutoCloseable {
 
     private static String load(Class<?> c) {
         try {
-            selectGplNatives();
             String path = org.bytedeco.javacpp.Loader.load(c);
             if (path == null) {
                 throw new IllegalStateException("the bytedeco natives have no " + c.getSimpleName() + " executable");
@@ -85,23 +84,6 @@ public final class WorkerHost implements AutoCloseable {
             return path;
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new IllegalStateException("cannot load the bundled " + c.getSimpleName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A distribution built with {@code -Pgpl} carries bytedeco's GPL natives ({@code <platform>-gpl}) and not the
-     * LGPL ones; JavaCPP looks for the latter unless {@code org.bytedeco.javacpp.platform.extension} says
-     * {@code -gpl}. Set it here, once, when only the GPL natives are on the class path and nobody chose.
-     */
-    static void selectGplNatives() {
-        String key = "org.bytedeco.javacpp.platform.extension";
-        if (System.getProperty(key) != null) {
-            return;
-        }
-        String dir = "org/bytedeco/ffmpeg/" + org.bytedeco.javacpp.Loader.getPlatform();
-        ClassLoader cl = WorkerHost.class.getClassLoader();
-        if (cl.getResource(dir + "/") == null && cl.getResource(dir + "-gpl/") != null) {
-            System.setProperty(key, "-gpl");
         }
     }
 

@@ -301,6 +301,53 @@ const SCENARIOS = {
   },
 
   /**
+   * play.html on a stream with a rendition ladder (its master playlist lists several levels): it plays, then the
+   * "Rendition" selector pins another level (hls.currentLevel), and the page must play that level's picture.
+   */
+  async levels(context, args) {
+    const page = await open(context, args.path);
+    const before = await waitPlayed(page, 2, 30000);
+    const levels = await page.evaluate(() => (window.osprey.info.levels || []));
+    const playing = before.info.level;
+    // the level furthest in height from the one playing, so the picture size surely changes
+    const height = await page.evaluate(() => document.querySelector('video').videoHeight);
+    let target = -1;
+    levels.forEach((h, i) => {
+      if (target < 0 || Math.abs(h - height) > Math.abs(levels[target] - height)) target = i;
+    });
+    const options = await page.evaluate(() => [...document.getElementById('level').options].map((o) => o.text));
+    const selectorEnabled = await page.evaluate(() => !document.getElementById('level').disabled);
+    if (target >= 0 && selectorEnabled) await page.selectOption('#level', String(target));
+    const deadline = Date.now() + (args.timeoutMs || 20000);
+    let after = null;
+    while (Date.now() < deadline) {
+      after = await page.evaluate(() => ({ level: window.osprey.info.level,
+        videoHeight: document.querySelector('video').videoHeight }));
+      if (after.level === target && after.videoHeight === levels[target]) break;
+      await sleep(200);
+    }
+    after.switchedAfterMs = Date.now() - (deadline - (args.timeoutMs || 20000));
+    const played = await waitPlayed(page, 2, 20000);
+    const screenshot = await shot(page, args.screenshot);
+    const result = { levels, playing, height, target, options, selectorEnabled, after, played, screenshot,
+      ...diagnostics(page) };
+    if (args.ladder) {
+      // the console's Transcode panel lists the running ladder (GET /api/transcode)
+      const c = await openConsole(context, args);
+      const row = '#tc-rows tr[data-source="' + args.ladder + '"]';
+      await c.waitForSelector(row, { timeout: 10000 }).catch(() => {});
+      result.panel = await c.evaluate((sel) => ({
+        visible: !document.getElementById('transcode').classList.contains('hidden'),
+        summary: document.getElementById('tc-summary').textContent,
+        cells: [...(document.querySelector(sel)?.cells || [])].map((td) => td.textContent),
+      }), row);
+      result.panel.screenshot = await shot(c, args.consoleScreenshot);
+      result.console = diagnostics(c);
+    }
+    return result;
+  },
+
+  /**
    * A live page through a publisher's life: it plays, says "ended" when the publisher leaves (the test stops it),
    * and plays again by itself when the publisher returns (the test starts it again), without a reload.
    */

@@ -14,6 +14,7 @@ import io.osprey.bench.scenario.PushMemory;
 import io.osprey.bench.scenario.Scenario;
 import io.osprey.bench.scenario.Soak;
 import io.osprey.bench.scenario.Sources;
+import io.osprey.bench.scenario.Transcode;
 import io.osprey.bench.server.NginxServer;
 import io.osprey.bench.server.NmsServer;
 import io.osprey.bench.server.OspreyServer;
@@ -139,6 +140,7 @@ public final class Main {
             case "passthrough" -> new Passthrough(o, source);
             case "sources" -> new Sources(o, source);
             case "cluster" -> new Cluster(o, source);
+            case "transcode" -> new Transcode(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }
@@ -155,6 +157,10 @@ public final class Main {
                 if ("passthrough".equals(o.scenario)
                         && sets.stream().noneMatch(s -> s.startsWith("plugins.pass-through-muxer.allowPrivate="))) {
                     sets.add("plugins.pass-through-muxer.allowPrivate=true"); // the source is on loopback
+                }
+                if ("transcode".equals(o.scenario)
+                        && sets.stream().noneMatch(s -> s.startsWith("plugins.transcode.ladders."))) {
+                    sets.add("plugins.transcode.ladders." + o.app + "=" + Transcode.LADDER);
                 }
                 yield new OspreyServer(work, o.ospreyHome, o.ospreyHls, o.ospreyJavaOpts, sets);
             }

@@ -25,6 +25,8 @@ public final class Options {
               cluster                                 one origin (+ --edges N edges, default 2) on a local
                                               redis-server; N HTTP-FLV viewers spread over the edges, which
                                               pull from the origin: CPU per node, latency per tier (Osprey only)
+              transcode                               one 720p25 ladder (480p + 360p): CPU of worker + JVM vs the same
+                                                      ffmpeg command bare, speed, fps, added latency (Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -143,7 +145,7 @@ public final class Options {
             throw new IllegalArgumentException("no scenario");
         }
         if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
-                "cleanup-scan", "passthrough", "sources", "cluster", "media")
+                "cleanup-scan", "passthrough", "sources", "cluster", "transcode", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }

@@ -50,6 +50,7 @@ class BrowserIT {
     private static final String LL = "ll/test";
     private static final String REC = "rec/clip";
     private static final String HR = "hr/test";
+    private static final String ABR = "abr/test";
     private static final int REC_SECONDS = 7;
     private static final String CONFIG = """
             bus:
@@ -65,6 +66,11 @@ class BrowserIT {
                 apps:
                   ll: { format: fmp4 }  # LL-HLS is on by default for fMP4
                   hr: { segmentMs: 3000 }  # changed live by hlsJsPlaysOnAcrossALiveSegmentLengthChange
+              transcode:
+                ladders:
+                  abr:                  # abr/test: the source (640x360) and two renditions in its master playlist
+                    - { name: mid, height: 240, videoKbps: 300, audioKbps: 64 }
+                    - { name: low, height: 144, videoKbps: 120, audioKbps: 32 }
             """;
 
     private static TestServer server;
@@ -93,7 +99,7 @@ class BrowserIT {
         publisher = Ffmpeg.start(logs.resolve("publish-live.log"), "-re", "-stream_loop", "-1", "-i",
                 clip.toString(), "-map", "0", "-c", "copy", "-f", "flv", server.rtmp("/" + LIVE), "-map", "0", "-c",
                 "copy", "-f", "flv", server.rtmp("/" + LL), "-map", "0", "-c", "copy", "-f", "flv",
-                server.rtmp("/" + HR));
+                server.rtmp("/" + HR), "-map", "0", "-c", "copy", "-f", "flv", server.rtmp("/" + ABR));
         recPublisher = Ffmpeg.start(logs.resolve("publish-rec.log"), "-re", "-i", clip.toString(), "-t",
                 String.valueOf(REC_SECONDS), "-c", "copy", "-f", "flv", server.rtmp("/" + REC));
         Await.until(LIVE + " and " + LL + " to be live", Duration.ofSeconds(20),
@@ -211,6 +217,47 @@ class BrowserIT {
         assertEquals("HLS", tsLl.path("info").path("playedAs").asText(), tsLl.toString());
         assertTrue(tsLl.path("message").asText().endsWith("over HLS (its playlist has no LL-HLS parts)"),
                 tsLl.path("message").asText());
+    }
+
+    /**
+     * Issue 20: play.html opens the master playlist of a stream with a ladder (source 360p, renditions 240p and
+     * 144p, started on demand by that request); hls.js lists the three levels, and when the page's "Rendition"
+     * selector pins another one (hls.currentLevel) the video plays that level's picture.
+     */
+    @Test
+    @Order(2)
+    void hlsJsSwitchesBetweenTheRenditionsOfTheMasterPlaylist() throws Exception {
+        JsonNode r = browser.run("levels", BrowserDriver.args().put("path", "/play.html?app=abr&stream=test")
+                .put("screenshot", "play-hls-rendition").put("ladder", ABR)
+                .put("consoleScreenshot", "console-transcode"));
+        List<Integer> levels = new ArrayList<>();
+        r.path("levels").forEach(l -> levels.add(l.asInt()));
+        assertEquals(Set.of(360, 240, 144), Set.copyOf(levels), "hls.js read every variant: " + r);
+        assertTrue(r.path("selectorEnabled").asBoolean(), "the Rendition selector is offered: " + r);
+        assertEquals(4, r.path("options").size(), "Auto and three renditions: " + r.path("options"));
+        int target = r.path("target").asInt();
+        JsonNode after = r.path("after");
+        assertTrue(target != r.path("playing").asInt(-1), "another level than the one playing was asked for: " + r);
+        assertEquals(target, after.path("level").asInt(), "hls.js switched to the level asked for: " + r);
+        assertEquals(levels.get(target).intValue(), after.path("videoHeight").asInt(),
+                "the video shows the new level's picture: " + r);
+        assertTrue(r.path("height").asInt() != after.path("videoHeight").asInt(), "the picture changed: " + r);
+        JsonNode played = r.path("played");
+        played = ((ObjectNode) played).put("path", "/play.html?app=abr&stream=test");
+        assertPlayed(played, 2);
+
+        // the console's Transcode panel shows that ladder with its worker and figures
+        JsonNode panel = r.path("panel");
+        assertTrue(panel.path("visible").asBoolean(), "the Transcode panel is shown: " + panel);
+        assertTrue(panel.path("summary").asText().matches("Encoder lib(openh264|x264) · .*"), panel.toString());
+        List<String> cells = new ArrayList<>();
+        panel.path("cells").forEach(c -> cells.add(c.asText()));
+        assertEquals(9, cells.size(), "a row for " + ABR + ": " + panel);
+        assertEquals("abr/test_mid abr/test_low", cells.get(1), panel.toString());
+        assertTrue(Long.parseLong(cells.get(2)) > 0, "the worker's pid: " + panel);
+        assertTrue(cells.get(5).matches("\\d+\\.\\d\\d×"), "speed: " + panel);
+        assertTrue(cells.get(8).matches("mid \\d+\\.\\d, low \\d+\\.\\d"), "fps per rendition: " + panel);
+        assertEquals(0, r.path("console").path("pageErrors").size(), r.path("console").toString());
     }
 
     /**

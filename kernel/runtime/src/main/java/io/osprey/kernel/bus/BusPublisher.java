@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One publisher's hold on a stream. When it continues a stream (reconnect or takeover) its timestamps are shifted
- * to follow the previous publisher's, and its first frame is marked as a discontinuity.
+ * to follow the previous publisher's (unless its request keeps them), and its first frame is marked as a
+ * discontinuity.
  */
 final class BusPublisher implements Publisher {
 
@@ -76,7 +77,7 @@ final class BusPublisher implements Publisher {
         if (first) {
             first = false;
             if (continuing) {
-                dtsOffset = stream.lastDts() + 1 - frame.dts();
+                dtsOffset = request.keepTimestamps() ? 0 : stream.lastDts() + 1 - frame.dts();
                 flags = Frame.DISCONTINUITY;
             }
         }

@@ -233,6 +233,30 @@ class BusTest {
         assertEquals(-1, s.poll(new ArrayList<>(), 10));
     }
 
+    /** keepTimestamps (a restarted rendition encoder): the returning publisher's timestamps are not shifted. */
+    @Test
+    void aReturningPublisherThatKeepsTimestampsIsNotShifted() throws Exception {
+        bus = new Bus(new BusSettings(4096, 1 << 24, 10_000, 2_000), Runnable::run, sched);
+        Publisher p1 = bus.publish(KEY, new PublishRequest("t", null, false, null, true));
+        declare(p1);
+        gop(p1, 0, 5, 10); // up to 160 ms
+        Subscription s = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        drain(s);
+        p1.disconnect("worker killed");
+        Publisher p2 = bus.publish(KEY, new PublishRequest("t", null, false, null, true));
+        declare(p2);
+        gop(p2, 2000, 2, 10); // the restarted encoder resumes at the source's next key frame, 2 s
+        Frame first = drain(s).stream().filter(Frame::isDiscontinuity).findFirst().orElseThrow();
+        assertEquals(2000, first.dts(), "kept, not moved to follow 160 ms");
+        // the default still shifts
+        p2.disconnect("again");
+        Publisher p3 = bus.publish(KEY, req());
+        declare(p3);
+        gop(p3, 0, 2, 10);
+        Frame shifted = drain(s).stream().filter(Frame::isDiscontinuity).findFirst().orElseThrow();
+        assertEquals(2041, shifted.dts(), "follows the last frame (2040 ms)");
+    }
+
     /** Plugins stopping after the kernel's scheduler: a lost publisher ends its stream at once, no exception. */
     @Test
     void aPublisherLostWhileTheServerStopsEndsTheStreamAtOnce() throws Exception {

@@ -253,7 +253,7 @@ final class Ladder {
                     return false;
                 }
             }
-            demux.expectAudio(audio != null);
+            demux.expectAudio(audio != null, audio != null && audio.codec() != Codec.AAC);
             width = video.width();
             height = video.height();
             List<String> args = LadderArgs.of(renditions, encoder, config.preset, audio != null,

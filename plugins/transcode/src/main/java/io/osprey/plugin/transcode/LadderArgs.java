@@ -13,9 +13,10 @@ import java.util.Locale;
  * <p>Live settings: key frames are forced where the source has them ({@code -force_key_frames source}) and never
  * elsewhere (a GOP far longer than the source's, no scene cut), so every rendition's GOPs, and so its HLS
  * segments, start at the same timestamps as the source's; {@code -copyts} keeps the source's timestamps; x264 runs
- * with {@code -tune zerolatency} (no B-frames, no look-ahead), openh264 has neither. AAC audio is copied, other
- * audio becomes AAC at the ladder's highest {@code audioKbps}. Small probe and no input buffering keep the added
- * latency to the encoders' own.
+ * with {@code -tune zerolatency} (no B-frames, no look-ahead), openh264 has neither. AAC audio is copied once (one
+ * audio track shared by every rendition); other audio is encoded to AAC once per rendition at its {@code audioKbps}
+ * (audio track {@code i} = rendition {@code i}). Small probe and no input buffering keep the added latency to the
+ * encoders' own.
  */
 final class LadderArgs {
 
@@ -58,13 +59,11 @@ final class LadderArgs {
         } else {
             a.addAll(List.of("-rc_mode", "bitrate"));
         }
-        if (audio) {
-            a.addAll(List.of("-map", "0:a:0"));
-            if (audioIsAac) {
-                a.addAll(List.of("-c:a", "copy"));
-            } else {
-                int kbps = ladder.stream().mapToInt(r -> r.audioKbps).max().orElse(96);
-                a.addAll(List.of("-c:a", "aac", "-b:a", kbps + "k"));
+        if (audio && audioIsAac) {
+            a.addAll(List.of("-map", "0:a:0", "-c:a", "copy"));
+        } else if (audio) {
+            for (int i = 0; i < ladder.size(); i++) {
+                a.addAll(List.of("-map", "0:a:0", "-c:a:" + i, "aac", "-b:a:" + i, ladder.get(i).audioKbps + "k"));
             }
         }
         a.addAll(List.of("-flush_packets", "1", "-flvflags", "no_duration_filesize", "-f", "flv", "pipe:1"));

@@ -23,8 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The worker's stdout, one Enhanced-FLV multitrack stream (video track {@code i} = rendition {@code i}, one shared
- * audio track), split into one bus publisher per rendition. A rendition is published when its first video config
+ * The worker's stdout, one Enhanced-FLV multitrack stream (video track {@code i} = rendition {@code i}; audio: one
+ * track shared by all when the source's AAC is copied, else audio track {@code i} = rendition {@code i} at its
+ * {@code audioKbps}), split into one bus publisher per rendition. A rendition is published when its first video config
  * arrives, so a viewer's demand completes with a stream that already knows its resolution. Called only on the
  * worker's stdout thread (the kernel's), including {@link #end}: the publishers are used from one thread.
  */
@@ -40,7 +41,8 @@ final class RenditionDemux implements FlvReader.Listener {
     private final Runnable onFirstPublish;
     private final TrackInfo[] pendingVideo;
     private volatile boolean expectAudio;
-    private TrackInfo audio;
+    private volatile boolean audioPerRendition;
+    private final TrackInfo[] audio;
     private long lastDts = -1;
 
     RenditionDemux(MediaBus bus, StreamKey source, List<TranscodeConfig.Rendition> ladder, Runnable onFirstPublish) {
@@ -50,6 +52,7 @@ final class RenditionDemux implements FlvReader.Listener {
         this.publishers = new Publisher[ladder.size()];
         this.frames = new long[ladder.size()];
         this.pendingVideo = new TrackInfo[ladder.size()];
+        this.audio = new TrackInfo[ladder.size()];
         this.onFirstPublish = onFirstPublish;
     }
 
@@ -83,8 +86,9 @@ final class RenditionDemux implements FlvReader.Listener {
      * config is known too, so recorders and packagers that start at the publish see both tracks. Set before the
      * worker starts.
      */
-    void expectAudio(boolean audio) {
+    void expectAudio(boolean audio, boolean perRendition) {
         this.expectAudio = audio;
+        this.audioPerRendition = perRendition;
     }
 
     private void video(int i, MediaPacket p, long ts) {
@@ -92,7 +96,7 @@ final class RenditionDemux implements FlvReader.Listener {
             TrackInfo t = videoTrack(p);
             if (publishers[i] == null) {
                 pendingVideo[i] = t;
-                if (!(expectAudio && audio == null)) {
+                if (!(expectAudio && audio[i] == null)) {
                     open(i, t);
                 }
                 return;
@@ -106,9 +110,12 @@ final class RenditionDemux implements FlvReader.Listener {
     }
 
     private void audio(MediaPacket p, long ts) {
-        if (p.track() != 0) {
+        int t = p.track();
+        if (audioPerRendition ? t >= publishers.length : t != 0) {
             return;
         }
+        int from = audioPerRendition ? t : 0;
+        int to = audioPerRendition ? t + 1 : publishers.length;
         if (p.kind() == MediaPacket.PacketKind.CONFIG) {
             ByteBuffer cfg = copy(p.payload());
             int rate = 0;
@@ -121,19 +128,20 @@ final class RenditionDemux implements FlvReader.Listener {
                 LOG.log(System.Logger.Level.WARNING, "transcode {0}: unreadable AAC config: {1}", source,
                         e.getMessage());
             }
-            audio = TrackInfo.audio(0, p.codec(), cfg, rate, channels);
-            for (int i = 0; i < publishers.length; i++) {
+            TrackInfo info = TrackInfo.audio(0, p.codec(), cfg, rate, channels);
+            for (int i = from; i < to; i++) {
+                audio[i] = info;
                 if (publishers[i] != null) {
-                    publishers[i].setTrack(audio);
+                    publishers[i].setTrack(info);
                 } else if (pendingVideo[i] != null) {
                     open(i, pendingVideo[i]); // the video config came first
                 }
             }
-        } else if (p.kind() == MediaPacket.PacketKind.FRAME && audio != null) {
-            ByteBuffer payload = copy(p.payload()); // shared read-only by every rendition
-            for (Publisher pub : publishers) {
-                if (pub != null) {
-                    pub.push(Frame.media(0, p.codec(), ts, 0, true, payload.duplicate()));
+        } else if (p.kind() == MediaPacket.PacketKind.FRAME) {
+            ByteBuffer payload = copy(p.payload()); // shared read-only by the renditions it goes to
+            for (int i = from; i < to; i++) {
+                if (publishers[i] != null && audio[i] != null) {
+                    publishers[i].push(Frame.media(0, p.codec(), ts, 0, true, payload.duplicate()));
                 }
             }
         }
@@ -143,8 +151,10 @@ final class RenditionDemux implements FlvReader.Listener {
         TranscodeConfig.Rendition r = ladder.get(i);
         StreamKey key = key(source, r);
         try {
+            // keepTimestamps: after a worker restart the rendition continues on the source's timeline (-copyts), so
+            // its key frames and segments stay aligned with the source's instead of following the last frame
             Publisher pub = bus.publish(key, new PublishRequest("transcode", null, false, reason ->
-                    LOG.log(System.Logger.Level.INFO, "transcode {0}: rendition evicted: {1}", key, reason)));
+                    LOG.log(System.Logger.Level.INFO, "transcode {0}: rendition evicted: {1}", key, reason), true));
             Map<String, Object> md = new LinkedHashMap<>();
             md.put("videodatarate", (double) r.videoKbps);
             md.put("audiodatarate", (double) r.audioKbps);
@@ -154,8 +164,8 @@ final class RenditionDemux implements FlvReader.Listener {
             md.put("rendition", r.name);
             pub.setMetadata(md);
             pub.setTrack(video);
-            if (audio != null) {
-                pub.setTrack(audio);
+            if (audio[i] != null) {
+                pub.setTrack(audio[i]);
             }
             publishers[i] = pub;
             onFirstPublish.run();

@@ -46,14 +46,17 @@ class LadderArgsTest {
     }
 
     @Test
-    void openh264GetsBitrateControlAndOtherAudioIsEncodedOnce() {
+    void openh264GetsBitrateControlAndOtherAudioIsEncodedPerRendition() {
         TranscodeConfig.Rendition hi = r("hi", 240, 400, 0);
         hi.audioKbps = 128;
         List<String> a = LadderArgs.of(List.of(hi, r("lo", 120, 100, 0)), "libopenh264", "veryfast", true, false);
         assertEquals("bitrate", after(a, "-rc_mode"));
         assertFalse(a.contains("-tune"), "openh264 has no tune");
-        assertEquals("aac", after(a, "-c:a"));
-        assertEquals("128k", after(a, "-b:a"), "the ladder's highest audio rate");
+        assertEquals("aac", after(a, "-c:a:0"));
+        assertEquals("128k", after(a, "-b:a:0"), "each rendition's own audio rate");
+        assertEquals("aac", after(a, "-c:a:1"));
+        assertEquals("96k", after(a, "-b:a:1"));
+        assertEquals(2, a.stream().filter("0:a:0"::equals).count(), "one audio track per rendition");
         List<String> silent = LadderArgs.of(List.of(hi), "libopenh264", "veryfast", false, false);
         assertFalse(silent.contains("0:a:0"));
     }

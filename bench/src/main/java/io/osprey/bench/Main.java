@@ -18,7 +18,7 @@ import io.osprey.bench.server.NmsServer;
 import io.osprey.bench.server.OspreyServer;
 import io.osprey.bench.server.PeerUnavailableException;
 import io.osprey.bench.server.Server;
-import io.osprey.bench.server.Which;
+import io.osprey.bench.server.SrsServer;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -159,12 +159,7 @@ public final class Main {
                 NginxServer.check();
                 yield new NginxServer(work, o.nginxWorkers);
             }
-            case "srs" -> {
-                Path srs = Which.find("srs");
-                throw new PeerUnavailableException(srs == null
-                        ? "srs: not on PATH (SRS is not packaged for Debian; build it from source and put srs on PATH)"
-                        : "srs: found at " + srs + ", but this version of the bench does not drive SRS yet");
-            }
+            case "srs" -> new SrsServer(work, SrsServer.find(o.target().resolve("peers")));
             default -> throw new IllegalArgumentException(name);
         };
     }

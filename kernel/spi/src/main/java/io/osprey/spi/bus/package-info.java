@@ -17,7 +17,7 @@
  * stream. None may block.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.osprey.spi.bus;
 
 import org.osgi.annotation.bundle.Export;

@@ -8,6 +8,7 @@ import io.osprey.bench.scenario.Clients;
 import io.osprey.bench.scenario.Fanout;
 import io.osprey.bench.scenario.HlsServe;
 import io.osprey.bench.scenario.Ingest;
+import io.osprey.bench.scenario.Latency;
 import io.osprey.bench.scenario.Passthrough;
 import io.osprey.bench.scenario.PushMemory;
 import io.osprey.bench.scenario.Scenario;
@@ -131,6 +132,7 @@ public final class Main {
             case "cleanup-scan" -> new CleanupScan(o, source);
             case "passthrough" -> new Passthrough(o, source);
             case "sources" -> new Sources(o, source);
+            case "latency" -> new Latency(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }
@@ -143,6 +145,10 @@ public final class Main {
                         && sets.stream().noneMatch(s -> s.startsWith("server.http.selectors="))) {
                     // like for like with nginx's worker_processes: as many event loops each (wrk has the other core)
                     sets.add("server.http.selectors=" + o.nginxWorkers);
+                }
+                if ("latency".equals(o.scenario)
+                        && sets.stream().noneMatch(s -> s.startsWith("plugins.hls.apps.ll."))) {
+                    sets.add("plugins.hls.apps.ll.format=fmp4"); // LL-HLS: fMP4 with parts (on by default for fMP4)
                 }
                 if ("passthrough".equals(o.scenario)
                         && sets.stream().noneMatch(s -> s.startsWith("plugins.pass-through-muxer.allowPrivate="))) {

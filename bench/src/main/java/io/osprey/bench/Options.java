@@ -22,6 +22,9 @@ public final class Options {
               sources                                 --publishers N always-on looped file sources with AAC
                                                       conversion: CPU/RSS of JVM + workers vs the same ffmpeg
                                                       commands run bare (Osprey only)
+              latency                                 the bundled pages in headless chromium: how far behind
+                                                      the publisher mpegts.js (HTTP-FLV, WS-FLV) and hls.js (HLS,
+                                                      LL-HLS) show the picture, --duration s each (Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -135,7 +138,7 @@ public final class Options {
             throw new IllegalArgumentException("no scenario");
         }
         if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
-                "cleanup-scan", "passthrough", "sources", "media")
+                "cleanup-scan", "passthrough", "sources", "latency", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }
@@ -214,6 +217,7 @@ public final class Options {
             duration = switch (scenario) {
                 case "soak" -> 60;
                 case "hls-serve" -> 10;
+                case "latency" -> 60;
                 default -> 20;
             };
         }

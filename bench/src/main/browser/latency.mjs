@@ -61,7 +61,7 @@ function probe() {
         flv = p;
         m.kind = 'mpegts.js';
         offsets.length = 0; // a new player: a new time base
-        p.on('script_data_arrived', (d) => {
+        p.on('scriptdata_arrived', (d) => {
           const pr = d && d.onBenchProbe;
           const v = document.querySelector('video');
           if (!pr || !v || !v.buffered.length) return;
@@ -137,9 +137,10 @@ async function measure(context, pg) {
   await sleep(job.durationS * 1000);
   const m = await page.evaluate(() => window.__latency);
   const info = await page.evaluate(() => (window.osprey || {}).info || {});
+  const browser = await page.evaluate(() => (navigator.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/) || ['?'])[0]);
   await page.close();
   return { name: pg.name, engine: m.kind, latencyMs: summary(m.samples), stalls: m.stalls, stallMs: m.stallMs,
-    probes: m.probes, playedAs: info.playedAs || null, partTarget: info.partTarget || null, errors };
+    probes: m.probes, playedAs: info.playedAs || null, partTarget: info.partTarget || null, browser, errors };
 }
 
 async function main() {

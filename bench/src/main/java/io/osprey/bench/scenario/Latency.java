@@ -55,8 +55,8 @@ public final class Latency extends Scenario {
                     + "without -DskipTests, or npm ci in distribution/target/browser; BENCH_JAVA_OPTS="
                     + "-Dosprey.browser.dir=DIR points elsewhere) and " + script);
         }
-        Result r = new Result(server.name(), name(), "Osprey's bundled pages, default settings, headless chromium "
-                + Which.version(chromium.toString(), "--version"));
+        Result r = new Result(server.name(), name(), "Osprey's bundled pages with their default settings, in headless "
+                + chromium);
         try (Clients clients = new Clients(1)) {
             RtmpPublisher live = clients.publish(server, "live", o.stream, source, o.probeMs);
             RtmpPublisher ll = clients.publish(server, "ll", o.stream, source, o.probeMs);
@@ -104,7 +104,7 @@ public final class Latency extends Scenario {
                 r.note(n + ": " + l.path("n").asInt() + " samples, stalled " + p.path("stallMs").asInt() + " ms"
                         + (p.path("playedAs").isNull() ? "" : ", played as " + p.path("playedAs").asText())
                         + (p.path("partTarget").isNull() ? "" : ", part target " + p.path("partTarget").asText()
-                        + " s") + (p.path("errors").isEmpty() ? "" : ", page errors " + p.path("errors")));
+                        + " s") + ", " + p.path("browser").asText() + (p.path("errors").isEmpty() ? "" : ", page errors " + p.path("errors")));
             }
         }
         return r;

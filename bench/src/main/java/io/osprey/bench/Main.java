@@ -9,6 +9,7 @@ import io.osprey.bench.scenario.Clients;
 import io.osprey.bench.scenario.Fanout;
 import io.osprey.bench.scenario.HlsServe;
 import io.osprey.bench.scenario.Ingest;
+import io.osprey.bench.scenario.Latency;
 import io.osprey.bench.scenario.Passthrough;
 import io.osprey.bench.scenario.PushMemory;
 import io.osprey.bench.scenario.Scenario;
@@ -20,7 +21,7 @@ import io.osprey.bench.server.NmsServer;
 import io.osprey.bench.server.OspreyServer;
 import io.osprey.bench.server.PeerUnavailableException;
 import io.osprey.bench.server.Server;
-import io.osprey.bench.server.Which;
+import io.osprey.bench.server.SrsServer;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -141,6 +142,7 @@ public final class Main {
             case "sources" -> new Sources(o, source);
             case "cluster" -> new Cluster(o, source);
             case "transcode" -> new Transcode(o, source);
+            case "latency" -> new Latency(o, source);
             default -> throw new IllegalArgumentException(o.scenario);
         };
     }
@@ -153,6 +155,10 @@ public final class Main {
                         && sets.stream().noneMatch(s -> s.startsWith("server.http.selectors="))) {
                     // like for like with nginx's worker_processes: as many event loops each (wrk has the other core)
                     sets.add("server.http.selectors=" + o.nginxWorkers);
+                }
+                if ("latency".equals(o.scenario)
+                        && sets.stream().noneMatch(s -> s.startsWith("plugins.hls.apps.ll."))) {
+                    sets.add("plugins.hls.apps.ll.format=fmp4"); // LL-HLS: fMP4 with parts (on by default for fMP4)
                 }
                 if ("passthrough".equals(o.scenario)
                         && sets.stream().noneMatch(s -> s.startsWith("plugins.pass-through-muxer.allowPrivate="))) {
@@ -173,12 +179,7 @@ public final class Main {
                 NginxServer.check();
                 yield new NginxServer(work, o.nginxWorkers);
             }
-            case "srs" -> {
-                Path srs = Which.find("srs");
-                throw new PeerUnavailableException(srs == null
-                        ? "srs: not on PATH (SRS is not packaged for Debian; build it from source and put srs on PATH)"
-                        : "srs: found at " + srs + ", but this version of the bench does not drive SRS yet");
-            }
+            case "srs" -> new SrsServer(work, SrsServer.find(o.target().resolve("peers")));
             default -> throw new IllegalArgumentException(name);
         };
     }

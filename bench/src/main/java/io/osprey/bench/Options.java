@@ -27,6 +27,9 @@ public final class Options {
                                               pull from the origin: CPU per node, latency per tier (Osprey only)
               transcode                               one 720p25 ladder (480p + 360p): CPU of worker + JVM vs the same
                                                       ffmpeg command bare, speed, fps, added latency (Osprey only)
+              latency                                 the bundled pages in headless chromium: how far behind
+                                                      the publisher mpegts.js (HTTP-FLV, WS-FLV) and hls.js (HLS,
+                                                      LL-HLS) show the picture, --duration s each (Osprey only)
               media                                   only make the test media (cached)
             options:
               --peer nms|nginx|srs     also run the scenario against a peer (repeatable, or comma-separated)
@@ -145,7 +148,7 @@ public final class Options {
             throw new IllegalArgumentException("no scenario");
         }
         if (!List.of("fanout-flv", "fanout-ws", "fanout-rtmp", "ingest", "hls-serve", "soak", "push-memory",
-                "cleanup-scan", "passthrough", "sources", "cluster", "transcode", "media")
+                "cleanup-scan", "passthrough", "sources", "cluster", "transcode", "latency", "media")
                 .contains(o.scenario)) {
             throw new IllegalArgumentException("unknown scenario " + o.scenario);
         }
@@ -227,6 +230,7 @@ public final class Options {
             duration = switch (scenario) {
                 case "soak" -> 60;
                 case "hls-serve" -> 10;
+                case "latency" -> 60;
                 default -> 20;
             };
         }

@@ -51,12 +51,22 @@ public final class HlsServe extends Scenario {
             }
             log("%s: waiting for a segment in %s", server.name(), playlist);
             String segment = null;
+            URI master = null;
             int segments = 0;
             int lastStatus = -1;
             long deadline = System.currentTimeMillis() + (long) (o.hlsWait * 1000);
             while (segments < o.hlsSegments && System.currentTimeMillis() < deadline) {
                 HttpResponse<String> rs = get(playlist);
                 lastStatus = rs == null ? -1 : rs.statusCode();
+                if (lastStatus == 200 && rs.body().contains("#EXT-X-STREAM-INF")) {
+                    // a master playlist (SRS's hls_ctx answers one naming a per-session playlist): a player polls
+                    // the variant, so wrk does too
+                    URI variant = playlist.resolve(newestSegment(rs.body()));
+                    log("%s: %s is a master playlist; measuring its variant %s", server.name(), playlist, variant);
+                    master = playlist;
+                    playlist = variant;
+                    continue;
+                }
                 if (lastStatus == 200 && newestSegment(rs.body()) != null) {
                     segment = newestSegment(rs.body());
                     segments = segmentCount(rs.body());
@@ -107,8 +117,12 @@ public final class HlsServe extends Scenario {
             r.put("segment p99 ms", Stats.round(s.p99Ms(), 2));
             r.put("segment CPU %", Stats.round(ProcStats.cpuPercent(b, c), 0));
             r.put("errors", (double) (p.non2xx() + p.socketErrors() + s.non2xx() + s.socketErrors()));
-            r.note("playlist " + playlist.getPath() + " (" + playlistBytes + " B, " + segments + " segments), segment "
-                    + segUri.getPath()
+            if (master != null) {
+                r.note("master playlist " + master.getPath() + " names the variant measured below");
+            }
+            r.note("playlist " + playlist.getPath() + (playlist.getQuery() == null ? "" : "?" + playlist.getQuery())
+                    + " (" + playlistBytes + " B, " + segments + " segments), segment "
+                    + segUri.getPath() + (segUri.getQuery() == null ? "" : "?" + segUri.getQuery())
                     + "; wrk -t" + o.wrkThreads + " -c" + o.wrkConnections + " -d" + Math.round(o.duration) + "s"
                     + (o.wrkWarmup > 0 ? " after " + Math.round(o.wrkWarmup) + " s of unmeasured wrk at each URL"
                     : ""));

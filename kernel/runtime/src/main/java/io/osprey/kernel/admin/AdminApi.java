@@ -2,6 +2,7 @@ package io.osprey.kernel.admin;
 
 import io.osprey.kernel.http.AdminAuth;
 import io.osprey.kernel.metrics.HealthRegistry;
+import io.osprey.kernel.bus.SessionViewers;
 import io.osprey.kernel.plugin.PluginManager;
 import io.osprey.kernel.plugin.PluginState;
 import io.osprey.kernel.plugin.PluginStatus;
@@ -87,13 +88,14 @@ public final class AdminApi extends Handler.Abstract {
         } else if (seg.length == 2 && seg[1].equals("streams") && HttpMethod.GET.is(method)) {
             List<Map<String, Object>> out = new ArrayList<>();
             bus.streams().stream().sorted(Comparator.comparing(s -> s.key().toString()))
-                    .forEach(s -> out.add(streamJson(s)));
+                    .forEach(s -> out.add(streamJson(s, SessionViewers.of(bus))));
             Json.write(response, 200, out, callback);
         } else if (seg.length == 4 && seg[1].equals("streams") && StreamKey.isValidPart(seg[2])
                 && StreamKey.isValidPart(seg[3])) {
             StreamKey key = new StreamKey(seg[2], seg[3]);
             if (HttpMethod.GET.is(method)) {
-                bus.stream(key).ifPresentOrElse(s -> Json.write(response, 200, streamJson(s), callback),
+                bus.stream(key).ifPresentOrElse(s -> Json.write(response, 200, streamJson(s,
+                        SessionViewers.of(bus)), callback),
                         () -> Json.write(response, 404, Map.of("error", "no live stream " + key), callback));
             } else if (HttpMethod.DELETE.is(method)) {
                 boolean kicked = bus.kick(key, "kicked through the admin API");
@@ -174,8 +176,8 @@ public final class AdminApi extends Handler.Abstract {
         return m;
     }
 
-    static Map<String, Object> streamJson(StreamView s) {
-        StreamStats st = s.stats();
+    static Map<String, Object> streamJson(StreamView s, SessionViewers sessions) {
+        StreamStats st = sessions.stats(s);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("app", s.key().app());
         m.put("name", s.key().name());

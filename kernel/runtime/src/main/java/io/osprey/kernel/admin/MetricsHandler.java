@@ -1,6 +1,7 @@
 package io.osprey.kernel.admin;
 
 import io.osprey.kernel.bus.Bus;
+import io.osprey.kernel.bus.SessionViewers;
 import io.osprey.kernel.plugin.PluginManager;
 import io.osprey.kernel.plugin.PluginState;
 import io.osprey.kernel.plugin.PluginStatus;
@@ -35,8 +36,9 @@ public final class MetricsHandler extends Handler.Abstract {
         GaugeWithCallback.builder().name("osprey_viewers").help("Current viewers by protocol").labelNames("protocol")
                 .callback(cb -> {
                     Map<String, Integer> byProtocol = new TreeMap<>();
+                    SessionViewers sessions = SessionViewers.of(bus);
                     for (StreamView s : bus.streams()) {
-                        s.stats().viewers().forEach((p, n) -> byProtocol.merge(p, n, Integer::sum));
+                        sessions.stats(s).viewers().forEach((p, n) -> byProtocol.merge(p, n, Integer::sum));
                     }
                     byProtocol.forEach((p, n) -> cb.call(n, p));
                 }).register(registry);

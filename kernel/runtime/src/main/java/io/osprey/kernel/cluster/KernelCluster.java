@@ -3,6 +3,7 @@ package io.osprey.kernel.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.osprey.kernel.bus.Bus;
+import io.osprey.kernel.bus.SessionViewers;
 import io.osprey.spi.Registration;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.StreamView;
@@ -176,7 +177,7 @@ public final class KernelCluster implements ClusterRegistry, AutoCloseable {
         List<String> pulls = new ArrayList<>();
         List<StreamView> live = bus.streams();
         for (StreamView s : live) {
-            viewers += s.stats().totalViewers();
+            viewers += SessionViewers.of(bus).stats(s).totalViewers();
             if ("relay".equals(s.publisherProtocol()) && !s.isEnded()) {
                 pulls.add(s.key().toString());
             }

@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpFields;
@@ -54,8 +55,17 @@ public final class ConnectionGuard {
     private final long evictAfterMs;
     private final long evictAfterNanos;
 
-    /** An HTTP connection waiting for a request's headers: its deadline task and when it was armed. */
-    private record Waiting(Scheduler.Task task, long armedNanos) {
+    private final long headerTimeoutNanos;
+    private final long sweepMs;
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    /**
+     * An HTTP connection waiting for a request's headers, and since when. No timer per request: one sweep every
+     * {@link #sweepMs} closes those past the deadline (arming and cancelling a scheduler task for every request of
+     * a kept-alive connection took the scheduler's queue lock twice per request: a few percent of an HLS playlist
+     * request's CPU).
+     */
+    private record Waiting(long armedNanos) {
     }
 
     /**
@@ -69,6 +79,9 @@ public final class ConnectionGuard {
         this.refusals = refusals;
         this.evictAfterMs = headerTimeoutMs <= 0 ? 1000 : Math.min(1000, Math.max(1, headerTimeoutMs / 2));
         this.evictAfterNanos = TimeUnit.MILLISECONDS.toNanos(evictAfterMs);
+        this.headerTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMs);
+        // the deadline holds to within a tenth of itself (at most a second late)
+        this.sweepMs = Math.max(10, Math.min(1000, headerTimeoutMs / 10));
     }
 
     /** Called for each accepted socket before Jetty sees it: false (and the socket closed) if over the cap. */
@@ -99,7 +112,6 @@ public final class ConnectionGuard {
         for (Map.Entry<Connection, Waiting> e : awaitingHeaders.entrySet()) {
             if (now - e.getValue().armedNanos() >= evictAfterNanos
                     && awaitingHeaders.remove(e.getKey(), e.getValue())) {
-                e.getValue().task().cancel();
                 evictedAtCap.increment();
                 EndPoint ep = e.getKey().getEndPoint();
                 refusals.refuse(address(ep.getRemoteSocketAddress()), "connection cap",
@@ -122,6 +134,36 @@ public final class ConnectionGuard {
         return new HeaderDeadline();
     }
 
+    /** Closes the connections whose headers are overdue, then comes again (until the scheduler stops). */
+    private void sweep() {
+        try {
+            long now = System.nanoTime();
+            for (Map.Entry<Connection, Waiting> e : awaitingHeaders.entrySet()) {
+                if (now - e.getValue().armedNanos() >= headerTimeoutNanos) {
+                    deadline(e.getKey(), e.getValue());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "header deadline sweep failed", e);
+        } finally {
+            scheduler.schedule(this::sweep, sweepMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void deadline(Connection connection, Waiting waiting) {
+        if (!awaitingHeaders.remove(connection, waiting)) {
+            return; // its headers came meanwhile
+        }
+        EndPoint ep = connection.getEndPoint();
+        if (ep.getConnection() != connection) {
+            return; // upgraded meanwhile
+        }
+        closedByDeadline.increment();
+        refusals.refuse(address(ep.getRemoteSocketAddress()), "request header deadline",
+                "no complete request line and headers within " + headerTimeoutMs + " ms (server.http.headerTimeoutMs)");
+        ep.close();
+    }
+
     /**
      * Armed when an HTTP connection opens and again when a response ends with the connection kept alive (the next
      * request's line and headers then have the same time); disarmed by a request's headers ({@link #customize}).
@@ -137,10 +179,10 @@ public final class ConnectionGuard {
         }
 
         private void arm(Connection connection) {
-            Scheduler.Task task = scheduler.schedule(() -> deadline(connection), headerTimeoutMs, TimeUnit.MILLISECONDS);
-            Waiting previous = awaitingHeaders.put(connection, new Waiting(task, System.nanoTime()));
-            if (previous != null) {
-                previous.task().cancel();
+            awaitingHeaders.put(connection, new Waiting(System.nanoTime()));
+            if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
+                // the first connection: the server (and its scheduler) is running by now
+                scheduler.schedule(ConnectionGuard.this::sweep, sweepMs, TimeUnit.MILLISECONDS);
             }
             if (!connection.getEndPoint().isOpen()) {
                 disarm(connection);
@@ -173,24 +215,7 @@ public final class ConnectionGuard {
         }
 
         private void disarm(Connection connection) {
-            Waiting w = awaitingHeaders.remove(connection);
-            if (w != null) {
-                w.task().cancel();
-            }
-        }
-
-        private void deadline(Connection connection) {
-            if (awaitingHeaders.remove(connection) == null) {
-                return;
-            }
-            EndPoint ep = connection.getEndPoint();
-            if (ep.getConnection() != connection) {
-                return; // upgraded meanwhile
-            }
-            closedByDeadline.increment();
-            refusals.refuse(address(ep.getRemoteSocketAddress()), "request header deadline",
-                    "no complete request line and headers within " + headerTimeoutMs + " ms (server.http.headerTimeoutMs)");
-            ep.close();
+            awaitingHeaders.remove(connection);
         }
     }
 

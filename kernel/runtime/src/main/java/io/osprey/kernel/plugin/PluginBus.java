@@ -1,5 +1,6 @@
 package io.osprey.kernel.plugin;
 
+import io.osprey.kernel.bus.SessionViewers;
 import io.osprey.spi.Registration;
 import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.Frame;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntSupplier;
 
 /**
  * One plugin's view of the bus: what it opens is tracked and released when it stops (publishers disconnect, so
@@ -124,6 +126,11 @@ final class PluginBus implements MediaBus {
     @Override
     public List<StreamKey> variants(StreamKey source) {
         return bus.variants(source);
+    }
+
+    @Override
+    public Registration countViewers(StreamKey key, String protocol, IntSupplier count) {
+        return ctx.resources().add(SessionViewers.of(bus).add(key, protocol, count));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.IntSupplier;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -93,6 +94,35 @@ public interface MediaBus {
      */
     default List<StreamKey> variants(StreamKey source) {
         return List.of();
+    }
+
+    /**
+     * Counts viewers that hold no subscription: an output whose clients poll (an HLS player fetching playlists)
+     * keeps its own table of recent clients and lends the bus its size. The kernel adds {@code count} to the
+     * stream's viewers under {@code protocol} wherever it reports viewers ({@code /api/streams}, the
+     * {@code osprey_viewers} metric, the console, cluster totals), summed with the subscriptions that are viewers and
+     * with any other count registered for the same key and protocol. {@link StreamView#stats()} itself counts
+     * subscriptions only.
+     *
+     * <p>{@code count} is called on the thread that reports (an admin request, a metrics scrape), never under a lock
+     * of the caller's, a few times a second at most: it must be cheap and must not block. Nothing is called per
+     * viewer request, so the counting costs the output only what its own table costs. Closing the registration
+     * removes the count (do so when the stream ends); a plugin's registrations are closed when it stops.
+     *
+     * <pre>{@code
+     * Registration r = bus.countViewers(key, "hls", () -> sessions.active(System.nanoTime()));
+     * ...
+     * r.close(); // the stream ended
+     * }</pre>
+     *
+     * @param key      the stream
+     * @param protocol the protocol the viewers are counted under ({@code hls})
+     * @param count    the current number of such viewers; a negative answer counts as 0
+     * @return removes the count
+     * @since 1.4
+     */
+    default Registration countViewers(StreamKey key, String protocol, IntSupplier count) {
+        return () -> { };
     }
 
     /** The live stream {@code key}, if any. */

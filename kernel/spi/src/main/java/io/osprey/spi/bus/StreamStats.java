@@ -9,7 +9,8 @@ import java.util.Map;
  * @param framesIn       frames published
  * @param bitrateIn      payload bit rate over the last few seconds, bits per second
  * @param videoFps       video frames per second over the last few seconds
- * @param viewers        current viewers by protocol (subscriptions with {@code viewer=true})
+ * @param viewers        current viewers by protocol (subscriptions with {@code viewer=true}; where the kernel
+ *                       reports viewers it adds those counted with {@link MediaBus#countViewers})
  * @param subscribers    all current subscriptions, viewers or not
  * @param bytesOut       bytes outputs reported writing for this stream
  * @param framesDropped  frames skipped for slow subscribers, summed

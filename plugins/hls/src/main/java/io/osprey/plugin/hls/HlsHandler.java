@@ -223,7 +223,10 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         Snapshot s = stream.snapshot();
         HlsFormat format = s.settings().format();
         switch (target.kind()) {
-            case PLAYLIST -> playlist(rq, rs, cb, stream, s, params, head, admission, carry);
+            case PLAYLIST -> {
+                stream.playlistRequested(remote == null ? null : remote.getAddress(), carry, System.nanoTime());
+                playlist(rq, rs, cb, stream, s, params, head, admission, carry);
+            }
             case SEGMENT -> {
                 Segment seg = s.segment(target.number());
                 if (seg != null && !head) {

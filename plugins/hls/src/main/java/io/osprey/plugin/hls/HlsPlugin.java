@@ -71,6 +71,7 @@ public final class HlsPlugin implements Plugin {
                 HlsStream stream = new HlsStream(key, nextSid(), settings, startConfig.directBuffers, responses,
                         mirror, startConfig.accessCacheMs, segments, s -> streams.remove(s.key(), s));
                 stream.reportViewersTo(ctx.access());
+                stream.viewersCountedBy(ctx.bus().countViewers(key, "hls", () -> stream.viewers(System.nanoTime())));
                 HlsStream old = streams.put(key, stream);
                 if (old != null) {
                     old.end(404, "stream restarted");

@@ -1,6 +1,7 @@
 package io.osprey.plugin.hls;
 
 import io.osprey.media.buffer.DirectPool;
+import io.osprey.spi.Registration;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.spi.bus.Subscription;
@@ -57,6 +58,8 @@ final class HlsStream implements SubscriptionListener {
     private final Object packaging = new Object();
     private final List<Waiter> waiters = new ArrayList<>();
     private final ConcurrentHashMap<Grant, Viewing> grants = new ConcurrentHashMap<>();
+    private final HlsViewers viewers = new HlsViewers();
+    private volatile Registration viewerCount;
     private volatile io.osprey.spi.access.AccessControl viewersEnd;
     private long grantsSweptNanos;
     private final long grantNanos;
@@ -315,6 +318,24 @@ final class HlsStream implements SubscriptionListener {
         }
     }
 
+    /** A playlist request of this client (address and carried query): it counts as a viewer for a while. */
+    void playlistRequested(InetAddress address, String carry, long nowNanos) {
+        viewers.seen(address, carry, nowNanos);
+    }
+
+    /** The clients that requested a playlist within the last three target durations. */
+    int viewers(long nowNanos) {
+        return ended ? 0 : viewers.count(nowNanos, 3_000_000_000L * snapshot.targetDuration());
+    }
+
+    /** The registration of {@link #viewers} with the bus, closed when the stream ends. */
+    void viewersCountedBy(Registration r) {
+        viewerCount = r;
+        if (ended) {
+            r.close();
+        }
+    }
+
     /**
      * Reports viewers to {@code access} ({@link io.osprey.spi.access.SessionEnd}, protocol {@code hls}) when one is
      * not seen again within the access cache time: the duration runs from its first allowed request to its last.
@@ -370,6 +391,11 @@ final class HlsStream implements SubscriptionListener {
             s.close();
         }
         sweepGrants(System.nanoTime(), true);
+        Registration counted = viewerCount;
+        if (counted != null) {
+            counted.close();
+        }
+        viewers.clear();
         List<Waiter> all;
         synchronized (waiters) {
             all = new ArrayList<>(waiters);

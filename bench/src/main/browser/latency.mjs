@@ -1,0 +1,165 @@
+// The bench's `latency` scenario: opens the bundled player pages in Debian's headless chromium (playwright-core,
+// as BrowserIT drives it) and measures how far behind the publisher each player shows the picture.
+// Input: a JSON job as the only argument: { modules, chromium, base, pages: [{name, path}], warmupS, durationS }.
+// Output: one JSON line on stdout: {"ok":true,"pages":[...]} or {"ok":false,"error":"..."}; progress on stderr.
+//
+// The pages are used as they are (their default settings): an init script only catches the player they create
+// (window.mpegts.createPlayer, new Hls) and samples, every 100 ms:
+// - hls.js (HLS, LL-HLS): now - hls.playingDate, the EXT-X-PROGRAM-DATE-TIME of the frame on screen, which the
+//   server stamps with its wall clock when the frame arrives (publisher and server share this machine's clock);
+// - mpegts.js (HTTP-FLV, WS-FLV): the bench publisher sends an onBenchProbe script tag with its wall clock every
+//   100 ms; on arrival the page pairs it with the media time the buffer then ends at (the probe's own media time,
+//   give or take the frame being appended), so media time t was sent at wall(t) = t + offset (the lowest offset of
+//   the last 5 s: a late append only makes an offset larger); the latency is now - wall(currentTime).
+// A stall is the video not advancing for >= 500 ms while it should play.
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const job = JSON.parse(process.argv[2]);
+const log = (...a) => process.stderr.write('[latency] ' + a.join(' ') + '\n');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { chromium } = createRequire(join(job.modules, 'noop.js'))('playwright-core');
+
+// The flags of BrowserIT's driver: a quiet, sandbox-less, GPU-less chromium with a fresh profile.
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage',
+  '--mute-audio', '--autoplay-policy=no-user-gesture-required'];
+
+/** Runs in the page before its scripts: catches the players and samples the latency. */
+function probe() {
+  const m = { samples: [], stalls: 0, stallMs: 0, probes: 0, kind: null, reset: 0 };
+  window.__latency = m;
+  let hls = null;
+  let flv = null;
+  const offsets = []; // [arrivalMs, offsetMs]
+  let realHls;
+  Object.defineProperty(window, 'Hls', {
+    configurable: true,
+    get: () => realHls,
+    set: (H) => {
+      const Caught = function (config) {
+        const h = new H(config);
+        hls = h;
+        m.kind = 'hls.js';
+        return h;
+      };
+      Object.setPrototypeOf(Caught, H);
+      Caught.prototype = H.prototype;
+      realHls = Caught;
+    },
+  });
+  let realMpegts;
+  Object.defineProperty(window, 'mpegts', {
+    configurable: true,
+    get: () => realMpegts,
+    set: (M) => {
+      const create = M.createPlayer;
+      M.createPlayer = function (...a) {
+        const p = create.apply(M, a);
+        flv = p;
+        m.kind = 'mpegts.js';
+        offsets.length = 0; // a new player: a new time base
+        p.on('scriptdata_arrived', (d) => {
+          const pr = d && d.onBenchProbe;
+          const v = document.querySelector('video');
+          if (!pr || !v || !v.buffered.length) return;
+          const end = v.buffered.end(v.buffered.length - 1) * 1000;
+          offsets.push([Date.now(), pr.wall - end]);
+          m.probes++;
+        });
+        return p;
+      };
+      realMpegts = M;
+    },
+  });
+  let lastTime = -1;
+  let still = 0;
+  setInterval(() => {
+    const v = document.querySelector('video');
+    const now = Date.now();
+    if (!v) return;
+    const playing = !v.paused && v.readyState >= 2 && v.currentTime > 0;
+    if (playing) {
+      if (v.currentTime === lastTime) {
+        still += 100;
+        if (still === 500) m.stalls++;
+        if (still >= 500) m.stallMs += still === 500 ? 500 : 100;
+      } else {
+        still = 0;
+      }
+    }
+    lastTime = v.currentTime;
+    if (!playing) return;
+    if (hls && hls.playingDate) {
+      m.samples.push(now - hls.playingDate.getTime());
+    } else if (flv) {
+      while (offsets.length && now - offsets[0][0] > 5000) offsets.shift();
+      if (offsets.length) {
+        let off = Infinity;
+        for (const o of offsets) off = Math.min(off, o[1]);
+        m.samples.push(now - (off + v.currentTime * 1000));
+      }
+    }
+  }, 100);
+}
+
+function summary(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p) => s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]) : null;
+  return { n: s.length, p50: q(0.5), p95: q(0.95), max: s.length ? Math.round(s[s.length - 1]) : null,
+    min: s.length ? Math.round(s[0]) : null };
+}
+
+async function measure(context, pg) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e && e.message || e)));
+  log(pg.name + ': opening ' + pg.path);
+  await page.goto(job.base + pg.path, { waitUntil: 'domcontentloaded', timeout: 15000 });
+  const deadline = Date.now() + 30000;
+  let first = null;
+  while (Date.now() < deadline) {
+    const n = await page.evaluate(() => window.__latency.samples.length);
+    if (n > 0) { first = Date.now(); break; }
+    await sleep(250);
+  }
+  if (!first) {
+    const state = await page.evaluate(() => ({ kind: window.__latency.kind, probes: window.__latency.probes,
+      status: (document.getElementById('status') || {}).textContent }));
+    await page.close();
+    return { name: pg.name, error: 'no latency sample within 30 s', state, errors };
+  }
+  log(pg.name + ': playing; ' + job.warmupS + ' s warm-up, then ' + job.durationS + ' s measured');
+  await sleep(job.warmupS * 1000);
+  await page.evaluate(() => { const m = window.__latency; m.samples = []; m.stalls = 0; m.stallMs = 0; });
+  await sleep(job.durationS * 1000);
+  const m = await page.evaluate(() => window.__latency);
+  const info = await page.evaluate(() => (window.osprey || {}).info || {});
+  const browser = await page.evaluate(() => (navigator.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/) || ['?'])[0]);
+  await page.close();
+  return { name: pg.name, engine: m.kind, latencyMs: summary(m.samples), stalls: m.stalls, stallMs: m.stallMs,
+    probes: m.probes, playedAs: info.playedAs || null, partTarget: info.partTarget || null, browser, errors };
+}
+
+async function main() {
+  const profile = mkdtempSync(join(tmpdir(), 'osprey-latency-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: job.chromium, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 },
+      timeout: 30000,
+    });
+    await context.addInitScript(probe);
+    const pages = [];
+    for (const pg of job.pages) pages.push(await measure(context, pg));
+    return { ok: true, pages };
+  } finally {
+    if (context) await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().then((r) => process.stdout.write(JSON.stringify(r) + '\n'),
+  (e) => { process.stdout.write(JSON.stringify({ ok: false, error: String(e && e.stack || e) }) + '\n'); });

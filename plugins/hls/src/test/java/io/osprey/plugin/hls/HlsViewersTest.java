@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.osprey.spi.bus.StreamKey;
 import io.osprey.testkit.Await;
+import io.osprey.testkit.Clip;
+import io.osprey.testkit.ClipPublisher;
 import io.osprey.testkit.Ffmpeg;
 import io.osprey.testkit.TestServer;
 import java.net.InetAddress;
@@ -52,7 +54,7 @@ class HlsViewersTest {
         try (TestServer server = TestServer.start()) {
             StreamKey key = new StreamKey("live", "counted");
             String url = "/hls/live/counted/index.m3u8";
-            try (ClipPublisher p = new ClipPublisher(server.kernel().bus(), key, clip, 30_000)) {
+            try (ClipPublisher p = ClipPublisher.frames(server.kernel().bus(), key, clip, 30_000)) {
                 Await.until("a playlist with a segment", Duration.ofSeconds(15),
                         () -> body(server, url).contains("#EXTINF"));
                 CompletableFuture<Ffmpeg.Result> player = CompletableFuture.supplyAsync(() -> {

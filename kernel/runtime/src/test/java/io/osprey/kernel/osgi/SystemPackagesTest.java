@@ -13,7 +13,7 @@ class SystemPackagesTest {
     void kernelLibrariesAreExportedToBundlesWithTheirVersions() throws Exception {
         String extra = SystemPackages.compute(SystemPackagesTest.class.getClassLoader());
         // the SPI and media library plugins compile against
-        assertTrue(extra.contains("io.osprey.spi.bus;version=\"1.3.0\""), extra);
+        assertTrue(extra.contains("io.osprey.spi.bus;version=\"1.4.0\""), extra);
         assertTrue(extra.contains("io.osprey.media.flv;version=\"1.2.0\""), extra);
         // Jetty for routes and connections, versioned so bnd's [12.1,13) imports resolve
         assertTrue(extra.contains("org.eclipse.jetty.server;version=\"12.1.12\""), extra);

@@ -12,12 +12,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -71,8 +69,8 @@ public final class Sources extends Scenario {
         log("%s: %d of %d sources live", server.name(), live, n);
         sleepSeconds(Math.max(o.warmup, 5));
         List<Long> workers = ProcStats.children(server.pid());
-        List<String> command = workers.isEmpty() ? List.of() : cmdline(workers.get(0));
-        String libs = workers.isEmpty() ? "" : environ(workers.get(0), "LD_LIBRARY_PATH");
+        List<String> command = workers.isEmpty() ? List.of() : ProcStats.cmdline(workers.get(0));
+        String libs = workers.isEmpty() ? "" : ProcStats.environ(workers.get(0), "LD_LIBRARY_PATH");
         ProcStats.Sample a = server.sample();
         sleepSeconds(o.duration);
         ProcStats.Sample b = server.sample();
@@ -142,22 +140,5 @@ public final class Sources extends Scenario {
         return n;
     }
 
-    private static List<String> cmdline(long pid) throws IOException {
-        byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-        return Arrays.asList(new String(b, StandardCharsets.UTF_8).split("\0"));
-    }
 
-    private static String environ(long pid, String name) {
-        try {
-            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-            for (String kv : new String(b, StandardCharsets.UTF_8).split("\0")) {
-                if (kv.startsWith(name + "=")) {
-                    return kv.substring(name.length() + 1);
-                }
-            }
-        } catch (IOException e) {
-            // not readable: the workers' folder is the executable's own
-        }
-        return "";
-    }
 }

@@ -18,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,8 +91,8 @@ public final class Transcode extends Scenario {
             }
             sleepSeconds(Math.max(o.warmup, 5));
             long worker = ProcStats.children(server.pid()).get(0);
-            command = cmdline(worker);
-            libs = environ(worker, "LD_LIBRARY_PATH");
+            command = ProcStats.cmdline(worker);
+            libs = ProcStats.environ(worker, "LD_LIBRARY_PATH");
             long from = System.nanoTime();
             ProcStats.Sample j0 = ProcStats.sampleAll(List.of(server.pid()));
             ProcStats.Sample w0 = ProcStats.sampleAll(List.of(worker));
@@ -223,24 +222,7 @@ public final class Transcode extends Scenario {
         return v.stream().mapToDouble(d -> d).average().orElse(0);
     }
 
-    private static List<String> cmdline(long pid) throws IOException {
-        byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
-        return Arrays.asList(new String(b, StandardCharsets.UTF_8).split("\0"));
-    }
 
-    private static String environ(long pid, String name) {
-        try {
-            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-            for (String kv : new String(b, StandardCharsets.UTF_8).split("\0")) {
-                if (kv.startsWith(name + "=")) {
-                    return kv.substring(name.length() + 1);
-                }
-            }
-        } catch (IOException e) {
-            // not readable: the worker's folder is the executable's own
-        }
-        return "";
-    }
 
     /** An HTTP-FLV viewer on its own thread: the first arrival (nanoTime) of each video timestamp. */
     private final class Reader implements FlvScanner.Listener, AutoCloseable {

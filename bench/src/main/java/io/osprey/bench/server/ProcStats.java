@@ -1,5 +1,7 @@
 package io.osprey.bench.server;
 
+import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -148,5 +150,26 @@ public final class ProcStats {
     public static double cpuPercent(Sample a, Sample b) {
         double seconds = (b.nanos() - a.nanos()) / 1e9;
         return seconds <= 0 ? 0 : 100.0 * (b.cpuSeconds() - a.cpuSeconds()) / seconds;
+    }
+
+    /** A process's command line, argument by argument ({@code /proc/PID/cmdline}). */
+    public static List<String> cmdline(long pid) throws IOException {
+        byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+        return Arrays.asList(new String(b, StandardCharsets.UTF_8).split("\0"));
+    }
+
+    /** One variable of a process's environment ({@code /proc/PID/environ}), or "" when unset or not readable. */
+    public static String environ(long pid, String name) {
+        try {
+            byte[] b = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+            for (String kv : new String(b, StandardCharsets.UTF_8).split("\0")) {
+                if (kv.startsWith(name + "=")) {
+                    return kv.substring(name.length() + 1);
+                }
+            }
+        } catch (IOException e) {
+            // not readable: treated as unset
+        }
+        return "";
     }
 }

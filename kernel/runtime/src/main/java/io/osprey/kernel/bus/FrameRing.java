@@ -40,6 +40,7 @@ final class FrameRing {
     private volatile long syncPoint = -1; // newest sync point (video key frame, or audio frame if no video)
     private long cumulativeBytes;
     private long newestDts;
+    private boolean released;
 
     FrameRing(int maxFrames, long maxBytes, long retainMillis) {
         int capacity = Integer.highestOneBit(Math.max(16, maxFrames) - 1) << 1;
@@ -61,7 +62,11 @@ final class FrameRing {
      * waiting for its disk, then loses nothing as long as its own lag bound allows, while no memory is kept for it
      * when it keeps up. Only the publisher's thread calls this.
      */
-    void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks, long hold, long holdMillis) {
+    synchronized void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks, long hold, long holdMillis) {
+        if (released) {
+            frame.release(); // a publisher's last frame raced the stream's end: nobody will read it
+            return;
+        }
         long seq = head;
         cumulativeBytes += frame.size();
         newestDts = frame.dts();
@@ -96,6 +101,28 @@ final class FrameRing {
         tail = t;
         if (sync >= 0 && sync < t) {
             syncPoint = -1; // the GOP outgrew the ring: new readers wait for the next key frame
+        }
+    }
+
+    /**
+     * Drops every retained frame, giving its memory back: for a stream that ended and that nobody reads any more
+     * (the publisher appends no more). Safe against a late reader as eviction is: the tail moves first, and a
+     * reader that still took an entry finds it released ({@code tryRetain} fails). Exclusive with {@link #append}
+     * (an uncontended lock: one writer), so a frame is never released twice; frames appended later are dropped.
+     */
+    synchronized void releaseAll() {
+        released = true;
+        long h = head;
+        long t = tail;
+        tail = h;
+        syncPoint = -1;
+        for (; t < h; t++) {
+            int i = (int) (t & mask);
+            Entry e = slots[i];
+            slots[i] = null;
+            if (e != null && e.seq == t) {
+                e.frame.release();
+            }
         }
     }
 

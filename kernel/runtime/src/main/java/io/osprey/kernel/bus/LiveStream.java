@@ -40,6 +40,7 @@ final class LiveStream implements StreamView {
     private final LongAdder dropped = new LongAdder();
     /** One wake-up pass queued or running: frames appended meanwhile ride along with it. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final AtomicBoolean ringReleased = new AtomicBoolean();
     /** The {@link WakeLanes} lane this stream's wake-up passes run in (see {@link Delivery}). */
     private final int wakeLane;
     /**
@@ -194,6 +195,7 @@ final class LiveStream implements StreamView {
         // the subscriptions are not ended here: each reads what the stream carried before its end, then its poll
         // answers -1 (a stream pushed in one burst and closed at once would otherwise lose what was not read yet)
         delivery.ended(this);
+        releaseIfDone();
     }
 
     // ---- wake-up state, read and set by Delivery ----
@@ -251,6 +253,16 @@ final class LiveStream implements StreamView {
         }
     }
 
+    /**
+     * Gives the ring's frames back once the stream has ended and its last subscription closed: the memory must not
+     * wait for this object to become unreachable (a plugin may keep its packager, and so this stream, for a while).
+     */
+    private void releaseIfDone() {
+        if (ended && subscriptions.isEmpty() && ringReleased.compareAndSet(false, true)) {
+            ring.releaseAll();
+        }
+    }
+
     void removeSubscription(BusSubscription s) {
         if (subscriptions.remove(s)) {
             if (s.options().viewer()) {
@@ -261,6 +273,7 @@ final class LiveStream implements StreamView {
                             .toArray(BusSubscription[]::new));
                 }
             }
+            releaseIfDone();
         }
     }
 

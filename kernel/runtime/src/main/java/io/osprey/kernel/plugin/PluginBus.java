@@ -94,7 +94,7 @@ final class PluginBus implements MediaBus {
                 }
             }
         };
-        return ctx.resources().add(bus.watch(guarded));
+        return ctx.tracked(bus.watch(guarded));
     }
 
     @Override
@@ -120,7 +120,7 @@ final class PluginBus implements MediaBus {
                 return provider.variants(source); // Demands logs and skips a provider that throws
             }
         };
-        return ctx.resources().add(bus.provide(guarded));
+        return ctx.tracked(bus.provide(guarded));
     }
 
     @Override
@@ -130,7 +130,9 @@ final class PluginBus implements MediaBus {
 
     @Override
     public Registration countViewers(StreamKey key, String protocol, IntSupplier count) {
-        return ctx.resources().add(SessionViewers.of(bus).add(key, protocol, count));
+        // tracked: closed with the plugin, and forgotten when closed first (one count per stream: kept, it would hold
+        // the stream's packager and so its frames after the stream ended)
+        return ctx.tracked(SessionViewers.of(bus).add(key, protocol, count));
     }
 
     @Override

@@ -329,7 +329,8 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
         failures.failed(this, reason, cause);
     }
 
-    private Registration tracked(Registration r) {
+    /** Tracks {@code r} until the plugin stops or {@code r} is closed, whichever comes first. */
+    Registration tracked(Registration r) {
         resources.add(r);
         return () -> {
             resources.remove(r);

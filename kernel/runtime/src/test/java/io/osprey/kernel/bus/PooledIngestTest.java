@@ -87,4 +87,36 @@ class PooledIngestTest {
         ingest.close();
         p.close();
     }
+
+    /**
+     * An ended stream gives its frames back when its last subscription closes, even while something still holds the
+     * subscription (and through it the stream): issue 13's push rounds kept 2 GB of direct memory that way.
+     */
+    @Test
+    void anEndedStreamReleasesItsFramesWhenItsLastReaderCloses() throws Exception {
+        Bus bus = new Bus(new BusSettings(4096, 32L << 20, 10_000, 5_000), Runnable::run, sched);
+        StreamKey key = new StreamKey("live", "ended");
+        Publisher p = bus.publish(key, new PublishRequest("test", null, false, null));
+        FlvToBus ingest = new FlvToBus(p, null);
+        ingest.media(FlvTag.AUDIO, 0, ByteBuffer.wrap(new byte[] {(byte) 0xAF, 0, 0x12, 0x10}));
+        Subscription s = bus.subscribe(key, SubscribeOptions.packager("test"), x -> { });
+        List<Frame> read = new ArrayList<>();
+        for (int n = 0; n < 100; n++) {
+            ingest.media(FlvTag.AUDIO, n * 23L, aac(n));
+        }
+        s.poll(read, 1000);
+        List<Frame> pooled = new ArrayList<>(read);
+        pooled.removeIf(f -> !f.isPooled());
+        assertEquals(100, pooled.size());
+        for (Frame f : read) {
+            f.release(); // the reader is done with them; the ring still holds each once
+        }
+        assertTrue(pooled.stream().allMatch(f -> f.refCount() == 1), "the ring holds what was read");
+        ingest.close();
+        p.close();
+        assertTrue(pooled.stream().allMatch(f -> f.refCount() == 1), "a reader may still read an ended stream");
+        s.close();
+        assertTrue(pooled.stream().allMatch(f -> f.refCount() == 0),
+                "ended and unread: every frame went back to the pool");
+    }
 }

@@ -4,7 +4,7 @@ import io.osprey.media.amf0.Amf0Exception;
 import io.osprey.media.flv.FlvFormatException;
 import io.osprey.media.flv.FlvReader;
 import io.osprey.media.flv.FlvTag;
-import io.osprey.media.flv.FlvToBus;
+import io.osprey.media.live.FlvToBus;
 import io.osprey.spi.bus.MediaBus;
 import io.osprey.spi.bus.PublishRequest;
 import io.osprey.spi.bus.Publisher;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.osprey.media.flv.FlvReader;
 import io.osprey.media.flv.FlvTag;
-import io.osprey.media.flv.FlvToBus;
+import io.osprey.media.live.FlvToBus;
 import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.MediaBus;
 import io.osprey.spi.bus.MediaKind;

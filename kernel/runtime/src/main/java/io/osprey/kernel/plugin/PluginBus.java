@@ -94,7 +94,7 @@ final class PluginBus implements MediaBus {
                 }
             }
         };
-        return ctx.resources().add(bus.watch(guarded));
+        return tracked(bus.watch(guarded));
     }
 
     @Override
@@ -120,7 +120,7 @@ final class PluginBus implements MediaBus {
                 return provider.variants(source); // Demands logs and skips a provider that throws
             }
         };
-        return ctx.resources().add(bus.provide(guarded));
+        return tracked(bus.provide(guarded));
     }
 
     @Override
@@ -130,7 +130,22 @@ final class PluginBus implements MediaBus {
 
     @Override
     public Registration countViewers(StreamKey key, String protocol, IntSupplier count) {
-        return ctx.resources().add(SessionViewers.of(bus).add(key, protocol, count));
+        return tracked(SessionViewers.of(bus).add(key, protocol, count));
+    }
+
+    /**
+     * {@code r}, released when the plugin stops, or earlier by the plugin: its close then also drops it from the
+     * plugin's resources. Per-stream registrations ({@link #countViewers} for each HLS stream) must not stay there
+     * until the plugin stops: what they reference (the stream's packager, its subscription and through it the
+     * ended stream's ring of direct buffers) would be held for as long, a few MB per ended stream.
+     */
+    private Registration tracked(Registration r) {
+        Registration[] self = new Registration[1];
+        self[0] = () -> {
+            ctx.resources().remove(self[0]);
+            r.close();
+        };
+        return ctx.resources().add(self[0]);
     }
 
     @Override

@@ -62,6 +62,15 @@ final class FrameRing {
      * when it keeps up. Only the publisher's thread calls this.
      */
     void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks, long hold, long holdMillis) {
+        append(frame, isSyncPoint, tracks, hold, holdMillis, retainMillis);
+    }
+
+    /**
+     * As {@link #append(Frame, boolean, List, long, long)}, keeping {@code retain} ms of stream time behind the
+     * newest frame for now instead of {@code retainMillis}: the retention serves viewers that lag, and a stream
+     * nobody views yet keeps only its current GOP (a viewer joins at the newest sync point anyway).
+     */
+    void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks, long hold, long holdMillis, long retain) {
         long seq = head;
         cumulativeBytes += frame.size();
         newestDts = frame.dts();
@@ -70,10 +79,10 @@ final class FrameRing {
             syncPoint = seq;
         }
         head = seq + 1;
-        evict(hold, holdMillis);
+        evict(hold, holdMillis, Math.min(retain, retainMillis));
     }
 
-    private void evict(long hold, long holdMillis) {
+    private void evict(long hold, long holdMillis, long retainMillis) {
         long h = head;
         long t = tail;
         long sync = syncPoint;
@@ -115,6 +124,10 @@ final class FrameRing {
     Entry get(long seq) {
         Entry e = slots[(int) (seq & mask)];
         return e != null && e.seq == seq ? e : null;
+    }
+
+    long retainMillis() {
+        return retainMillis;
     }
 
     /** Retained payload bytes (approximate when read outside the writer thread). */

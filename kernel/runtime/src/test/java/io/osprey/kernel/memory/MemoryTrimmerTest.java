@@ -83,6 +83,44 @@ class MemoryTrimmerTest {
     }
 
     @Test
+    void whenThePublishedMediaFallsDeadMemoryIsCollectedOnceTheIntervalAllows() {
+        AtomicLong in = new AtomicLong();
+        MemoryTrimmer t = new MemoryTrimmer(new DirectPool(0), 0, 256 * MB, 60_000, used::get, () -> {
+            collections.incrementAndGet();
+            used.set(live.get());
+        }, now::get, in::get);
+        used.set(1_000 * MB);
+        live.set(900 * MB);
+        in.addAndGet(500 * MB);
+        t.run();
+        assertEquals(1, collections.get(), "past the threshold, never collected: collect");
+        for (int i = 0; i < 3; i++) { // steady load: 500 MB published per period, 1.2 GB in use, not grown by half
+            advanceSeconds(20);
+            in.addAndGet(500 * MB);
+            used.set(1_200 * MB);
+            t.run();
+        }
+        assertEquals(1, collections.get(), "steady load: no collection");
+        advanceSeconds(20);
+        in.addAndGet(100 * MB); // the streams end (the ended ones' last buffers are dropped, not pooled)
+        used.set(1_300 * MB);
+        live.set(800 * MB);
+        t.run();
+        assertEquals(2, collections.get(), "the load fell: collect");
+        assertEquals(800 * MB, used.get());
+
+        advanceSeconds(10); // the load ends again within the interval of that collection
+        used.set(1_000 * MB); // not grown by half
+        live.set(50 * MB);
+        t.run();
+        assertEquals(2, collections.get(), "within the interval: wait");
+        advanceSeconds(60); // nothing published in either period: no new fall, but the earlier one is kept
+        t.run();
+        assertEquals(3, collections.get(), "the fall seen within the interval is acted on once it is over");
+        assertEquals(50 * MB, used.get());
+    }
+
+    @Test
     void theIdlePoolIsTrimmedEveryRun() {
         DirectPool pool = new DirectPool(1 << 30);
         List<ByteBuffer> held = new ArrayList<>();

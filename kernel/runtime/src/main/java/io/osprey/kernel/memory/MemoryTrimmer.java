@@ -25,7 +25,8 @@ import java.util.function.LongSupplier;
  * previous period's marks a fall, kept until the next collection. The pool alone missed it: an ended stream's last
  * buffers (its ring) are dropped for the collector rather than released, so after rounds of pushes 1.5 GB of dead
  * buffers stayed, the pool never had a surplus and the memory in use had not grown by half since a collection
- * taken under the load (issue 13).
+ * taken under the load (issue 13). The collection taken as the load falls still finds the last streams ending
+ * (their buffers reachable), so one more follows an interval later if the load stayed down.
  */
 public final class MemoryTrimmer implements Runnable {
 
@@ -45,6 +46,9 @@ public final class MemoryTrimmer implements Runnable {
     private long lastPeriodBytes;
     /** The media published fell by half from one period to the next since the last collection. */
     private boolean loadFell;
+    /** A collection taken as the load fell wants one more once the interval allows, if the load stayed down. */
+    private boolean followUp;
+    private long fallPeriodBytes;
 
     /**
      * @param keepBytes  idle pooled bytes kept anyway
@@ -89,11 +93,18 @@ public final class MemoryTrimmer implements Runnable {
                 loadFell = true;
             }
             lastPeriodBytes = period;
+            if (followUp && period > fallPeriodBytes) {
+                followUp = false; // the load came back: what the first collection left may be live
+            }
             long used = directUsed.getAsLong();
             long now = clock.getAsLong();
-            if (gcBytes > 0 && used > gcBytes && (demandFell || loadFell || used > usedAfterGc + usedAfterGc / 2)
-                    && now - lastGc >= gcIntervalNanos) {
+            if (gcBytes > 0 && used > gcBytes && (demandFell || loadFell || followUp
+                    || used > usedAfterGc + usedAfterGc / 2) && now - lastGc >= gcIntervalNanos) {
                 lastGc = now;
+                // the first collection as the load falls finds the last streams still ending (their buffers
+                // reachable): one more, an interval later, takes what they left if the load stayed down
+                followUp = loadFell && !followUp;
+                fallPeriodBytes = period;
                 loadFell = false;
                 gc.run();
                 pool.trim(keepBytes);

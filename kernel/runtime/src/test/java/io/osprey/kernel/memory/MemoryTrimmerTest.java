@@ -107,17 +107,22 @@ class MemoryTrimmerTest {
         live.set(800 * MB);
         t.run();
         assertEquals(2, collections.get(), "the load fell: collect");
-        assertEquals(800 * MB, used.get());
+        assertEquals(800 * MB, used.get(), "the last streams were still ending: their buffers were live");
 
-        advanceSeconds(10); // the load ends again within the interval of that collection
+        advanceSeconds(10); // the rest of the load ends within the interval of that collection
+        in.addAndGet(50 * MB);
         used.set(1_000 * MB); // not grown by half
-        live.set(50 * MB);
+        live.set(300 * MB);
         t.run();
         assertEquals(2, collections.get(), "within the interval: wait");
-        advanceSeconds(60); // nothing published in either period: no new fall, but the earlier one is kept
+        advanceSeconds(60); // nothing published: no new fall, but the load stayed down since the last one
         t.run();
-        assertEquals(3, collections.get(), "the fall seen within the interval is acted on once it is over");
-        assertEquals(50 * MB, used.get());
+        assertEquals(3, collections.get(), "one more collection an interval after the fall");
+        assertEquals(300 * MB, used.get());
+        used.set(400 * MB);
+        advanceSeconds(60);
+        t.run();
+        assertEquals(3, collections.get(), "only one follow-up: 400 MB left now are not dead memory to chase");
     }
 
     @Test

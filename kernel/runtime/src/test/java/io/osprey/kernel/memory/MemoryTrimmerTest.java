@@ -126,6 +126,32 @@ class MemoryTrimmerTest {
     }
 
     @Test
+    void afterALoadDeadMemoryJustBelowTheThresholdIsCollectedToo() {
+        AtomicLong in = new AtomicLong();
+        MemoryTrimmer t = new MemoryTrimmer(new DirectPool(0), 0, 256 * MB, 30_000, used::get, () -> {
+            collections.incrementAndGet();
+            used.set(live.get());
+        }, now::get, in::get);
+        used.set(200 * MB);
+        in.addAndGet(500 * MB);
+        t.run();
+        advanceSeconds(10);
+        in.addAndGet(500 * MB);
+        t.run();
+        assertEquals(0, collections.get(), "under load below the threshold: the JVM's own limit will do");
+        advanceSeconds(10);
+        used.set(255 * MB);
+        live.set(20 * MB);
+        t.run(); // nothing published this period: the load fell
+        assertEquals(1, collections.get(), "255 MB left by a burst that ended: collect");
+        assertEquals(20 * MB, used.get());
+        advanceSeconds(60);
+        used.set(30 * MB);
+        t.run();
+        assertEquals(1, collections.get(), "below an eighth of the threshold: nothing worth a collection");
+    }
+
+    @Test
     void theIdlePoolIsTrimmedEveryRun() {
         DirectPool pool = new DirectPool(1 << 30);
         List<ByteBuffer> held = new ArrayList<>();

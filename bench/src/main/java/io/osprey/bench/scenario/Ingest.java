@@ -35,6 +35,7 @@ public final class Ingest extends Scenario {
     @Override
     public Result run(Server server) throws Exception {
         Result r = new Result(server.name(), name(), server.describe());
+        long rssIdle = server.sample().rssBytes();
         try (Clients clients = new Clients(o.clientThreads)) {
             log("%s: ramping %d publishers at %.0f/s", server.name(), o.publishers, o.publisherRamp);
             List<RtmpPublisher> pubs = new ArrayList<>();
@@ -123,6 +124,7 @@ public final class Ingest extends Scenario {
             r.put("RSS MB", toMb(rssMax));
             OptionalLong heap = server.heapBytes();
             r.put("heap MB", heap.isPresent() ? toMb(heap.getAsLong()) : Double.NaN);
+            IngestMemory.report(r, server, rssIdle, rssMax, publishing);
             r.put("frames dropped", dropStart.isPresent() && dropEnd.isPresent()
                     ? (double) (dropEnd.getAsLong() - dropStart.getAsLong()) : Double.NaN);
             r.put("bench CPU %", Stats.round(ProcStats.cpuPercent(selfStart, selfEnd), 1));

@@ -214,7 +214,7 @@ public final class Kernel implements AutoCloseable {
         if (trim > 0) {
             ServerConfig.Memory m = config.server().memory;
             scheduler.scheduleWithFixedDelay(MemoryTrimmer.forProcess(m.poolKeepBytes, m.directGcBytes,
-                    m.directGcIntervalMs), trim, trim, TimeUnit.MILLISECONDS);
+                    m.directGcIntervalMs, bus::bytesIn), trim, trim, TimeUnit.MILLISECONDS);
         }
         registerConnectionMetrics(registry);
         long cfgScan = config.server().configScanIntervalMs;

@@ -50,7 +50,14 @@ public final class FlvToBus {
     private final Publisher publisher;
     private final Consumer<String> warn;
     private final Set<Integer> declared = new HashSet<>();
-    private final DirectLog payloads = new DirectLog(DirectLog.DEFAULT_SEGMENT_BYTES, DirectPool.shared());
+    /**
+     * Payload log segments of 64 KB, not the default 256: a segment is held until the last frame in it is released,
+     * so a stream holds what its ring retains rounded up to whole segments, plus the one being filled. At 1 Mbit/s
+     * 256 KB is two seconds of media, as much as the ring keeps of a stream nobody views.
+     */
+    static final int PAYLOAD_SEGMENT_BYTES = 64 * 1024;
+
+    private final DirectLog payloads = new DirectLog(PAYLOAD_SEGMENT_BYTES, DirectPool.shared());
     private Map<String, Object> metadata = Map.of();
     private long epoch;
     private long last32 = -1;

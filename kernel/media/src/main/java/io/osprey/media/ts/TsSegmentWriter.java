@@ -132,6 +132,17 @@ public final class TsSegmentWriter {
             start();
         }
         int size = segment.position();
+        if (!sliced && segment.capacity() - DirectPool.capacityFor(size) > size / 8) {
+            // sized for a larger segment (the estimate, or the pool's next class up): a finished segment is held
+            // for the whole playlist window, so move it to a buffer of its size; at 1 Mbit/s that is about 300 KB
+            // copied every 2 s per stream, against up to a third more memory for each of the window's segments
+            ByteBuffer fit = pool.acquire(size);
+            fit.put(segment.flip());
+            memory.remove(segment);
+            pool.release(segment);
+            memory.add(fit);
+            segment = fit;
+        }
         SharedBytes bytes = new SharedBytes(segment.slice(0, size).asReadOnlyBuffer(), memory);
         lastSize = size;
         segment = null;

@@ -76,6 +76,28 @@ class TsSegmentWriterPoolTest {
     }
 
     @Test
+    void aFinishedSegmentHoldsAboutItsSizeNotTheEstimate() throws Exception {
+        DirectPool pool = new DirectPool(256 << 20);
+        TsSegmentWriter w = new TsSegmentWriter(new TsMuxer(List.of(VIDEO, AUDIO)), pool);
+        long dts = 0;
+        for (int i = 0; i < 100; i++) { // about 1 MB: the next segment is sized for that
+            w.add(Frame.media(0, Codec.H264, dts += 40, 0, i == 0, avcc(nal(i == 0 ? 0x65 : 0x41, 10_000, i))));
+        }
+        w.finish().release();
+        for (int i = 0; i < 10; i++) { // about 100 KB
+            w.add(Frame.media(0, Codec.H264, dts += 40, 0, i == 0, avcc(nal(i == 0 ? 0x65 : 0x41, 10_000, i))));
+        }
+        int size = w.size();
+        SharedBytes small = w.finish();
+        long held = pool.allocatedBytes() - pool.idleBytes();
+        assertTrue(held <= DirectPool.capacityFor(size) * 5L / 4, "a " + size + " byte segment holds " + held);
+        assertEquals(size, small.bytes().remaining());
+        assertEquals(10, TsReader.read(small.bytes()).pes().size());
+        small.release();
+        assertEquals(pool.allocatedBytes(), pool.idleBytes(), "all of it back in the pool");
+    }
+
+    @Test
     void theDefaultPoolIsTheSharedOne() {
         TsSegmentWriter w = new TsSegmentWriter(new TsMuxer(List.of(VIDEO)));
         w.add(Frame.media(0, Codec.H264, 0, 0, true, avcc(nal(0x65, 10, 1))));

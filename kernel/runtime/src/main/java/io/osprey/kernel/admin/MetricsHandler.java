@@ -50,6 +50,9 @@ public final class MetricsHandler extends Handler.Abstract {
                 .callback(cb -> cb.call(bus.bytesOut())).register(registry);
         CounterWithCallback.builder().name("osprey_frames_dropped").help("Frames skipped for slow subscribers")
                 .callback(cb -> cb.call(bus.framesDropped())).register(registry);
+        GaugeWithCallback.builder().name("osprey_bus_ring_bytes")
+                .help("Media payload bytes the live streams' rings retain (for joining viewers and slow packagers)")
+                .callback(cb -> cb.call(bus.ringBytes())).register(registry);
         DirectPool pool = DirectPool.shared();
         GaugeWithCallback.builder().name("osprey_direct_pool_idle_bytes")
                 .help("Direct media buffers released and waiting for reuse")

@@ -281,6 +281,19 @@ public final class Bus implements MediaBus {
         return new ArrayList<>(streams.values());
     }
 
+    /**
+     * Payload bytes the live streams' rings retain now (approximate: read outside the publishers' threads). With
+     * only packagers reading, a ring keeps {@code bus.retainMs} of media or back to the last key frame, whichever
+     * is more.
+     */
+    public long ringBytes() {
+        long sum = 0;
+        for (LiveStream s : streams.values()) {
+            sum += s.ring().retainedBytes();
+        }
+        return sum;
+    }
+
     void countDropped(long n) {
         framesDropped.add(n);
     }

@@ -62,7 +62,17 @@ final class FrameRing {
      * waiting for its disk, then loses nothing as long as its own lag bound allows, while no memory is kept for it
      * when it keeps up. Only the publisher's thread calls this.
      */
-    synchronized void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks, long hold, long holdMillis) {
+    void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks, long hold, long holdMillis) {
+        append(frame, isSyncPoint, tracks, hold, holdMillis, retainMillis);
+    }
+
+    /**
+     * As {@link #append(Frame, boolean, List, long, long)}, keeping {@code retain} ms of stream time behind the
+     * newest frame for now instead of {@code retainMillis}: the retention serves viewers that lag, and a stream
+     * nobody views yet keeps only its current GOP (a viewer joins at the newest sync point anyway).
+     */
+    synchronized void append(Frame frame, boolean isSyncPoint, List<TrackInfo> tracks, long hold, long holdMillis,
+                             long retain) {
         if (released) {
             frame.release(); // a publisher's last frame raced the stream's end: nobody will read it
             return;
@@ -75,10 +85,10 @@ final class FrameRing {
             syncPoint = seq;
         }
         head = seq + 1;
-        evict(hold, holdMillis);
+        evict(hold, holdMillis, Math.min(retain, retainMillis));
     }
 
-    private void evict(long hold, long holdMillis) {
+    private void evict(long hold, long holdMillis, long retainMillis) {
         long h = head;
         long t = tail;
         long sync = syncPoint;
@@ -142,6 +152,10 @@ final class FrameRing {
     Entry get(long seq) {
         Entry e = slots[(int) (seq & mask)];
         return e != null && e.seq == seq ? e : null;
+    }
+
+    long retainMillis() {
+        return retainMillis;
     }
 
     /** Retained payload bytes (approximate when read outside the writer thread). */

@@ -143,7 +143,11 @@ final class LiveStream implements StreamView {
         for (BusSubscription s : held.subscriptions()) {
             hold = Math.min(hold, s.cursor());
         }
-        ring.append(f, sync, tracks, hold, held.maxLagMillis());
+        // bus.retainMs is for viewers that lag; with none (an ingest-only stream, read by packagers at most) the
+        // ring keeps its current GOP and what the packagers have not read yet: at 500 streams of 1 Mbit/s, 5 s
+        // more of each is 300 MB
+        long retain = viewerSubscriptions.get() > 0 ? ring.retainMillis() : 0;
+        ring.append(f, sync, tracks, hold, held.maxLagMillis(), retain);
         lastDts = f.dts();
         bytesIn += f.size();
         framesIn++;

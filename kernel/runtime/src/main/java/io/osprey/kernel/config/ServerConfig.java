@@ -107,7 +107,7 @@ public final class ServerConfig implements PluginConfig {
         /** How often the direct buffer pool gives back what stayed idle through the last period, ms; 0 = never. */
         public long poolTrimIntervalMs = 10_000;
         /** Idle pooled bytes kept anyway, ready for the next burst. */
-        public long poolKeepBytes = 16L << 20;
+        public long poolKeepBytes = 4L << 20;
         /**
          * Direct memory in use above which, once it has grown by half since the last time, the trim asks for a
          * collection to free dead media buffers; 0 = never (the JVM then collects only at MaxDirectMemorySize).

@@ -168,6 +168,33 @@ class BusTest {
     }
 
     @Test
+    void aStreamWithoutViewersKeepsOnlyItsGopUntilAViewerComes() throws Exception {
+        Publisher p = bus.publish(KEY, req());
+        declare(p);
+        Subscription hls = bus.subscribe(KEY, SubscribeOptions.packager("hls"), x -> { });
+        long dts = 0;
+        for (int g = 0; g < 5; g++) {
+            dts = gop(p, dts, 25, 1000); // 1 s GOPs, well within bus.retainMs (5 s)
+            drain(hls);
+        }
+        LiveStream ls = (LiveStream) p.stream();
+        assertEquals(50, ls.ring().retainedFrames(), "packagers only, all read: the current GOP, not 5 s");
+        Subscription viewer = bus.subscribe(KEY, SubscribeOptions.viewer("t"), x -> { });
+        assertEquals(52, drain(viewer).size(), "a viewer joins at the newest key frame: configs and the GOP");
+        for (int g = 0; g < 4; g++) {
+            dts = gop(p, dts, 25, 1000);
+            drain(hls);
+            drain(viewer);
+        }
+        assertEquals(50 * 5, ls.ring().retainedFrames(), "with a viewer, bus.retainMs behind the newest frame: "
+                + "the GOP it joined at and the 4 s since");
+        viewer.close();
+        gop(p, dts, 25, 1000);
+        drain(hls);
+        assertEquals(50, ls.ring().retainedFrames(), "the viewer gone: back to the current GOP");
+    }
+
+    @Test
     void ringIsBoundedWithoutKeyFrames() throws Exception {
         bus = new Bus(new BusSettings(256, 100_000, 10_000, 5_000), Runnable::run, sched);
         Publisher p = bus.publish(KEY, req());
@@ -597,7 +624,8 @@ class BusTest {
         Frame first = owner.frame(0, true);
         p2.push(first);
         assertEquals(0, first.refCount(), "the bus keeps the retimed copy, not the pushed frame");
-        assertEquals(2, owner.refs.get(), "two frames in the ring");
+        assertEquals(1, owner.refs.get(), "one frame in the ring: the copy's key frame starts a GOP, and with no "
+                + "viewer the ring keeps no earlier one");
         p2.close();
         assertEquals(0, owner.refs.get(), "ended with nobody reading: the ring gave its frames back");
         p2.push(owner.frame(40, false)); // after close: dropped

@@ -83,7 +83,8 @@ class PluginEnvIT {
     void theFullyDescribedPluginsDocumentEveryKey() throws Exception {
         Path home = Files.createTempDirectory("osprey-env");
         try (Kernel k = start(home, null, Map.of())) {
-            for (String id : List.of("hls", "httpflv", "rtmp-ingest", "fmp4-recorder")) {
+            for (String id : List.of("hls", "httpflv", "rtmp-ingest", "fmp4-recorder", "auth", "cleanup", "ratelimit",
+                    "sources", "transcode")) {
                 for (JsonNode key : config(k, id).path("keys")) {
                     assertFalse(key.path("doc").asText().isBlank(), id + " " + key);
                     assertTrue(key.has("default"), id + " " + key);

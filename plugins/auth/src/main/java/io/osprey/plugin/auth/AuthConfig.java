@@ -2,6 +2,7 @@ package io.osprey.plugin.auth;
 
 import io.osprey.spi.ConfigException;
 import io.osprey.spi.PluginConfig;
+import io.osprey.spi.Setting;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,15 +14,15 @@ import java.util.Map;
  */
 public final class AuthConfig implements PluginConfig {
 
-    /** App (or {@code "*"} for every app without its own entry) to the key a publisher must pass as {@code ?key=}. */
+    @Setting("App (or \"*\" for every app without its own entry) to the key a publisher must pass as ?key=.")
     public Map<String, String> publishKeys = new LinkedHashMap<>();
-    /** HMAC-SHA256 secret of signed play URLs; empty: playing needs no signature. */
+    @Setting("HMAC-SHA256 secret of signed play URLs, at least 16 characters; empty: playing needs no signature.")
     public String playSecret = "";
-    /** Apps whose playback needs a signature when {@link #playSecret} is set; empty: every app. */
+    @Setting("Apps whose playback needs a signature when playSecret is set; empty: every app.")
     public List<String> signedApps = new ArrayList<>();
-    /** Longest {@code ttl} {@code /api/auth/sign} grants, seconds. */
+    @Setting(value = "Longest ttl /api/auth/sign grants, seconds.", min = 1)
     public long maxSignTtlSeconds = 7 * 24 * 3600;
-    /** The RTMP port {@code /api/auth/sign} puts in {@code rtmp://} play URLs. */
+    @Setting(value = "The RTMP port /api/auth/sign puts in rtmp:// play URLs.", min = 1, max = 65535)
     public int rtmpPort = 1935;
     /** IP lists for publishing. */
     public IpLists publish = new IpLists();
@@ -32,29 +33,41 @@ public final class AuthConfig implements PluginConfig {
 
     /** CIDR lists: a non-empty {@code allow} admits only those addresses; {@code deny} refuses (and wins). */
     public static final class IpLists {
+        @Setting("CIDRs (or single addresses) admitted; non-empty: only these.")
         public List<String> allow = new ArrayList<>();
+        @Setting("CIDRs (or single addresses) refused; wins over allow.")
         public List<String> deny = new ArrayList<>();
     }
 
     /** SRS/nginx-rtmp style callbacks: JSON POSTs; onPublish/onPlay decide, the others are notifications. */
     public static final class Hooks {
+        @Setting("http(s):// URL asked before a publish starts; a 2xx answer allows, anything else denies; "
+                + "empty: none.")
         public String onPublish = "";
+        @Setting("http(s):// URL asked before a play starts; a 2xx answer allows, anything else denies; empty: none.")
         public String onPlay = "";
+        @Setting("http(s):// URL told when a publish ends; empty: none.")
         public String onPublishDone = "";
+        @Setting("http(s):// URL told when a play ends; empty: none.")
         public String onPlayDone = "";
+        @Setting("http(s):// URL told when a recording file is finished; empty: none.")
         public String onRecordDone = "";
-        /** How long a deciding callback may take before it counts as a failure. */
+        @Setting(value = "How long a deciding callback may take before it counts as a failure, ms.", min = 50,
+                max = 60_000)
         public int timeoutMs = 3000;
-        /** Allow when a deciding callback fails or times out (otherwise deny). */
+        @Setting("Allow when a deciding callback fails or times out (otherwise deny).")
         public boolean failOpen = false;
-        /** How long a decision is reused for the same action, stream, client address and parameters; 0: never. */
+        @Setting(value = "How long a decision is reused for the same action, stream, client address and parameters, "
+                + "ms; 0: never.", min = 0)
         public int cacheMs = 5000;
-        /** Attempts after the first for a notification that fails, with doubling delays from 500 ms. */
+        @Setting(value = "Attempts after the first for a notification that fails, with doubling delays from 500 ms.",
+                min = 0, max = 10)
         public int retries = 3;
     }
 
     @Override
     public void validate() throws ConfigException {
+        // the ranges of single keys are their @Setting, checked by the kernel before this
         ConfigException.check(publishKeys != null, "publishKeys", "must be a map of app to key");
         for (Map.Entry<String, String> e : publishKeys.entrySet()) {
             ConfigException.check(e.getValue() != null && !e.getValue().isEmpty(), "publishKeys." + e.getKey(),
@@ -64,8 +77,6 @@ public final class AuthConfig implements PluginConfig {
         ConfigException.check(playSecret.isEmpty() || playSecret.length() >= 16, "playSecret",
                 "must be at least 16 characters");
         ConfigException.check(signedApps != null, "signedApps", "must be a list of apps");
-        ConfigException.check(maxSignTtlSeconds > 0, "maxSignTtlSeconds", "must be positive");
-        ConfigException.check(rtmpPort > 0 && rtmpPort < 65536, "rtmpPort", "must be 1..65535");
         checkList(publish, "publish");
         checkList(play, "play");
         ConfigException.check(hooks != null, "hooks", "must be a section");
@@ -74,10 +85,6 @@ public final class AuthConfig implements PluginConfig {
         checkUrl(hooks.onPublishDone, "hooks.onPublishDone");
         checkUrl(hooks.onPlayDone, "hooks.onPlayDone");
         checkUrl(hooks.onRecordDone, "hooks.onRecordDone");
-        ConfigException.check(hooks.timeoutMs >= 50 && hooks.timeoutMs <= 60_000, "hooks.timeoutMs",
-                "must be 50..60000, was " + hooks.timeoutMs);
-        ConfigException.check(hooks.cacheMs >= 0, "hooks.cacheMs", "must not be negative");
-        ConfigException.check(hooks.retries >= 0 && hooks.retries <= 10, "hooks.retries", "must be 0..10");
     }
 
     private static void checkList(IpLists l, String key) {

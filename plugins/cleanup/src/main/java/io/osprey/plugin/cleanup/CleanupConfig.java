@@ -2,6 +2,7 @@ package io.osprey.plugin.cleanup;
 
 import io.osprey.spi.ConfigException;
 import io.osprey.spi.PluginConfig;
+import io.osprey.spi.Setting;
 import io.osprey.spi.bus.StreamKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,30 +21,39 @@ import java.util.Map;
  */
 public final class CleanupConfig implements PluginConfig {
 
-    /** Finished recordings whose last write is older than this are removed; 0 = never by age. */
+    @Setting(value = "Finished recordings whose last write is older than this are removed, minutes; 0 = never by "
+            + "age.", min = 0)
     public long maxAgeMinutes = 0;
-    /** Recordings together (under every registered root) are kept under this many MiB, oldest go first; 0 = off. */
+    @Setting(value = "Recordings together (under every registered root) are kept under this many MiB, oldest go "
+            + "first; 0 = off.", min = 0, max = (1L << 43) - 1)
     public long quotaMB = 0;
-    /** Free space kept on each recording filesystem, MiB; 0 = off. */
+    @Setting(value = "Free space kept on each recording filesystem, MiB; 0 = off.", min = 0, max = (1L << 43) - 1)
     public long minFreeMB = 0;
-    /** Free space kept on each recording filesystem, percent of its size; 0 = off. */
+    @Setting(value = "Free space kept on each recording filesystem, percent of its size (below 100); 0 = off.",
+            min = 0)
     public double minFreePercent = 0;
-    /** Files under a recorder's root that no session claims are removed after this; 0 = never. */
+    @Setting(value = "Files under a recorder's root that no session claims are removed after this, minutes; "
+            + "0 = never.", min = 0)
     public long orphanAgeMinutes = 0;
-    /** A full run (scan and policies) every this many seconds; 0 = only at start, on demand and under the floor. */
+    @Setting(value = "A full run (scan and policies) every this many seconds; 0 = only at start, on demand and "
+            + "under the floor.", min = 0)
     public long intervalSeconds = 600;
-    /** How often free space is checked against the floor, seconds. */
+    @Setting(value = "How often free space is checked against the floor, seconds.", min = 1, max = 3600)
     public long floorCheckSeconds = 5;
-    /** Report what would be removed without removing anything. */
+    @Setting("Report what would be removed without removing anything.")
     public boolean dryRun = false;
-    /** Of a session that has a merged file (the MP4), remove the rest and keep that file (except under the floor). */
+    @Setting("Of a session that has a merged file (the MP4), remove the rest and keep that file (except under the "
+            + "floor).")
     public boolean keepMerged = false;
-    /** Per-app overrides of {@code maxAgeMinutes} and {@code keepMerged}. */
+    @Setting("Per-app overrides of maxAgeMinutes and keepMerged, e.g. events: { maxAgeMinutes: 0 }.")
     public Map<String, AppPolicy> apps = new LinkedHashMap<>();
 
     /** {@code plugins.cleanup.apps.<app>}: null keeps the plugin-wide value. */
     public static final class AppPolicy {
+        @Setting(value = "Finished recordings of this app are removed after this, minutes; 0 = never by age.",
+                min = 0)
         public Long maxAgeMinutes;
+        @Setting("Keep only the merged file of this app's sessions.")
         public Boolean keepMerged;
     }
 
@@ -68,23 +78,14 @@ public final class CleanupConfig implements PluginConfig {
 
     @Override
     public void validate() {
-        ConfigException.check(maxAgeMinutes >= 0, "maxAgeMinutes", "must be 0 (off) or more, was " + maxAgeMinutes);
-        ConfigException.check(quotaMB >= 0 && quotaMB < (1L << 43), "quotaMB", "must be 0 (off) or a size in MiB");
-        ConfigException.check(minFreeMB >= 0 && minFreeMB < (1L << 43), "minFreeMB",
-                "must be 0 (off) or a size in MiB");
-        ConfigException.check(minFreePercent >= 0 && minFreePercent < 100, "minFreePercent",
+        // the ranges of single keys are their @Setting, checked by the kernel before this; a percent's upper bound
+        // is not a whole number, so it stays here (with NaN, which no range rejects)
+        ConfigException.check(minFreePercent < 100, "minFreePercent",
                 "must be 0 (off) up to 99.9, was " + minFreePercent);
-        ConfigException.check(orphanAgeMinutes >= 0, "orphanAgeMinutes", "must be 0 (off) or more");
-        ConfigException.check(intervalSeconds >= 0, "intervalSeconds", "must be 0 (off) or more");
-        ConfigException.check(floorCheckSeconds >= 1 && floorCheckSeconds <= 3600, "floorCheckSeconds",
-                "must be 1..3600");
         ConfigException.check(apps != null, "apps", "must be a map of app name to overrides");
         for (Map.Entry<String, AppPolicy> e : apps.entrySet()) {
             ConfigException.check(StreamKey.isValidPart(e.getKey()), "apps." + e.getKey(), "is not an app name");
             ConfigException.check(e.getValue() != null, "apps." + e.getKey(), "must be a map of overrides");
-            Long age = e.getValue().maxAgeMinutes;
-            ConfigException.check(age == null || age >= 0, "apps." + e.getKey() + ".maxAgeMinutes",
-                    "must be 0 (off) or more");
         }
     }
 }

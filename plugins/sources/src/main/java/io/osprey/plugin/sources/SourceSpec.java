@@ -1,5 +1,6 @@
 package io.osprey.plugin.sources;
 
+import io.osprey.spi.Setting;
 import io.osprey.spi.bus.StreamKey;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -16,22 +17,24 @@ public final class SourceSpec {
     /** URL schemes handed to ffmpeg; anything else (concat:, subfile:, pipe:, lavfi...) is refused. */
     static final Set<String> SCHEMES = Set.of("rtsp", "rtsps", "rtmp", "rtmps", "srt", "http", "https", "udp", "file");
 
-    /** rtsp://, rtmp://, srt://, http(s):// (HLS, MPEG-TS, FLV), udp://, file:///path or an absolute path. */
+    @Setting("rtsp://, rtmp://, srt://, http(s):// (HLS, MPEG-TS, FLV), udp://, file:///path or an absolute path.")
     public String url;
-    /** Start when the first viewer arrives and stop when the last has gone; otherwise run from plugin start. */
+    @Setting("Start when the first viewer arrives and stop when the last has gone; otherwise run from plugin start.")
     public boolean onDemand = false;
     /**
      * {@code auto} (AAC copied, anything else — MP3, PCM, G.711, MP2, Opus... — converted to AAC), {@code aac} or
      * {@code copy}.
      */
+    @Setting(value = "auto (AAC copied, anything else converted to AAC), aac (always converted) or copy.",
+            allowed = {"auto", "aac", "copy"})
     public String audio = "auto";
-    /** Repeat a local file for ever ({@code -stream_loop -1}). */
+    @Setting("Repeat a local file for ever (-stream_loop -1).")
     public boolean loop = false;
-    /** Read at the media's own pace ({@code -re}); default: on for local files, off for network sources. */
+    @Setting("Read at the media's own pace (-re); unset: on for local files, off for network sources.")
     public Boolean realtime;
-    /** No frame for this long restarts the source, ms; 0 for the plugin's {@code stallMs}. */
+    @Setting("No frame for this long restarts the source, ms (0, or at least 1000); 0 for the plugin's stallMs.")
     public long stallMs = 0;
-    /** {@code tcp} (default) or {@code udp}, for rtsp:// sources. */
+    @Setting(value = "tcp (default) or udp, for rtsp:// sources.", allowed = {"tcp", "udp"})
     public String rtspTransport = "tcp";
 
     /** The reason this spec cannot be used for {@code key}, or {@code null}. */

@@ -2,6 +2,7 @@ package io.osprey.plugin.sources;
 
 import io.osprey.spi.ConfigException;
 import io.osprey.spi.PluginConfig;
+import io.osprey.spi.Setting;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,50 +12,46 @@ import java.util.Map;
  */
 public final class SourcesConfig implements PluginConfig {
 
-    /** Sources running at once; starting another stops the least recently watched on-demand one. */
+    @Setting(value = "Sources running at once; starting another stops the least recently watched on-demand one.",
+            min = 1)
     public int maxActive = 200;
-    /** An on-demand source stops this long after its last viewer left (or its last HLS playlist request), ms. */
+    @Setting(value = "An on-demand source stops this long after its last viewer left (or its last HLS playlist "
+            + "request), ms.", min = 0)
     public long idleStopMs = 10_000;
-    /** A (re)start that yields no media frame within this long is killed and retried, ms. */
+    @Setting(value = "A (re)start that yields no media frame within this long is killed and retried, ms.", min = 1000)
     public long startTimeoutMs = 15_000;
-    /** A running source that yields no frame for this long is restarted, ms (a source may override it). */
+    @Setting(value = "A running source that yields no frame for this long is restarted, ms (a source may override "
+            + "it).", min = 1000)
     public long stallMs = 10_000;
-    /** First reconnect delay, ms; doubled (with up to 25% jitter) after each failure, up to {@link #maxBackoffMs}. */
+    @Setting(value = "First reconnect delay, ms; doubled (with up to 25% jitter) after each failure, up to "
+            + "maxBackoffMs.", min = 10)
     public long minBackoffMs = 500;
+    @Setting("Longest reconnect delay, ms (at least minBackoffMs).")
     public long maxBackoffMs = 30_000;
-    /** A worker that ran this long before it failed starts the back-off over, ms. */
+    @Setting(value = "A worker that ran this long before it failed starts the back-off over, ms.", min = 0)
     public long backoffResetMs = 10_000;
-    /** ffprobe's wall-clock budget when {@code audio: auto} asks what the audio is, ms. */
+    @Setting(value = "ffprobe's wall-clock budget when audio: auto asks what the audio is, ms.", min = 1000)
     public long probeTimeoutMs = 10_000;
-    /** Network reads that stall this long end the worker ({@code -rw_timeout} for http, {@code -timeout} for rtsp), ms. */
+    @Setting(value = "Network reads that stall this long end the worker (-rw_timeout for http, -timeout for rtsp), "
+            + "ms.", min = 1000)
     public long ioTimeoutMs = 10_000;
-    /** AAC bit rate when audio is converted, kbit/s. */
+    @Setting(value = "AAC bit rate when audio is converted, kbit/s.", min = 16, max = 512)
     public int aacKbps = 128;
-    /** The largest FLV tag accepted from a worker, bytes. */
+    @Setting(value = "The largest FLV tag accepted from a worker, bytes (FLV's DataSize is UI24).", min = 65536,
+            max = 0xFFFFFF)
     public int maxTagBytes = 8 << 20;
-    /**
-     * Worker failures logged per source per minute, and as many live stderr lines (the rest are counted and
-     * summarised).
-     */
+    @Setting(value = "Worker failures logged per source per minute, and as many live stderr lines (the rest are "
+            + "counted and summarised).", min = 1)
     public int logPerMinute = 6;
-    /** Stream key ({@code app/name}) → source. */
+    @Setting("Stream key (app/name) to source: url, onDemand, audio, loop, realtime, stallMs, rtspTransport.")
     public Map<String, SourceSpec> streams = new LinkedHashMap<>();
 
     @Override
     public void validate() {
-        ConfigException.check(maxActive >= 1, "maxActive", "must be at least 1");
-        ConfigException.check(idleStopMs >= 0, "idleStopMs", "must not be negative");
-        ConfigException.check(startTimeoutMs >= 1000, "startTimeoutMs", "must be at least 1000");
-        ConfigException.check(stallMs >= 1000, "stallMs", "must be at least 1000");
-        ConfigException.check(minBackoffMs >= 10, "minBackoffMs", "must be at least 10");
+        // the ranges of single keys are their @Setting, checked by the kernel before this; here: rules across keys
+        // and each source (a source from POST /api/sources is checked by SourceSpec.problem alone)
         ConfigException.check(maxBackoffMs >= minBackoffMs, "maxBackoffMs", "must be at least minBackoffMs");
-        ConfigException.check(backoffResetMs >= 0, "backoffResetMs", "must not be negative");
-        ConfigException.check(probeTimeoutMs >= 1000, "probeTimeoutMs", "must be at least 1000");
-        ConfigException.check(ioTimeoutMs >= 1000, "ioTimeoutMs", "must be at least 1000");
-        ConfigException.check(aacKbps >= 16 && aacKbps <= 512, "aacKbps", "must be between 16 and 512");
-        ConfigException.check(maxTagBytes >= 65536 && maxTagBytes <= 0xFFFFFF, "maxTagBytes",
-                "must be between 65536 and 16777215 (FLV's DataSize is UI24)");
-        ConfigException.check(logPerMinute >= 1, "logPerMinute", "must be at least 1");
+        ConfigException.check(streams != null, "streams", "must be a map of stream key to source");
         for (Map.Entry<String, SourceSpec> e : streams.entrySet()) {
             String where = "streams." + e.getKey();
             if (e.getValue() == null) {

@@ -2,6 +2,7 @@ package io.osprey.plugin.transcode;
 
 import io.osprey.spi.ConfigException;
 import io.osprey.spi.PluginConfig;
+import io.osprey.spi.Setting;
 import io.osprey.spi.bus.StreamKey;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,38 +25,46 @@ import java.util.Set;
  */
 public final class TranscodeConfig implements PluginConfig {
 
-    /** Start a stream's ladder when a viewer asks for a rendition (or its master playlist); false: at every publish. */
+    @Setting("Start a stream's ladder when a viewer asks for a rendition (or its master playlist); false: at every "
+            + "publish.")
     public boolean onDemand = true;
-    /** Ladders (ffmpeg children) running at once; a further one is refused and logged, its source still served. */
+    @Setting(value = "Ladders (ffmpeg children) running at once; a further one is refused and logged, its source "
+            + "still served.", min = 0)
     public int maxLadders = 2;
-    /** H.264 encoder: {@code auto} (libx264 when the natives have it, else libopenh264), or a name. */
+    @Setting(value = "H.264 encoder: auto (libx264 when the natives have it, else libopenh264), or a name.",
+            allowed = {"auto", "libx264", "libopenh264"})
     public String encoder = "auto";
-    /** libx264 preset (ignored by openh264). */
+    @Setting("libx264 preset, e.g. veryfast (ignored by openh264).")
     public String preset = "veryfast";
-    /** An on-demand ladder nobody watched for this long is stopped, ms. */
+    @Setting(value = "An on-demand ladder nobody watched for this long is stopped, ms.", min = 1000)
     public long idleStopMs = 10_000;
-    /** First restart delay after a worker crash, ms; doubled per crash in a row up to {@link #maxRestartDelayMs}. */
+    @Setting(value = "First restart delay after a worker crash, ms; doubled per crash in a row up to "
+            + "maxRestartDelayMs.", min = 10)
     public long restartDelayMs = 500;
-    /** Longest restart delay, ms. */
+    @Setting("Longest restart delay, ms (at least restartDelayMs).")
     public long maxRestartDelayMs = 30_000;
-    /** A worker that produced nothing for this long is killed and restarted, ms. */
+    @Setting(value = "A worker that produced nothing for this long is killed and restarted, ms.", min = 1000)
     public long stallTimeoutMs = 15_000;
-    /** Bytes of source FLV queued for a worker; past it frames are dropped up to the next key frame. */
+    @Setting(value = "Bytes of source FLV queued for a worker; past it frames are dropped up to the next key frame.",
+            min = 64 * 1024)
     public int inputQueueBytes = 8 << 20;
-    /** The renditions per app. */
+    @Setting("The renditions per app: a list of { name, height, videoKbps, audioKbps, fps }, at most 8.")
     public Map<String, List<Rendition>> ladders = new LinkedHashMap<>();
 
-    /** One rung: {@code {app}/{stream}_{name}}. */
+    /**
+     * One rung: {@code {app}/{stream}_{name}}. The kernel does not check the elements of a list, so the rules of
+     * these keys are in {@link #validate()}; their {@code @Setting} documents them.
+     */
     public static final class Rendition {
-        /** Appended to the source's stream name after an underscore. */
+        @Setting("Appended to the source's stream name after an underscore: 1-16 letters, digits or '-'.")
         public String name;
-        /** Output height in pixels (the width follows the source's aspect ratio, rounded to even). */
+        @Setting("Output height in pixels, even, 16..4320 (the width follows the source's aspect ratio).")
         public int height;
-        /** Video bit rate, kbit/s. */
+        @Setting("Video bit rate, kbit/s, 16..100000.")
         public int videoKbps;
-        /** Audio bit rate, kbit/s, when the source's audio is re-encoded (AAC audio is copied). */
+        @Setting("Audio bit rate, kbit/s, 8..512, when the source's audio is re-encoded (AAC audio is copied).")
         public int audioKbps = 96;
-        /** Output frame rate; 0 keeps the source's. */
+        @Setting("Output frame rate, up to 240; 0 keeps the source's.")
         public double fps = 0;
     }
 
@@ -67,15 +76,11 @@ public final class TranscodeConfig implements PluginConfig {
 
     @Override
     public void validate() {
-        ConfigException.check(maxLadders >= 0, "maxLadders", "must not be negative");
-        ConfigException.check(encoder != null && encoder.matches("auto|libx264|libopenh264"), "encoder",
-                "must be auto, libx264 or libopenh264");
+        // the ranges and allowed values of single keys are their @Setting, checked by the kernel before this (which
+        // skips a null value); here: null, patterns, rules across keys and the renditions of each ladder
+        ConfigException.check(encoder != null, "encoder", "must be auto, libx264 or libopenh264");
         ConfigException.check(preset != null && preset.matches("[a-z]{1,16}"), "preset", "must be an x264 preset name");
-        ConfigException.check(idleStopMs >= 1000, "idleStopMs", "must be at least 1000");
-        ConfigException.check(restartDelayMs >= 10, "restartDelayMs", "must be at least 10");
         ConfigException.check(maxRestartDelayMs >= restartDelayMs, "maxRestartDelayMs", "must be >= restartDelayMs");
-        ConfigException.check(stallTimeoutMs >= 1000, "stallTimeoutMs", "must be at least 1000");
-        ConfigException.check(inputQueueBytes >= 64 * 1024, "inputQueueBytes", "must be at least 65536");
         ConfigException.check(ladders != null, "ladders", "must be a map of app to a list of renditions");
         for (Map.Entry<String, List<Rendition>> e : ladders.entrySet()) {
             String key = "ladders." + e.getKey();

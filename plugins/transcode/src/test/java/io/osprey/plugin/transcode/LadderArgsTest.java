@@ -74,8 +74,9 @@ class LadderArgsTest {
         e = assertThrows(ConfigException.class, c::validate);
         assertTrue(e.getMessage().contains("ladders.live[0].name"), e.getMessage());
         c.ladders.put("live", List.of(r("ok", 360, 700, 0)));
-        c.encoder = "x265";
+        c.preset = "Very Fast";
         e = assertThrows(ConfigException.class, c::validate);
-        assertTrue(e.getMessage().contains("encoder"), e.getMessage());
+        assertTrue(e.getMessage().contains("preset"), e.getMessage());
+        // an unknown encoder is the kernel's @Setting rule: see TranscodeConfigDocsTest
     }
 }

@@ -1,7 +1,6 @@
 package io.osprey.kernel.worker;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -27,8 +26,13 @@ final class StdoutPipe {
     private StdoutPipe() {
     }
 
-    /** The child's stdout as a channel on the same pipe, the stream then closed; null if it cannot be. */
-    static FileChannel open(Process process, InputStream stream) {
+    /**
+     * The child's stdout as a channel on the same pipe; null if it cannot be. The stream stays open: when the child
+     * ends, the JDK's reaper thread moves what is left in the pipe into the stream (ProcessPipeInputStream's
+     * {@code processExited}); those bytes come after all the channel read, so the caller reads the stream to its end
+     * after the channel's end, then closes it.
+     */
+    static FileChannel open(Process process) {
         Path fd = Path.of("/proc", Long.toString(process.pid()), "fd", "1");
         FileChannel reader = null;
         try {
@@ -38,7 +42,6 @@ final class StdoutPipe {
             try (FileChannel holder = FileChannel.open(fd, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 reader = FileChannel.open(fd, StandardOpenOption.READ);
             }
-            stream.close(); // our first read end: the channel is the only one now
             return reader;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             if (reader != null) {

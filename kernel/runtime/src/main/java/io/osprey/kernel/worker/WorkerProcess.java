@@ -130,12 +130,11 @@ final class WorkerProcess implements Worker {
 
     private void readStdout() {
         java.nio.channels.FileChannel pipe = spec.tool() == io.osprey.spi.worker.Tool.EXTERNAL ? null
-                : StdoutPipe.open(process, process.getInputStream());
+                : StdoutPipe.open(process);
         if (pipe != null) {
             readStdout(pipe);
-        } else {
-            readStdoutStream();
         }
+        readStdoutStream(); // all of it, or after the channel what the JDK's reaper took from the pipe (StdoutPipe)
         finish();
     }
 

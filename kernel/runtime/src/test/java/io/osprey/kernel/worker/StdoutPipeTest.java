@@ -45,15 +45,7 @@ class StdoutPipeTest {
     @Test
     void aBundledToolsStdoutArrivesWholeInDirectBuffersAndLeavesNoDescriptor() throws Exception {
         host = new WorkerHost(scheduler, data, new PrometheusRegistry());
-        // the reference: the same command run by the test itself, its stdout read as a stream
-        Path ffmpeg = host.executable(Tool.FFMPEG);
-        List<String> cmd = new java.util.ArrayList<>(List.of(ffmpeg.toString(), "-nostdin"));
-        cmd.addAll(PATTERN);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("LD_LIBRARY_PATH", ffmpeg.getParent().toString());
-        Process p = pb.start();
-        byte[] ref = p.getInputStream().readAllBytes();
-        assertEquals(0, p.waitFor());
+        byte[] ref = reference(PATTERN); // the same command run by the test itself, its stdout read as a stream
         assertEquals(921_600, ref.length);
         host.forPlugin("t").run(WorkerSpec.of(Tool.FFMPEG, "warm", PATTERN), 1 << 21).toCompletableFuture()
                 .get(20, TimeUnit.SECONDS); // loads what the JVM keeps open
@@ -71,12 +63,71 @@ class StdoutPipeTest {
     }
 
     @Test
+    void whatTheJdkTakesFromThePipeWhenTheChildEndsComesLastAndWhole() throws Exception {
+        host = new WorkerHost(scheduler, data, new PrometheusRegistry());
+        // 4 frames, 36,864 bytes: after the first chunk the rest fits in the pipe, so the child ends while the
+        // first chunk is held, and the JDK's reaper moves the rest into the stream
+        List<String> four = new java.util.ArrayList<>(PATTERN);
+        four.set(four.indexOf("100"), "4");
+        byte[] ref = reference(four);
+        assertEquals(36_864, ref.length);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CompletableFuture<WorkerExit> exit = new CompletableFuture<>();
+        CompletableFuture<Runnable> first = new CompletableFuture<>();
+        io.osprey.spi.worker.Worker w = host.forPlugin("t").start(WorkerSpec.of(Tool.FFMPEG, "four", four),
+                new WorkerOutput() {
+                    @Override
+                    public void onData(ByteBuffer d, Runnable next) {
+                        byte[] b = new byte[d.remaining()];
+                        d.get(b);
+                        synchronized (bytes) {
+                            bytes.write(b, 0, b.length);
+                        }
+                        if (!first.complete(next)) {
+                            next.run();
+                        }
+                    }
+
+                    @Override
+                    public void onExit(WorkerExit e) {
+                        exit.complete(e);
+                    }
+                });
+        Runnable next = first.get(20, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(ProcessHandle.of(w.pid()).map(ProcessHandle::isAlive).orElse(false), "ended while held");
+        Thread.sleep(200); // the reaper thread drains the pipe right after the child ends
+        next.run();
+        WorkerExit e = exit.get(20, TimeUnit.SECONDS);
+        assertTrue(e.ok(), e.reason());
+        synchronized (bytes) {
+            assertTrue(java.util.Arrays.equals(ref, bytes.toByteArray()), "all " + ref.length + " bytes in order, got "
+                    + bytes.size());
+        }
+    }
+
+    @Test
     void anExternalToolsStdoutIsReadAsAStream() throws Exception {
         host = new WorkerHost(scheduler, data, new PrometheusRegistry());
         Collected c = collect(WorkerSpec.external("/bin/sh", "printf", List.of("-c", "printf 'abc'")));
         assertTrue(c.exit.ok(), c.exit.reason());
         assertEquals("abc", c.bytes.toString(java.nio.charset.StandardCharsets.US_ASCII));
         assertFalse(c.direct.get());
+    }
+
+    private byte[] reference(List<String> args) throws Exception {
+        Path ffmpeg = host.executable(Tool.FFMPEG);
+        List<String> cmd = new java.util.ArrayList<>(List.of(ffmpeg.toString(), "-nostdin"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("LD_LIBRARY_PATH", ffmpeg.getParent().toString());
+        Process p = pb.start();
+        byte[] ref = p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        return ref;
     }
 
     private static int openDescriptors() {

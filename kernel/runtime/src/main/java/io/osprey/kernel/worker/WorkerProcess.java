@@ -129,6 +129,42 @@ final class WorkerProcess implements Worker {
     }
 
     private void readStdout() {
+        java.nio.channels.FileChannel pipe = spec.tool() == io.osprey.spi.worker.Tool.EXTERNAL ? null
+                : StdoutPipe.open(process);
+        if (pipe != null) {
+            readStdout(pipe);
+        }
+        readStdoutStream(); // all of it, or after the channel what the JDK's reaper took from the pipe (StdoutPipe)
+        finish();
+    }
+
+    /**
+     * The bundled tools' stdout, read into a direct buffer of this worker's and lent to the consumer as it is (no
+     * copy on the way to a socket). Not pooled: after a kill the consumer may still be writing from it, and that
+     * must never be another worker's bytes.
+     */
+    private void readStdout(java.nio.channels.FileChannel pipe) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+        ByteBuffer lent = buf.asReadOnlyBuffer();
+        try (pipe) {
+            int n;
+            while ((n = StdoutPipe.read(pipe, buf)) >= 0) {
+                if (n == 0 || killReason.get() != null) {
+                    continue; // killed: drain so the child never blocks on a full pipe while it ends
+                }
+                stdoutBytes += n;
+                output.onData(lent.limit(n).position(0), nextChunk::release);
+                nextChunk.acquireUninterruptibly();
+            }
+        } catch (IOException e) {
+            // the pipe closed under us: the process is ending
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "worker " + spec.name() + " (plugin " + owner + "): its output consumer threw", t);
+            kill("output consumer failed: " + t);
+        }
+    }
+
+    private void readStdoutStream() {
         byte[] buf = new byte[CHUNK];
         try (InputStream in = process.getInputStream()) {
             int n;
@@ -146,7 +182,6 @@ final class WorkerProcess implements Worker {
             LOG.log(Level.WARNING, "worker " + spec.name() + " (plugin " + owner + "): its output consumer threw", t);
             kill("output consumer failed: " + t);
         }
-        finish();
     }
 
     private void readStderr() {

@@ -22,6 +22,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * }</pre>
  *
  * After {@link Worker#kill}, pending and further output is discarded without calling {@code onData}.
+ *
+ * <p>{@code data} is read-only and may be a direct buffer (the kernel reads the bundled tools' stdout straight into
+ * one, so a socket write of it copies nothing): read it with its {@code get} methods, never {@code array()}.
  */
 @ConsumerType
 public interface WorkerOutput {

@@ -17,7 +17,10 @@ import java.time.Duration;
 /**
  * One live stream published over RTMP; once its HLS playlist lists {@code --hls-segments} segments (or at least one
  * when {@code --hls-wait} runs out), {@code wrk} is driven at the playlist,
- * then at the newest segment, each for the window, and the server's CPU is taken meanwhile.
+ * then at the newest segment, each for the window, and the server's CPU is taken meanwhile: per cent of a core,
+ * and per answered request (the figure that does not depend on whether wrk, which shares the cores, or the server
+ * was the bottleneck; wrk's own CPU is printed beside it). Osprey runs in its default configuration (as many
+ * selector threads as cores) unless {@code --osprey-set server.http.selectors=N} says otherwise.
  */
 public final class HlsServe extends Scenario {
 
@@ -89,6 +92,7 @@ public final class HlsServe extends Scenario {
             warmup(playlist.toString(), o);
             ProcStats.Sample a = server.sample();
             Wrk.Figures p = Wrk.run(playlist.toString(), o.wrkThreads, o.wrkConnections, o.duration);
+            ProcStats.Sample a2 = server.sample(); // before the segment's warm-up, which is not the playlist's CPU
             warmup(playlist.resolve(segment).toString(), o);
             // the newest segment only now: one chosen before the runs may leave a short window during them
             pl = get(playlist);
@@ -109,13 +113,17 @@ public final class HlsServe extends Scenario {
             r.put("playlist req/s", Stats.round(p.requestsPerSecond(), 0));
             r.put("playlist p50 ms", Stats.round(p.p50Ms(), 2));
             r.put("playlist p99 ms", Stats.round(p.p99Ms(), 2));
-            r.put("playlist CPU %", Stats.round(ProcStats.cpuPercent(a, b), 0));
+            r.put("playlist CPU %", Stats.round(ProcStats.cpuPercent(a, a2), 0));
+            r.put("playlist CPU µs/req", Stats.round(perRequest(a, a2, p), 1));
+            r.put("playlist wrk CPU %", Stats.round(p.cpuPercent((a2.nanos() - a.nanos()) / 1e9), 0));
             r.put("segment KB", (double) (seg.body().length / 1024));
             r.put("segment req/s", Stats.round(s.requestsPerSecond(), 0));
             r.put("segment MB/s", Stats.round(s.bytesPerSecond() / 1024 / 1024, 0));
             r.put("segment p50 ms", Stats.round(s.p50Ms(), 2));
             r.put("segment p99 ms", Stats.round(s.p99Ms(), 2));
             r.put("segment CPU %", Stats.round(ProcStats.cpuPercent(b, c), 0));
+            r.put("segment CPU µs/req", Stats.round(perRequest(b, c, s), 1));
+            r.put("segment wrk CPU %", Stats.round(s.cpuPercent((c.nanos() - b.nanos()) / 1e9), 0));
             r.put("errors", (double) (p.non2xx() + p.socketErrors() + s.non2xx() + s.socketErrors()));
             if (master != null) {
                 r.note("master playlist " + master.getPath() + " names the variant measured below");
@@ -132,6 +140,11 @@ public final class HlsServe extends Scenario {
             }
         }
         return r;
+    }
+
+    /** The server's CPU per answered request between two samples, in microseconds. */
+    static double perRequest(ProcStats.Sample from, ProcStats.Sample to, Wrk.Figures f) {
+        return f.requests() <= 0 ? 0 : (to.cpuSeconds() - from.cpuSeconds()) * 1e6 / f.requests();
     }
 
     private HttpResponse<String> get(URI uri) throws InterruptedException {

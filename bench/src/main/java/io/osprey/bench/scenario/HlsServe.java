@@ -89,11 +89,21 @@ public final class HlsServe extends Scenario {
             int playlistBytes = pl == null ? 0 : pl.body().length();
             log("%s: wrk -t%d -c%d at the playlist (%d B), %.0f s", server.name(), o.wrkThreads,
                     o.wrkConnections, playlistBytes, o.duration);
-            warmup(playlist.toString(), o, server);
+            // the server's own load with the publisher alone (ingest, packaging, a recorder in Osprey's default
+            // config), part of every CPU figure below
+            ProcStats.Sample i0 = server.sample();
+            Thread.sleep(IDLE_MS);
+            ProcStats.Sample i1 = server.sample();
+            URI pl0 = playlist;
+            warmup(() -> pl0.toString(), o, server);
             ProcStats.Sample a = server.sample();
             Wrk.Figures p = Wrk.run(playlist.toString(), o.wrkThreads, o.wrkConnections, o.duration);
             ProcStats.Sample a2 = server.sample(); // before the segment's warm-up, which is not the playlist's CPU
-            warmup(playlist.resolve(segment).toString(), o, server);
+            // each round at the newest segment: the window is a few segments, and a warm-up at one that has left it
+            // would compile the 404 path
+            URI pl1 = playlist;
+            String first = segment;
+            warmup(() -> pl1.resolve(newest(pl1, first)).toString(), o, server);
             // the newest segment only now: one chosen before the runs may leave a short window during them
             pl = get(playlist);
             if (pl != null && pl.statusCode() == 200 && newestSegment(pl.body()) != null) {
@@ -110,6 +120,7 @@ public final class HlsServe extends Scenario {
             ProcStats.Sample b = server.sample();
             Wrk.Figures s = Wrk.run(segUri.toString(), o.wrkThreads, o.wrkConnections, o.duration);
             ProcStats.Sample c = server.sample();
+            r.put("idle CPU %", Stats.round(ProcStats.cpuPercent(i0, i1), 1));
             r.put("playlist req/s", Stats.round(p.requestsPerSecond(), 0));
             r.put("playlist p50 ms", Stats.round(p.p50Ms(), 2));
             r.put("playlist p99 ms", Stats.round(p.p99Ms(), 2));
@@ -132,8 +143,9 @@ public final class HlsServe extends Scenario {
                     + " (" + playlistBytes + " B, " + segments + " segments), segment "
                     + segUri.getPath() + (segUri.getQuery() == null ? "" : "?" + segUri.getQuery())
                     + "; wrk -t" + o.wrkThreads + " -c" + o.wrkConnections + " -d" + Math.round(o.duration) + "s"
-                    + (o.wrkWarmup > 0 ? " after " + Math.round(o.wrkWarmup) + " s of unmeasured wrk at each URL"
-                    : ""));
+                    + (o.wrkWarmup > 0 ? " after " + Math.round(o.wrkWarmup) + " s rounds of unmeasured wrk at each URL"
+                    + " until the JIT settled" : "")
+                    + "; CPU µs/req is the server's CPU time over the run divided by the requests wrk counted");
             if (p.non2xx() + s.non2xx() > 0) {
                 r.note("non-2xx answers: playlist " + p.non2xx() + ", segment " + s.non2xx()
                         + " (a segment can leave the live window during the run)");
@@ -178,6 +190,9 @@ public final class HlsServe extends Scenario {
         return last;
     }
 
+    /** How long the server's CPU is sampled with the publisher alone, before any request load. */
+    static final long IDLE_MS = 5_000;
+
     /** Warm-up rounds at most, each of {@code --wrk-warmup} seconds, while the JIT still compiles. */
     static final int MAX_WARMUP_ROUNDS = 10;
     /** The JIT has settled when its compiler threads took less than this share of a round's wall time. */
@@ -190,14 +205,15 @@ public final class HlsServe extends Scenario {
      * a single 3 s round on a loaded 2-core machine: compiling, not serving. A server without such threads (nginx)
      * gets one round.
      */
-    private void warmup(String url, Options o, Server server) throws java.io.IOException, InterruptedException {
+    private void warmup(java.util.function.Supplier<String> url, Options o, Server server)
+            throws java.io.IOException, InterruptedException {
         if (o.wrkWarmup <= 0) {
             return;
         }
         for (int round = 1; round <= MAX_WARMUP_ROUNDS; round++) {
             double jit = jitCpu(server);
             long t0 = System.nanoTime();
-            Wrk.run(url, o.wrkThreads, o.wrkConnections, o.wrkWarmup);
+            Wrk.run(url.get(), o.wrkThreads, o.wrkConnections, o.wrkWarmup);
             double share = (jitCpu(server) - jit) / ((System.nanoTime() - t0) / 1e9);
             if (share < JIT_SETTLED) {
                 if (round > 1) {
@@ -209,6 +225,18 @@ public final class HlsServe extends Scenario {
                 log("%s: JIT compiler threads still at %.0f %% of a core after %d warm-up rounds", server.name(),
                         100 * share, round);
             }
+        }
+    }
+
+    /** The newest segment URI of the playlist at {@code playlist}, or {@code fallback} if it cannot be read. */
+    private String newest(URI playlist, String fallback) {
+        try {
+            HttpResponse<String> rs = get(playlist);
+            String n = rs != null && rs.statusCode() == 200 ? newestSegment(rs.body()) : null;
+            return n != null ? n : fallback;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fallback;
         }
     }
 

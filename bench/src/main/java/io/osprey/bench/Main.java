@@ -151,11 +151,8 @@ public final class Main {
         return switch (name) {
             case "osprey" -> {
                 List<String> sets = new ArrayList<>(o.ospreySets);
-                if ("hls-serve".equals(o.scenario)
-                        && sets.stream().noneMatch(s -> s.startsWith("server.http.selectors="))) {
-                    // like for like with nginx's worker_processes: as many event loops each (wrk has the other core)
-                    sets.add("server.http.selectors=" + o.nginxWorkers);
-                }
+                // hls-serve: Osprey's default selectors (one per core), as a user gets them (issue 24); set
+                // server.http.selectors with --osprey-set to compare like for like with --nginx-workers
                 if ("latency".equals(o.scenario)
                         && sets.stream().noneMatch(s -> s.startsWith("plugins.hls.apps.ll."))) {
                     sets.add("plugins.hls.apps.ll.format=fmp4"); // LL-HLS: fMP4 with parts (on by default for fMP4)

@@ -13,9 +13,18 @@ public final class Wrk {
 
     public static final String INSTALL = "apt-get install -y wrk";
 
-    /** What wrk reported. Latencies in ms, throughput in bytes/s. */
+    /**
+     * What wrk reported. Latencies in ms, throughput in bytes/s; {@code cpuSeconds} is wrk's own CPU (user + system)
+     * over the run, read from this process's reaped children (0 from {@link #parse}), to tell whether the load
+     * generator, which shares the cores, was the bottleneck.
+     */
     public record Figures(double requestsPerSecond, double bytesPerSecond, double p50Ms, double p99Ms,
-                          long requests, long non2xx, long socketErrors) {
+                          long requests, long non2xx, long socketErrors, double cpuSeconds) {
+
+        /** wrk's CPU in percent of one core over {@code seconds}. */
+        public double cpuPercent(double seconds) {
+            return seconds <= 0 ? 0 : 100 * cpuSeconds / seconds;
+        }
     }
 
     private Wrk() {
@@ -27,6 +36,7 @@ public final class Wrk {
 
     public static Figures run(String url, int threads, int connections, double seconds) throws IOException,
             InterruptedException {
+        double before = io.osprey.bench.server.ProcStats.selfReapedChildren();
         Process p = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + Math.max(1,
                 Math.round(seconds)) + "s", "--latency", url).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -37,7 +47,11 @@ public final class Wrk {
         if (p.exitValue() != 0) {
             throw new IOException("wrk failed: " + out.strip());
         }
-        return parse(out);
+        Figures f = parse(out);
+        // waitFor reaped wrk: its CPU is now in this process's cutime + cstime (nothing else is reaped meanwhile)
+        double cpu = Math.max(0, io.osprey.bench.server.ProcStats.selfReapedChildren() - before);
+        return new Figures(f.requestsPerSecond(), f.bytesPerSecond(), f.p50Ms(), f.p99Ms(), f.requests(), f.non2xx(),
+                f.socketErrors(), cpu);
     }
 
     static Figures parse(String out) throws IOException {
@@ -55,7 +69,8 @@ public final class Wrk {
                 errors += Long.parseLong(m.group(i));
             }
         }
-        return new Figures(rps, bps, p50, p99, requests, non2xx == null ? 0 : Long.parseLong(non2xx), errors);
+        return new Figures(rps, bps, p50, p99, requests, non2xx == null ? 0 : Long.parseLong(non2xx), errors,
+                0);
     }
 
     private static String find(String out, String regex) throws IOException {

@@ -84,6 +84,50 @@ public final class ProcStats {
         return cpu;
     }
 
+    /**
+     * CPU seconds (user + system) of the threads of {@code pid} (and its descendants) whose name starts with one of
+     * {@code prefixes} ({@code /proc/PID/task/TID/comm}): e.g. a JVM's JIT compiler threads, {@code C1 CompilerThre}
+     * and {@code C2 CompilerThre}. 0 for a process with no such threads.
+     */
+    public static double threadCpu(long pid, String... prefixes) {
+        double cpu = 0;
+        for (long p : tree(pid)) {
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(p), "task"))) {
+                for (Path task : tasks) {
+                    String comm;
+                    try {
+                        comm = Files.readString(task.resolve("comm")).strip();
+                    } catch (IOException e) {
+                        continue; // the thread ended
+                    }
+                    for (String prefix : prefixes) {
+                        if (comm.startsWith(prefix)) {
+                            cpu += taskFields(task, 11, 12);
+                            break;
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process ended
+            }
+        }
+        return cpu;
+    }
+
+    private static double taskFields(Path task, int... idx) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = 0;
+            for (int i : idx) {
+                ticks += Long.parseLong(f[i]);
+            }
+            return ticks / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** CPU seconds of one process alone (utime + stime), without its children. */
     public static double cpuOwn(long pid) {
         return fields(pid, 11, 12);

@@ -51,7 +51,8 @@ public final class ConnectionGuard {
     private final LongAdder refusedOverCap = new LongAdder();
     private final LongAdder closedByDeadline = new LongAdder();
     private final LongAdder evictedAtCap = new LongAdder();
-    private final Map<Connection, Waiting> awaitingHeaders = new ConcurrentHashMap<>();
+    /** Every open HTTP connection (put when it opens, removed when it closes), with its header clock. */
+    private final Map<Connection, Waiting> httpConnections = new ConcurrentHashMap<>();
     private final long evictAfterMs;
     private final long evictAfterNanos;
 
@@ -60,12 +61,30 @@ public final class ConnectionGuard {
     private final AtomicBoolean sweeping = new AtomicBoolean();
 
     /**
-     * An HTTP connection waiting for a request's headers, and since when. No timer per request: one sweep every
-     * {@link #sweepMs} closes those past the deadline (arming and cancelling a scheduler task for every request of
-     * a kept-alive connection took the scheduler's queue lock twice per request: a few percent of an HLS playlist
-     * request's CPU).
+     * Since when an HTTP connection has waited for a request's headers ({@link #IDLE} while it has none to wait
+     * for). No timer per request: one sweep every {@link #sweepMs} closes those past the deadline (arming and
+     * cancelling a scheduler task for every request of a kept-alive connection took the scheduler's queue lock twice
+     * per request: a few percent of an HLS playlist request's CPU). One per connection for its whole life, so a
+     * request costs two plain volatile writes to it, not a put and a remove in a map shared by every selector
+     * (session 7's profile of HLS playlists: the map's size counter was 2 % of the server's samples).
      */
-    private record Waiting(long armedNanos) {
+    private static final class Waiting extends java.util.concurrent.atomic.AtomicLong {
+        static final long IDLE = Long.MIN_VALUE;
+
+        Waiting() {
+            super(IDLE);
+        }
+
+        void arm() {
+            long now = System.nanoTime();
+            set(now == IDLE ? now + 1 : now);
+        }
+
+        /** The arming time if armed at least {@code nanos} before {@code now}, else {@link #IDLE}. */
+        long overdue(long now, long nanos) {
+            long t = get();
+            return t != IDLE && now - t >= nanos ? t : IDLE;
+        }
     }
 
     /**
@@ -109,13 +128,13 @@ public final class ConnectionGuard {
      */
     private boolean evictStalled() {
         long now = System.nanoTime();
-        for (Map.Entry<Connection, Waiting> e : awaitingHeaders.entrySet()) {
-            if (now - e.getValue().armedNanos() >= evictAfterNanos
-                    && awaitingHeaders.remove(e.getKey(), e.getValue())) {
+        for (Map.Entry<Connection, Waiting> e : httpConnections.entrySet()) {
+            long since = e.getValue().overdue(now, evictAfterNanos);
+            if (since != Waiting.IDLE && e.getValue().compareAndSet(since, Waiting.IDLE)) {
                 evictedAtCap.increment();
                 EndPoint ep = e.getKey().getEndPoint();
                 refusals.refuse(address(ep.getRemoteSocketAddress()), "connection cap",
-                        "closed after " + TimeUnit.NANOSECONDS.toMillis(now - e.getValue().armedNanos())
+                        "closed after " + TimeUnit.NANOSECONDS.toMillis(now - since)
                                 + " ms without request headers to make room for a new connection");
                 ep.close();
                 return true;
@@ -138,9 +157,10 @@ public final class ConnectionGuard {
     private void sweep() {
         try {
             long now = System.nanoTime();
-            for (Map.Entry<Connection, Waiting> e : awaitingHeaders.entrySet()) {
-                if (now - e.getValue().armedNanos() >= headerTimeoutNanos) {
-                    deadline(e.getKey(), e.getValue());
+            for (Map.Entry<Connection, Waiting> e : httpConnections.entrySet()) {
+                long since = e.getValue().overdue(now, headerTimeoutNanos);
+                if (since != Waiting.IDLE) {
+                    deadline(e.getKey(), e.getValue(), since);
                 }
             }
         } catch (RuntimeException e) {
@@ -150,8 +170,8 @@ public final class ConnectionGuard {
         }
     }
 
-    private void deadline(Connection connection, Waiting waiting) {
-        if (!awaitingHeaders.remove(connection, waiting)) {
+    private void deadline(Connection connection, Waiting waiting, long since) {
+        if (!waiting.compareAndSet(since, Waiting.IDLE)) {
             return; // its headers came meanwhile
         }
         EndPoint ep = connection.getEndPoint();
@@ -179,43 +199,43 @@ public final class ConnectionGuard {
         }
 
         private void arm(Connection connection) {
-            awaitingHeaders.put(connection, new Waiting(System.nanoTime()));
+            Waiting w = new Waiting();
+            w.arm();
+            httpConnections.put(connection, w);
             if (!sweeping.get() && sweeping.compareAndSet(false, true)) {
                 // the first connection: the server (and its scheduler) is running by now
                 scheduler.schedule(ConnectionGuard.this::sweep, sweepMs, TimeUnit.MILLISECONDS);
             }
             if (!connection.getEndPoint().isOpen()) {
-                disarm(connection);
+                httpConnections.remove(connection); // closed before it was put: onClosed found nothing to remove
             }
         }
 
         @Override
         public void onClosed(Connection connection) {
-            disarm(connection); // also when a WebSocket upgrade replaces the HTTP connection
+            httpConnections.remove(connection); // also when a WebSocket upgrade replaces the HTTP connection
         }
 
         @Override
         public Request customize(Request request, HttpFields.Mutable responseHeaders) {
             Connection connection = request.getConnectionMetaData().getConnection();
-            disarm(connection);
-            if (headerTimeoutMs > 0 && connection instanceof HttpConnection) {
-                request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
-                    @Override
-                    public void succeeded() {
-                        // armed before the connection reads on: a pipelined next request's headers disarm it, and an
-                        // upgrade closes this connection (onClosed) on its way to the WebSocket one
-                        if (connection.getEndPoint().isOpen() && connection.getEndPoint().getConnection() == connection) {
-                            arm(connection);
-                        }
-                        super.succeeded();
-                    }
-                });
+            Waiting w = httpConnections.get(connection); // a read: no write to the map per request
+            if (w == null) {
+                return request; // not an HTTP/1 connection (HTTP/2 streams), or no deadline
             }
+            w.set(Waiting.IDLE);
+            request.addHttpStreamWrapper(stream -> new HttpStream.Wrapper(stream) {
+                @Override
+                public void succeeded() {
+                    // armed before the connection reads on: a pipelined next request's headers disarm it, and an
+                    // upgrade closes this connection (onClosed, which drops it) on its way to the WebSocket one
+                    if (connection.getEndPoint().isOpen() && connection.getEndPoint().getConnection() == connection) {
+                        w.arm();
+                    }
+                    super.succeeded();
+                }
+            });
             return request;
-        }
-
-        private void disarm(Connection connection) {
-            awaitingHeaders.remove(connection);
         }
     }
 
@@ -258,6 +278,12 @@ public final class ConnectionGuard {
 
     /** HTTP connections waiting for a request's headers (new, or kept alive after a response). */
     public int awaitingHeaders() {
-        return awaitingHeaders.size();
+        int n = 0;
+        for (Waiting w : httpConnections.values()) {
+            if (w.get() != Waiting.IDLE) {
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -27,6 +27,30 @@ class RouterTest {
     }
 
     @Test
+    void theSplitLookupFindsWhatJettysLookupOverAllSpecsFinds() {
+        Router router = new Router();
+        String[] specs = {"/api/streams", "/api/*", "/hls/*", "/hls/live/*", "*.flv", "*.m3u8", "/",
+            "^/[^/]+/[^/]+$", "uri-template:/api/plugins/{id}/config", "^/api/.*$", "uri-template:/{app}/{name}"};
+        for (String spec : specs) {
+            router.add("test", spec, new org.eclipse.jetty.server.Handler.Abstract.NonBlocking() {
+                @Override
+                public boolean handle(org.eclipse.jetty.server.Request rq, org.eclipse.jetty.server.Response rs,
+                                      org.eclipse.jetty.util.Callback cb) {
+                    return false;
+                }
+            });
+        }
+        String[] paths = {"/api/streams", "/api/streams/x", "/api/plugins/hls/config", "/api/plugins/hls",
+            "/hls/live/a/index.m3u8", "/hls/x/a/seg-1.ts", "/live/a.flv", "/live/a", "/x/y/z.m3u8", "/", "/index.html",
+            "/a/b/c", "/api", ""};
+        for (String path : paths) {
+            assertEquals(router.bestSpecOfAll(path), router.bestSpec(path), path);
+        }
+        assertEquals(Router.spec("/hls/live/*"), router.bestSpec("/hls/live/a/index.m3u8"));
+        assertEquals(Router.spec("^/[^/]+/[^/]+$"), router.bestSpec("/live/a"), "a regex more specific than /");
+    }
+
+    @Test
     void theTokenQueryParameterIsFoundWithoutParsingTheRest() {
         assertEquals(null, Router.token(null));
         assertEquals(null, Router.token("a=1&b=2"));

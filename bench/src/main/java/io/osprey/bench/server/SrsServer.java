@@ -131,9 +131,26 @@ public final class SrsServer extends Server {
                 : super.missing(output);
     }
 
+    /**
+     * Whether the binary is an AddressSanitizer build, which SRS's configure makes by default on x86_64 Linux and its
+     * release image turns off ({@code --sanitizer=off}): a debugging build, not the server SRS ships.
+     */
+    static boolean asan(Path binary) {
+        try {
+            // the symbol table names the sanitizer's entry point; the binary is ~20 MB, read once per run
+            return new String(Files.readAllBytes(binary), StandardCharsets.ISO_8859_1).contains("__asan_init");
+        } catch (IOException e) {
+            // unknown: say nothing
+        }
+        return false;
+    }
+
     @Override
     public String describe() {
-        return "SRS " + Which.version(binary.toString(), "-v") + " (built from ossrs/srs 6.0release), one process, "
+        return "SRS " + Which.version(binary.toString(), "-v") + " (built from ossrs/srs 6.0release"
+                + (asan(binary) ? "; AN ADDRESSSANITIZER BUILD, slower than SRS's release build: rebuild with "
+                + "build-srs.sh, which passes --sanitizer=off like SRS's release image" : ", -O0 as SRS always builds, "
+                + "no AddressSanitizer like its release image") + "), one process, "
                 + "SRS's defaults: merged writes mw_latency 350 ms + mw_msgs 8, gop_cache on, tcp_nodelay off, "
                 + "queue_length 30 s, Connection: Close on every HTTP answer (no keep-alive), trace log to a file; "
                 + "HLS hls_fragment 2 s + hls_window 12 s (set like nginx's; SRS's defaults are 10 s and 60 s), "

@@ -15,10 +15,15 @@ import java.util.stream.Stream;
  * RTMP; HTTP-FLV remux at {@code /{app}/{stream}.flv}; HLS ({@code hls_fragment 2}, {@code hls_window 12}, like
  * the nginx peer) written to a tmpfs folder that SRS's own HTTP server serves at {@code /{app}/{stream}.m3u8}.
  * Everything else is SRS's default, which matters for the figures: merged writes of 350 ms per viewer
- * ({@code mw_latency 350}, {@code mw_msgs 8}), a GOP cache ({@code gop_cache on}), {@code hls_ctx on} (a playlist
- * request without a session answers a one-variant master playlist pointing at a per-session playlist), trace
- * logging to a file. Only {@code max_connections} is raised from 1000 to the file limit, as thousands of viewers
- * need. SRS 6 has no WebSocket-FLV output.
+ * ({@code mw_latency 350}, {@code mw_msgs 8}: {@code SRS_PERF_MW_SLEEP}, {@code SRS_PERF_MW_MIN_MSGS}), a GOP cache
+ * ({@code gop_cache on}: a new viewer gets the last GOP at once), {@code tcp_nodelay off}, {@code hls_ctx on} (a
+ * playlist request without a session answers a one-variant master playlist pointing at a per-session playlist),
+ * short-term HTTP connections (every answer of its HTTP server carries {@code Connection: Close}, hard-coded in
+ * {@code SrsHttpFileServer::serve_http}: "For each HTTP session, we use short-term HTTP connection"), trace logging
+ * to a file. Only {@code max_connections} is raised from 1000 to the file limit, as thousands of viewers need.
+ * SRS 6 has no WebSocket server (its source has no WebSocket code), and relays no AMF0 data message but
+ * {@code onMetaData} ({@code SrsRtmpConn::process_publish_message} drops the rest), so the bench's probes cannot
+ * measure its added latency.
  */
 public final class SrsServer extends Server {
 
@@ -41,7 +46,7 @@ public final class SrsServer extends Server {
         }
         Path built = peers.resolve("srs").resolve("srs");
         if (Files.isRegularFile(built) && Files.isExecutable(built)) {
-            return built;
+            return built.toAbsolutePath(); // SRS runs in its work folder: a relative path would not resolve there
         }
         throw new PeerUnavailableException("srs: not on PATH nor at " + built + " (SRS is not packaged for Debian;"
                 + " build it from source: " + BUILD + ")");
@@ -121,15 +126,36 @@ public final class SrsServer extends Server {
     @Override
     public String missing(String output) {
         return output.contains("WebSocket") || output.contains("WS")
-                ? "SRS 6 has no WebSocket-FLV output (its HTTP-FLV remux is plain HTTP only)"
+                ? "SRS 6 has no WebSocket-FLV output: it has no WebSocket server at all (its HTTP-FLV remux is plain "
+                + "HTTP only), so there is nothing to measure"
                 : super.missing(output);
+    }
+
+    /**
+     * Whether the binary is an AddressSanitizer build, which SRS's configure makes by default on x86_64 Linux and its
+     * release image turns off ({@code --sanitizer=off}): a debugging build, not the server SRS ships.
+     */
+    static boolean asan(Path binary) {
+        try {
+            // the symbol table names the sanitizer's entry point; the binary is ~20 MB, read once per run
+            return new String(Files.readAllBytes(binary), StandardCharsets.ISO_8859_1).contains("__asan_init");
+        } catch (IOException e) {
+            // unknown: say nothing
+        }
+        return false;
     }
 
     @Override
     public String describe() {
-        return "SRS " + Which.version(binary.toString(), "-v") + " (built from ossrs/srs 6.0release), one process, "
-                + "defaults: mw_latency 350 ms, mw_msgs 8, gop_cache on, hls_ctx on; HLS 2 s x 12 s on tmpfs served "
-                + "by SRS's HTTP server; max_connections " + maxConnections();
+        return "SRS " + Which.version(binary.toString(), "-v") + " (built from ossrs/srs 6.0release"
+                + (asan(binary) ? "; AN ADDRESSSANITIZER BUILD, slower than SRS's release build: rebuild with "
+                + "build-srs.sh, which passes --sanitizer=off like SRS's release image" : ", -O0 as SRS always builds, "
+                + "no AddressSanitizer like its release image") + "), one process, "
+                + "SRS's defaults: merged writes mw_latency 350 ms + mw_msgs 8, gop_cache on, tcp_nodelay off, "
+                + "queue_length 30 s, Connection: Close on every HTTP answer (no keep-alive), trace log to a file; "
+                + "HLS hls_fragment 2 s + hls_window 12 s (set like nginx's; SRS's defaults are 10 s and 60 s), "
+                + "hls_ctx on, .ts files on tmpfs served by SRS's HTTP server; max_connections " + maxConnections()
+                + " (raised from 1000); AMF0 data other than onMetaData is not relayed";
     }
 
     @Override

@@ -29,7 +29,9 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
 
 /** Runs in the page before its scripts: catches the players and samples the latency. */
 function probe() {
-  const m = { samples: [], stalls: 0, stallMs: 0, probes: 0, kind: null, reset: 0 };
+  // samples: the latency; ahead: seconds buffered ahead of the playhead; own: the player's own latency estimate
+  // (hls.js: hls.latency, from the playlist; mpegts.js has none); rate: the playback rate (live sync)
+  const m = { samples: [], ahead: [], own: [], rates: [], stalls: 0, stallMs: 0, probes: 0, kind: null, reset: 0 };
   window.__latency = m;
   let hls = null;
   let flv = null;
@@ -42,6 +44,7 @@ function probe() {
       const Caught = function (config) {
         const h = new H(config);
         hls = h;
+        window.__hls = h; // not on m, which is returned whole
         m.kind = 'hls.js';
         return h;
       };
@@ -92,8 +95,11 @@ function probe() {
     }
     lastTime = v.currentTime;
     if (!playing) return;
+    if (v.buffered.length) m.ahead.push((v.buffered.end(v.buffered.length - 1) - v.currentTime) * 1000);
+    m.rates.push(v.playbackRate);
     if (hls && hls.playingDate) {
       m.samples.push(now - hls.playingDate.getTime());
+      if (hls.latency > 0) m.own.push(hls.latency * 1000);
     } else if (flv) {
       while (offsets.length && now - offsets[0][0] > 5000) offsets.shift();
       if (offsets.length) {
@@ -133,14 +139,20 @@ async function measure(context, pg) {
   }
   log(pg.name + ': playing; ' + job.warmupS + ' s warm-up, then ' + job.durationS + ' s measured');
   await sleep(job.warmupS * 1000);
-  await page.evaluate(() => { const m = window.__latency; m.samples = []; m.stalls = 0; m.stallMs = 0; });
+  await page.evaluate(() => {
+    const m = window.__latency;
+    m.samples = []; m.ahead = []; m.own = []; m.rates = []; m.stalls = 0; m.stallMs = 0;
+  });
   await sleep(job.durationS * 1000);
   const m = await page.evaluate(() => window.__latency);
   const info = await page.evaluate(() => (window.osprey || {}).info || {});
+  const target = await page.evaluate(() => (window.__hls && window.__hls.targetLatency) || null);
   const browser = await page.evaluate(() => (navigator.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/) || ['?'])[0]);
   await page.close();
+  const faster = m.rates.filter((r) => r > 1).length;
   return { name: pg.name, engine: m.kind, latencyMs: summary(m.samples), stalls: m.stalls, stallMs: m.stallMs,
-    probes: m.probes, playedAs: info.playedAs || null, partTarget: info.partTarget || null, browser, errors };
+    probes: m.probes, aheadMs: summary(m.ahead), ownMs: m.own.length ? summary(m.own) : null,
+    targetS: target, fasterPct: m.rates.length ? Math.round(100 * faster / m.rates.length) : null, playedAs: info.playedAs || null, partTarget: info.partTarget || null, browser, errors };
 }
 
 async function main() {

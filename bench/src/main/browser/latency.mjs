@@ -11,7 +11,9 @@
 //   100 ms; on arrival the page pairs it with the media time the buffer then ends at (the probe's own media time,
 //   give or take the frame being appended), so media time t was sent at wall(t) = t + offset (the lowest offset of
 //   the last 5 s: a late append only makes an offset larger); the latency is now - wall(currentTime).
-// A stall is the video not advancing for >= 500 ms while it should play.
+// A stall is the video not advancing for >= 500 ms while it should play; shorter underruns are counted apart
+// ('waiting' events), as are the stalls hls.js reports itself (each raises its target latency by
+// liveSyncOnStallIncrease).
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +33,10 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
 function probe() {
   // samples: the latency; ahead: seconds buffered ahead of the playhead; own: the player's own latency estimate
   // (hls.js: hls.latency, from the playlist; mpegts.js has none); rate: the playback rate (live sync)
-  const m = { samples: [], ahead: [], own: [], rates: [], stalls: 0, stallMs: 0, probes: 0, kind: null, reset: 0 };
+  // waits: 'waiting' events of the video while it played (any underrun, however short); playerStalls: the stalls
+  // the player itself reported (hls.js BUFFER_STALLED_ERROR, each of which also raises its target latency)
+  const m = { samples: [], ahead: [], own: [], rates: [], stalls: 0, stallMs: 0, probes: 0, kind: null, reset: 0,
+    waits: 0, playerStalls: 0, t0: Date.now(), stallTimes: [] };
   window.__latency = m;
   let hls = null;
   let flv = null;
@@ -43,6 +48,12 @@ function probe() {
     set: (H) => {
       const Caught = function (config) {
         const h = new H(config);
+        h.on(H.Events.ERROR, (ev, data) => {
+          if (data && data.details === 'bufferStalledError') {
+            m.playerStalls++;
+            m.stallTimes.push(Date.now() - m.t0);
+          }
+        });
         hls = h;
         window.__hls = h; // not on m, which is returned whole
         m.kind = 'hls.js';
@@ -79,10 +90,15 @@ function probe() {
   });
   let lastTime = -1;
   let still = 0;
+  let waitHooked = null;
   setInterval(() => {
     const v = document.querySelector('video');
     const now = Date.now();
     if (!v) return;
+    if (waitHooked !== v) {
+      waitHooked = v;
+      v.addEventListener('waiting', () => { if (v.currentTime > 0) m.waits++; });
+    }
     const playing = !v.paused && v.readyState >= 2 && v.currentTime > 0;
     if (playing) {
       if (v.currentTime === lastTime) {
@@ -142,6 +158,7 @@ async function measure(context, pg) {
   await page.evaluate(() => {
     const m = window.__latency;
     m.samples = []; m.ahead = []; m.own = []; m.rates = []; m.stalls = 0; m.stallMs = 0;
+    m.warmupPlayerStalls = m.stallTimes.slice(); m.waits = 0; m.playerStalls = 0; m.stallTimes = [];
   });
   await sleep(job.durationS * 1000);
   const m = await page.evaluate(() => window.__latency);
@@ -151,7 +168,8 @@ async function measure(context, pg) {
   await page.close();
   const faster = m.rates.filter((r) => r > 1).length;
   return { name: pg.name, engine: m.kind, latencyMs: summary(m.samples), stalls: m.stalls, stallMs: m.stallMs,
-    probes: m.probes, aheadMs: summary(m.ahead), ownMs: m.own.length ? summary(m.own) : null,
+    probes: m.probes, waits: m.waits, playerStalls: m.playerStalls, warmupPlayerStalls: m.warmupPlayerStalls,
+    aheadMs: summary(m.ahead), ownMs: m.own.length ? summary(m.own) : null,
     targetS: target, fasterPct: m.rates.length ? Math.round(100 * faster / m.rates.length) : null, playedAs: info.playedAs || null, partTarget: info.partTarget || null, browser, errors };
 }
 

@@ -108,6 +108,9 @@ public final class Latency extends Scenario {
                         + (p.path("targetS").isNumber() ? String.format(", target %.2f s", p.path("targetS").asDouble())
                         : "")
                         + ", faster than real time " + p.path("fasterPct").asInt() + " % of samples"
+                        + ", waiting events " + p.path("waits").asInt()
+                        + (p.path("engine").asText().equals("hls.js") ? ", hls.js stalls " + p.path("playerStalls")
+                        .asInt() + " (in the warm-up at ms " + p.path("warmupPlayerStalls") + ")" : "")
                         + (p.path("playedAs").isNull() ? "" : ", played as " + p.path("playedAs").asText())
                         + (p.path("partTarget").isNull() ? "" : ", part target " + p.path("partTarget").asText()
                         + " s") + ", " + p.path("browser").asText() + (p.path("errors").isEmpty() ? "" : ", page errors " + p.path("errors")));

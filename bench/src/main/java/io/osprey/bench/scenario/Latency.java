@@ -103,6 +103,8 @@ public final class Latency extends Scenario {
                 r.put(n + " stalls", p.path("stalls").asDouble());
                 r.note(n + ": " + l.path("n").asInt() + " samples, stalled " + p.path("stallMs").asInt() + " ms"
                         + ", buffered ahead p50 " + p.path("aheadMs").path("p50").asInt() + " ms"
+                        + (p.path("pdtMs").isObject() ? ", by PDT alone p50 " + p.path("pdtMs").path("p50").asInt()
+                        + " ms, floor from appends p50 " + p.path("floorMs").path("p50").asInt() + " ms" : "")
                         + (p.path("ownMs").isObject() ? ", the player's own latency estimate p50 "
                         + p.path("ownMs").path("p50").asInt() + " ms" : "")
                         + (p.path("targetS").isNumber() ? String.format(", target %.2f s", p.path("targetS").asDouble())

@@ -32,14 +32,22 @@
   }
 
   function attach(target, events) {
+    // Live, close to the edge (docs/benchmarks.md, "Latency in a browser": < 1 s behind the publisher on loopback).
+    // The server starts a viewer at the last key frame, so up to a GOP arrives at once: jump when more than 1.5 s
+    // is buffered ahead of the playhead (to 0.5 s before its end), and play 1.2x while more than 0.8 s is, until
+    // 0.5 s is left. No stash buffer: every chunk is handed to the media source as it arrives.
     const player = mpegts.createPlayer({ type: 'flv', isLive: true, url: target.url }, {
       enableWorker: false,
       enableStashBuffer: false,
       lazyLoad: false,
       autoCleanupSourceBuffer: true,
       liveBufferLatencyChasing: true,
-      liveBufferLatencyMaxLatency: 3,
+      liveBufferLatencyMaxLatency: 1.5,
       liveBufferLatencyMinRemain: 0.5,
+      liveSync: true,
+      liveSyncMaxLatency: 0.8,
+      liveSyncTargetLatency: 0.5,
+      liveSyncPlaybackRate: 1.2,
     });
     player.on(mpegts.Events.ERROR, (type, detail, info) => {
       events.failed(type + ' ' + detail + (info && info.msg ? ': ' + info.msg : ''));

@@ -46,6 +46,12 @@
     hls = new Hls({
       lowLatencyMode: lowLatency,
       backBufferLength: 30,
+      // LL-HLS: hls.js plays PART-HOLD-BACK behind the live edge; after a slow start or a stall it may play up to
+      // 1.5x to get back there (hls.js's default, 1, never catches up). Each stall it reports (any underrun after
+      // playback started) moves that target back by 0.25 s rather than hls.js's 1 s, at most one target duration.
+      // Plain HLS stays 3 target durations behind.
+      maxLiveSyncPlaybackRate: 1.5,
+      liveSyncOnStallIncrease: 0.25,
       // A playlist that went away is reported by the probe of the reconnect loop: fail fast, do not spin.
       manifestLoadPolicy: { default: { maxTimeToFirstByteMs: 8000, maxLoadTimeMs: 10000,
         timeoutRetry: { maxNumRetry: 1, retryDelayMs: 0, maxRetryDelayMs: 0 },

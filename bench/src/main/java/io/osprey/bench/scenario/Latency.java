@@ -102,6 +102,17 @@ public final class Latency extends Scenario {
                 r.put(n + " max ms", l.path("max").asDouble());
                 r.put(n + " stalls", p.path("stalls").asDouble());
                 r.note(n + ": " + l.path("n").asInt() + " samples, stalled " + p.path("stallMs").asInt() + " ms"
+                        + ", buffered ahead p50 " + p.path("aheadMs").path("p50").asInt() + " ms"
+                        + (p.path("pdtMs").isObject() ? ", by PDT alone p50 " + p.path("pdtMs").path("p50").asInt()
+                        + " ms, floor from appends p50 " + p.path("floorMs").path("p50").asInt() + " ms" : "")
+                        + (p.path("ownMs").isObject() ? ", the player's own latency estimate p50 "
+                        + p.path("ownMs").path("p50").asInt() + " ms" : "")
+                        + (p.path("targetS").isNumber() ? String.format(", target %.2f s", p.path("targetS").asDouble())
+                        : "")
+                        + ", faster than real time " + p.path("fasterPct").asInt() + " % of samples"
+                        + ", waiting events " + p.path("waits").asInt()
+                        + (p.path("engine").asText().equals("hls.js") ? ", hls.js stalls " + p.path("playerStalls")
+                        .asInt() + " (in the warm-up at ms " + p.path("warmupPlayerStalls") + ")" : "")
                         + (p.path("playedAs").isNull() ? "" : ", played as " + p.path("playedAs").asText())
                         + (p.path("partTarget").isNull() ? "" : ", part target " + p.path("partTarget").asText()
                         + " s") + ", " + p.path("browser").asText() + (p.path("errors").isEmpty() ? "" : ", page errors " + p.path("errors")));

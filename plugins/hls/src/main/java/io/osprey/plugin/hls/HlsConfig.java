@@ -22,7 +22,7 @@ public final class HlsConfig implements PluginConfig {
             min = 1000, max = 30_000)
     public int segmentMs = 2000;
     @Setting(value = "LL-HLS part target duration, ms (at most half of segmentMs).", min = 100, max = 2000)
-    public int partMs = 333;
+    public int partMs = 200;
     @Setting(value = "Complete segments listed in the playlist (the sliding window).", min = 2, max = 100)
     public int window = 6;
     @Setting("Per-app overrides of format, lowLatency, segmentMs, partMs and window, e.g. live: { format: fmp4 }.")

@@ -7,9 +7,16 @@ import java.nio.ByteBuffer;
 
 /**
  * Builds the bytes of one MPEG-TS media segment (RFC 8216 3.2): PAT and PMT first, then every frame added, in
- * direct (off-heap) memory taken from a {@link DirectPool}, sized from the previous segment. Each frame is muxed
- * into a reused heap scratch buffer and copied once into the segment, so a segment in progress, which lives for its
- * whole duration, is never copied or promoted by the garbage collector.
+ * direct (off-heap) memory taken from a {@link DirectPool}. Each frame is muxed into a reused heap scratch buffer
+ * and copied into the segment, so a segment in progress, which lives for its whole duration, is never promoted by
+ * the garbage collector.
+ *
+ * <p>Two ways to hold a segment in progress. A segment nobody slices (plain HLS) is written into {@value #CHUNK}-byte
+ * chunks and copied once, at {@link #finish()}, into a buffer of its size; the chunks go straight back to the pool.
+ * So a stream holds what it has written so far plus less than a chunk, not a buffer sized for a whole segment
+ * (about 300 KB touched per stream at 1 Mbit/s, 2 s segments, whatever the fill). A segment that is sliced (LL-HLS
+ * parts, which must be contiguous and stay valid) is moved at its first slice into one buffer sized from the
+ * previous segment, and the next segments start that way while slices keep coming.
  *
  * <p>Ownership: each segment's memory is a {@link SegmentMemory}. The writer holds one reference while the segment
  * is in progress; {@link #finish()} hands that reference to the caller, {@link #slice} (an LL-HLS part) takes a new
@@ -23,10 +30,17 @@ import java.nio.ByteBuffer;
 public final class TsSegmentWriter {
     private final TsMuxer muxer;
     private final DirectPool pool;
+    /** Chunk size of a segment nobody slices. */
+    static final int CHUNK = 64 * 1024;
+
     private final TsBuffer scratch = new TsBuffer(64 * 1024);
     private SegmentMemory memory; // the segment in progress; one reference is the writer's
-    private ByteBuffer segment;   // direct, in memory; position = bytes written
+    private ByteBuffer segment;   // direct, in memory; position = bytes written (in chunks: the current chunk)
     private boolean sliced;       // a slice of the current buffer was handed out
+    /** Full chunks before {@link #segment}, oldest first; null while the segment is one contiguous buffer. */
+    private java.util.ArrayList<ByteBuffer> chunks;
+    private int chunked;          // bytes in the full chunks
+    private boolean slicing;      // the last segment was sliced: start the next one contiguous
     private int lastSize = 256 * 1024;
     private long firstDts;
     private long lastDts;
@@ -49,7 +63,14 @@ public final class TsSegmentWriter {
     public void start() {
         abandon();
         memory = new SegmentMemory(pool);
-        segment = pool.acquire(lastSize + lastSize / 8);
+        if (slicing) {
+            segment = pool.acquire(lastSize + lastSize / 8);
+            chunks = null;
+        } else {
+            segment = pool.acquire(CHUNK);
+            chunks = new java.util.ArrayList<>(8);
+        }
+        chunked = 0;
         memory.add(segment);
         sliced = false;
         scratch.reset();
@@ -64,6 +85,7 @@ public final class TsSegmentWriter {
             SegmentMemory m = memory;
             memory = null;
             segment = null;
+            chunks = null;
             m.release();
         }
     }
@@ -92,7 +114,7 @@ public final class TsSegmentWriter {
 
     /** Bytes written to the current segment so far. */
     public int size() {
-        return segment == null ? 0 : segment.position();
+        return segment == null ? 0 : chunked + segment.position();
     }
 
     /** Frames muxed into the current segment. */
@@ -118,9 +140,13 @@ public final class TsSegmentWriter {
         if (segment == null) {
             throw new IllegalStateException("no segment in progress");
         }
-        if (from < 0 || to > segment.position() || from > to) {
-            throw new IndexOutOfBoundsException(from + ".." + to + " of " + segment.position());
+        if (from < 0 || to > size() || from > to) {
+            throw new IndexOutOfBoundsException(from + ".." + to + " of " + size());
         }
+        if (chunks != null) {
+            contiguous(Math.max(lastSize + lastSize / 8, size()));
+        }
+        slicing = true;
         memory.retain();
         sliced = true;
         return new SharedBytes(segment.slice(from, to - from).asReadOnlyBuffer(), memory);
@@ -131,7 +157,13 @@ public final class TsSegmentWriter {
         if (segment == null) {
             start();
         }
-        int size = segment.position();
+        int size = size();
+        if (chunks != null) {
+            contiguous(size); // the chunks, copied once into a buffer of the segment's size, go back to the pool
+        }
+        if (!sliced) {
+            slicing = false; // no parts this time: the next segment is written in chunks again
+        }
         if (!sliced && segment.capacity() - DirectPool.capacityFor(size) > size / 8) {
             // sized for a larger segment (the estimate, or the pool's next class up): a finished segment is held
             // for the whole playlist window, so move it to a buffer of its size; at 1 Mbit/s that is about 300 KB
@@ -150,9 +182,45 @@ public final class TsSegmentWriter {
         return bytes;
     }
 
+    /**
+     * Moves the chunks written so far into one buffer of at least {@code capacity} bytes and releases them (nothing
+     * was sliced from a chunk: slicing starts here).
+     */
+    private void contiguous(int capacity) {
+        ByteBuffer one = pool.acquire(Math.max(capacity, 1));
+        for (ByteBuffer c : chunks) {
+            one.put(c.flip());
+            memory.remove(c);
+            pool.release(c);
+        }
+        one.put(segment.flip());
+        memory.remove(segment);
+        pool.release(segment);
+        memory.add(one);
+        segment = one;
+        chunks = null;
+        chunked = 0;
+    }
+
     /** Appends the scratch buffer's packets to the segment, moving to a larger one if needed (earlier slices stay). */
     private void copyScratch() {
         int n = scratch.size();
+        if (chunks != null) {
+            byte[] a = scratch.array();
+            int at = 0;
+            while (at < n) {
+                if (!segment.hasRemaining()) {
+                    chunked += segment.position();
+                    chunks.add(segment);
+                    segment = pool.acquire(CHUNK);
+                    memory.add(segment);
+                }
+                int k = Math.min(n - at, segment.remaining());
+                segment.put(a, at, k);
+                at += k;
+            }
+            return;
+        }
         if (segment.remaining() < n) {
             int size = segment.position();
             long capacity = Math.max((long) size + n, (long) segment.capacity() * 3 / 2);

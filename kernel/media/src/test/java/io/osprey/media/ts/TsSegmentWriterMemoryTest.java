@@ -57,17 +57,47 @@ class TsSegmentWriterMemoryTest {
     }
 
     @Test
-    void aBufferOutgrownBeforeAnySliceGoesBackAtOnce() {
+    void anUnslicedSegmentIsWrittenInChunksAndCopiedOnceIntoABufferOfItsSize() throws Exception {
         DirectPool pool = new DirectPool(64 << 20);
         TsSegmentWriter w = new TsSegmentWriter(new TsMuxer(List.of(VIDEO)), pool);
-        for (int i = 0; i < 80; i++) { // about 420 KB: outgrows the first buffer (288 KiB asked) once
+        for (int i = 0; i < 80; i++) { // about 420 KB
             w.add(Frame.media(0, Codec.H264, i * 33L, 0, i == 0, avcc(nal(0x41, 5000, i))));
+            long held = pool.allocatedBytes() - pool.idleBytes();
+            assertTrue(held <= w.size() + TsSegmentWriter.CHUNK, "in progress: " + held + " for " + w.size());
         }
-        assertEquals(DirectPool.capacityFor(288 * 1024), pool.idleBytes(), "the first buffer, nobody saw it");
+        int size = w.size();
         SharedBytes segment = w.finish();
         assertEquals(1, segment.memory().refCount());
+        assertEquals(size, segment.bytes().remaining());
+        assertEquals(80, TsReader.read(segment.bytes()).pes().size());
+        long held = pool.allocatedBytes() - pool.idleBytes();
+        assertTrue(held <= DirectPool.capacityFor(size) * 5L / 4, "finished: " + held + " for " + size);
         segment.release();
-        assertTrue(pool.idleBytes() > DirectPool.capacityFor(288 * 1024));
+        assertEquals(pool.allocatedBytes(), pool.idleBytes(), "all of it back in the pool");
+    }
+
+    @Test
+    void segmentsStartContiguousWhileTheyAreSlicedAndInChunksAgainOnceNot() {
+        DirectPool pool = new DirectPool(64 << 20);
+        TsSegmentWriter w = new TsSegmentWriter(new TsMuxer(List.of(VIDEO)), pool);
+        for (int i = 0; i < 60; i++) {
+            w.add(Frame.media(0, Codec.H264, i * 33L, 0, i == 0, avcc(nal(0x41, 5000, i))));
+        }
+        SharedBytes part = w.slice(0, w.size());
+        SharedBytes first = w.finish();
+        int last = first.bytes().remaining();
+        long before = pool.allocatedBytes() - pool.idleBytes();
+        w.add(Frame.media(0, Codec.H264, 2000, 0, true, avcc(nal(0x65, 500, 1))));
+        long inProgress = pool.allocatedBytes() - pool.idleBytes() - before;
+        assertTrue(inProgress >= last + last / 8, "parts came: one buffer sized from the last segment, " + inProgress);
+        w.finish().release();
+        before = pool.allocatedBytes() - pool.idleBytes();
+        w.add(Frame.media(0, Codec.H264, 4000, 0, true, avcc(nal(0x65, 500, 2))));
+        assertEquals(TsSegmentWriter.CHUNK, pool.allocatedBytes() - pool.idleBytes() - before, "no parts: a chunk");
+        w.abandon();
+        part.release();
+        first.release();
+        assertEquals(pool.allocatedBytes(), pool.idleBytes());
     }
 
     @Test
@@ -79,11 +109,12 @@ class TsSegmentWriterMemoryTest {
         w.abandon();
         assertFalse(w.inProgress());
         assertEquals(1, part.memory().refCount(), "the part's");
-        assertEquals(0, pool.idleBytes());
+        // the first chunk went back when the slice moved the segment into one buffer; that buffer the part keeps
+        assertEquals(TsSegmentWriter.CHUNK, pool.idleBytes());
         part.release();
-        assertEquals(DirectPool.capacityFor(288 * 1024), pool.idleBytes());
+        assertEquals(TsSegmentWriter.CHUNK + DirectPool.capacityFor(288 * 1024), pool.idleBytes());
         w.abandon(); // nothing in progress: nothing to do
-        assertEquals(DirectPool.capacityFor(288 * 1024), pool.idleBytes());
+        assertEquals(TsSegmentWriter.CHUNK + DirectPool.capacityFor(288 * 1024), pool.idleBytes());
     }
 
     static byte[] bytes(ByteBuffer b) {

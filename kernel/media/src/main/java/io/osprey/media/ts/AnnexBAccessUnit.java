@@ -16,7 +16,10 @@ final class AnnexBAccessUnit {
     /** H.265 AUD: nal_unit_type 35, nuh_layer_id 0, nuh_temporal_id_plus1 1, pic_type 2 (I, P, B), stop bit. */
     private static final byte[] H265_AUD = {0, 0, 0, 1, 0x46, 0x01, 0x50};
 
-    private byte[] scratch = new byte[64 * 1024];
+    /** This converter's own array, for callers that give no {@link TsScratch}; made at its first use. */
+    private byte[] own;
+    /** The array of the last conversion (the caller's scratch's, or {@link #own}). */
+    private byte[] scratch;
     private int length;
 
     byte[] array() {
@@ -33,6 +36,12 @@ final class AnnexBAccessUnit {
      */
     void convert(ByteBuffer payload, int lengthSize, boolean hevc, boolean key, byte[] parameterSets)
             throws CodecException {
+        convert(payload, lengthSize, hevc, key, parameterSets, null);
+    }
+
+    /** As {@link #convert(ByteBuffer, int, boolean, boolean, byte[])}, into {@code shared}'s array if given. */
+    void convert(ByteBuffer payload, int lengthSize, boolean hevc, boolean key, byte[] parameterSets,
+                 TsScratch shared) throws CodecException {
         // First pass: validate every length and find what the access unit already has.
         int pos = payload.position();
         int end = payload.limit();
@@ -58,9 +67,17 @@ final class AnnexBAccessUnit {
         if (size > Integer.MAX_VALUE - 16) {
             throw new CodecException("access unit too large");
         }
-        if (scratch.length < size) {
-            scratch = new byte[(int) Math.max(size, Math.min((long) scratch.length * 2, Integer.MAX_VALUE - 16))];
+        byte[] buf = shared != null ? shared.accessUnit : own;
+        if (buf == null || buf.length < size) {
+            long before = buf == null ? 32 * 1024 : buf.length;
+            buf = new byte[(int) Math.max(size, Math.min(before * 2, Integer.MAX_VALUE - 16))];
+            if (shared != null) {
+                shared.accessUnit = buf;
+            } else {
+                own = buf;
+            }
         }
+        scratch = buf;
         // Second pass: AUD, parameter sets, NAL units after 4-byte start codes.
         int n = 0;
         System.arraycopy(aud, 0, scratch, n, aud.length);

@@ -117,6 +117,16 @@ public final class TsMuxer {
      * payloads.
      */
     public boolean write(Frame frame, TsBuffer out) {
+        return write(frame, out, null);
+    }
+
+    /**
+     * As {@link #write(Frame, TsBuffer)}, rewriting the access unit in {@code scratch}'s memory (null: this
+     * muxer's own), which need not outlive the call.
+     *
+     * @since ts 2.1
+     */
+    public boolean write(Frame frame, TsBuffer out, TsScratch scratch) {
         TsStream s = frame.kind() == MediaKind.VIDEO ? video : frame.kind() == MediaKind.AUDIO ? audio : null;
         if (s == null || frame.codec() != s.track.codec() || frame.track() != s.track.id()) {
             return false;
@@ -133,7 +143,8 @@ public final class TsMuxer {
         Codec codec = s.track.codec();
         if (codec == Codec.H264 || codec == Codec.H265) {
             try {
-                accessUnit.convert(payload, s.nalLengthSize, codec == Codec.H265, frame.isKey(), s.parameterSets);
+                accessUnit.convert(payload, s.nalLengthSize, codec == Codec.H265, frame.isKey(), s.parameterSets,
+                        scratch);
             } catch (CodecException malformed) {
                 return false;
             }

@@ -33,7 +33,8 @@ public final class TsSegmentWriter {
     /** Chunk size of a segment nobody slices. */
     static final int CHUNK = 64 * 1024;
 
-    private final TsBuffer scratch = new TsBuffer(64 * 1024);
+    private final java.util.function.Supplier<TsScratch> scratches;
+    private TsBuffer scratch; // the packets of the frame being muxed: valid during one start() or add() only
     private SegmentMemory memory; // the segment in progress; one reference is the writer's
     private ByteBuffer segment;   // direct, in memory; position = bytes written (in chunks: the current chunk)
     private boolean sliced;       // a slice of the current buffer was handed out
@@ -52,8 +53,25 @@ public final class TsSegmentWriter {
     }
 
     public TsSegmentWriter(TsMuxer muxer, DirectPool pool) {
+        this(muxer, pool, ownScratch());
+    }
+
+    /**
+     * A writer that muxes each frame in working memory from {@code scratch}, taken anew for every frame and never
+     * kept between calls: writers that run on the same thread may share one per thread (a stream's writer then
+     * holds its segment, not 128 KiB of scratch).
+     *
+     * @since ts 2.1
+     */
+    public TsSegmentWriter(TsMuxer muxer, DirectPool pool, java.util.function.Supplier<TsScratch> scratch) {
         this.muxer = muxer;
         this.pool = pool;
+        this.scratches = scratch;
+    }
+
+    private static java.util.function.Supplier<TsScratch> ownScratch() {
+        TsScratch own = new TsScratch();
+        return () -> own;
     }
 
     /**
@@ -73,9 +91,11 @@ public final class TsSegmentWriter {
         chunked = 0;
         memory.add(segment);
         sliced = false;
+        scratch = scratches.get().packets;
         scratch.reset();
         muxer.writePatPmt(scratch);
         copyScratch();
+        scratch = null;
         frames = 0;
     }
 
@@ -95,11 +115,17 @@ public final class TsSegmentWriter {
         if (segment == null) {
             start();
         }
+        TsScratch s = scratches.get();
+        scratch = s.packets;
         scratch.reset();
-        if (!muxer.write(frame, scratch)) {
-            return false;
+        try {
+            if (!muxer.write(frame, scratch, s)) {
+                return false;
+            }
+            copyScratch();
+        } finally {
+            scratch = null;
         }
-        copyScratch();
         if (frames++ == 0) {
             firstDts = frame.dts();
             lastDts = frame.dts();

@@ -76,6 +76,38 @@ class TsSegmentWriterPoolTest {
     }
 
     @Test
+    void writersSharingOneScratchWriteWhatWritersWithTheirOwnWrite() throws Exception {
+        DirectPool pool = new DirectPool(64 << 20);
+        TsScratch shared = new TsScratch();
+        TsSegmentWriter[] sharing = new TsSegmentWriter[2];
+        TsSegmentWriter[] own = new TsSegmentWriter[2];
+        for (int s = 0; s < 2; s++) {
+            sharing[s] = new TsSegmentWriter(new TsMuxer(List.of(VIDEO, AUDIO)), pool, () -> shared);
+            own[s] = new TsSegmentWriter(new TsMuxer(List.of(VIDEO, AUDIO)), pool);
+        }
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 60; i++) { // the two streams' frames interleaved, key frames larger than the scratch
+            for (int s = 0; s < 2; s++) {
+                int size = i % 20 == 0 ? 90_000 + s * 7_000 : 800 + random.nextInt(4000);
+                Frame v = Frame.media(0, Codec.H264, i * 40L, 0, i % 20 == 0,
+                        avcc(nal(i % 20 == 0 ? 0x65 : 0x41, size, s * 1000 + i)));
+                Frame a = Frame.media(0, Codec.AAC, i * 40L, 0, true, ByteBuffer.wrap(new byte[100 + s + i]));
+                assertEquals(own[s].add(v), sharing[s].add(v));
+                assertEquals(own[s].add(a), sharing[s].add(a));
+            }
+        }
+        for (int s = 0; s < 2; s++) {
+            SharedBytes expected = own[s].finish();
+            SharedBytes actual = sharing[s].finish();
+            assertArrayEquals(TsSegmentWriterMemoryTest.bytes(expected.bytes()),
+                    TsSegmentWriterMemoryTest.bytes(actual.bytes()), "stream " + s);
+            assertEquals(120, TsReader.read(actual.bytes()).pes().size());
+            expected.release();
+            actual.release();
+        }
+    }
+
+    @Test
     void aFinishedSegmentHoldsAboutItsSizeNotTheEstimate() throws Exception {
         DirectPool pool = new DirectPool(256 << 20);
         TsSegmentWriter w = new TsSegmentWriter(new TsMuxer(List.of(VIDEO, AUDIO)), pool);

@@ -2,6 +2,7 @@ package io.osprey.plugin.hls;
 
 import io.osprey.media.buffer.DirectPool;
 import io.osprey.media.ts.TsMuxer;
+import io.osprey.media.ts.TsScratch;
 import io.osprey.media.ts.TsSegmentWriter;
 import io.osprey.spi.bus.Frame;
 import io.osprey.spi.bus.TrackInfo;
@@ -14,12 +15,19 @@ import java.util.List;
  * shared, not copied, holding a reference to the segment's memory.
  */
 final class TsSegmentMuxer implements SegmentMuxer {
+    /**
+     * Muxing memory, one per packaging thread instead of ~128 KiB per stream: a stream's frames are packaged one
+     * at a time (on whichever bus or publisher thread delivers them) and the writer keeps nothing of it between
+     * frames.
+     */
+    private static final ThreadLocal<TsScratch> SCRATCH = ThreadLocal.withInitial(TsScratch::new);
+
     private final TsSegmentWriter writer;
     private int partStart;
     private int framesSinceCut;
 
     TsSegmentMuxer(List<TrackInfo> tracks, DirectPool pool) {
-        writer = new TsSegmentWriter(new TsMuxer(tracks), pool);
+        writer = new TsSegmentWriter(new TsMuxer(tracks), pool, SCRATCH::get);
     }
 
     @Override

@@ -50,9 +50,9 @@ public final class Passthrough extends Scenario {
      */
     private static final java.util.Map<String, String> WORKER_MALLOC = java.util.Map.of("MALLOC_MMAP_THRESHOLD_",
             "4194304", "MALLOC_TRIM_THRESHOLD_", "134217728", "MALLOC_ARENA_MAX", "4");
-    /** Warm-up iterations (2 downloads through the server, 1 bare) at least and at most. */
-    static final int MIN_WARMUP = 6;
-    static final int MAX_WARMUP = 30;
+    /** Warm-up iterations (the most concurrent downloads measured, at least 2, then 1 bare) at least and at most. */
+    static final int MIN_WARMUP = 4;
+    static final int MAX_WARMUP = 15;
     /** The JIT has settled when the server's compiler threads took less than this per warm-up download, seconds. */
     static final double JIT_SETTLED_SECONDS = 0.010;
 
@@ -90,7 +90,8 @@ public final class Passthrough extends Scenario {
                     + URLEncoder.encode(src + "?d=", StandardCharsets.UTF_8);
             log("osprey: source %s (%.1f MB); warming up", src, java.nio.file.Files.size(media) / 1e6);
             java.util.Map<String, String> malloc = serverMalloc(osprey.pid());
-            int warm = warmup(osprey, via, ffmpeg, src, malloc);
+            int conc = Math.max(2, o.downloads.stream().mapToInt(Integer::intValue).max().orElse(2));
+            int warm = warmup(osprey, via, ffmpeg, src, malloc, conc);
             for (int n : o.downloads) {
                 List<Round> os = new ArrayList<>();
                 List<Round> ff = new ArrayList<>();
@@ -118,10 +119,10 @@ public final class Passthrough extends Scenario {
                 r.note(String.format(Locale.ROOT, "N=%d: load average %s before, %s after", n, load0,
                         Machine.loadAverage()));
             }
-            r.note(String.format(Locale.ROOT, "warm-up: %d iterations of 2 downloads through the server and 1 bare"
-                    + " ffmpeg, until the server's JIT compiler threads took under %.0f ms per download (at least %d,"
+            r.note(String.format(Locale.ROOT, "warm-up: %d iterations of %d concurrent downloads through the server"
+                    + " and 1 bare ffmpeg, until the server's JIT compiler threads took under %.0f ms per download (at least %d,"
                     + " at most %d iterations); the like-for-like bare ffmpeg ran with the server's own malloc"
-                    + " environment %s", warm, JIT_SETTLED_SECONDS * 1000, MIN_WARMUP, MAX_WARMUP,
+                    + " environment %s", warm, conc, JIT_SETTLED_SECONDS * 1000, MIN_WARMUP, MAX_WARMUP,
                     new java.util.TreeMap<>(malloc)));
         }
         r.note("target (issue 18): CPU per byte at most 1.1x bare ffmpeg's, first byte under 300 ms; the like-for-like"
@@ -206,18 +207,19 @@ public final class Passthrough extends Scenario {
      * Unmeasured downloads first, so the server is measured as it runs for days, JIT-compiled (as {@code hls-serve}
      * does): the download path runs a few hundred Jetty writes per download, so C2 compiles it over the first 15-25
      * downloads, and a fixed 12 left the measured rounds paying 25-45 ms of compiling per download (session 8,
-     * docs/pass-through.md). Returns the iterations run.
+     * docs/pass-through.md). Each iteration runs {@code concurrent} downloads at once, the most measured: four at once
+     * made C2 compile again (210 ms in one round) after a warm-up of two at once. Returns the iterations run.
      */
-    private int warmup(OspreyServer osprey, String via, String ffmpeg, String src, java.util.Map<String, String> malloc)
-            throws Exception {
+    private int warmup(OspreyServer osprey, String via, String ffmpeg, String src, java.util.Map<String, String> malloc,
+                       int concurrent) throws Exception {
         for (int i = 1; ; i++) {
             double jit0 = jitCpu(osprey);
-            osprey(osprey, via, 2);
-            double jit = (jitCpu(osprey) - jit0) / 2;
+            osprey(osprey, via, concurrent);
+            double jit = (jitCpu(osprey) - jit0) / concurrent;
             bare(ffmpeg, src, 1, i % 2 == 0 ? malloc : null);
             if ((i >= MIN_WARMUP && jit < JIT_SETTLED_SECONDS) || i == MAX_WARMUP) {
-                log("osprey: warmed up with %d downloads; the JIT took %.0f ms per download in the last two", 2 * i,
-                        jit * 1000);
+                log("osprey: warmed up with %d downloads; the JIT took %.0f ms per download in the last %d",
+                        concurrent * i, jit * 1000, concurrent);
                 return i;
             }
         }

@@ -34,8 +34,9 @@ import java.util.concurrent.Future;
  * process; for each N of {@code --downloads}, {@code --rounds} rounds of N concurrent downloads through Osprey
  * ({@code GET /api/passthrough/download?url=…}, read by this process) and of N bare
  * {@code ffmpeg -i URL -c copy -movflags frag_keyframe+empty_moov -f mp4 pipe:} children whose stdout this process
- * reads (once with the environment a shell gives it, once with the glibc malloc settings {@code bin/osprey} exports
- * and Osprey's children inherit), the order alternating. CPU: the server's process tree with its reaped ffmpeg
+ * reads (once with the environment a shell gives it, once with the glibc malloc settings read from the running
+ * server's environment, which Osprey's children inherit), the order alternating, after a warm-up that lasts until the
+ * server's JIT has settled. CPU: the server's process tree with its reaped ffmpeg
  * children (stat fields 14-17) against this process's reaped bare children (cutime + cstime); the readers and the
  * file server are this process and count on neither side. First byte: from the request (or the spawn) to the first
  * byte of the body (or stdout).

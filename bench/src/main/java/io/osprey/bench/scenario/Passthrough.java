@@ -34,8 +34,9 @@ import java.util.concurrent.Future;
  * process; for each N of {@code --downloads}, {@code --rounds} rounds of N concurrent downloads through Osprey
  * ({@code GET /api/passthrough/download?url=…}, read by this process) and of N bare
  * {@code ffmpeg -i URL -c copy -movflags frag_keyframe+empty_moov -f mp4 pipe:} children whose stdout this process
- * reads (once with the environment a shell gives it, once with the glibc malloc settings {@code bin/osprey} exports
- * and Osprey's children inherit), the order alternating. CPU: the server's process tree with its reaped ffmpeg
+ * reads (once with the environment a shell gives it, once with the glibc malloc settings read from the running
+ * server's environment, which Osprey's children inherit), the order alternating, after a warm-up that lasts until the
+ * server's JIT has settled. CPU: the server's process tree with its reaped ffmpeg
  * children (stat fields 14-17) against this process's reaped bare children (cutime + cstime); the readers and the
  * file server are this process and count on neither side. First byte: from the request (or the spawn) to the first
  * byte of the body (or stdout).
@@ -44,9 +45,17 @@ public final class Passthrough extends Scenario {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final java.util.concurrent.atomic.AtomicLong unique = new java.util.concurrent.atomic.AtomicLong();
-    /** glibc malloc settings bin/osprey exports (its children inherit them): big blocks stay in the arenas. */
-    private static final java.util.Map<String, String> SERVER_MALLOC = java.util.Map.of("MALLOC_MMAP_THRESHOLD_",
+    /**
+     * The glibc malloc settings Osprey's ffmpeg children run with when the server's environment lacks them (the
+     * kernel's worker service sets these); {@link #serverMalloc} reads the ones the running server really has.
+     */
+    private static final java.util.Map<String, String> WORKER_MALLOC = java.util.Map.of("MALLOC_MMAP_THRESHOLD_",
             "4194304", "MALLOC_TRIM_THRESHOLD_", "134217728", "MALLOC_ARENA_MAX", "4");
+    /** Warm-up iterations (the most concurrent downloads measured, at least 2, then 1 bare) at least and at most. */
+    static final int MIN_WARMUP = 4;
+    static final int MAX_WARMUP = 15;
+    /** The JIT has settled when the server's compiler threads took less than this per warm-up download, seconds. */
+    static final double JIT_SETTLED_SECONDS = 0.010;
 
     public Passthrough(Options o, FlvSource source) {
         super(o, source);
@@ -62,7 +71,7 @@ public final class Passthrough extends Scenario {
      * Osprey, its own split of the first byte (ms, means from its metrics): before ffmpeg starts, and ffmpeg's own.
      */
     private record Round(double cpu, long bytes, double[] ttfbMs, long memPerDownload, double prepareMs,
-                         double workerMs, double jvmCpu, double wallSeconds) {
+                         double workerMs, double jvmCpu, double wallSeconds, double jitCpu) {
         double msPerMb() {
             return cpu * 1000 / (bytes / 1e6);
         }
@@ -81,10 +90,9 @@ public final class Passthrough extends Scenario {
             String via = "http://" + Server.HOST + ":" + server.httpPort() + "/api/passthrough/download?url="
                     + URLEncoder.encode(src + "?d=", StandardCharsets.UTF_8);
             log("osprey: source %s (%.1f MB); warming up", src, java.nio.file.Files.size(media) / 1e6);
-            for (int i = 0; i < 6; i++) { // 12 through the server: its JIT compiles for about 15
-                osprey(osprey, via, 2);
-                bare(ffmpeg, src, 1, false);
-            }
+            java.util.Map<String, String> malloc = serverMalloc(osprey.pid());
+            int conc = Math.max(2, o.downloads.stream().mapToInt(Integer::intValue).max().orElse(2));
+            int warm = warmup(osprey, via, ffmpeg, src, malloc, conc);
             for (int n : o.downloads) {
                 List<Round> os = new ArrayList<>();
                 List<Round> ff = new ArrayList<>();
@@ -93,17 +101,18 @@ public final class Passthrough extends Scenario {
                 for (int round = 0; round < o.rounds; round++) {
                     if (round % 2 == 0) { // alternate who goes first, so a burst of other load hits all alike
                         os.add(osprey(osprey, via, n));
-                        ff.add(bare(ffmpeg, src, n, false));
-                        fm.add(bare(ffmpeg, src, n, true));
+                        ff.add(bare(ffmpeg, src, n, null));
+                        fm.add(bare(ffmpeg, src, n, malloc));
                     } else {
-                        fm.add(bare(ffmpeg, src, n, true));
-                        ff.add(bare(ffmpeg, src, n, false));
+                        fm.add(bare(ffmpeg, src, n, malloc));
+                        ff.add(bare(ffmpeg, src, n, null));
                         os.add(osprey(osprey, via, n));
                     }
-                    log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f), first byte %.0f ms (%.0f before"
-                            + " ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB (%.2f with the server's malloc env),"
+                    log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f, JIT %.0f ms), first byte %.0f ms"
+                            + " (%.0f before ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB (%.2f with the server's malloc env),"
                             + " first byte %.0f ms", n, round + 1,
                             os.get(round).msPerMb(), os.get(round).jvmCpu() * 1000 / (os.get(round).bytes() / 1e6),
+                            os.get(round).jitCpu() * 1000,
                             mean(os.get(round).ttfbMs()), os.get(round).prepareMs(), os.get(round).workerMs(),
                             ff.get(round).msPerMb(), fm.get(round).msPerMb(), mean(ff.get(round).ttfbMs()));
                 }
@@ -111,6 +120,11 @@ public final class Passthrough extends Scenario {
                 r.note(String.format(Locale.ROOT, "N=%d: load average %s before, %s after", n, load0,
                         Machine.loadAverage()));
             }
+            r.note(String.format(Locale.ROOT, "warm-up: %d iterations of %d concurrent downloads through the server"
+                    + " and 1 bare ffmpeg, until the server's JIT compiler threads took under %.0f ms per download (at least %d,"
+                    + " at most %d iterations); the like-for-like bare ffmpeg ran with the server's own malloc"
+                    + " environment %s", warm, conc, JIT_SETTLED_SECONDS * 1000, MIN_WARMUP, MAX_WARMUP,
+                    new java.util.TreeMap<>(malloc)));
         }
         r.note("target (issue 18): CPU per byte at most 1.1x bare ffmpeg's, first byte under 300 ms; the like-for-like"
                 + " ratio is the one that counts (both sides' ffmpeg with the glibc malloc settings bin/osprey exports)");
@@ -147,6 +161,8 @@ public final class Passthrough extends Scenario {
         r.put(p + "CPU ratio LIKE FOR LIKE (same malloc env; target <= 1.1)", Stats.round(osMs / fmMs, 2));
         double jvmMs = os.stream().mapToDouble(Round::jvmCpu).sum() * 1000 / (osBytes / 1e6);
         r.put(p + "of which JVM ms/MB", Stats.round(jvmMs, 2));
+        r.put(p + "of which JIT compiler threads ms/download", Stats.round(os.stream().mapToDouble(Round::jitCpu).sum()
+                * 1000 / (os.size() * n), 1));
         r.put(p + "ratio to the seed's command per round (median)", Stats.round(Stats.percentile(ratios, 50), 2));
         r.put(p + "first byte ms osprey mean", Math.round(mean(all(os))));
         r.put(p + "first byte ms osprey max", Math.round(Arrays.stream(all(os)).max().orElse(0)));
@@ -166,6 +182,7 @@ public final class Passthrough extends Scenario {
         double worker0 = server.counter("osprey_passthrough_first_byte_seconds_total");
         double cpu0 = ProcStats.cpuWithReaped(server.pid());
         double jvm0 = ProcStats.cpuOwn(server.pid());
+        double jit0 = jitCpu(server);
         long[] peak = {0};
         long[][] out = concurrently(n, () -> ProcStats.sample(server.pid()).rssBytes(), peak, () -> {
             long t0 = System.nanoTime();
@@ -184,11 +201,52 @@ public final class Passthrough extends Scenario {
         return new Round(r.cpu(), r.bytes(), r.ttfbMs(), r.memPerDownload(),
                 (server.counter("osprey_passthrough_prepare_seconds_total") - prepare0) * 1000 / n,
                 (server.counter("osprey_passthrough_first_byte_seconds_total") - worker0) * 1000 / n,
-                ProcStats.cpuOwn(server.pid()) - jvm0, r.wallSeconds());
+                ProcStats.cpuOwn(server.pid()) - jvm0, r.wallSeconds(), jitCpu(server) - jit0);
     }
 
-    /** N bare ffmpeg children, the seed's command. */
-    private Round bare(String ffmpeg, String src, int n, boolean serverMalloc) throws Exception {
+    /**
+     * Unmeasured downloads first, so the server is measured as it runs for days, JIT-compiled (as {@code hls-serve}
+     * does): the download path runs a few hundred Jetty writes per download, so C2 compiles it over the first 15-25
+     * downloads, and a fixed 12 left the measured rounds paying 25-45 ms of compiling per download (session 8,
+     * docs/pass-through.md). Each iteration runs {@code concurrent} downloads at once, the most measured: four at once
+     * made C2 compile again (210 ms in one round) after a warm-up of two at once. Returns the iterations run.
+     */
+    private int warmup(OspreyServer osprey, String via, String ffmpeg, String src, java.util.Map<String, String> malloc,
+                       int concurrent) throws Exception {
+        for (int i = 1; ; i++) {
+            double jit0 = jitCpu(osprey);
+            osprey(osprey, via, concurrent);
+            double jit = (jitCpu(osprey) - jit0) / concurrent;
+            bare(ffmpeg, src, 1, i % 2 == 0 ? malloc : null);
+            if ((i >= MIN_WARMUP && jit < JIT_SETTLED_SECONDS) || i == MAX_WARMUP) {
+                log("osprey: warmed up with %d downloads; the JIT took %.0f ms per download in the last %d",
+                        concurrent * i, jit * 1000, concurrent);
+                return i;
+            }
+        }
+    }
+
+    private static double jitCpu(OspreyServer server) {
+        return ProcStats.threadCpu(server.pid(), "C1 CompilerThre", "C2 CompilerThre");
+    }
+
+    /**
+     * The malloc settings of the running server's environment (what {@code bin/osprey} exported, which its ffmpeg
+     * children inherit), each one it lacks taken from what the kernel's worker service sets then. Read from the
+     * process rather than copied, so the like-for-like side cannot drift from it (it had: 4 arenas against the
+     * server's 2).
+     */
+    static java.util.Map<String, String> serverMalloc(long pid) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        WORKER_MALLOC.forEach((k, v) -> {
+            String actual = ProcStats.environ(pid, k);
+            env.put(k, actual.isEmpty() ? v : actual);
+        });
+        return env;
+    }
+
+    /** N bare ffmpeg children, the seed's command; with {@code malloc} (else a shell's environment without it). */
+    private Round bare(String ffmpeg, String src, int n, java.util.Map<String, String> malloc) throws Exception {
         double cpu0 = ProcStats.selfReapedChildren();
         long[] peak = {0};
         long self = ProcessHandle.current().pid();
@@ -206,10 +264,10 @@ public final class Passthrough extends Scenario {
                     "-c", "copy", "-movflags", "frag_keyframe+empty_moov", "-f", "mp4", "pipe:")
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("LD_LIBRARY_PATH", Path.of(ffmpeg).getParent().toString());
-            if (serverMalloc) { // what bin/osprey exports, so Osprey's ffmpeg children run with it
-                pb.environment().putAll(SERVER_MALLOC);
+            if (malloc != null) { // what the server's ffmpeg children run with
+                pb.environment().putAll(malloc);
             } else {
-                SERVER_MALLOC.keySet().forEach(pb.environment()::remove);
+                WORKER_MALLOC.keySet().forEach(pb.environment()::remove);
             }
             long t0 = System.nanoTime();
             Process p = pb.start();
@@ -273,7 +331,7 @@ public final class Passthrough extends Scenario {
             bytes += out[i][0];
             ttfb[i] = out[i][1] / 1e6;
         }
-        return new Round(cpu, bytes, ttfb, memPerDownload, 0, 0, 0, wall);
+        return new Round(cpu, bytes, ttfb, memPerDownload, 0, 0, 0, wall, 0);
     }
 
     /** Reads to the end: {bytes, nanoseconds from t0 to the first byte}. */

@@ -25,9 +25,16 @@ final class PidFiles {
     }
 
     void add(ProcessHandle p) {
+        Path file = dir.resolve(Long.toString(p.pid()));
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(Long.toString(p.pid())), identity(p), StandardCharsets.UTF_8);
+            String id = identity(p);
+            try {
+                Files.writeString(file, id, StandardCharsets.UTF_8);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // the folder is made when first needed (or again if removed), not checked at every worker start
+                Files.createDirectories(dir);
+                Files.writeString(file, id, StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot record worker pid " + p.pid() + " in " + dir + ": " + e.getMessage());
         }

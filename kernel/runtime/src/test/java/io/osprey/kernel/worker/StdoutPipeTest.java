@@ -59,7 +59,11 @@ class StdoutPipeTest {
         while (openDescriptors() > fds0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(fds0, openDescriptors(), "the reopened pipe and the original read end are both closed");
+        // at most as many as before: descriptors of earlier work (the warm-up child's, other tests') may close
+        // meanwhile (CI once saw 73 before and 71 after), but neither pipe end of this child may stay open
+        int fds1 = openDescriptors();
+        assertTrue(fds1 <= fds0, "the reopened pipe and the original read end are both closed: " + fds0 + " before, "
+                + fds1 + " after");
     }
 
     @Test

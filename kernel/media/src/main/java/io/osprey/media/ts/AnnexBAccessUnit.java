@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * Rewrites one length-prefixed H.264/H.265 access unit as an Annex B byte stream for MPEG-TS (ISO 13818-1 2.14 and
  * 2.17): an access unit delimiter first (ISO 14496-10 7.3.2.4 / ISO 23008-2 7.3.2.5), then the parameter sets before
- * an IDR/IRAP picture unless the access unit carries its own, then its NAL units. Reuses one scratch array.
+ * an IDR/IRAP picture unless the access unit carries its own, then its NAL units. Writes into the caller's
+ * {@link TsScratch}.
  */
 final class AnnexBAccessUnit {
     /** H.264 AUD: nal_unit_type 9, primary_pic_type 7 (any slice type), rbsp_stop_one_bit. */
@@ -16,9 +17,7 @@ final class AnnexBAccessUnit {
     /** H.265 AUD: nal_unit_type 35, nuh_layer_id 0, nuh_temporal_id_plus1 1, pic_type 2 (I, P, B), stop bit. */
     private static final byte[] H265_AUD = {0, 0, 0, 1, 0x46, 0x01, 0x50};
 
-    /** This converter's own array, for callers that give no {@link TsScratch}; made at its first use. */
-    private byte[] own;
-    /** The array of the last conversion (the caller's scratch's, or {@link #own}). */
+    /** The array of the last conversion: its {@link TsScratch}'s. */
     private byte[] scratch;
     private int length;
 
@@ -34,14 +33,8 @@ final class AnnexBAccessUnit {
      * Converts {@code payload} (not consumed). Throws, having written nothing usable, if a NAL length runs past
      * the payload.
      */
-    void convert(ByteBuffer payload, int lengthSize, boolean hevc, boolean key, byte[] parameterSets)
-            throws CodecException {
-        convert(payload, lengthSize, hevc, key, parameterSets, null);
-    }
-
-    /** As {@link #convert(ByteBuffer, int, boolean, boolean, byte[])}, into {@code shared}'s array if given. */
     void convert(ByteBuffer payload, int lengthSize, boolean hevc, boolean key, byte[] parameterSets,
-                 TsScratch shared) throws CodecException {
+                 TsScratch into) throws CodecException {
         // First pass: validate every length and find what the access unit already has.
         int pos = payload.position();
         int end = payload.limit();
@@ -67,17 +60,11 @@ final class AnnexBAccessUnit {
         if (size > Integer.MAX_VALUE - 16) {
             throw new CodecException("access unit too large");
         }
-        byte[] buf = shared != null ? shared.accessUnit : own;
-        if (buf == null || buf.length < size) {
-            long before = buf == null ? 32 * 1024 : buf.length;
-            buf = new byte[(int) Math.max(size, Math.min(before * 2, Integer.MAX_VALUE - 16))];
-            if (shared != null) {
-                shared.accessUnit = buf;
-            } else {
-                own = buf;
-            }
+        if (into.accessUnit.length < size) {
+            into.accessUnit = new byte[(int) Math.max(size,
+                    Math.min((long) into.accessUnit.length * 2, Integer.MAX_VALUE - 16))];
         }
-        scratch = buf;
+        scratch = into.accessUnit;
         // Second pass: AUD, parameter sets, NAL units after 4-byte start codes.
         int n = 0;
         System.arraycopy(aud, 0, scratch, n, aud.length);

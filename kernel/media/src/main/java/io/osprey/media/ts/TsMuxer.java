@@ -36,6 +36,8 @@ public final class TsMuxer {
     private static final long NONE = Long.MIN_VALUE;
 
     private final AnnexBAccessUnit accessUnit = new AnnexBAccessUnit();
+    /** Working memory for {@link #write(Frame, TsBuffer)} callers that give none; made at its first use. */
+    private TsScratch own;
     private final byte[] head = new byte[PesHeader.MAX_SIZE + 7];
     private final byte[] section = new byte[TsPacket.MAX_PAYLOAD];
     private TsStream video;
@@ -127,6 +129,12 @@ public final class TsMuxer {
      * @since ts 2.1
      */
     public boolean write(Frame frame, TsBuffer out, TsScratch scratch) {
+        if (scratch == null) {
+            if (own == null) {
+                own = new TsScratch();
+            }
+            scratch = own;
+        }
         TsStream s = frame.kind() == MediaKind.VIDEO ? video : frame.kind() == MediaKind.AUDIO ? audio : null;
         if (s == null || frame.codec() != s.track.codec() || frame.track() != s.track.id()) {
             return false;

@@ -11,7 +11,7 @@ package io.osprey.media.ts;
  */
 public final class TsScratch {
     final TsBuffer packets = new TsBuffer(64 * 1024);
-    byte[] accessUnit;
+    byte[] accessUnit = new byte[64 * 1024];
 
     public TsScratch() {
     }

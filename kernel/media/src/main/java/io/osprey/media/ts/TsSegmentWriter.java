@@ -34,7 +34,6 @@ public final class TsSegmentWriter {
     static final int CHUNK = 64 * 1024;
 
     private final java.util.function.Supplier<TsScratch> scratches;
-    private TsBuffer scratch; // the packets of the frame being muxed: valid during one start() or add() only
     private SegmentMemory memory; // the segment in progress; one reference is the writer's
     private ByteBuffer segment;   // direct, in memory; position = bytes written (in chunks: the current chunk)
     private boolean sliced;       // a slice of the current buffer was handed out
@@ -91,11 +90,10 @@ public final class TsSegmentWriter {
         chunked = 0;
         memory.add(segment);
         sliced = false;
-        scratch = scratches.get().packets;
-        scratch.reset();
-        muxer.writePatPmt(scratch);
-        copyScratch();
-        scratch = null;
+        TsBuffer packets = scratches.get().packets;
+        packets.reset();
+        muxer.writePatPmt(packets);
+        copy(packets);
         frames = 0;
     }
 
@@ -116,16 +114,11 @@ public final class TsSegmentWriter {
             start();
         }
         TsScratch s = scratches.get();
-        scratch = s.packets;
-        scratch.reset();
-        try {
-            if (!muxer.write(frame, scratch, s)) {
-                return false;
-            }
-            copyScratch();
-        } finally {
-            scratch = null;
+        s.packets.reset();
+        if (!muxer.write(frame, s.packets, s)) {
+            return false;
         }
+        copy(s.packets);
         if (frames++ == 0) {
             firstDts = frame.dts();
             lastDts = frame.dts();
@@ -228,11 +221,11 @@ public final class TsSegmentWriter {
         chunked = 0;
     }
 
-    /** Appends the scratch buffer's packets to the segment, moving to a larger one if needed (earlier slices stay). */
-    private void copyScratch() {
-        int n = scratch.size();
+    /** Appends a frame's packets to the segment, moving to a larger one if needed (earlier slices stay). */
+    private void copy(TsBuffer packets) {
+        int n = packets.size();
         if (chunks != null) {
-            byte[] a = scratch.array();
+            byte[] a = packets.array();
             int at = 0;
             while (at < n) {
                 if (!segment.hasRemaining()) {
@@ -261,6 +254,6 @@ public final class TsSegmentWriter {
             }
             sliced = false;
         }
-        segment.put(scratch.array(), 0, n);
+        segment.put(packets.array(), 0, n);
     }
 }

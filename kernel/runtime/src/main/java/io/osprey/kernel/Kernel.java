@@ -22,6 +22,7 @@ import io.osprey.kernel.config.ConfigLoader;
 import io.osprey.kernel.http.ConnectionGuard;
 import io.osprey.kernel.http.FdBudget;
 import io.osprey.kernel.http.JettyHost;
+import io.osprey.kernel.http.Router;
 import io.osprey.kernel.config.ServerConfig;
 import io.osprey.kernel.memory.MemoryTrimmer;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -248,6 +249,10 @@ public final class Kernel implements AutoCloseable {
         CounterWithCallback.builder().name("osprey_http_header_deadline_closed")
                 .help("HTTP connections closed for not sending their request headers in time")
                 .callback(cb -> cb.call(g.closedByHeaderDeadline())).register(registry);
+        Router router = host.router();
+        CounterWithCallback.builder().name("osprey_http_fast_get")
+                .help("GETs answered from prepared bytes before Jetty's request handling (server.http.fastGet)")
+                .callback(cb -> cb.call(router.fastAnswered())).register(registry);
         CounterWithCallback.builder().name("osprey_connections_evicted")
                 .help("HTTP connections without request headers closed at the cap to let a new connection in")
                 .callback(cb -> cb.call(g.evictedAtCap())).register(registry);

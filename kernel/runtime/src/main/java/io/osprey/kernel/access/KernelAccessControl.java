@@ -107,6 +107,11 @@ public final class KernelAccessControl implements AccessControl {
     }
 
     /** Whether any admission policy is registered (the HTTP host skips the hook entirely when none is). */
+    @Override
+    public boolean hasAccessPolicies() {
+        return !access.isEmpty();
+    }
+
     public boolean admissionPolicies() {
         return policies.length > 0;
     }

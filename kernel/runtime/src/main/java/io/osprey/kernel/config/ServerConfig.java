@@ -53,6 +53,11 @@ public final class ServerConfig implements PluginConfig {
          * (HTTP-FLV, WebSocket) are not affected.
          */
         public long headerTimeoutMs = 10_000;
+        /**
+         * Plain GETs that a plugin can answer from prepared bytes (HLS playlists and segments) are answered on the
+         * selector thread before Jetty's request handling; false sends every request through Jetty.
+         */
+        public boolean fastGet = true;
     }
 
     /**

@@ -192,7 +192,8 @@ public final class ConnectionGuard {
 
         @Override
         public void onOpened(Connection connection) {
-            if (headerTimeoutMs <= 0 || !(connection instanceof HttpConnection)) {
+            if (headerTimeoutMs <= 0
+                    || !(connection instanceof HttpConnection || connection instanceof FastGetConnection)) {
                 return; // an upgraded WebSocket on the same endpoint has no headers to wait for
             }
             arm(connection);
@@ -208,6 +209,22 @@ public final class ConnectionGuard {
             }
             if (!connection.getEndPoint().isOpen()) {
                 httpConnections.remove(connection); // closed before it was put: onClosed found nothing to remove
+            }
+        }
+
+        /** A fast GET's head is complete: the connection is busy with its response, not waiting for headers. */
+        void disarm(Connection connection) {
+            Waiting w = httpConnections.get(connection);
+            if (w != null) {
+                w.set(Waiting.IDLE);
+            }
+        }
+
+        /** A fast GET's response is written and the connection waits for the next request. */
+        void rearm(Connection connection) {
+            Waiting w = httpConnections.get(connection);
+            if (w != null && connection.getEndPoint().isOpen() && connection.getEndPoint().getConnection() == connection) {
+                w.arm();
             }
         }
 

@@ -121,7 +121,10 @@ public final class JettyHost {
         hc.setRequestHeaderSize(config.maxRequestHeaderBytes);
         ConnectionGuard.HeaderDeadline deadline = guard.headerDeadline();
         hc.addCustomizer(deadline);
-        http = new GuardedConnector(server, selectors(), guard, new HttpConnectionFactory(hc));
+        HttpConnectionFactory h1 = new HttpConnectionFactory(hc);
+        http = config.fastGet ? new GuardedConnector(server, selectors(), guard,
+                new FastGetConnectionFactory(h1, router, deadline), h1)
+                : new GuardedConnector(server, selectors(), guard, h1);
         http.addBean(deadline);
         http.setAcceptQueueSize(config.acceptQueueSize);
         http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);

@@ -4,6 +4,7 @@ import io.osprey.kernel.access.KernelAccessControl;
 import io.osprey.spi.Registration;
 import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionRequest;
+import io.osprey.spi.http.FastGet;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URLDecoder;
@@ -68,6 +69,13 @@ public final class Router extends Handler.Abstract {
         }
     }
     private volatile KernelAccessControl admission;
+    private final java.util.concurrent.atomic.LongAdder fastAnswered = new java.util.concurrent.atomic.LongAdder();
+    /** Fast GET responders by prefix, longest first; replaced on each change. */
+    private volatile FastRoute[] fast = new FastRoute[0];
+
+    /** One {@link FastGet} responder and the path prefix it answers. */
+    private record FastRoute(String owner, String prefix, FastGet responder) {
+    }
 
     /** Adds a route owned by {@code owner} (a plugin id, or {@code kernel}). */
     public Registration add(String owner, String pathSpec, Handler handler) {
@@ -86,6 +94,78 @@ public final class Router extends Handler.Abstract {
         routes.add(route);
         rebuild();
         return () -> remove(route);
+    }
+
+    /**
+     * Adds a fast GET responder for paths starting with {@code prefix} ({@link io.osprey.spi.http.HttpRoutes#fastGet}).
+     *
+     * @throws IllegalArgumentException if {@code prefix} does not start and end with {@code /} or is taken
+     */
+    public synchronized Registration fastGet(String owner, String prefix, FastGet responder) {
+        if (prefix == null || prefix.length() < 2 || !prefix.startsWith("/") || !prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a fast GET prefix starts and ends with /: " + prefix);
+        }
+        for (FastRoute r : fast) {
+            if (r.prefix().equals(prefix)) {
+                throw new IllegalArgumentException("fast GET prefix " + prefix + " is taken by " + r.owner());
+            }
+        }
+        FastRoute route = new FastRoute(owner, prefix, java.util.Objects.requireNonNull(responder));
+        List<FastRoute> list = new ArrayList<>(List.of(fast));
+        list.add(route);
+        list.sort(Comparator.comparingInt((FastRoute r) -> r.prefix().length()).reversed());
+        fast = list.toArray(new FastRoute[0]);
+        return () -> removeFast(route);
+    }
+
+    private synchronized void removeFast(FastRoute route) {
+        List<FastRoute> list = new ArrayList<>(List.of(fast));
+        if (list.remove(route)) {
+            fast = list.toArray(new FastRoute[0]);
+        }
+    }
+
+    /** The responder for {@code path} (longest prefix), or null. */
+    FastGet fastFor(String path) {
+        for (FastRoute r : fast) {
+            if (path.startsWith(r.prefix())) {
+                return r.responder();
+            }
+        }
+        return null;
+    }
+
+    /** Requests answered by a fast GET responder (including its 429s) since start. */
+    public long fastAnswered() {
+        return fastAnswered.sum();
+    }
+
+    void countFast() {
+        fastAnswered.increment();
+    }
+
+    /** Fast GET responders registered by {@code owner} (for leak checks). */
+    int fastCount(String owner) {
+        int n = 0;
+        for (FastRoute r : fast) {
+            if (r.owner().equals(owner)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The {@code http} admission hook for a fast GET, as {@link #handle} asks it for every request: null if admitted
+     * (or with no admission policy), else the refusal.
+     */
+    Admission fastAdmission(InetSocketAddress remote) {
+        KernelAccessControl access = admission;
+        if (access == null || !access.admissionPolicies()) {
+            return null;
+        }
+        Admission a = access.admit(new AdmissionRequest(AdmissionRequest.Kind.REQUEST, "http", remote, null, null));
+        return a.admitted() ? null : a;
     }
 
     /** Jetty's path spec syntax, plus {@code uri-template:/...} (which {@code PathSpec.from} does not parse). */

@@ -16,6 +16,7 @@ import io.osprey.spi.cluster.ClusterRegistry;
 import io.osprey.spi.cluster.OwnershipListener;
 import io.osprey.spi.cluster.SharedCounters;
 import io.osprey.spi.cluster.StreamOwner;
+import io.osprey.spi.http.FastGet;
 import io.osprey.spi.http.HttpRoutes;
 import io.osprey.spi.http.WebSocketFactory;
 import io.osprey.spi.metrics.Metrics;
@@ -125,6 +126,12 @@ final class PluginContextImpl implements PluginContext, AutoCloseable {
             public Registration webSocket(String pathSpec, WebSocketFactory factory) {
                 checkOpen();
                 return tracked(k.host().webSocket(id, pathSpec, factory));
+            }
+
+            @Override
+            public Registration fastGet(String prefix, FastGet responder) {
+                checkOpen();
+                return tracked(k.host().router().fastGet(id, prefix, responder));
             }
         };
     }

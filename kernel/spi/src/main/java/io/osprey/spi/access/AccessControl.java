@@ -28,4 +28,14 @@ public interface AccessControl {
      */
     default void ended(SessionEnd end) {
     }
+
+    /**
+     * Whether any access policy is registered: with none, {@link #check} allows everything at once, and a caller
+     * may skip building the request (a fast path that cannot wait for an answer takes only such requests).
+     *
+     * @since 1.2
+     */
+    default boolean hasAccessPolicies() {
+        return true;
+    }
 }

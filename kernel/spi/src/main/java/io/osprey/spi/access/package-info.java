@@ -8,7 +8,7 @@
  * auth plugin can send {@code on_publish_done}/{@code on_play_done}/{@code on_record_done} notifications.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.osprey.spi.access;
 
 import org.osgi.annotation.bundle.Export;

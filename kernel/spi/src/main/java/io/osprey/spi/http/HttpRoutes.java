@@ -40,4 +40,18 @@ public interface HttpRoutes {
      * non-upgrade request falls through to the other routes (so one path can serve both HTTP and WebSocket).
      */
     Registration webSocket(String pathSpec, WebSocketFactory factory);
+
+    /**
+     * Lets {@code responder} answer plain {@code GET}s whose path starts with {@code prefix} on the I/O thread, before
+     * Jetty's request handling ({@link FastGet} says which requests qualify). What it declines goes to the routes
+     * as usual, so a plugin registers the same paths as a route too. One responder per prefix; the longest matching
+     * prefix is asked. The kernel may not offer anything (HTTPS, or {@code server.http.fastGet: false}).
+     *
+     * @param prefix a path prefix starting and ending with {@code /}, e.g. {@code /hls/}
+     * @throws IllegalArgumentException if the prefix is malformed or already taken
+     * @since 1.2
+     */
+    default Registration fastGet(String prefix, FastGet responder) {
+        return () -> { };
+    }
 }

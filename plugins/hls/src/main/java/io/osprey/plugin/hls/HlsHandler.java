@@ -8,10 +8,13 @@ import io.osprey.spi.access.Admission;
 import io.osprey.spi.access.AdmissionRequest;
 import io.osprey.spi.bus.DemandRequest;
 import io.osprey.spi.bus.StreamKey;
+import io.osprey.spi.http.FastGet;
+import io.osprey.spi.http.FastResponse;
 import io.osprey.spi.metrics.Counter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -151,6 +154,89 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             check.whenComplete((d, t) -> decided(rq, rs, cb, stream, target, params, remote, token, head, carry, d,
                     t, System.nanoTime()));
         }
+    }
+
+    /**
+     * The fast GET of {@code path} ({@link FastGet}: a plain GET with no query), answered from the window's prepared
+     * bytes with a head made once per playlist or segment; null for whatever the regular path must answer: unknown
+     * or ended streams, names outside the window, a part still to come, a client whose access must be asked (any
+     * access policy registered and no decision cached for its address). Does what {@link #serve} does for the
+     * same request: demand, access grant, the {@code hls} admission, viewer accounting, metrics.
+     */
+    FastResponse fast(String path, InetSocketAddress remote) {
+        int a = PREFIX.length();
+        int s1 = path.indexOf('/', a);
+        int s2 = s1 < 0 ? -1 : path.indexOf('/', s1 + 1);
+        if (s2 < 0 || path.indexOf('/', s2 + 1) >= 0) {
+            return null;
+        }
+        String app = path.substring(a, s1);
+        String name = path.substring(s1 + 1, s2);
+        if (!StreamKey.isValidPart(app) || !StreamKey.isValidPart(name)) {
+            return null;
+        }
+        HlsStream stream = streams.get(new StreamKey(app, name));
+        if (stream == null || stream.ended()) {
+            return null;
+        }
+        Snapshot s = stream.snapshot();
+        Target target = Target.parse(path, s2 + 1, s.sid(), stream.settings().format());
+        if (target == null) {
+            return null;
+        }
+        InetAddress address = remote == null ? null : remote.getAddress();
+        long now = System.nanoTime();
+        boolean playlist = target.kind() == Target.Kind.PLAYLIST;
+        if ((playlist || !stream.granted(address, null, now)) && ctx.access().hasAccessPolicies()) {
+            return null; // the access hook must be asked, and may take its time: the regular path waits for it
+        }
+        HttpField type = playlist ? Responses.PLAYLIST_TYPE
+                : target.kind() == Target.Kind.INIT ? Responses.MP4_TYPE : mediaType(s.settings().format());
+        HttpField cache = playlist ? stream.playlistCache() : Responses.IMMUTABLE;
+        HttpField etag = null;
+        Served body;
+        switch (target.kind()) {
+            case PLAYLIST -> {
+                Snapshot.Rendered r = s.rendered(false, null);
+                body = r.body();
+                etag = r.etag();
+            }
+            case SEGMENT -> {
+                Segment seg = s.segment(target.number());
+                body = seg == null ? null : seg.body();
+            }
+            case PART -> {
+                Part part = s.part(target.number());
+                body = part == null ? null : part.body();
+            }
+            case INIT -> body = s.init((int) target.number());
+            default -> body = null;
+        }
+        if (body == null || !body.tryRetain()) {
+            return null; // not (or no longer) in the window, or a part to wait for
+        }
+        Admission admission = ctx.access().admit(new AdmissionRequest(AdmissionRequest.Kind.REQUEST, "hls", remote,
+                stream.key(), null, Action.PLAY));
+        if (!admission.admitted()) {
+            body.release();
+            return responses.fastTooMany(admission);
+        }
+        requests.inc();
+        if (playlist) {
+            if (stream.demandDue(now)) {
+                ctx.bus().demand(stream.key(), DemandRequest.of("hls"), Duration.ZERO);
+            }
+            stream.grant(address, null, now);
+            stream.playlistRequested(address, null, now);
+        } else {
+            stream.served(address, null, body.size());
+        }
+        HttpField e = etag;
+        ByteBuffer head = body.fastHead(b -> responses.fastHead(type, cache, e, b));
+        return new FastResponse(head, body.bytes().duplicate(), () -> {
+            body.release();
+            admission.release();
+        });
     }
 
     /**

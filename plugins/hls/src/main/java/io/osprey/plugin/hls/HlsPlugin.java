@@ -50,8 +50,9 @@ public final class HlsPlugin implements Plugin {
                 () -> streams.values().stream().mapToLong(HlsStream::bytesHeld).sum());
         ctx.metrics().gauge("osprey_hls_parked_requests", "blocking playlist and part requests waiting",
                 () -> streams.values().stream().mapToInt(HlsStream::waiting).sum());
-        ctx.http().route(HlsHandler.PREFIX + "*", new MasterHandler(ctx, new HlsHandler(ctx, streams, responses,
-                requests, notFound, config.startTimeoutMs), responses, config.startTimeoutMs));
+        HlsHandler handler = new HlsHandler(ctx, streams, responses, requests, notFound, config.startTimeoutMs);
+        ctx.http().route(HlsHandler.PREFIX + "*", new MasterHandler(ctx, handler, responses, config.startTimeoutMs));
+        ctx.http().fastGet(HlsHandler.PREFIX, handler::fast);
         Path mirrorRoot = ctx.dataDir().resolve(config.mirrorDir);
         if (config.mirror) {
             // the mirror writes only while a stream is live: nothing to recover, ready at once

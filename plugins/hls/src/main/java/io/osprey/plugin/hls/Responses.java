@@ -1,6 +1,7 @@
 package io.osprey.plugin.hls;
 
 import io.osprey.spi.access.Admission;
+import io.osprey.spi.http.FastResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -100,6 +101,43 @@ final class Responses {
                 }
             }
         }
+    }
+
+    /**
+     * The head of a fast GET response ({@link FastResponse#head}) with the same fields {@link #send} writes: CORS,
+     * type, cache, ETag and length.
+     */
+    ByteBuffer fastHead(HttpField type, HttpField cache, HttpField etag, Served body) {
+        java.util.List<String> f = new java.util.ArrayList<>(10);
+        if (cors != null) {
+            f.add(cors.getName());
+            f.add(cors.getValue());
+        }
+        for (HttpField h : new HttpField[] {type, cache, etag, body.contentLength()}) {
+            if (h != null) {
+                f.add(h.getName());
+                f.add(h.getValue());
+            }
+        }
+        return FastResponse.head(200, "OK", f.toArray(new String[0]));
+    }
+
+    /** 429 with {@code Retry-After}, as the regular path answers a refused admission. */
+    FastResponse fastTooMany(Admission admission) {
+        byte[] body = (admission.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+        java.util.List<String> f = new java.util.ArrayList<>(10);
+        if (cors != null) {
+            f.add(cors.getName());
+            f.add(cors.getValue());
+        }
+        if (admission.retryAfterSeconds() > 0) {
+            f.add("Retry-After");
+            f.add(String.valueOf(admission.retryAfterSeconds()));
+        }
+        java.util.Collections.addAll(f, TEXT_TYPE.getName(), TEXT_TYPE.getValue(), NO_CACHE.getName(),
+                NO_CACHE.getValue(), "Content-Length", String.valueOf(body.length));
+        return new FastResponse(FastResponse.head(429, "Too Many Requests", f.toArray(new String[0])),
+                ByteBuffer.wrap(body), null);
     }
 
     /** A short text error, no caching. */

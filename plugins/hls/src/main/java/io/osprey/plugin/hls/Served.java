@@ -18,9 +18,42 @@ import org.eclipse.jetty.http.HttpHeader;
  * as for anything no longer in the window. Bytes without memory (playlists, errors, heap parts) are left to the
  * garbage collector; retain and release do nothing for them. Thread-safety: see {@link SegmentMemory}.
  *
- * @param memory the pooled memory, or null for bytes the collector frees
+ * <p>{@code memory} is the pooled memory, or null for bytes the collector frees.
  */
-record Served(ByteBuffer bytes, HttpField contentLength, SegmentMemory memory) {
+final class Served {
+    private final ByteBuffer bytes;
+    private final HttpField contentLength;
+    private final SegmentMemory memory;
+    /** The status line and fields of a fast GET of these bytes, made at the first one (a benign race). */
+    private volatile ByteBuffer fastHead;
+
+    Served(ByteBuffer bytes, HttpField contentLength, SegmentMemory memory) {
+        this.bytes = bytes;
+        this.contentLength = contentLength;
+        this.memory = memory;
+    }
+
+    ByteBuffer bytes() {
+        return bytes;
+    }
+
+    HttpField contentLength() {
+        return contentLength;
+    }
+
+    SegmentMemory memory() {
+        return memory;
+    }
+
+    /** A duplicate of the fast GET head of these bytes, made by {@code make} the first time. */
+    ByteBuffer fastHead(java.util.function.Function<Served, ByteBuffer> make) {
+        ByteBuffer h = fastHead;
+        if (h == null) {
+            h = make.apply(this);
+            fastHead = h;
+        }
+        return h.duplicate();
+    }
 
     /** Unpooled bytes: {@code bytes} itself, or a direct copy of it if {@code direct} and it is on the heap. */
     static Served of(ByteBuffer bytes, boolean direct) {

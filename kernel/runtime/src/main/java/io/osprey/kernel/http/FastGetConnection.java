@@ -416,8 +416,9 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
         }
 
         /**
-         * A {@code Host} value this path takes: a name or IPv4 address of letters, digits, dots and dashes, or a
-         * bracketed IPv6 literal, then an optional port of 1 to 5 digits up to 65535, between optional blanks.
+         * A {@code Host} value this path takes: a name or IPv4 address of letters, digits, dots and dashes that starts
+         * and ends with a letter or digit, then an optional port 1..65535, between optional blanks. Anything else
+         * (an IPv6 literal too) is Jetty's to judge.
          * Anything else (which Jetty may refuse) is Jetty's.
          */
         static boolean validHost(ByteBuffer b, int from, int to) {
@@ -433,34 +434,17 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
                 return false;
             }
             int i = s;
-            if (b.get(i) == '[') {
-                i++;
-                int start = i;
-                while (i < e && b.get(i) != ']') {
-                    int c = b.get(i);
-                    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':'
-                            || c == '.')) {
-                        return false;
-                    }
-                    i++;
-                }
-                if (i == e || i == start || i - start > 45) {
+            int start = i;
+            while (i < e && b.get(i) != ':') {
+                int c = b.get(i);
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                        || c == '-')) {
                     return false;
                 }
                 i++;
-            } else {
-                int start = i;
-                while (i < e && b.get(i) != ':') {
-                    int c = b.get(i);
-                    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-                            || c == '-')) {
-                        return false;
-                    }
-                    i++;
-                }
-                if (i == start || i - start > 253) {
-                    return false;
-                }
+            }
+            if (i == start || i - start > 253 || !alnum(b.get(start)) || !alnum(b.get(i - 1))) {
+                return false;
             }
             if (i == e) {
                 return true;
@@ -476,7 +460,11 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
                 }
                 port = port * 10 + (c - '0');
             }
-            return port <= 65535;
+            return port >= 1 && port <= 65535;
+        }
+
+        private static boolean alnum(int c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         }
 
         private static boolean onlyKeepAlive(ByteBuffer b, int from, int to) {

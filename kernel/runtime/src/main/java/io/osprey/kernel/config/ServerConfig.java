@@ -58,6 +58,11 @@ public final class ServerConfig implements PluginConfig {
          * selector thread before Jetty's request handling; false sends every request through Jetty.
          */
         public boolean fastGet = true;
+        /**
+         * New HTTP connections fill the first selector up to this many open connections before the next selector
+         * gets any (then the least loaded); 0 deals them round robin as Jetty does.
+         */
+        public int selectorFill = 256;
     }
 
     /**
@@ -146,6 +151,8 @@ public final class ServerConfig implements PluginConfig {
                 "must be 1..65535, was " + http.acceptQueueSize);
         ConfigException.check(http.selectors >= 0 && http.selectors <= 64, "http.selectors",
                 "must be 0 (one per core) .. 64, was " + http.selectors);
+        ConfigException.check(http.selectorFill >= 0, "http.selectorFill",
+                "must be 0 (round robin) or more, was " + http.selectorFill);
         ConfigException.check(http.maxRequestHeaderBytes >= 1024, "http.maxRequestHeaderBytes", "must be at least 1024");
         ConfigException.check(http.headerTimeoutMs >= 0, "http.headerTimeoutMs", "must be 0 (none) or positive");
         ConfigException.check(https.port >= 0 && https.port <= 65535, "https.port",

@@ -122,9 +122,9 @@ public final class JettyHost {
         ConnectionGuard.HeaderDeadline deadline = guard.headerDeadline();
         hc.addCustomizer(deadline);
         HttpConnectionFactory h1 = new HttpConnectionFactory(hc);
-        http = config.fastGet ? new GuardedConnector(server, selectors(), guard,
+        http = config.fastGet ? new GuardedConnector(server, selectors(), config.selectorFill, guard,
                 new FastGetConnectionFactory(h1, router, deadline), h1)
-                : new GuardedConnector(server, selectors(), guard, h1);
+                : new GuardedConnector(server, selectors(), config.selectorFill, guard, h1);
         http.addBean(deadline);
         http.setAcceptQueueSize(config.acceptQueueSize);
         http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);

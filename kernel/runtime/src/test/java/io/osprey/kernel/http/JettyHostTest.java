@@ -37,6 +37,50 @@ class JettyHostTest {
         }
     }
 
+    /** With two selectors, the first fills up to selectorFill before the second gets a connection; closes free. */
+    @Test
+    void newConnectionsFillOneSelectorBeforeTheNext() throws Exception {
+        JettyHost host = new JettyHost(config("server.http.selectors=2", "server.http.selectorFill=3").http);
+        host.start();
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            GuardedConnector c = (GuardedConnector) host.httpConnector();
+            int port = c.getLocalPort();
+            for (int i = 0; i < 3; i++) {
+                sockets.add(new Socket("127.0.0.1", port));
+            }
+            awaitLoads(c, 3, 0);
+            for (int i = 0; i < 4; i++) {
+                sockets.add(new Socket("127.0.0.1", port));
+            }
+            awaitLoads(c, 4, 3); // full: then the least loaded
+            for (Socket s : sockets.subList(0, 3)) {
+                s.close();
+            }
+            sockets.subList(0, 3).clear();
+            awaitLoads(c, 1, 3);
+            sockets.add(new Socket("127.0.0.1", port));
+            awaitLoads(c, 2, 3); // room on the first again
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+            host.stop();
+        }
+    }
+
+    private static void awaitLoads(GuardedConnector c, int first, int second) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < end) {
+            int[] l = c.loads();
+            if (l.length == 2 && l[0] == first && l[1] == second) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        assertEquals(first + "," + second, c.loads()[0] + "," + c.loads()[1]);
+    }
+
     @Test
     void badBacklogOrSelectorCountIsRejectedWithTheKey() {
         ConfigError e = assertThrows(ConfigError.class, () -> config("server.http.acceptQueueSize=0"));

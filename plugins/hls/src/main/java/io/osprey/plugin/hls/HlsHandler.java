@@ -161,7 +161,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
      * bytes with a head made once per playlist or segment; null for whatever the regular path must answer: unknown
      * or ended streams, names outside the window, a part still to come, a client whose access must be asked (any
      * access policy registered and no decision cached for its address). Does what {@link #serve} does for the
-     * same request: demand, access grant, the {@code hls} admission, viewer accounting, metrics.
+     * same request: demand, the {@code hls} admission, viewer accounting, metrics.
      */
     FastResponse fast(String path, InetSocketAddress remote) {
         int a = PREFIX.length();
@@ -226,7 +226,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             if (stream.demandDue(now)) {
                 ctx.bus().demand(stream.key(), DemandRequest.of("hls"), Duration.ZERO);
             }
-            stream.grant(address, null, now);
+            // no grant to cache: no access policy was asked (a policy added later is asked by the regular path)
             stream.playlistRequested(address, null, now);
         } else {
             stream.served(address, null, body.size());

@@ -49,6 +49,12 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
     private FastResponse writing;
     /** Handed to Jetty: the endpoint is no longer ours to close. */
     private boolean upgraded;
+    /**
+     * A response was written since the selector last said the socket is readable: when the buffer runs out, wait for
+     * the selector again instead of reading on. One read per request, and a client that pipelines without pause gets
+     * one buffer of requests per turn, not the selector thread for as long as it keeps sending.
+     */
+    private boolean answeredThisTurn;
 
     FastGetConnection(EndPoint endPoint, Connector connector, HttpConnectionFactory http, Router router,
                       ConnectionGuard.HeaderDeadline deadline) {
@@ -69,6 +75,7 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
 
     @Override
     public void onFillable() {
+        answeredThisTurn = false;
         flow.iterate();
     }
 
@@ -129,6 +136,12 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
                 if (end == Head.MORE) {
                     if (b.remaining() >= b.capacity()) {
                         end = Head.JETTY; // a head larger than the buffer: Jetty answers 431
+                    } else if (answeredThisTurn) {
+                        if (!b.hasRemaining()) {
+                            releaseBuffer();
+                        }
+                        fillInterested();
+                        return Action.IDLE;
                     } else {
                         int n = ep.fill(b);
                         if (n > 0) {
@@ -153,6 +166,7 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
                 }
                 deadline.disarm(FastGetConnection.this);
                 router.countFast();
+                answeredThisTurn = true;
                 b.position(end);
                 writing = r;
                 ep.write(this, r.head(), DateLine.next(), r.body());

@@ -121,7 +121,7 @@ public final class JettyHost {
         hc.setRequestHeaderSize(config.maxRequestHeaderBytes);
         ConnectionGuard.HeaderDeadline deadline = guard.headerDeadline();
         hc.addCustomizer(deadline);
-        HttpConnectionFactory h1 = new HttpConnectionFactory(hc);
+        HttpConnectionFactory h1 = config.fastGet ? new FallbackHttpConnectionFactory(hc) : new HttpConnectionFactory(hc);
         http = config.fastGet ? new GuardedConnector(server, selectors(), config.selectorFill, guard,
                 new FastGetConnectionFactory(h1, router, deadline), h1)
                 : new GuardedConnector(server, selectors(), config.selectorFill, guard, h1);

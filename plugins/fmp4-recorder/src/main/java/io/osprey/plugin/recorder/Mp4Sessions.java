@@ -127,6 +127,8 @@ final class Mp4Sessions implements Recorder {
                     out.add(p);
                 }
             }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // removed since the check (a session's segment folder after its merge): nothing in it now
         }
         return out;
     }
@@ -134,14 +136,26 @@ final class Mp4Sessions implements Recorder {
     private static long folderSize(Path dir) throws IOException {
         long size = 0;
         for (Path p : children(dir, false)) {
-            size += Files.size(p);
+            size += sizeIfThere(p);
         }
         for (Path sub : children(dir, true)) {
             for (Path p : children(sub, false)) {
-                size += Files.size(p);
+                size += sizeIfThere(p);
             }
         }
         return size;
+    }
+
+    /**
+     * A file's size, 0 if it went away since the folder was read: a session that finishes while it is listed removes
+     * its {@code session.lock} and segment files (the listing answered 500 then; RecorderReconfigureTest).
+     */
+    private static long sizeIfThere(Path p) throws IOException {
+        try {
+            return Files.size(p);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return 0;
+        }
     }
 
     /** ISO 14496-12 8.2.2 mvhd: timescale and duration (32 or 64 bits by version). */

@@ -8,8 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import org.eclipse.jetty.http.DateGenerator;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
@@ -169,7 +168,7 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
                 answeredThisTurn = true;
                 b.position(end);
                 writing = r;
-                ep.write(this, r.head(), DateLine.next(), r.body());
+                ep.write(this, r.head(), DateLine.next(connector.getServer().getDateField()), r.body());
                 return Action.SCHEDULED;
             }
         }
@@ -197,9 +196,6 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
     /** The responder's answer for the request in {@code b} up to {@code end}, or null to let Jetty answer it. */
     private FastResponse respond(ByteBuffer b, int end) {
         String path = Head.path(b);
-        if (path == null) {
-            return null;
-        }
         FastGet responder = router.fastFor(path);
         if (responder == null) {
             return null;
@@ -227,7 +223,7 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
     }
 
     private static FastResponse tooMany(Admission a) {
-        byte[] body = ("429 Too Many Requests: " + a.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = Router.tooManyText(a.reason()).getBytes(StandardCharsets.UTF_8);
         ByteBuffer head = FastResponse.head(429, "Too Many Requests", "Retry-After",
                 String.valueOf(Math.max(1, a.retryAfterSeconds())), "Content-Type", "text/plain; charset=utf-8",
                 "Cache-Control", "no-store", "Content-Length", String.valueOf(body.length));
@@ -519,24 +515,24 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
         }
     }
 
-    /** {@code Date: <now>} CRLF and the blank line that ends the head, made once a second. */
+    /**
+     * Jetty's {@code Date} field (the server's, remade once a second) as bytes, with the blank line that ends the
+     * head; encoded once per field.
+     */
     static final class DateLine {
-        private record Line(long second, ByteBuffer bytes) {
+        private record Line(HttpField field, ByteBuffer bytes) {
         }
 
-        private static volatile Line current = new Line(-1, ByteBuffer.allocate(0));
+        private static volatile Line current = new Line(null, ByteBuffer.allocate(0));
 
         private DateLine() {
         }
 
-        static ByteBuffer next() {
-            long now = System.currentTimeMillis();
-            long second = now / 1000;
+        static ByteBuffer next(HttpField date) {
             Line l = current;
-            if (l.second != second) {
-                byte[] b = ("Date: " + DateGenerator.formatDate(Instant.ofEpochSecond(second)) + "\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1);
-                l = new Line(second, ByteBuffer.allocateDirect(b.length).put(b).flip().asReadOnlyBuffer());
+            if (l.field != date) {
+                byte[] b = (date.getName() + ": " + date.getValue() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                l = new Line(date, ByteBuffer.allocateDirect(b.length).put(b).flip().asReadOnlyBuffer());
                 current = l;
             }
             return l.bytes.duplicate();

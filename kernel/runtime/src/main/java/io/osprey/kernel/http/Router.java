@@ -144,17 +144,6 @@ public final class Router extends Handler.Abstract {
         fastAnswered.increment();
     }
 
-    /** Fast GET responders registered by {@code owner} (for leak checks). */
-    int fastCount(String owner) {
-        int n = 0;
-        for (FastRoute r : fast) {
-            if (r.owner().equals(owner)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /**
      * The {@code http} admission hook for a fast GET, as {@link #handle} asks it for every request: null if admitted
      * (or with no admission policy), else the refusal.
@@ -305,7 +294,12 @@ public final class Router extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, Math.max(1, retryAfterSeconds));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        Content.Sink.write(response, true, "429 Too Many Requests: " + reason + "\n", callback);
+        Content.Sink.write(response, true, tooManyText(reason), callback);
+    }
+
+    /** The body of a 429 from the {@code http} admission hook, here and on the fast GET path. */
+    static String tooManyText(String reason) {
+        return "429 Too Many Requests: " + reason + "\n";
     }
 
     /** The {@code token} query parameter (percent-decoded), or {@code null}; allocates only when there is one. */

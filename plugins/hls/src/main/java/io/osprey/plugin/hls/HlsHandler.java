@@ -99,22 +99,14 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             return;
         }
         requests.inc();
-        int a = PREFIX.length();
-        int s1 = path.indexOf('/', a);
-        int s2 = s1 < 0 ? -1 : path.indexOf('/', s1 + 1);
-        if (s2 < 0 || path.indexOf('/', s2 + 1) >= 0) {
+        StreamKey key = keyOf(path);
+        if (key == null) {
             notFound(rs, cb);
             return;
         }
-        String app = path.substring(a, s1);
-        String name = path.substring(s1 + 1, s2);
-        if (!StreamKey.isValidPart(app) || !StreamKey.isValidPart(name)) {
-            notFound(rs, cb);
-            return;
-        }
-        StreamKey key = new StreamKey(app, name);
+        int file = fileAt(key);
         HlsStream stream = streams.get(key);
-        boolean playlist = path.length() - s2 - 1 == 10 && path.startsWith("index.m3u8", s2 + 1);
+        boolean playlist = path.length() - file == 10 && path.startsWith("index.m3u8", file);
         if (stream == null || stream.ended()) {
             if (playlist && startTimeoutMs > 0) {
                 startOnDemand(rq, rs, cb, key);
@@ -127,7 +119,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             // HLS players hold no bus subscription: a playlist request tells on-demand providers someone watches
             ctx.bus().demand(key, DemandRequest.of("hls"), Duration.ZERO);
         }
-        Target target = Target.parse(path, s2 + 1, stream.snapshot().sid(), stream.settings().format());
+        Target target = Target.parse(path, file, stream.snapshot().sid(), stream.settings().format());
         if (target == null) {
             notFound(rs, cb);
             return;
@@ -164,23 +156,13 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
      * same request: demand, the {@code hls} admission, viewer accounting, metrics.
      */
     FastResponse fast(String path, InetSocketAddress remote) {
-        int a = PREFIX.length();
-        int s1 = path.indexOf('/', a);
-        int s2 = s1 < 0 ? -1 : path.indexOf('/', s1 + 1);
-        if (s2 < 0 || path.indexOf('/', s2 + 1) >= 0) {
-            return null;
-        }
-        String app = path.substring(a, s1);
-        String name = path.substring(s1 + 1, s2);
-        if (!StreamKey.isValidPart(app) || !StreamKey.isValidPart(name)) {
-            return null;
-        }
-        HlsStream stream = streams.get(new StreamKey(app, name));
+        StreamKey key = keyOf(path);
+        HlsStream stream = key == null ? null : streams.get(key);
         if (stream == null || stream.ended()) {
             return null;
         }
         Snapshot s = stream.snapshot();
-        Target target = Target.parse(path, s2 + 1, s.sid(), stream.settings().format());
+        Target target = Target.parse(path, fileAt(key), s.sid(), stream.settings().format());
         if (target == null) {
             return null;
         }
@@ -508,6 +490,24 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The stream of a {@code /hls/{app}/{stream}/{file}} path, or null for any other shape or invalid names. */
+    static StreamKey keyOf(String path) {
+        int a = PREFIX.length();
+        int s1 = path.indexOf('/', a);
+        int s2 = s1 < 0 ? -1 : path.indexOf('/', s1 + 1);
+        if (s2 < 0 || path.indexOf('/', s2 + 1) >= 0) {
+            return null;
+        }
+        String app = path.substring(a, s1);
+        String name = path.substring(s1 + 1, s2);
+        return StreamKey.isValidPart(app) && StreamKey.isValidPart(name) ? new StreamKey(app, name) : null;
+    }
+
+    /** Where the file name starts in the path {@link #keyOf} took {@code key} from. */
+    private static int fileAt(StreamKey key) {
+        return PREFIX.length() + key.app().length() + 1 + key.name().length() + 1;
     }
 
     private static InetSocketAddress remote(Request rq) {

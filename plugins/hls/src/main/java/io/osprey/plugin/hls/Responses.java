@@ -108,11 +108,7 @@ final class Responses {
      * type, cache, ETag and length.
      */
     ByteBuffer fastHead(HttpField type, HttpField cache, HttpField etag, Served body) {
-        java.util.List<String> f = new java.util.ArrayList<>(10);
-        if (cors != null) {
-            f.add(cors.getName());
-            f.add(cors.getValue());
-        }
+        java.util.List<String> f = fastFields();
         for (HttpField h : new HttpField[] {type, cache, etag, body.contentLength()}) {
             if (h != null) {
                 f.add(h.getName());
@@ -122,14 +118,20 @@ final class Responses {
         return FastResponse.head(200, "OK", f.toArray(new String[0]));
     }
 
-    /** 429 with {@code Retry-After}, as the regular path answers a refused admission. */
-    FastResponse fastTooMany(Admission admission) {
-        byte[] body = (admission.reason() + "\n").getBytes(StandardCharsets.UTF_8);
-        java.util.List<String> f = new java.util.ArrayList<>(10);
+    /** A fast head's field list, starting with the CORS field every response of {@link #send} carries. */
+    private java.util.List<String> fastFields() {
+        java.util.List<String> f = new java.util.ArrayList<>(12);
         if (cors != null) {
             f.add(cors.getName());
             f.add(cors.getValue());
         }
+        return f;
+    }
+
+    /** 429 with {@code Retry-After}, as the regular path answers a refused admission. */
+    FastResponse fastTooMany(Admission admission) {
+        byte[] body = (admission.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+        java.util.List<String> f = fastFields();
         if (admission.retryAfterSeconds() > 0) {
             f.add("Retry-After");
             f.add(String.valueOf(admission.retryAfterSeconds()));

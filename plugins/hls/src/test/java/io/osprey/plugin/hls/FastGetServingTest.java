@@ -40,7 +40,7 @@ class FastGetServingTest {
             String base = "/hls/live/fast/";
             try (ClipPublisher p = ClipPublisher.frames(server.kernel().bus(), key, clip, 60_000)) {
                 Await.until("two segments", Duration.ofSeconds(20),
-                        () -> body(server, base + "index.m3u8").split("#EXTINF").length > 2);
+                        () -> HlsViewersTest.body(server, base + "index.m3u8").split("#EXTINF").length > 2);
                 long fastBefore = metric(server, "osprey_http_fast_get_total");
                 long requestsBefore = metric(server, "osprey_hls_requests_total");
                 List<Reply> fast = exchange(server, get(base + "index.m3u8", ""), null);
@@ -70,7 +70,7 @@ class FastGetServingTest {
                 assertEquals(404, missing.get(0).status);
                 assertEquals(404, missing.get(1).status);
                 Await.until("the fast poller counts as an hls viewer", Duration.ofSeconds(10),
-                        () -> body(server, "/api/streams/live/fast").replace(" ", "").contains("\"hls\":1"));
+                        () -> HlsViewersTest.body(server, "/api/streams/live/fast").replace(" ", "").contains("\"hls\":1"));
             }
         }
     }
@@ -94,21 +94,12 @@ class FastGetServingTest {
     }
 
     private static long metric(TestServer server, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(body(server, "/metrics"));
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+]+)$").matcher(HlsViewersTest.body(server, "/metrics"));
         long sum = 0;
         while (m.find()) {
             sum += (long) Double.parseDouble(m.group(2));
         }
         return sum;
-    }
-
-    private static String body(TestServer server, String path) {
-        try {
-            var r = server.get(path);
-            return r.statusCode() == 200 ? r.body() : "";
-        } catch (Exception e) {
-            return "";
-        }
     }
 
     /** Status, fields but Date (lower-case names), body by Content-Length. */

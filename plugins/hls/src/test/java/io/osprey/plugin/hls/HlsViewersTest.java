@@ -85,7 +85,8 @@ class HlsViewersTest {
         }
     }
 
-    private static String body(TestServer server, String path) {
+    /** The body of a 200 answer to {@code path}, else "" (also on failure): for polling. */
+    static String body(TestServer server, String path) {
         try {
             var r = server.get(path);
             return r.statusCode() == 200 ? r.body() : "";

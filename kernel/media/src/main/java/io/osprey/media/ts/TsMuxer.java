@@ -21,6 +21,14 @@ import java.util.List;
  * after the last PCR, so that sparse video with AAC every 21-23 ms keeps PCRs under 100 ms apart (2.7.2). The PCR
  * equals the DTS (no T-STD buffering delay is modelled); players of HLS do not use it for timing.
  *
+ * <p>AAC merging ({@link #mergeAudio}, off unless asked for): consecutive AAC frames share one PES packet, as
+ * ffmpeg's muxer (2,930-byte PES payloads) and nginx-rtmp do. One PES per frame costs a 14-byte PES header and the
+ * stuffing of its last transport packet for every 23 ms of audio: a 128 kbit/s AAC frame of ~370 bytes takes three
+ * 188-byte packets, a third of them overhead, ~5 % of a 1.1 Mbit/s stream's segments. The waiting frames are written
+ * when the next one would not fit, is not contiguous (a gap or a step back), or a frame of either track comes
+ * {@code maxDelayMs} after the first; and by {@link #flush}, which whoever cuts segments or parts calls first. Only
+ * with a video track: on an audio-only program the audio PID carries the PCR, which must not wait.
+ *
  * <p>Packets are written in place into a {@link TsBuffer}; nothing is allocated per packet. One muxer serves one
  * stream and is not thread-safe. Frames of other tracks, other codecs, or with malformed payloads are skipped
  * ({@link #write} returns false); the muxer never throws on them.
@@ -46,6 +54,18 @@ public final class TsMuxer {
     private int pmtCc;
     private int pmtVersion;
     private long lastPcrMs = NONE;
+    /** AAC merging: the PES payload limit, 0 when off; the longest a frame waits. */
+    private int mergeBytes;
+    private long mergeDelayMs;
+    /** ADTS frames waiting for their PES, back to back, and the first one's timestamps. */
+    private byte[] pending;
+    private int pendingLength;
+    private long pendingPts90;
+    private long pendingDts90;
+    private long pendingFirstMs;
+    private long pendingLastMs;
+    /** A gap between two AAC frames longer than this is a discontinuity: they do not share a PES. */
+    static final long MERGE_GAP_MS = 100;
 
     /** Takes the first supported video and audio track of {@code tracks}; others are ignored. */
     public TsMuxer(List<TrackInfo> tracks) {
@@ -62,7 +82,8 @@ public final class TsMuxer {
     /**
      * Applies a new or changed track: new parameter sets or AudioSpecificConfig are used from the next frame on.
      * Returns true if the PMT changed (a codec was added or replaced), in which case the caller should start a new
-     * segment with {@link #writePatPmt}.
+     * segment with {@link #writePatPmt}, ending the current one with a {@link #flush} (merged AAC that waits belongs
+     * to it: same PID and stream id whatever the codec, and that segment's PMT declared AAC).
      */
     public boolean updateTrack(TrackInfo track) {
         StreamType type = StreamType.of(track);
@@ -85,6 +106,55 @@ public final class TsMuxer {
         }
         pmtVersion = (pmtVersion + 1) & 0x1F;
         return true;
+    }
+
+    /**
+     * Carries consecutive AAC frames in one PES packet of at most {@code maxBytes} payload (ADTS headers included),
+     * none waiting more than {@code maxDelayMs}; 0 bytes turns merging off (what waits still needs a {@link #flush}).
+     * See the class comment; callers that cut the stream (segments, parts) must {@link #flush} first.
+     *
+     * @since ts 2.2
+     */
+    public void mergeAudio(int maxBytes, long maxDelayMs) {
+        if (maxBytes < 0 || maxBytes > 0xFFFF - 19 || maxDelayMs < 0) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + ", maxDelayMs " + maxDelayMs);
+        }
+        mergeBytes = maxBytes;
+        mergeDelayMs = maxDelayMs;
+        if (maxBytes > 0 && (pending == null || pending.length < maxBytes + 0x2000)) {
+            byte[] larger = new byte[maxBytes + 0x2000]; // room for one more frame of the largest ADTS size
+            if (pending != null) {
+                System.arraycopy(pending, 0, larger, 0, pendingLength);
+            }
+            pending = larger;
+        }
+    }
+
+    /** Whether AAC frames are waiting for {@link #flush}. @since ts 2.2 */
+    public boolean hasPending() {
+        return pendingLength > 0;
+    }
+
+    /**
+     * Writes the AAC frames waiting to be merged, if any, as one PES packet: before a segment or part is cut, so
+     * that it carries all of its audio.
+     *
+     * @since ts 2.2
+     */
+    public void flush(TsBuffer out) {
+        if (pendingLength == 0) {
+            return;
+        }
+        TsStream s = audio;
+        int headLen = PesHeader.write(head, 0, s.type.pesStreamId(), pendingLength, pendingPts90, pendingDts90, false);
+        int n = pendingLength;
+        pendingLength = 0;
+        packetize(s, headLen, ByteBuffer.wrap(pending, 0, n), false, -1, out);
+    }
+
+    /** Forgets the AAC frames waiting to be merged (their segment was abandoned). @since ts 2.2 */
+    public void discardPending() {
+        pendingLength = 0;
     }
 
     public int pcrPid() {
@@ -156,6 +226,7 @@ public final class TsMuxer {
             } catch (CodecException malformed) {
                 return false;
             }
+            flushIfDue(s, frame.dts(), out);
             headLen = PesHeader.write(head, 0, s.type.pesStreamId(), accessUnit.length(), pts90, dts90,
                     frame.cts() != 0);
             body = ByteBuffer.wrap(accessUnit.array(), 0, accessUnit.length());
@@ -164,11 +235,16 @@ public final class TsMuxer {
             if (aac == null || !aac.adtsCompatible() || payload.remaining() > 0x1FFF - 7) {
                 return false;
             }
+            if (mergeBytes > 0 && video != null) {
+                merge(aac, payload, pts90, dts90, frame.dts(), out);
+                return true;
+            }
             headLen = PesHeader.write(head, 0, s.type.pesStreamId(), 7 + payload.remaining(), pts90, dts90, false);
             aac.writeAdtsHeader(ByteBuffer.wrap(head, headLen, 7), payload.remaining());
             headLen += 7;
             body = payload;
         } else {
+            flushIfDue(s, frame.dts(), out);
             headLen = PesHeader.write(head, 0, s.type.pesStreamId(), payload.remaining(), pts90, dts90, false);
             body = payload;
         }
@@ -186,6 +262,39 @@ public final class TsMuxer {
         }
         packetize(s, headLen, body, frame.isVideoKey(), pcr, out);
         return true;
+    }
+
+    /**
+     * Writes the merged audio before a video frame that comes {@code mergeDelayMs} after its first frame. Only once
+     * that frame is sure to be written (what is written here must not be dropped with a refused frame) and before
+     * its PES header is made (flushing reuses the header scratch).
+     */
+    private void flushIfDue(TsStream s, long dtsMs, TsBuffer out) {
+        if (pendingLength > 0 && s == video && dtsMs - pendingFirstMs >= mergeDelayMs) {
+            flush(out);
+        }
+    }
+
+    /** Adds an AAC frame to the ones waiting, writing those first if it cannot join them. */
+    private void merge(AacConfig aac, ByteBuffer payload, long pts90, long dts90, long dtsMs, TsBuffer out) {
+        int n = 7 + payload.remaining();
+        if (pendingLength > 0 && (pendingLength + n > mergeBytes || dtsMs < pendingLastMs
+                || dtsMs - pendingLastMs > MERGE_GAP_MS || dtsMs - pendingFirstMs >= mergeDelayMs)) {
+            flush(out);
+        }
+        if (lastPcrMs != NONE && dtsMs - lastPcrMs >= PCR_FILL_GAP_MS) {
+            writePcrOnly(out, dts90 & PesHeader.TIMESTAMP_MASK); // as without merging: the clock keeps ticking
+            lastPcrMs = dtsMs;
+        }
+        if (pendingLength == 0) {
+            pendingPts90 = pts90;
+            pendingDts90 = dts90;
+            pendingFirstMs = dtsMs;
+        }
+        aac.writeAdtsHeader(ByteBuffer.wrap(pending, pendingLength, 7), payload.remaining());
+        payload.get(payload.position(), pending, pendingLength + 7, payload.remaining());
+        pendingLength += n;
+        pendingLastMs = dtsMs;
     }
 
     /** Splits one PES packet into transport packets, stuffing the last one through its adaptation field. */

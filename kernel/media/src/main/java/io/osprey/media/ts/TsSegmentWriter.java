@@ -99,6 +99,7 @@ public final class TsSegmentWriter {
 
     /** Drops the segment in progress, if any, releasing the writer's reference to its memory. */
     public void abandon() {
+        muxer.discardPending();
         if (memory != null) {
             SegmentMemory m = memory;
             memory = null;
@@ -127,6 +128,22 @@ public final class TsSegmentWriter {
         return true;
     }
 
+    /**
+     * Writes into the current segment what the muxer holds back ({@link TsMuxer#mergeAudio merged AAC}), so that
+     * {@link #size()} covers every frame added: before cutting a part at {@code size()}.
+     *
+     * @since ts 2.2
+     */
+    public void flush() {
+        if (segment == null || !muxer.hasPending()) {
+            return;
+        }
+        TsScratch s = scratches.get();
+        s.packets.reset();
+        muxer.flush(s.packets);
+        copy(s.packets);
+    }
+
     public boolean inProgress() {
         return segment != null;
     }
@@ -153,7 +170,8 @@ public final class TsSegmentWriter {
 
     /**
      * A shared read-only view of bytes {@code [from, to)} of the current segment (an LL-HLS part), with a new
-     * reference to the segment's memory owned by the caller.
+     * reference to the segment's memory owned by the caller. A part cut at {@link #size()} calls {@link #flush()}
+     * before it, so that it carries its merged audio.
      */
     public SharedBytes slice(int from, int to) {
         if (segment == null) {
@@ -171,11 +189,15 @@ public final class TsSegmentWriter {
         return new SharedBytes(segment.slice(from, to - from).asReadOnlyBuffer(), memory);
     }
 
-    /** Ends the segment and returns its bytes, read-only, with the writer's reference to its memory. */
+    /**
+     * Ends the segment ({@link #flush()} first) and returns its bytes, read-only, with the writer's reference to its
+     * memory.
+     */
     public SharedBytes finish() {
         if (segment == null) {
             start();
         }
+        flush();
         int size = size();
         if (chunks != null) {
             contiguous(size); // the chunks, copied once into a buffer of the segment's size, go back to the pool

@@ -6,7 +6,7 @@
  * Not thread-safe: one muxer per stream; segment memory's references may be released on any thread.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package io.osprey.media.ts;
 
 import org.osgi.annotation.bundle.Export;

@@ -213,4 +213,155 @@ class TsMuxerTest {
         assertEquals(0x47, next.get(0));
         assertEquals(0, next.get(2)); // PID 0: the PAT
     }
+
+    /** The ADTS frames of a PES payload, split by their aac_frame_length. */
+    static List<byte[]> adtsFrames(byte[] pes) {
+        List<byte[]> frames = new ArrayList<>();
+        int at = 0;
+        while (at < pes.length) {
+            assertEquals(0xFF, pes[at] & 0xFF, "ADTS sync at " + at);
+            assertEquals(0xF0, pes[at + 1] & 0xF0, "ADTS sync at " + at);
+            int len = (pes[at + 3] & 0x03) << 11 | (pes[at + 4] & 0xFF) << 3 | (pes[at + 5] & 0xE0) >> 5;
+            frames.add(java.util.Arrays.copyOfRange(pes, at + 7, at + len));
+            at += len;
+        }
+        assertEquals(pes.length, at, "whole ADTS frames");
+        return frames;
+    }
+
+    /** 25 fps video and 44.1 kHz AAC (one frame per 1024 samples, ~23.2 ms) for {@code ms}, in DTS order. */
+    static List<Frame> avStream(long ms, int audioBytes) {
+        List<Frame> frames = new ArrayList<>();
+        int v = 0;
+        int a = 0;
+        while (true) {
+            long vt = v * 40L;
+            long at = a * 1024L * 1000 / 44100;
+            if (vt >= ms && at >= ms) {
+                return frames;
+            }
+            if (vt <= at) {
+                frames.add(Frame.media(0, Codec.H264, vt, 0, v % 50 == 0, avcc(nal(v % 50 == 0 ? 0x65 : 0x41,
+                        3000, v))));
+                v++;
+            } else {
+                frames.add(Frame.media(0, Codec.AAC, at, 0, true, ByteBuffer.wrap(nal(0x21, audioBytes + a % 7, a))));
+                a++;
+            }
+        }
+    }
+
+    @Test
+    void mergedAacFramesShareAPesAndComeOutWholeAndInOrder() throws Exception {
+        List<Frame> stream = avStream(4000, 370);
+        TsBuffer plain = new TsBuffer(1024);
+        TsBuffer merged = new TsBuffer(1024);
+        TsMuxer one = new TsMuxer(List.of(VIDEO, AUDIO));
+        TsMuxer many = new TsMuxer(List.of(VIDEO, AUDIO));
+        many.mergeAudio(2930, 300);
+        one.writePatPmt(plain);
+        many.writePatPmt(merged);
+        for (Frame f : stream) {
+            assertTrue(one.write(f, plain));
+            assertTrue(many.write(f, merged));
+        }
+        assertTrue(many.hasPending(), "the last frames wait for a flush");
+        many.flush(merged);
+        assertFalse(many.hasPending());
+
+        List<TsReader.Pes> a1 = audioPes(TsReader.read(plain.view()));
+        List<TsReader.Pes> a2 = audioPes(TsReader.read(merged.view()));
+        List<byte[]> sent = new ArrayList<>();
+        for (TsReader.Pes p : a1) {
+            sent.addAll(adtsFrames(p.payload()));
+        }
+        List<byte[]> got = new ArrayList<>();
+        long expectedPts = 0;
+        int index = 0;
+        for (TsReader.Pes p : a2) {
+            assertTrue(p.payload().length <= 2930, "PES payload " + p.payload().length);
+            assertEquals(a1.get(index).pts(), p.pts(), "a PES has its first frame's PTS");
+            List<byte[]> fs = adtsFrames(p.payload());
+            index += fs.size();
+            got.addAll(fs);
+        }
+        assertEquals(sent.size(), got.size());
+        for (int i = 0; i < sent.size(); i++) {
+            assertArrayEquals(sent.get(i), got.get(i), "frame " + i);
+        }
+        assertTrue(a2.size() * 5 < a1.size(), a2.size() + " PES for " + a1.size() + " frames");
+        // the point of it: ~5 % fewer bytes for this 1.1 Mbit/s-like mix
+        assertTrue(merged.size() < plain.size() * 0.97, merged.size() + " vs " + plain.size());
+        // video is untouched
+        assertEquals(videoPayloads(TsReader.read(plain.view())), videoPayloads(TsReader.read(merged.view())));
+        assertEquals(expectedPts, a2.get(0).pts());
+    }
+
+    @Test
+    void mergingStopsAtGapsAndAtTheDelayAndNotForAudioOnlyPrograms() throws Exception {
+        TsMuxer m = new TsMuxer(List.of(VIDEO, AUDIO));
+        m.mergeAudio(2930, 300);
+        TsBuffer out = new TsBuffer(1024);
+        m.writePatPmt(out);
+        m.write(Frame.media(0, Codec.H264, 0, 0, true, avcc(nal(0x65, 100, 1))), out);
+        m.write(Frame.media(0, Codec.AAC, 0, 0, true, ByteBuffer.wrap(nal(0x21, 20, 1))), out);
+        m.write(Frame.media(0, Codec.AAC, 23, 0, true, ByteBuffer.wrap(nal(0x21, 20, 2))), out);
+        // a gap over 100 ms: a new PES with its own timestamp
+        m.write(Frame.media(0, Codec.AAC, 500, 0, true, ByteBuffer.wrap(nal(0x21, 20, 3))), out);
+        m.write(Frame.media(0, Codec.AAC, 523, 0, true, ByteBuffer.wrap(nal(0x21, 20, 4))), out);
+        // video 300 ms after the first waiting frame: the audio goes out before it
+        m.write(Frame.media(0, Codec.H264, 800, 0, false, avcc(nal(0x41, 100, 2))), out);
+        m.flush(out);
+        TsReader.Result r = TsReader.read(out.view());
+        List<Long> order = new ArrayList<>();
+        for (TsReader.Pes p : r.pes()) {
+            order.add(p.pid() == TsMuxer.AUDIO_PID ? p.pts() / 90 : -p.pts() / 90 - 1);
+        }
+        // video 0 (-1), audio [0, 23], audio [500, 523] written before video 800 (-801)
+        assertEquals(List.of(-1L, 0L, 500L, -801L), order);
+        assertEquals(2, adtsFrames(r.pes().get(2).payload()).size());
+
+        TsMuxer audioOnly = new TsMuxer(List.of(AUDIO));
+        audioOnly.mergeAudio(2930, 300);
+        TsBuffer a = new TsBuffer(1024);
+        audioOnly.writePatPmt(a);
+        for (int i = 0; i < 10; i++) {
+            audioOnly.write(Frame.media(0, Codec.AAC, i * 23L, 0, true, ByteBuffer.wrap(nal(0x21, 20, i))), a);
+        }
+        assertFalse(audioOnly.hasPending(), "the audio PID carries the PCR: nothing waits");
+        assertEquals(10, TsReader.read(a.view()).pes().size());
+    }
+
+    @Test
+    void aSegmentAndAPartCarryTheirMergedAudio() throws Exception {
+        TsMuxer m = new TsMuxer(List.of(VIDEO, AUDIO));
+        m.mergeAudio(2930, 300);
+        TsSegmentWriter w = new TsSegmentWriter(m);
+        w.add(Frame.media(0, Codec.H264, 0, 0, true, avcc(nal(0x65, 1000, 1))));
+        w.add(Frame.media(0, Codec.AAC, 0, 0, true, ByteBuffer.wrap(nal(0x21, 200, 1))));
+        int before = w.size();
+        w.flush();
+        assertTrue(w.size() > before, "flush writes the waiting frame");
+        ByteBuffer part = w.slice(0, w.size()).bytes();
+        assertEquals(1, audioPes(TsReader.read(part)).size());
+        w.add(Frame.media(0, Codec.AAC, 23, 0, true, ByteBuffer.wrap(nal(0x21, 200, 2))));
+        ByteBuffer segment = w.finish().bytes();
+        List<TsReader.Pes> audio = audioPes(TsReader.read(segment));
+        assertEquals(2, audio.size(), "finish flushes");
+        assertEquals(23 * 90, audio.get(1).pts());
+        // an abandoned segment's waiting audio is dropped, not carried into the next one
+        w.add(Frame.media(0, Codec.H264, 40, 0, true, avcc(nal(0x65, 1000, 2))));
+        w.add(Frame.media(0, Codec.AAC, 46, 0, true, ByteBuffer.wrap(nal(0x21, 200, 3))));
+        w.abandon();
+        assertFalse(m.hasPending());
+    }
+
+    private static List<TsReader.Pes> audioPes(TsReader.Result r) {
+        return r.pes().stream().filter(p -> p.pid() == TsMuxer.AUDIO_PID).toList();
+    }
+
+    private static List<String> videoPayloads(TsReader.Result r) {
+        return r.pes().stream().filter(p -> p.pid() == TsMuxer.VIDEO_PID).map(p -> p.pts() + ":" + Hex.of(p.payload()))
+                .toList();
+    }
 }

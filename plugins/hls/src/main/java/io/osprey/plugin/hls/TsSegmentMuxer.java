@@ -22,12 +22,22 @@ final class TsSegmentMuxer implements SegmentMuxer {
      */
     private static final ThreadLocal<TsScratch> SCRATCH = ThreadLocal.withInitial(TsScratch::new);
 
+    /**
+     * AAC frames per PES: up to 2,930 bytes (ffmpeg's default: the PES then fills 16 transport packets exactly), at
+     * most 300 ms behind (nginx-rtmp's {@code hls_max_audio_delay}); segments ~5 % smaller at 1.1 Mbit/s with
+     * 128 kbit/s AAC. Every cut (segment, part) writes what waits first.
+     */
+    static final int MERGED_AUDIO_BYTES = 2930;
+    static final long MERGED_AUDIO_MS = 300;
+
     private final TsSegmentWriter writer;
     private int partStart;
     private int framesSinceCut;
 
     TsSegmentMuxer(List<TrackInfo> tracks, DirectPool pool) {
-        writer = new TsSegmentWriter(new TsMuxer(tracks), pool, SCRATCH::get);
+        TsMuxer muxer = new TsMuxer(tracks);
+        muxer.mergeAudio(MERGED_AUDIO_BYTES, MERGED_AUDIO_MS);
+        writer = new TsSegmentWriter(muxer, pool, SCRATCH::get);
     }
 
     @Override
@@ -63,6 +73,7 @@ final class TsSegmentMuxer implements SegmentMuxer {
         if (framesSinceCut == 0 || !writer.inProgress()) {
             return null;
         }
+        writer.flush(); // the part carries the audio merged so far
         int end = writer.size();
         Served part = Served.shared(writer.slice(partStart, end));
         partStart = end;

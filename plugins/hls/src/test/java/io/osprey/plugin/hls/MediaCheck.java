@@ -45,6 +45,37 @@ final class MediaCheck {
         return r.pes().stream().filter(p -> p.pid() == TsMuxer.AUDIO_PID).toList();
     }
 
+    private static final int[] ADTS_RATES = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000,
+        11025, 8000, 7350};
+
+    /**
+     * The PTS (90 kHz) of every AAC frame in the audio PES packets: a PES carries one or more whole ADTS frames
+     * (merged), the first at the PES's PTS and each next one 1,024 samples later. Throws on a PES that is not
+     * whole ADTS frames.
+     */
+    static List<Long> aacFramePts(TsReader.Result r) throws TsFormatException {
+        List<Long> pts = new ArrayList<>();
+        for (TsReader.Pes p : audio(r)) {
+            byte[] b = p.payload();
+            int at = 0;
+            int i = 0;
+            while (at < b.length) {
+                if (at + 7 > b.length || (b[at] & 0xFF) != 0xFF || (b[at + 1] & 0xF0) != 0xF0) {
+                    throw new TsFormatException("no ADTS frame at " + at + " of an audio PES");
+                }
+                int rate = ADTS_RATES[(b[at + 2] >> 2) & 0xF];
+                int len = (b[at + 3] & 0x03) << 11 | (b[at + 4] & 0xFF) << 3 | (b[at + 5] & 0xE0) >> 5;
+                if (len < 7 || at + len > b.length) {
+                    throw new TsFormatException("ADTS frame of " + len + " bytes at " + at);
+                }
+                pts.add(p.pts() + i * 1024L * 90_000 / rate);
+                at += len;
+                i++;
+            }
+        }
+        return pts;
+    }
+
     /** Every top-level box of an fMP4 segment, which must be whole moof/mdat pairs; their track runs. */
     static List<Run> fmp4(ByteBuffer segment) throws IOException {
         List<Run> runs = new ArrayList<>();

@@ -126,13 +126,25 @@ public final class DirectPool {
 
     /** Returns the buffer's native memory now if the JDK lets us, else leaves it to the collector. */
     private static void free(ByteBuffer b) {
-        if (Cleaner.INVOKE != null) {
+        freeNow(b);
+    }
+
+    /**
+     * Frees a direct buffer's memory, or unmaps a {@link java.nio.MappedByteBuffer}, at once, if the JDK lets us
+     * (false: left to the collector). Only for a buffer that nothing reads any more, not a view or duplicate.
+     *
+     * @since buffer 1.3
+     */
+    public static boolean freeNow(ByteBuffer b) {
+        if (Cleaner.INVOKE != null && b.isDirect()) {
             try {
                 Cleaner.INVOKE.invokeExact(b);
+                return true;
             } catch (Throwable e) {
                 // a view or duplicate (IllegalArgumentException): not ours to free; the collector will
             }
         }
+        return false;
     }
 
     /** {@code sun.misc.Unsafe.invokeCleaner(ByteBuffer)} bound to the instance, or null (off, or not available). */

@@ -37,6 +37,8 @@ public final class SegmentMemory implements Frame.PayloadOwner {
     private final AtomicInteger refs = new AtomicInteger(1);
     // written only while the writer holds a reference; read by the final release, ordered by the count's updates
     private final List<ByteBuffer> buffers = new ArrayList<>(2);
+    /** Runs at the last release, after the buffers went back (null: nothing to run). */
+    private volatile Runnable whenReleased;
 
     /** Memory with no buffer yet and one reference, the caller's; buffers join with {@link #add}. */
     public SegmentMemory(DirectPool pool) {
@@ -50,6 +52,18 @@ public final class SegmentMemory implements Frame.PayloadOwner {
     public static SegmentMemory of(DirectPool pool, ByteBuffer buffer) {
         SegmentMemory m = new SegmentMemory(pool);
         m.add(buffer);
+        return m;
+    }
+
+    /**
+     * Memory that is not the pool's (a file's pages, say) but is shared and released the same way: {@code release}
+     * runs once, on whichever thread releases the last reference. One reference, the caller's.
+     *
+     * @since buffer 1.3
+     */
+    public static SegmentMemory whenReleased(Runnable release) {
+        SegmentMemory m = new SegmentMemory(null);
+        m.whenReleased = java.util.Objects.requireNonNull(release, "release");
         return m;
     }
 
@@ -113,6 +127,10 @@ public final class SegmentMemory implements Frame.PayloadOwner {
                         pool.release(b);
                     }
                     buffers.clear();
+                    Runnable r = whenReleased;
+                    if (r != null) {
+                        r.run();
+                    }
                 }
                 return;
             }

@@ -8,7 +8,7 @@
  * JVM-wide state. Thread-safe.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.osprey.media.buffer;
 
 import org.osgi.annotation.bundle.Export;

@@ -21,7 +21,7 @@ import org.eclipse.jetty.util.IteratingCallback;
 /**
  * The first connection of every plain HTTP socket: answers the plain {@code GET}s a {@link FastGet} responder takes
  * (HLS playlists and segments) from prepared bytes, on the selector thread that read them, with one read and one
- * gathering write each and a few small objects; at the first request it does not take it hands the socket, with
+ * gathering write each and a few small objects (bodies in files with {@code sendfile}, see {@link SendfileEndPoint}); at the first request it does not take it hands the socket, with
  * every byte read so far, to Jetty's {@code HttpConnection} for the rest of its life.
  *
  * <p>Why: Jetty's request handling (parser, channel state, request and response objects, handler chain) was a third
@@ -168,7 +168,17 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
                 answeredThisTurn = true;
                 b.position(end);
                 writing = r;
-                ep.write(this, r.head(), DateLine.next(connector.getServer().getDateField()), r.body());
+                ByteBuffer date = DateLine.next(connector.getServer().getDateField());
+                if (r.file() == null) {
+                    ep.write(this, r.head(), date, r.body());
+                } else if (ep instanceof SendfileEndPoint sendfile && SendfileEndPoint.corks()) {
+                    sendfile.sendAfterNextWrite(r.file());
+                    ep.write(this, r.head(), date);
+                } else {
+                    FastResponse.FileRegion f = r.file(); // no corked sendfile here: its pages, mapped, written
+                    ep.write(this, r.head(), date, f.channel().map(java.nio.channels.FileChannel.MapMode.READ_ONLY,
+                            f.position(), f.count()));
+                }
                 return Action.SCHEDULED;
             }
         }
@@ -180,6 +190,9 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
 
         @Override
         protected void onCompleteFailure(Throwable cause) {
+            if (getEndPoint() instanceof SendfileEndPoint sendfile) {
+                sendfile.dropRegion();
+            }
             finishWriting();
             if (!upgraded) {
                 releaseBuffer();

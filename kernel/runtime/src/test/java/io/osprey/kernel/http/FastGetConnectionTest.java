@@ -42,6 +42,9 @@ class FastGetConnectionTest {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger made = new AtomicInteger();
     private final AtomicReference<ByteBuffer> bigBody = new AtomicReference<>();
+    private final AtomicReference<java.nio.channels.FileChannel> file = new AtomicReference<>();
+    /** The region of {@link #file} a {@code /f/file} response sends: from 100, all but the last 100 bytes. */
+    private static final int FILE_FROM = 100;
 
     @BeforeEach
     void start() throws Exception {
@@ -65,6 +68,15 @@ class FastGetConnectionTest {
                 throw new IllegalStateException("responder failure (expected by the test)");
             }
             made.incrementAndGet();
+            if (path.endsWith("/file")) {
+                try {
+                    long n = file.get().size() - 2 * FILE_FROM;
+                    return FastResponse.ofFile(FastResponse.head(200, "OK", "Content-Length", String.valueOf(n)),
+                            file.get(), FILE_FROM, n, done::incrementAndGet);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             ByteBuffer body = path.endsWith("/big") ? bigBody.get().duplicate()
                     : ByteBuffer.wrap(("fast " + path).getBytes(StandardCharsets.UTF_8));
             return new FastResponse(FastResponse.head(200, "OK", "Content-Type", "text/plain",
@@ -234,6 +246,53 @@ class FastGetConnectionTest {
         awaitDone(3);
         Thread.sleep(200);
         assertEquals(3, done.get(), "once per response");
+    }
+
+    @Test
+    void fileBodiesGoWithSendfileToSlowReadersAndAreReleasedWhenTheReaderLeaves(@org.junit.jupiter.api.io.TempDir
+                                                                                java.nio.file.Path dir)
+            throws Exception {
+        byte[] bytes = new byte[8 << 20];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) (i * 17 + (i >> 12));
+        }
+        java.nio.file.Path f = dir.resolve("body");
+        java.nio.file.Files.write(f, bytes);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f)) {
+            file.set(ch);
+            byte[] expected = java.util.Arrays.copyOfRange(bytes, FILE_FROM, bytes.length - FILE_FROM);
+            try (Socket s = connect()) {
+                s.setReceiveBufferSize(16 * 1024);
+                // two file bodies and a buffer body, pipelined: each waits for the socket several times
+                s.getOutputStream().write((get("/f/file") + get("/f/file") + get("/f/a"))
+                        .getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                Thread.sleep(300); // the server's write cannot complete: it waits for the socket
+                assertEquals(0, done.get(), "done only once sent");
+                for (int k = 0; k < 2; k++) {
+                    Reply r = read(in);
+                    assertEquals(String.valueOf(expected.length), r.headers().get("content-length"));
+                    assertTrue(java.util.Arrays.equals(expected, r.body()), "file body " + k + " arrives whole");
+                }
+                assertEquals("fast /f/a", read(in).text());
+            }
+            awaitDone(3);
+            try (Socket s = connect()) {
+                s.setReceiveBufferSize(16 * 1024);
+                s.getOutputStream().write(get("/f/file").getBytes(StandardCharsets.US_ASCII));
+                s.getInputStream().readNBytes(1000);
+                s.setSoLinger(true, 0); // a reset mid-body
+            }
+            awaitDone(4);
+            // the connection that was reset left no region behind: a new one is served as usual
+            try (Socket s = connect()) {
+                s.getOutputStream().write(get("/f/file").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(java.util.Arrays.equals(expected, read(s.getInputStream()).body()));
+            }
+            awaitDone(5);
+            Thread.sleep(200);
+            assertEquals(5, done.get(), "once per response");
+        }
     }
 
     @Test

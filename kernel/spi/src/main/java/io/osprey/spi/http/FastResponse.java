@@ -1,6 +1,7 @@
 package io.osprey.spi.http;
 
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -13,16 +14,57 @@ import java.util.Objects;
  * {@code done} runs exactly once, on whichever thread, when the response has been written or the write has failed
  * or was never tried (release a reference on pooled body bytes there).
  *
+ * <p>A body in a file ({@link #ofFile}) is sent by the kernel with {@link FileChannel#transferTo} to the socket
+ * ({@code sendfile(2)}: the bytes go from the page cache to the socket without a copy through the JVM, and a client
+ * on the same machine reads pages that stay in the CPU caches): for large bodies that many clients fetch, such as
+ * HLS segments in a tmpfs file. The channel must stay open until {@code done} runs.
+ *
  * @param head the status line and fields, each line ending in CRLF, no blank line; see {@link #head}
- * @param body the body, exactly as many bytes as the head's {@code Content-Length} says
+ * @param body the body, exactly as many bytes as the head's {@code Content-Length} says (empty with a file)
+ * @param file the body's bytes in a file instead, or null
  * @param done runs once when the kernel is done with the body, or null
  * @since 1.2
  */
-public record FastResponse(ByteBuffer head, ByteBuffer body, Runnable done) {
+public record FastResponse(ByteBuffer head, ByteBuffer body, FileRegion file, Runnable done) {
+
+    /**
+     * {@code count} bytes of {@code channel} from {@code position}.
+     *
+     * @since 1.3
+     */
+    public record FileRegion(FileChannel channel, long position, long count) {
+        public FileRegion {
+            Objects.requireNonNull(channel, "channel");
+            if (position < 0 || count < 0) {
+                throw new IllegalArgumentException("position " + position + ", count " + count);
+            }
+        }
+    }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     public FastResponse {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(body, "body");
+        if (file != null && body.hasRemaining()) {
+            throw new IllegalArgumentException("a body in a buffer and in a file");
+        }
+    }
+
+    /** A response whose body is in {@code body}. */
+    public FastResponse(ByteBuffer head, ByteBuffer body, Runnable done) {
+        this(head, body, null, done);
+    }
+
+    /**
+     * A response whose body is {@code count} bytes of {@code channel} from {@code position}, sent with
+     * {@code sendfile} where the connection allows it (otherwise read from the channel).
+     *
+     * @since 1.3
+     */
+    public static FastResponse ofFile(ByteBuffer head, FileChannel channel, long position, long count,
+                                      Runnable done) {
+        return new FastResponse(head, EMPTY.duplicate(), new FileRegion(channel, position, count), done);
     }
 
     /**

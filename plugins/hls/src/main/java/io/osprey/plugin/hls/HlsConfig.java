@@ -44,6 +44,9 @@ public final class HlsConfig implements PluginConfig {
     public String mirrorDir = "hls";
     @Setting("Keep served segments in direct (off-heap) buffers, written to sockets without a copy.")
     public boolean directBuffers = true;
+    @Setting("A tmpfs folder where finished segments are kept as (unlinked) files and sent with sendfile; empty: in"
+            + " memory, copied to each client.")
+    public String zeroCopyDir = "/dev/shm";
     /**
      * How long a playlist request for a stream that is not live but can be started on demand (a pulled camera, an
      * edge relay, a rendition) waits for its first segment, ms, instead of answering 404.
@@ -51,6 +54,14 @@ public final class HlsConfig implements PluginConfig {
     @Setting(value = "How long a playlist request waits for a stream that can be started on demand, ms.", min = 0,
             max = 60_000)
     public int startTimeoutMs = 15_000;
+
+    private static boolean absolute(String path) {
+        try {
+            return java.nio.file.Path.of(path).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
 
     /** One app's overrides; a missing key keeps the plugin-wide value. */
     public static final class AppConfig {
@@ -80,6 +91,8 @@ public final class HlsConfig implements PluginConfig {
         ConfigException.check(maxSegmentMs >= segmentMs, "maxSegmentMs", "must be at least segmentMs");
         ConfigException.check(corsOrigin != null, "corsOrigin", "must be a string");
         ConfigException.check(mirrorDir != null && !mirrorDir.isBlank(), "mirrorDir", "must be a folder name");
+        ConfigException.check(zeroCopyDir != null && (zeroCopyDir.isEmpty() || absolute(zeroCopyDir)), "zeroCopyDir",
+                "must be an absolute folder (a tmpfs such as /dev/shm), or empty to keep segments in memory");
     }
 
     /** The settings for streams of {@code app}. */

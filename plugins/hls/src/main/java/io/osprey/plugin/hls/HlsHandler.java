@@ -215,10 +215,13 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         }
         HttpField e = etag;
         ByteBuffer head = body.fastHead(b -> responses.fastHead(type, cache, e, b));
-        return new FastResponse(head, body.bytes().duplicate(), () -> {
+        Runnable done = () -> {
             body.release();
             admission.release();
-        });
+        };
+        java.nio.channels.FileChannel file = body.file();
+        return file != null ? FastResponse.ofFile(head, file, 0, body.size(), done)
+                : new FastResponse(head, body.bytes().duplicate(), done);
     }
 
     /**

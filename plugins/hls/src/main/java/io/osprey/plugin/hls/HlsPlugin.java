@@ -26,6 +26,7 @@ public final class HlsPlugin implements Plugin {
     private final Map<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private volatile HlsConfig config;
+    private volatile SegmentFiles segmentFiles;
 
     @Override
     public String id() {
@@ -42,6 +43,7 @@ public final class HlsPlugin implements Plugin {
         HlsConfig startConfig = ctx.config(HlsConfig.class);
         this.config = startConfig;
         Responses responses = new Responses(config.corsOrigin);
+        segmentFiles = SegmentFiles.in(config.zeroCopyDir);
         Counter segments = ctx.metrics().counter("osprey_hls_segments_total", "HLS segments completed");
         Counter requests = ctx.metrics().counter("osprey_hls_requests_total", "HLS requests");
         Counter notFound = ctx.metrics().counter("osprey_hls_not_found_total", "HLS requests answered 404");
@@ -71,6 +73,7 @@ public final class HlsPlugin implements Plugin {
                         ? new DiskMirror(mirrorRoot.resolve(key.app()).resolve(key.name()), ctx.scheduler()) : null;
                 HlsStream stream = new HlsStream(key, nextSid(), settings, startConfig.directBuffers, responses,
                         mirror, startConfig.accessCacheMs, segments, s -> streams.remove(s.key(), s));
+                stream.keepSegmentsIn(segmentFiles);
                 stream.reportViewersTo(ctx.access());
                 stream.viewersCountedBy(ctx.bus().countViewers(key, "hls", () -> stream.viewers(System.nanoTime())));
                 HlsStream old = streams.put(key, stream);
@@ -100,14 +103,16 @@ public final class HlsPlugin implements Plugin {
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "hls: /hls/{app}/{stream}/index.m3u8, " + config.format + " by default"
+                + (segmentFiles != null ? ", segments sent with sendfile from " + segmentFiles.dir() : "")
                 + (config.mirror ? ", mirrored to " + mirrorRoot : ""));
     }
 
     /**
      * Applies the packaging settings ({@code format}, {@code lowLatency}, {@code segmentMs}, {@code partMs},
      * {@code window}, {@code apps}, {@code maxSegment*}) in place: each live stream whose settings changed keeps its
-     * playlist and cuts its next segments with the new ones; new streams start with them. The other keys (serving,
-     * mirror, buffers) are fixed for a run: a change to them restarts the plugin.
+     * playlist and cuts its next segments with the new ones; new streams start with them. {@code zeroCopyDir} too:
+     * the next finished segments go to the new folder (or stay in memory). The other keys (serving, mirror, buffers)
+     * are fixed for a run: a change to them restarts the plugin.
      */
     @Override
     public boolean reconfigure(Object newConfig) {
@@ -119,6 +124,13 @@ public final class HlsPlugin implements Plugin {
             return false;
         }
         config = next;
+        if (!next.zeroCopyDir.equals(old.zeroCopyDir)) {
+            SegmentFiles files = SegmentFiles.in(next.zeroCopyDir);
+            segmentFiles = files;
+            for (HlsStream s : streams.values()) {
+                s.keepSegmentsIn(files);
+            }
+        }
         for (HlsStream s : streams.values()) {
             StreamSettings now = next.settings(s.key().app());
             if (!now.equals(old.settings(s.key().app()))) {

@@ -41,6 +41,8 @@ final class MediaWindow {
     private final boolean direct;
     private final DirectPool pool;
     private final Listener listener;
+    /** Where finished segments are kept for sendfile, or null: in memory. */
+    private volatile SegmentFiles files;
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final ArrayDeque<Part> parts = new ArrayDeque<>();
     private final TreeMap<Integer, Served> inits = new TreeMap<>();
@@ -99,6 +101,11 @@ final class MediaWindow {
         targetDuration = Math.max(targetDuration, settings.targetSeconds());
         settledFromMsn = nextMsn;
         dirty = true;
+    }
+
+    /** Keeps the next finished segments in {@code files} (null: in memory). */
+    void keepSegmentsIn(SegmentFiles files) {
+        this.files = files;
     }
 
     /** Where segment memory comes from. */
@@ -168,6 +175,10 @@ final class MediaWindow {
         if (bytes == null) {
             dropParts(o.msn());
             return;
+        }
+        SegmentFiles f = files;
+        if (f != null) {
+            bytes = f.keep(bytes);
         }
         Segment seg = new Segment(o.msn(), startDts, Math.max(0, durationMs), o.pdtMillis(), o.discontinuity(),
                 o.init(), bytes, settings.format());

@@ -24,13 +24,31 @@ final class Served {
     private final ByteBuffer bytes;
     private final HttpField contentLength;
     private final SegmentMemory memory;
+    /** The file the bytes are mapped from ({@link SegmentFiles}), or null. */
+    private final java.nio.channels.FileChannel file;
     /** The status line and fields of a fast GET of these bytes, made at the first one (a benign race). */
     private volatile ByteBuffer fastHead;
 
     Served(ByteBuffer bytes, HttpField contentLength, SegmentMemory memory) {
+        this(bytes, contentLength, memory, null);
+    }
+
+    private Served(ByteBuffer bytes, HttpField contentLength, SegmentMemory memory,
+                   java.nio.channels.FileChannel file) {
         this.bytes = bytes;
         this.contentLength = contentLength;
         this.memory = memory;
+        this.file = file;
+    }
+
+    /** Bytes mapped from {@code file}, which {@code memory}'s last release closes; one reference, the caller's. */
+    static Served file(java.nio.MappedByteBuffer mapped, java.nio.channels.FileChannel file, SegmentMemory memory) {
+        return new Served(mapped, length(mapped.remaining()), memory, file);
+    }
+
+    /** The file these bytes are in (the whole file), for {@code sendfile}; null for bytes in memory. */
+    java.nio.channels.FileChannel file() {
+        return file;
     }
 
     ByteBuffer bytes() {

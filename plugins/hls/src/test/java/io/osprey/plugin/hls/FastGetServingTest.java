@@ -32,10 +32,14 @@ import org.junit.jupiter.api.Test;
  */
 class FastGetServingTest {
 
-    @Test
-    void fastAnswersEqualJettysAndCountAsViewers() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void fastAnswersEqualJettysAndCountAsViewers(boolean files, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         Clip clip = Clip.h264Aac(6);
-        try (TestServer server = TestServer.start("plugins.deny-token.enabled=false")) {
+        // segments in memory (written from a buffer), or in files (sendfile here, the mapped file on Jetty's path)
+        try (TestServer server = TestServer.start("plugins.deny-token.enabled=false",
+                "plugins.hls.zeroCopyDir=" + (files ? dir.toAbsolutePath() : ""))) {
             StreamKey key = new StreamKey("live", "fast");
             String base = "/hls/live/fast/";
             try (ClipPublisher p = ClipPublisher.frames(server.kernel().bus(), key, clip, 60_000)) {
@@ -71,7 +75,31 @@ class FastGetServingTest {
                 assertEquals(404, missing.get(1).status);
                 Await.until("the fast poller counts as an hls viewer", Duration.ofSeconds(10),
                         () -> HlsViewersTest.body(server, "/api/streams/live/fast").replace(" ", "").contains("\"hls\":1"));
+                if (files) {
+                    assertTrue(openSegmentFiles(dir) >= 2, "the window's segments are open files");
+                    try (var names = java.nio.file.Files.list(dir)) {
+                        assertEquals(0, names.count(), "unlinked at once: nothing left behind");
+                    }
+                }
             }
+            // the stream ended: its window is released, every file closed
+            Await.until("segment files closed", Duration.ofSeconds(10), () -> openSegmentFiles(dir) == 0);
+        }
+    }
+
+    /** This process's open descriptors on (deleted) files in {@code dir}. */
+    private static long openSegmentFiles(java.nio.file.Path dir) {
+        String prefix = dir.toAbsolutePath().toString();
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(fd).toString().startsWith(prefix);
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -18,14 +18,20 @@ import java.util.function.IntSupplier;
  * viewers grow, latency grows with the window instead of every viewer falling behind at once. SRS merges with a
  * fixed window (its {@code mw_latency}, 350 ms by default); this one is only as long as the load needs.
  *
- * <p>Thread-safe. One tick task on the plugin's {@link Scheduler}; no threads of its own.
+ * <p>Ticks only while merging: with a window of 0 (few viewers, or none writing) nothing is scheduled; the window
+ * is re-evaluated when a viewer asks ({@link #defer}), at most every {@value #IDLE_CHECK_MS} ms. An idle ticker
+ * woke a scheduler thread 20 times a second per output for nothing (on this VM's paravirtualised wake-ups a
+ * visible share of an idle server's CPU).
+ *
+ * <p>Thread-safe. One tick task on the plugin's {@link Scheduler} while merging; no threads of its own.
  */
 public final class WriteMerger implements AutoCloseable {
 
     /** A shorter window saves too little to be worth the wait. */
     public static final long MIN_WINDOW_MS = 5;
-    /** How often the window is re-evaluated while it is 0. */
-    private static final long IDLE_TICK_MS = 50;
+    /** How often the window is re-evaluated while it is 0 (by the viewers that write). */
+    static final long IDLE_CHECK_MS = 50;
+    private static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(IDLE_CHECK_MS);
 
     private final Scheduler scheduler;
     private final long maxMs;
@@ -34,6 +40,10 @@ public final class WriteMerger implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
     private volatile long windowMs;
     private volatile boolean closed;
+    /** A tick is scheduled or running. */
+    private final java.util.concurrent.atomic.AtomicBoolean ticking = new java.util.concurrent.atomic.AtomicBoolean();
+    /** When an idle {@link #defer} may look at the viewer count again. */
+    private volatile long nextCheckNanos = System.nanoTime();
 
     /**
      * @param maxMs           the longest window; 0 never merges
@@ -48,9 +58,6 @@ public final class WriteMerger implements AutoCloseable {
         this.maxMs = maxMs;
         this.writesPerSecond = writesPerSecond;
         this.viewers = Objects.requireNonNull(viewers, "viewers");
-        if (maxMs > 0) {
-            scheduler.schedule(this::tick, MIN_WINDOW_MS, TimeUnit.MILLISECONDS);
-        }
     }
 
     /** The configured budget, or (when {@code configured} is 0) {@code writesPerCore} for each core of this machine. */
@@ -78,11 +85,31 @@ public final class WriteMerger implements AutoCloseable {
      * {@code demand} will run at the next tick, on a scheduler thread.
      */
     public boolean defer(Runnable demand) {
-        if (windowMs == 0 || closed) {
+        if (closed || maxMs == 0) {
             return false;
         }
+        long w = windowMs;
+        if (w == 0) {
+            long now = System.nanoTime();
+            if (now - nextCheckNanos < 0) {
+                return false;
+            }
+            nextCheckNanos = now + IDLE_CHECK_NANOS; // a benign race: two viewers may both look
+            w = windowMs(viewers.getAsInt(), writesPerSecond, maxMs);
+            if (w == 0) {
+                return false;
+            }
+            windowMs = w;
+        }
         waiting.add(demand);
+        startTicking(w);
         return true;
+    }
+
+    private void startTicking(long delayMs) {
+        if (ticking.compareAndSet(false, true)) {
+            scheduler.schedule(this::tick, delayMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void tick() {
@@ -91,25 +118,40 @@ public final class WriteMerger implements AutoCloseable {
             if (r == null) {
                 break;
             }
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                System.getLogger(WriteMerger.class.getName()).log(System.Logger.Level.WARNING,
-                        "a deferred demand failed", e);
-            }
+            run(r);
         }
-        if (closed) {
+        long w = closed ? 0 : windowMs(viewers.getAsInt(), writesPerSecond, maxMs);
+        windowMs = w;
+        if (w > 0) {
+            scheduler.schedule(this::tick, w, TimeUnit.MILLISECONDS);
             return;
         }
-        long w = windowMs(viewers.getAsInt(), writesPerSecond, maxMs);
-        windowMs = w;
-        scheduler.schedule(this::tick, w == 0 ? IDLE_TICK_MS : w, TimeUnit.MILLISECONDS);
+        // no window: stop ticking. What came in meanwhile goes now; a defer that adds after this drain saw the
+        // window open and schedules a tick itself (ticking is already false when the drain starts)
+        nextCheckNanos = System.nanoTime() + IDLE_CHECK_NANOS;
+        ticking.set(false);
+        Runnable r;
+        while ((r = waiting.poll()) != null) {
+            run(r);
+        }
     }
 
-    /** Stops merging; whatever waits is released at the last tick (or by the caller closing its viewers). */
+    private static void run(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            System.getLogger(WriteMerger.class.getName()).log(System.Logger.Level.WARNING,
+                    "a deferred demand failed", e);
+        }
+    }
+
+    /** Stops merging; whatever waits is released by one last tick (or by the caller closing its viewers). */
     @Override
     public void close() {
         closed = true;
         windowMs = 0;
+        if (!waiting.isEmpty()) {
+            startTicking(0);
+        }
     }
 }

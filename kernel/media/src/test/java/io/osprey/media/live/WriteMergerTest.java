@@ -58,38 +58,65 @@ class WriteMergerTest {
     }
 
     @Test
-    void fewViewersNeverWaitManyWaitForTheNextTick() {
+    void fewViewersNeverWaitManyWaitForTheNextTick() throws Exception {
         ManualScheduler s = new ManualScheduler();
         AtomicInteger viewers = new AtomicInteger(10);
         WriteMerger m = new WriteMerger(s, 200, 1_000, viewers::get);
         AtomicInteger demanded = new AtomicInteger();
         Runnable demand = demanded::incrementAndGet;
+        assertTrue(s.tasks.isEmpty(), "nothing ticks before a viewer asks");
 
-        assertFalse(m.defer(demand), "no window before the first tick");
-        s.runNext(); // 10 viewers of a 1,000/s budget: 10 ms
+        assertTrue(m.defer(demand), "10 viewers of a 1,000/s budget: a 10 ms window");
         assertEquals(10, m.windowMs());
-        assertEquals(10, s.lastDelayMs(), "the next tick comes one window later");
+        assertEquals(1, s.tasks.size());
+        assertEquals(10, s.lastDelayMs(), "the tick comes one window later");
         assertTrue(m.defer(demand));
-        assertTrue(m.defer(demand));
+        assertEquals(1, s.tasks.size(), "one tick for all that wait");
         assertEquals(0, demanded.get(), "nothing runs before the tick");
-        viewers.set(2);
-        s.runNext(); // releases both, and 2 viewers need no window
+        s.runNext(); // releases both; 10 viewers still: ticks on
         assertEquals(2, demanded.get());
+        assertEquals(1, s.tasks.size());
+        viewers.set(2);
+        assertTrue(m.defer(demand));
+        s.runNext(); // releases it, and 2 viewers need no window: ticking stops
+        assertEquals(3, demanded.get());
         assertEquals(0, m.windowMs());
+        assertTrue(s.tasks.isEmpty(), "no tick while idle");
         assertFalse(m.defer(demand));
-        assertEquals(50, s.lastDelayMs(), "re-checked while idle");
+        viewers.set(10);
+        assertFalse(m.defer(demand), "the count is looked at again only after a while");
+        Thread.sleep(WriteMerger.IDLE_CHECK_MS + 10);
+        assertTrue(m.defer(demand), "then the window opens again");
+        assertEquals(1, s.tasks.size());
 
         m.close();
-        s.runNext();
+        s.runNext(); // the last tick releases what waited
+        assertEquals(4, demanded.get());
         assertTrue(s.tasks.isEmpty(), "no tick after close");
         assertFalse(m.defer(demand));
+    }
+
+    @Test
+    void aViewerThatComesInWhileTheTickerStopsIsStillReleased() {
+        ManualScheduler s = new ManualScheduler();
+        AtomicInteger viewers = new AtomicInteger(100);
+        WriteMerger m = new WriteMerger(s, 200, 1_000, viewers::get);
+        AtomicInteger demanded = new AtomicInteger();
+        Runnable late = demanded::incrementAndGet;
+        assertTrue(m.defer(() -> {
+            demanded.incrementAndGet();
+            viewers.set(0); // the audience leaves: this tick closes the window...
+            assertTrue(m.defer(late), "...but this viewer still saw it open");
+        }));
+        s.runNext();
+        assertEquals(2, demanded.get(), "the tick that stops releases the late one too");
+        assertTrue(s.tasks.isEmpty(), "and nothing ticks after it");
     }
 
     @Test
     void aFailingDemandDoesNotStopTheOthers() {
         ManualScheduler s = new ManualScheduler();
         WriteMerger m = new WriteMerger(s, 200, 1_000, () -> 100);
-        s.runNext();
         AtomicInteger ok = new AtomicInteger();
         m.defer(() -> {
             throw new IllegalStateException("viewer gone");

@@ -54,6 +54,9 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
      * one buffer of requests per turn, not the selector thread for as long as it keeps sending.
      */
     private boolean answeredThisTurn;
+    /** The last path this connection asked for, as bytes and as the string the responder got (players poll one). */
+    private byte[] lastPathBytes;
+    private String lastPath;
 
     FastGetConnection(EndPoint endPoint, Connector connector, HttpConnectionFactory http, Router router,
                       ConnectionGuard.HeaderDeadline deadline) {
@@ -208,7 +211,7 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
 
     /** The responder's answer for the request in {@code b} up to {@code end}, or null to let Jetty answer it. */
     private FastResponse respond(ByteBuffer b, int end) {
-        String path = Head.path(b);
+        String path = pathOf(b);
         FastGet responder = router.fastFor(path);
         if (responder == null) {
             return null;
@@ -233,6 +236,29 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
             return tooMany(refused);
         }
         return r;
+    }
+
+    /** {@link Head#path}, the same string as last time when the bytes are the same (no garbage per poll). */
+    private String pathOf(ByteBuffer b) {
+        int from = b.position() + 4;
+        int to = from;
+        while (b.get(to) != ' ') {
+            to++;
+        }
+        byte[] last = lastPathBytes;
+        if (last != null && last.length == to - from) {
+            int i = 0;
+            while (i < last.length && last[i] == b.get(from + i)) {
+                i++;
+            }
+            if (i == last.length) {
+                return lastPath;
+            }
+        }
+        String path = Head.path(b);
+        lastPathBytes = path.getBytes(StandardCharsets.ISO_8859_1);
+        lastPath = path;
+        return path;
     }
 
     private static FastResponse tooMany(Admission a) {

@@ -156,7 +156,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
      * same request: demand, the {@code hls} admission, viewer accounting, metrics.
      */
     FastResponse fast(String path, InetSocketAddress remote) {
-        StreamKey key = keyOf(path);
+        StreamKey key = cachedKeyOf(path);
         HlsStream stream = key == null ? null : streams.get(key);
         if (stream == null || stream.ended()) {
             return null;
@@ -213,8 +213,11 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         } else {
             stream.served(address, null, body.size());
         }
-        HttpField e = etag;
-        ByteBuffer head = body.fastHead(b -> responses.fastHead(type, cache, e, b));
+        ByteBuffer head = body.fastHead();
+        if (head == null) {
+            HttpField e = etag;
+            head = body.fastHead(b -> responses.fastHead(type, cache, e, b));
+        }
         Runnable done = () -> {
             body.release();
             admission.release();
@@ -506,6 +509,28 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         String app = path.substring(a, s1);
         String name = path.substring(s1 + 1, s2);
         return StreamKey.isValidPart(app) && StreamKey.isValidPart(name) ? new StreamKey(app, name) : null;
+    }
+
+    /** The last stream key each selector thread parsed: players poll the same stream, a key per request was garbage. */
+    private static final ThreadLocal<StreamKey[]> LAST_KEY = ThreadLocal.withInitial(() -> new StreamKey[1]);
+
+    /** {@link #keyOf}, reusing this thread's last key when the path names the same stream. */
+    static StreamKey cachedKeyOf(String path) {
+        StreamKey[] last = LAST_KEY.get();
+        StreamKey k = last[0];
+        if (k != null) {
+            int s1 = PREFIX.length() + k.app().length();
+            int s2 = s1 + 1 + k.name().length();
+            if (path.length() > s2 && path.startsWith(k.app(), PREFIX.length()) && path.charAt(s1) == '/'
+                    && path.startsWith(k.name(), s1 + 1) && path.charAt(s2) == '/' && path.indexOf('/', s2 + 1) < 0) {
+                return k;
+            }
+        }
+        k = keyOf(path);
+        if (k != null) {
+            last[0] = k;
+        }
+        return k;
     }
 
     /** Where the file name starts in the path {@link #keyOf} took {@code key} from. */

@@ -63,6 +63,12 @@ final class Served {
         return memory;
     }
 
+    /** A duplicate of the fast GET head of these bytes if it was made, else null. */
+    ByteBuffer fastHead() {
+        ByteBuffer h = fastHead;
+        return h == null ? null : h.duplicate();
+    }
+
     /** A duplicate of the fast GET head of these bytes, made by {@code make} the first time. */
     ByteBuffer fastHead(java.util.function.Function<Served, ByteBuffer> make) {
         ByteBuffer h = fastHead;

@@ -59,6 +59,12 @@ public final class ServerConfig implements PluginConfig {
          */
         public boolean fastGet = true;
         /**
+         * Fast GET bodies that are files (HLS segments in {@code plugins.hls.zeroCopyDir}) are sent with
+         * {@code sendfile} under {@code TCP_CORK}, as nginx's {@code sendfile on; tcp_nopush on}; false writes them
+         * from memory like any other body.
+         */
+        public boolean sendfile = true;
+        /**
          * New HTTP connections fill the first selector up to this many open connections before the next selector
          * gets any (then the least loaded); 0 deals them round robin as Jetty does.
          */

@@ -21,8 +21,9 @@ import org.eclipse.jetty.util.IteratingCallback;
 /**
  * The first connection of every plain HTTP socket: answers the plain {@code GET}s a {@link FastGet} responder takes
  * (HLS playlists and segments) from prepared bytes, on the selector thread that read them, with one read and one
- * gathering write each and a few small objects (bodies in files with {@code sendfile}, see {@link SendfileEndPoint}); at the first request it does not take it hands the socket, with
- * every byte read so far, to Jetty's {@code HttpConnection} for the rest of its life.
+ * gathering write each and a few small objects (a body in a file with {@code sendfile}, see {@link SendfileEndPoint});
+ * at the first request it does not take it hands the socket, with every byte read so far, to Jetty's
+ * {@code HttpConnection} for the rest of its life.
  *
  * <p>Why: Jetty's request handling (parser, channel state, request and response objects, handler chain) was a third
  * of the server's CPU per playlist request and ~2.7 KB of garbage, on a load where nginx spends nothing but the
@@ -174,11 +175,13 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
                 ByteBuffer date = DateLine.next(connector.getServer().getDateField());
                 if (r.file() == null) {
                     ep.write(this, r.head(), date, r.body());
-                } else if (ep instanceof SendfileEndPoint sendfile && SendfileEndPoint.corks()) {
+                } else if (ep instanceof SendfileEndPoint sendfile && sendfile.sendsFiles()) {
                     sendfile.sendAfterNextWrite(r.file());
                     ep.write(this, r.head(), date);
+                } else if (r.body().hasRemaining()) {
+                    ep.write(this, r.head(), date, r.body()); // no corked sendfile here: the same bytes in memory
                 } else {
-                    FastResponse.FileRegion f = r.file(); // no corked sendfile here: its pages, mapped, written
+                    FastResponse.FileRegion f = r.file(); // nor in memory: the file's pages, mapped
                     ep.write(this, r.head(), date, f.channel().map(java.nio.channels.FileChannel.MapMode.READ_ONLY,
                             f.position(), f.count()));
                 }

@@ -47,6 +47,13 @@ final class GuardedConnector extends ServerConnector {
         this.fill = fill;
     }
 
+    private volatile boolean sendFiles = true;
+
+    /** Whether its endpoints send file bodies with sendfile ({@code server.http.sendfile}); before start. */
+    void sendFiles(boolean on) {
+        this.sendFiles = on;
+    }
+
     /** Connections this connector counts on each selector now, in selector order (for tests). */
     int[] loads() {
         return getSelectorManager().getBeans(ManagedSelector.class).stream()
@@ -58,7 +65,8 @@ final class GuardedConnector extends ServerConnector {
                                                                      ManagedSelector selector, SelectionKey key)
             throws IOException {
         // as ServerConnector's, with the file-region writes of fast GETs (SendfileEndPoint)
-        org.eclipse.jetty.io.SocketChannelEndPoint ep = new SendfileEndPoint(channel, selector, key, getScheduler());
+        org.eclipse.jetty.io.SocketChannelEndPoint ep = new SendfileEndPoint(channel, selector, key, getScheduler(),
+                sendFiles);
         ep.setIdleTimeout(getIdleTimeout());
         AtomicInteger c = counted.remove(channel);
         if (c != null) {

@@ -122,9 +122,11 @@ public final class JettyHost {
         ConnectionGuard.HeaderDeadline deadline = guard.headerDeadline();
         hc.addCustomizer(deadline);
         HttpConnectionFactory h1 = config.fastGet ? new FallbackHttpConnectionFactory(hc) : new HttpConnectionFactory(hc);
-        http = config.fastGet ? new GuardedConnector(server, selectors(), config.selectorFill, guard,
-                new FastGetConnectionFactory(h1, router, deadline), h1)
+        GuardedConnector guarded = config.fastGet ? new GuardedConnector(server, selectors(), config.selectorFill,
+                guard, new FastGetConnectionFactory(h1, router, deadline), h1)
                 : new GuardedConnector(server, selectors(), config.selectorFill, guard, h1);
+        guarded.sendFiles(config.sendfile);
+        http = guarded;
         http.addBean(deadline);
         http.setAcceptQueueSize(config.acceptQueueSize);
         http.setHost(config.host == null || config.host.isEmpty() ? null : config.host);

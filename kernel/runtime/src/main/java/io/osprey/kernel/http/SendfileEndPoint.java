@@ -22,11 +22,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * <p>Corked: the head (a separate gathering write) and the file's pages must leave in full-sized segments, as
  * nginx's {@code tcp_nopush} does. Without {@code TCP_CORK} the head goes out alone and the body in pushed
  * pieces: measured on loopback with nginx serving one of Osprey's 297 KB segments, {@code sendfile} without
- * {@code tcp_nopush} cost 97 µs of server CPU per response and 4,900 responses/s, with it 67 µs and 7,100/s (a
- * buffer write from memory: 112 µs). The JDK has no {@code TCP_CORK} option, so it is set through the JDK's own
+ * {@code tcp_nopush} cost 97 µs of server CPU per response and 4,900 responses/s, with it 67 µs and 7,100/s
+ * ({@code sendfile off}: 112 µs). The JDK has no {@code TCP_CORK} option, so it is set through the JDK's own
  * socket-option call ({@code sun.nio.ch.Net}), which needs {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}
- * ({@code bin/osprey} passes it). Without it {@link #corks()} is false and {@link FastGetConnection} writes file
- * bodies from their mapped pages instead, as any other body.
+ * ({@code bin/osprey} passes it). Without it {@link #sendsFiles()} is false and {@link FastGetConnection} writes the
+ * response's bytes from memory instead, as any other body.
  *
  * <p>Used by {@link FastGetConnection} for bodies in files (HLS segments in tmpfs). One region at a time, set by
  * the connection's own write (so on one thread at a time, as Jetty's writes are).
@@ -65,17 +65,24 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
         GET_FD = fd;
     }
 
+    private final boolean sendFiles;
     private FastResponse.FileRegion region;
     private long sent;
     private boolean corked;
 
-    SendfileEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
+    /** @param sendFiles {@code server.http.sendfile}: false, and {@link #sendsFiles()} is false */
+    SendfileEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler,
+                     boolean sendFiles) {
         super(channel, selector, key, scheduler);
+        this.sendFiles = sendFiles && SET_INT_OPTION != null;
     }
 
-    /** Whether file regions can be sent corked, i.e. whether {@link #sendAfterNextWrite} pays off. */
-    static boolean corks() {
-        return SET_INT_OPTION != null;
+    /**
+     * Whether file regions go out with sendfile, corked: configured so, and the cork is available (on Linux, with
+     * the JDK's socket options opened to us). Otherwise {@link #sendAfterNextWrite} would cost more than a copy.
+     */
+    boolean sendsFiles() {
+        return sendFiles;
     }
 
     /**

@@ -48,8 +48,12 @@ class FastGetConnectionTest {
 
     @BeforeEach
     void start() throws Exception {
+        start("server.http.sendfile=true");
+    }
+
+    private void start(String sendfile) throws Exception {
         ServerConfig c = new ConfigLoader(null, List.of("server.http.port=0", "server.http.host=127.0.0.1",
-                "server.http.headerTimeoutMs=2000"), Map.of()).load().server();
+                "server.http.headerTimeoutMs=2000", sendfile), Map.of()).load().server();
         host = new JettyHost(c);
         host.router().add("test", "/", new Handler.Abstract.NonBlocking() {
             @Override
@@ -68,11 +72,15 @@ class FastGetConnectionTest {
                 throw new IllegalStateException("responder failure (expected by the test)");
             }
             made.incrementAndGet();
-            if (path.endsWith("/file")) {
+            if (path.endsWith("/file") || path.endsWith("/filemem")) {
                 try {
                     long n = file.get().size() - 2 * FILE_FROM;
-                    return FastResponse.ofFile(FastResponse.head(200, "OK", "Content-Length", String.valueOf(n)),
-                            file.get(), FILE_FROM, n, done::incrementAndGet);
+                    ByteBuffer head = FastResponse.head(200, "OK", "Content-Length", String.valueOf(n));
+                    if (path.endsWith("/filemem")) { // the same bytes in memory too, for a connection without sendfile
+                        return FastResponse.ofFile(head, file.get(), FILE_FROM, n, file.get().map(
+                                java.nio.channels.FileChannel.MapMode.READ_ONLY, FILE_FROM, n), done::incrementAndGet);
+                    }
+                    return FastResponse.ofFile(head, file.get(), FILE_FROM, n, done::incrementAndGet);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -248,10 +256,13 @@ class FastGetConnectionTest {
         assertEquals(3, done.get(), "once per response");
     }
 
-    @Test
-    void fileBodiesGoWithSendfileToSlowReadersAndAreReleasedWhenTheReaderLeaves(@org.junit.jupiter.api.io.TempDir
-                                                                                java.nio.file.Path dir)
-            throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"true", "false"})
+    void fileBodiesGoWithSendfileToSlowReadersAndAreReleasedWhenTheReaderLeaves(String sendfile,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // server.http.sendfile=false: the same responses from the bytes in memory, or from the file's pages mapped
+        host.stop();
+        start("server.http.sendfile=" + sendfile);
         byte[] bytes = new byte[8 << 20];
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = (byte) (i * 17 + (i >> 12));
@@ -286,12 +297,13 @@ class FastGetConnectionTest {
             awaitDone(4);
             // the connection that was reset left no region behind: a new one is served as usual
             try (Socket s = connect()) {
-                s.getOutputStream().write(get("/f/file").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write((get("/f/file") + get("/f/filemem")).getBytes(StandardCharsets.US_ASCII));
                 assertTrue(java.util.Arrays.equals(expected, read(s.getInputStream()).body()));
+                assertTrue(java.util.Arrays.equals(expected, read(s.getInputStream()).body()), "with bytes in memory");
             }
-            awaitDone(5);
+            awaitDone(6);
             Thread.sleep(200);
-            assertEquals(5, done.get(), "once per response");
+            assertEquals(6, done.get(), "once per response");
         }
     }
 

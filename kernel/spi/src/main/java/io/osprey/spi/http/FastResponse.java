@@ -20,7 +20,8 @@ import java.util.Objects;
  * HLS segments in a tmpfs file. The channel must stay open until {@code done} runs.
  *
  * @param head the status line and fields, each line ending in CRLF, no blank line; see {@link #head}
- * @param body the body, exactly as many bytes as the head's {@code Content-Length} says (empty with a file)
+ * @param body the body, exactly as many bytes as the head's {@code Content-Length} says; with a file, empty or the
+ *             same bytes in memory (written instead where the connection cannot send the file)
  * @param file the body's bytes in a file instead, or null
  * @param done runs once when the kernel is done with the body, or null
  * @since 1.2
@@ -46,8 +47,9 @@ public record FastResponse(ByteBuffer head, ByteBuffer body, FileRegion file, Ru
     public FastResponse {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(body, "body");
-        if (file != null && body.hasRemaining()) {
-            throw new IllegalArgumentException("a body in a buffer and in a file");
+        if (file != null && body.hasRemaining() && body.remaining() != file.count()) {
+            throw new IllegalArgumentException("a body of " + body.remaining() + " bytes for a file region of "
+                    + file.count());
         }
     }
 
@@ -65,6 +67,18 @@ public record FastResponse(ByteBuffer head, ByteBuffer body, FileRegion file, Ru
     public static FastResponse ofFile(ByteBuffer head, FileChannel channel, long position, long count,
                                       Runnable done) {
         return new FastResponse(head, EMPTY.duplicate(), new FileRegion(channel, position, count), done);
+    }
+
+    /**
+     * As {@link #ofFile(ByteBuffer, FileChannel, long, long, Runnable)}, with the same bytes in memory too (a
+     * {@code duplicate()} of a mapping of the file, say), which the kernel writes where it cannot send the file
+     * with {@code sendfile} under {@code TCP_CORK}.
+     *
+     * @since 1.3
+     */
+    public static FastResponse ofFile(ByteBuffer head, FileChannel channel, long position, long count,
+                                      ByteBuffer inMemory, Runnable done) {
+        return new FastResponse(head, inMemory, new FileRegion(channel, position, count), done);
     }
 
     /**

@@ -223,7 +223,7 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
             admission.release();
         };
         java.nio.channels.FileChannel file = body.file();
-        return file != null ? FastResponse.ofFile(head, file, 0, body.size(), done)
+        return file != null ? FastResponse.ofFile(head, file, 0, body.size(), body.bytes().duplicate(), done)
                 : new FastResponse(head, body.bytes().duplicate(), done);
     }
 

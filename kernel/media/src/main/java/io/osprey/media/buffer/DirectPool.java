@@ -124,11 +124,6 @@ public final class DirectPool {
         classes[capacity / GRAIN].add(buffer);
     }
 
-    /** Returns the buffer's native memory now if the JDK lets us, else leaves it to the collector. */
-    private static void free(ByteBuffer b) {
-        freeNow(b);
-    }
-
     /**
      * Frees a direct buffer's memory, or unmaps a {@link java.nio.MappedByteBuffer}, at once, if the JDK lets us
      * (false: left to the collector). Only for a buffer that nothing reads any more, not a view or duplicate.
@@ -193,7 +188,7 @@ public final class DirectPool {
             while (done < surplus && (b = classes[c].poll()) != null) {
                 int capacity = b.capacity();
                 noteIdle(idleBytes.addAndGet(-capacity));
-                free(b);
+                freeNow(b);
                 done += capacity;
                 freed.increment();
                 freedBytes.add(capacity);

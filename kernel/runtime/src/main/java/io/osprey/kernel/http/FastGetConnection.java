@@ -243,11 +243,8 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
 
     /** {@link Head#path}, the same string as last time when the bytes are the same (no garbage per poll). */
     private String pathOf(ByteBuffer b) {
-        int from = b.position() + 4;
-        int to = from;
-        while (b.get(to) != ' ') {
-            to++;
-        }
+        int from = Head.pathStart(b);
+        int to = Head.pathEnd(b);
         byte[] last = lastPathBytes;
         if (last != null && last.length == to - from) {
             int i = 0;
@@ -258,10 +255,11 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
                 return lastPath;
             }
         }
-        String path = Head.path(b);
-        lastPathBytes = path.getBytes(StandardCharsets.ISO_8859_1);
-        lastPath = path;
-        return path;
+        byte[] bytes = new byte[to - from];
+        b.get(from, bytes);
+        lastPathBytes = bytes;
+        lastPath = new String(bytes, StandardCharsets.ISO_8859_1);
+        return lastPath;
     }
 
     private static FastResponse tooMany(Admission a) {
@@ -531,14 +529,24 @@ final class FastGetConnection extends AbstractConnection.NonBlocking implements 
             return e == s || is(b, s, e - s, "keep-alive");
         }
 
-        /** The path of the (already parsed) request at {@code b}'s position. */
-        static String path(ByteBuffer b) {
-            int from = b.position() + 4;
-            int to = from;
+        /** Where the path of the (already parsed) request at {@code b}'s position starts: after {@code "GET "}. */
+        static int pathStart(ByteBuffer b) {
+            return b.position() + 4;
+        }
+
+        /** Where that path ends: the space before the version. */
+        static int pathEnd(ByteBuffer b) {
+            int to = pathStart(b);
             while (b.get(to) != ' ') {
                 to++;
             }
-            byte[] bytes = new byte[to - from];
+            return to;
+        }
+
+        /** The path of the (already parsed) request at {@code b}'s position. */
+        static String path(ByteBuffer b) {
+            int from = pathStart(b);
+            byte[] bytes = new byte[pathEnd(b) - from];
             b.get(from, bytes);
             return new String(bytes, StandardCharsets.ISO_8859_1);
         }

@@ -36,6 +36,8 @@ final class GuardedConnector extends ServerConnector {
     /** The count a connection was chosen into: by channel until its endpoint exists, then by endpoint. */
     private final Map<Object, AtomicInteger> counted = new ConcurrentHashMap<>();
     private final ThreadLocal<SelectableChannel> accepting = new ThreadLocal<>();
+    /** {@code server.http.sendfile}: whether its endpoints send file bodies with sendfile; set before start. */
+    private boolean sendFiles = true;
 
     GuardedConnector(Server server, int selectors, ConnectionGuard guard, ConnectionFactory... factories) {
         this(server, selectors, 0, guard, factories);
@@ -46,8 +48,6 @@ final class GuardedConnector extends ServerConnector {
         this.guard = guard;
         this.fill = fill;
     }
-
-    private volatile boolean sendFiles = true;
 
     /** Whether its endpoints send file bodies with sendfile ({@code server.http.sendfile}); before start. */
     void sendFiles(boolean on) {

@@ -60,7 +60,8 @@ public record FastResponse(ByteBuffer head, ByteBuffer body, FileRegion file, Ru
 
     /**
      * A response whose body is {@code count} bytes of {@code channel} from {@code position}, sent with
-     * {@code sendfile} where the connection allows it (otherwise read from the channel).
+     * {@code sendfile} where the connection allows it (otherwise the region is mapped for each response and
+     * written: pass the bytes in memory too, with the other {@code ofFile}, for responses sent often).
      *
      * @since 1.3
      */

@@ -55,14 +55,6 @@ public final class HlsConfig implements PluginConfig {
             max = 60_000)
     public int startTimeoutMs = 15_000;
 
-    private static boolean absolute(String path) {
-        try {
-            return java.nio.file.Path.of(path).isAbsolute();
-        } catch (java.nio.file.InvalidPathException e) {
-            return false;
-        }
-    }
-
     /** One app's overrides; a missing key keeps the plugin-wide value. */
     public static final class AppConfig {
         @Setting(value = "Segment container for this app.", allowed = {"ts", "fmp4"})
@@ -93,6 +85,15 @@ public final class HlsConfig implements PluginConfig {
         ConfigException.check(mirrorDir != null && !mirrorDir.isBlank(), "mirrorDir", "must be a folder name");
         ConfigException.check(zeroCopyDir != null && (zeroCopyDir.isEmpty() || absolute(zeroCopyDir)), "zeroCopyDir",
                 "must be an absolute folder (a tmpfs such as /dev/shm), or empty to keep segments in memory");
+    }
+
+    /** Whether {@code path} is an absolute path here (false for one the platform cannot parse). */
+    private static boolean absolute(String path) {
+        try {
+            return java.nio.file.Path.of(path).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** The settings for streams of {@code app}. */

@@ -511,26 +511,25 @@ final class HlsHandler extends Handler.Abstract.NonBlocking {
         return StreamKey.isValidPart(app) && StreamKey.isValidPart(name) ? new StreamKey(app, name) : null;
     }
 
-    /** The last stream key each selector thread parsed: players poll the same stream, a key per request was garbage. */
-    private static final ThreadLocal<StreamKey[]> LAST_KEY = ThreadLocal.withInitial(() -> new StreamKey[1]);
+    /** A stream key and its folder, {@code /hls/{app}/{stream}/}. */
+    private record KeyedFolder(StreamKey key, String folder) {
+    }
 
-    /** {@link #keyOf}, reusing this thread's last key when the path names the same stream. */
+    /** The last stream key each selector thread parsed: players poll the same stream, a key per request was garbage. */
+    private static final ThreadLocal<KeyedFolder[]> LAST_KEY = ThreadLocal.withInitial(() -> new KeyedFolder[1]);
+
+    /** {@link #keyOf}, reusing this thread's last key when the path is a file in the same stream's folder. */
     static StreamKey cachedKeyOf(String path) {
-        StreamKey[] last = LAST_KEY.get();
-        StreamKey k = last[0];
-        if (k != null) {
-            int s1 = PREFIX.length() + k.app().length();
-            int s2 = s1 + 1 + k.name().length();
-            if (path.length() > s2 && path.startsWith(k.app(), PREFIX.length()) && path.charAt(s1) == '/'
-                    && path.startsWith(k.name(), s1 + 1) && path.charAt(s2) == '/' && path.indexOf('/', s2 + 1) < 0) {
-                return k;
-            }
+        KeyedFolder[] last = LAST_KEY.get();
+        KeyedFolder k = last[0];
+        if (k != null && path.startsWith(k.folder()) && path.indexOf('/', k.folder().length()) < 0) {
+            return k.key();
         }
-        k = keyOf(path);
-        if (k != null) {
-            last[0] = k;
+        StreamKey key = keyOf(path);
+        if (key != null) {
+            last[0] = new KeyedFolder(key, path.substring(0, fileAt(key)));
         }
-        return k;
+        return key;
     }
 
     /** Where the file name starts in the path {@link #keyOf} took {@code key} from. */

@@ -336,15 +336,15 @@ final class HlsStream implements SubscriptionListener {
         }
     }
 
-    /**
-     * Reports viewers to {@code access} ({@link io.osprey.spi.access.SessionEnd}, protocol {@code hls}) when one is
-     * not seen again within the access cache time: the duration runs from its first allowed request to its last.
-     */
     /** Keeps this stream's finished segments in {@code files} for sendfile (null: in memory). */
     void keepSegmentsIn(SegmentFiles files) {
         window.keepSegmentsIn(files);
     }
 
+    /**
+     * Reports viewers to {@code access} ({@link io.osprey.spi.access.SessionEnd}, protocol {@code hls}) when one is
+     * not seen again within the access cache time: the duration runs from its first allowed request to its last.
+     */
     void reportViewersTo(io.osprey.spi.access.AccessControl access) {
         this.viewersEnd = access;
     }

@@ -68,4 +68,24 @@ public final class MediaGen {
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
         return out;
     }
+
+    /**
+     * The first two seconds of {@link #passthroughSource} (copied, {@code moov} first): warm-up downloads for the
+     * pass-through bench, each as much once-per-download work in the server as a long one for a fraction of its bytes.
+     */
+    public static Path passthroughShort(Path dir) throws IOException, InterruptedException {
+        Path src = passthroughSource(dir);
+        Path out = dir.resolve("short-" + PASSTHROUGH);
+        if (Files.isRegularFile(out) && Files.size(out) > 0) {
+            return out;
+        }
+        Path tmp = dir.resolve("tmp-short-" + PASSTHROUGH);
+        Ffmpeg.Result r = Ffmpeg.run(120, Ffmpeg.ffmpeg(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+                "-i", src.toString(), "-t", "2", "-c", "copy", "-movflags", "+faststart", tmp.toString());
+        if (r.exitCode() != 0) {
+            throw new IOException("ffmpeg could not cut " + out.getFileName() + ": " + r.stderr());
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+        return out;
+    }
 }

@@ -44,7 +44,7 @@ public final class PassthroughPlugin implements Plugin {
         ctx.http().adminRoute(PassthroughHandler.PREFIX + "status", PassthroughHandler.status(service));
         // resolve the bundled ffmpeg and set up TLS now, off the start path, so the first download does not wait
         ctx.scheduler().execute(() -> {
-            fetcher.client();
+            Fetcher.warmTls();
             try {
                 ctx.workers().executable(Tool.FFMPEG);
                 ctx.workers().executable(Tool.FFPROBE);

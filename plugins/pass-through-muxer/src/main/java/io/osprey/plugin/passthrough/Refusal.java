@@ -34,7 +34,10 @@ final class Refusal extends RuntimeException {
         if (c instanceof Refusal r) {
             return r;
         }
-        if (c instanceof java.net.http.HttpTimeoutException) {
+        if (c instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+            c = u.getCause();
+        }
+        if (c instanceof java.net.SocketTimeoutException) {
             return new Refusal(504, "the source did not answer in time");
         }
         if (c instanceof java.net.ConnectException) {

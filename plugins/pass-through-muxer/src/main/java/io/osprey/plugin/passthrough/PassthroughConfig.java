@@ -36,7 +36,7 @@ public final class PassthroughConfig implements io.osprey.spi.PluginConfig {
     public long ioTimeoutMs = 10_000;
     /** Redirects followed (each hop checked) before the URL is handed to ffmpeg. */
     public int maxRedirects = 5;
-    /** Connect and response-header timeout of the redirect check, ms. */
+    /** Timeout of the redirect/size check before each download, per connect and per read, ms. */
     public long connectTimeoutMs = 5_000;
     /** Longest output, seconds of media ({@code -t}); 0 for no limit. */
     public long maxDurationSeconds = 0;

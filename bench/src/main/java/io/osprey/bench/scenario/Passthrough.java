@@ -313,25 +313,28 @@ public final class Passthrough extends Scenario {
             ProcessBuilder pb = seedCommand(ffmpeg, src, malloc, "-listen", "1", uri.toString());
             long t0 = System.nanoTime();
             Process p = pb.start();
-            p.getOutputStream().close();
-            HttpResponse<InputStream> rs = null;
-            for (long deadline = t0 + 10_000_000_000L; rs == null; ) {
-                try {
-                    rs = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).build(),
-                            HttpResponse.BodyHandlers.ofInputStream());
-                } catch (java.net.ConnectException e) { // not listening yet
-                    if (!p.isAlive() || System.nanoTime() > deadline) {
-                        p.destroyForcibly();
-                        throw new IOException("ffmpeg -listen never answered on port " + port, e);
+            try {
+                p.getOutputStream().close();
+                HttpResponse<InputStream> rs = null;
+                for (long deadline = t0 + 10_000_000_000L; rs == null; ) {
+                    try {
+                        rs = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).build(),
+                                HttpResponse.BodyHandlers.ofInputStream());
+                    } catch (java.net.ConnectException e) { // not listening yet
+                        if (!p.isAlive() || System.nanoTime() > deadline) {
+                            throw new IOException("ffmpeg -listen never answered on port " + port, e);
+                        }
+                        Thread.sleep(2);
                     }
-                    Thread.sleep(2);
                 }
+                long[] r = drain(rs.body(), t0);
+                if (p.waitFor() != 0) {
+                    throw new IOException("ffmpeg serving the download exited with " + p.exitValue());
+                }
+                return r;
+            } finally {
+                p.destroyForcibly(); // a no-op once it has exited; never a child left behind by a failed round
             }
-            long[] r = drain(rs.body(), t0);
-            if (p.waitFor() != 0) {
-                throw new IOException("ffmpeg serving the download exited with " + p.exitValue());
-            }
-            return r;
         });
     }
 

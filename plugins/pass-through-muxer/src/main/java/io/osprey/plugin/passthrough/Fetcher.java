@@ -96,7 +96,7 @@ final class Fetcher {
         }, executor);
     }
 
-    /** A request that answered below 300 or 206: the URL it ended at, its connection (to read, then disconnect). */
+    /** A request answered with neither a redirect nor an error: the URL it ended at, its connection (to read, then disconnect), the status. */
     private record Hop(URI uri, HttpURLConnection c, int status) {
     }
 

@@ -123,8 +123,8 @@ public final class Passthrough extends Scenario {
                         os.add(osprey(osprey, via, n));
                     }
                     log("osprey: N=%d round %d: osprey %.2f ms/MB (JVM %.2f, JIT %.0f ms), first byte %.0f ms"
-                            + " (%.0f before ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB (%.2f with the server's malloc env,"
-                            + " %.2f serving the download itself), first byte %.0f ms", n, round + 1,
+                            + " (%.0f before ffmpeg, %.0f ffmpeg's); bare ffmpeg %.2f ms/MB (%.2f with the server's"
+                            + " malloc env, %.2f serving the download itself), first byte %.0f ms", n, round + 1,
                             os.get(round).msPerMb(), os.get(round).jvmCpu() * 1000 / (os.get(round).bytes() / 1e6),
                             os.get(round).jitCpu() * 1000,
                             mean(os.get(round).ttfbMs()), os.get(round).prepareMs(), os.get(round).workerMs(),
@@ -136,16 +136,17 @@ public final class Passthrough extends Scenario {
                         Machine.loadAverage()));
             }
             r.note(String.format(Locale.ROOT, "warm-up: %d two-second downloads, then %d iterations of %d concurrent"
-                    + " downloads through the server"
-                    + " and 1 bare ffmpeg, until the server's JIT compiler threads took under %.0f ms per download (at least %d,"
-                    + " at most %d iterations); the bare ffmpeg of the two last columns ran with the server's own"
-                    + " malloc environment %s", SHORT_WARMUP, warm, conc, JIT_SETTLED_SECONDS * 1000, MIN_WARMUP, MAX_WARMUP,
+                    + " downloads through the server and 1 bare ffmpeg, until the server's JIT compiler threads took"
+                    + " under %.0f ms per download (at least %d, at most %d iterations); bare ffmpeg with the server's"
+                    + " malloc env and ffmpeg serving the download itself ran with the server's own malloc environment %s",
+                    SHORT_WARMUP, warm, conc, JIT_SETTLED_SECONDS * 1000, MIN_WARMUP, MAX_WARMUP,
                     new java.util.TreeMap<>(malloc)));
         }
         r.note("target (issue 18): CPU per byte at most 1.1x bare ffmpeg's, first byte under 300 ms; the like-for-like"
                 + " ratio is the one that counts: both sides remux with the glibc malloc settings bin/osprey exports and"
                 + " deliver the bytes over loopback HTTP to the bench's HttpClient (Osprey through its relay, bare ffmpeg"
-                + " through its own -listen server); the pipe sides are ffmpeg writing to a pipe whose reader counts on neither side");
+                + " through its own -listen server); the pipe sides are ffmpeg writing to a pipe whose reader counts on"
+                + " neither side");
         r.note("what runs: Osprey's ffmpeg is the plugin's own command (-v error -protocol_whitelist"
                 + " http,https,tcp,tls,crypto -rw_timeout ... -reconnect 0 -i URL -map 0:v:0? -map 0:a:0? -c copy"
                 + " -movflags frag_keyframe+empty_moov+default_base_moof -f mp4 pipe:1), read by the kernel's worker"

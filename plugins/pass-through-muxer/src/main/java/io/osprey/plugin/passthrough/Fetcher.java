@@ -96,7 +96,10 @@ final class Fetcher {
         }, executor);
     }
 
-    /** A request answered with neither a redirect nor an error: the URL it ended at, its connection (to read, then disconnect), the status. */
+    /**
+     * A request answered with neither a redirect nor an error: the URL it ended at, its connection (to read, then
+     * disconnect) and the status.
+     */
     private record Hop(URI uri, HttpURLConnection c, int status) {
     }
 

@@ -234,17 +234,28 @@ const SCENARIOS = {
     return { pages: await Promise.all(args.pages.map(one)) };
   },
 
-  /** Opens pages for things that do not exist (args.pages: [{path, screenshot}]): how long until each says so. */
+  /**
+   * Opens pages for things that do not exist (args.pages: [{path, screenshot}]), one after another as a user would:
+   * how long until each says so. pageMs is the page's own clock (performance.now() from its navigation start) when
+   * it set the state, what a user waits; afterMs is the driver's, which adds opening the tab and polling.
+   */
   async notFound(context, args) {
     const one = async (p) => {
       const page = await open(context, p.path, { width: p.width });
       const s = await waitState(page, ['notfound'], p.timeoutMs || 6000);
       s.afterMs = Date.now() - page.osprey.openedAt;
+      s.pageMs = await page.evaluate(() => {
+        const e = ((window.osprey && window.osprey.events) || []).find((x) => x.state === 'notfound');
+        return e ? e.t : null;
+      });
       s.path = p.path;
       s.screenshot = await shot(page, p.screenshot);
+      await page.close();
       return { ...s, ...diagnostics(page) };
     };
-    return { pages: await Promise.all(args.pages.map(one)) };
+    const pages = [];
+    for (const p of args.pages) pages.push(await one(p));
+    return { pages };
   },
 
   /** Each page at a phone's width: overflow, labels on controls, screenshot. */

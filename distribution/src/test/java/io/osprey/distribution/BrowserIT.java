@@ -387,7 +387,9 @@ class BrowserIT {
         JsonNode r = browser.run("notFound", BrowserDriver.args().set("pages", pages));
         for (JsonNode p : r.path("pages")) {
             assertEquals("notfound", p.path("state").asText(), p.toString());
-            assertTrue(p.path("afterMs").asLong() < 3000, "said within 3 s: " + p);
+            // the page's own clock from its navigation start: what a user waits (the driver's afterMs adds opening
+            // the tab and its 100 ms polls, and went past 3 s on a loaded CI machine with seven tabs at once)
+            assertTrue(p.path("pageMs").isNumber() && p.path("pageMs").asLong() < 3000, "said within 3 s: " + p);
             assertTrue(p.path("message").asText().toLowerCase(Locale.ROOT).contains("not found"), p.toString());
             assertEquals(0, p.path("pageErrors").size(), p.toString());
         }

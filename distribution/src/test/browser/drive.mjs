@@ -105,6 +105,14 @@ async function waitState(page, states, timeoutMs) {
   return { ...s, reached: false };
 }
 
+/** When the page set its 'notfound' state, on its own clock (ms from its navigation start), or null. */
+async function notFoundAt(page) {
+  return page.evaluate(() => {
+    const e = ((window.osprey && window.osprey.events) || []).find((x) => x.state === 'notfound');
+    return e ? e.t : null;
+  });
+}
+
 async function shot(page, name, fullPage = true) {
   if (!name) return null;
   const file = join(job.screenshots, name + '.png');
@@ -244,10 +252,7 @@ const SCENARIOS = {
       const page = await open(context, p.path, { width: p.width });
       const s = await waitState(page, ['notfound'], p.timeoutMs || 6000);
       s.afterMs = Date.now() - page.osprey.openedAt;
-      s.pageMs = await page.evaluate(() => {
-        const e = ((window.osprey && window.osprey.events) || []).find((x) => x.state === 'notfound');
-        return e ? e.t : null;
-      });
+      s.pageMs = await notFoundAt(page);
       s.path = p.path;
       s.screenshot = await shot(page, p.screenshot);
       await page.close();
@@ -432,6 +437,7 @@ const SCENARIOS = {
       const fresh = await open(context, args.playerPath);
       result.freshWhenOff = await waitState(fresh, ['notfound'], 6000);
       result.freshWhenOff.afterMs = Date.now() - fresh.osprey.openedAt;
+      result.freshWhenOff.pageMs = await notFoundAt(fresh);
       await shot(fresh, args.offScreenshot);
       await fresh.close();
       step('player gone', { player: result.playerWhenOff.state, fresh: result.freshWhenOff.state });

@@ -256,9 +256,8 @@ public final class TsMuxer {
                 pcr = dts90 & PesHeader.TIMESTAMP_MASK;
                 lastPcrMs = dtsMs;
             }
-        } else if (lastPcrMs != NONE && dtsMs - lastPcrMs >= PCR_FILL_GAP_MS) {
-            writePcrOnly(out, dts90 & PesHeader.TIMESTAMP_MASK);
-            lastPcrMs = dtsMs;
+        } else {
+            fillPcrIfDue(dtsMs, dts90, out);
         }
         packetize(s, headLen, body, frame.isVideoKey(), pcr, out);
         return true;
@@ -282,10 +281,7 @@ public final class TsMuxer {
                 || dtsMs - pendingLastMs > MERGE_GAP_MS || dtsMs - pendingFirstMs >= mergeDelayMs)) {
             flush(out);
         }
-        if (lastPcrMs != NONE && dtsMs - lastPcrMs >= PCR_FILL_GAP_MS) {
-            writePcrOnly(out, dts90 & PesHeader.TIMESTAMP_MASK); // as without merging: the clock keeps ticking
-            lastPcrMs = dtsMs;
-        }
+        fillPcrIfDue(dtsMs, dts90, out); // as without merging: the clock keeps ticking
         if (pendingLength == 0) {
             pendingPts90 = pts90;
             pendingDts90 = dts90;
@@ -295,6 +291,17 @@ public final class TsMuxer {
         payload.get(payload.position(), pending, pendingLength + 7, payload.remaining());
         pendingLength += n;
         pendingLastMs = dtsMs;
+    }
+
+    /**
+     * A PCR-only packet when a frame of the PID that does not carry the PCR comes {@value #PCR_FILL_GAP_MS} ms or
+     * more after the last PCR.
+     */
+    private void fillPcrIfDue(long dtsMs, long dts90, TsBuffer out) {
+        if (lastPcrMs != NONE && dtsMs - lastPcrMs >= PCR_FILL_GAP_MS) {
+            writePcrOnly(out, dts90 & PesHeader.TIMESTAMP_MASK);
+            lastPcrMs = dtsMs;
+        }
     }
 
     /** Splits one PES packet into transport packets, stuffing the last one through its adaptation field. */

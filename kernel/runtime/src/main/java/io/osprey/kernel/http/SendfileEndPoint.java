@@ -44,8 +44,7 @@ final class SendfileEndPoint extends SocketChannelEndPoint {
     static {
         java.lang.invoke.MethodHandle set = null;
         java.lang.invoke.MethodHandle fd = null;
-        if (System.getProperty("os.name", "").startsWith("Linux")
-                && Boolean.parseBoolean(System.getProperty("osprey.http.sendfile", "true"))) {
+        if (System.getProperty("os.name", "").startsWith("Linux")) { // off by config: server.http.sendfile
             try {
                 Class<?> net = Class.forName("sun.nio.ch.Net");
                 java.lang.reflect.Method m = net.getDeclaredMethod("setIntOption0", java.io.FileDescriptor.class,

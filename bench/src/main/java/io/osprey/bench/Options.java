@@ -60,7 +60,8 @@ public final class Options {
               --files N --sessions N   cleanup-scan: files laid out (default 100000) in sessions (default 2000)
               --reconnect S            soak: publishers reconnect every S s (default 15)
               --sample S               soak: heap/RSS sample interval (default 5)
-              --downloads N[,N...]     passthrough: concurrent downloads per step (default 1,4), --rounds times each
+              --downloads N[,N...]     passthrough: concurrent downloads per step (default 1,4), --rounds times
+                                       each (default 10: CPU is read in 10 ms ticks, one 50 MB download is +-5 %)
               --rounds N               push-memory: rounds (default 5) of --publishers (200) pushes of --duration (20) s;
                                        --settle S (default 30): idle seconds before the last RSS sample
               --edges N --origin-viewers N   cluster: edges (default 2); viewers on the origin itself, whose
@@ -84,7 +85,8 @@ public final class Options {
     public double settle = -1;
     public int probeMs = 100;
     public int clientThreads = 2;
-    public int rounds = 5;
+    /** Rounds; 0 (not given): each scenario's own default. */
+    public int rounds = 0;
     /** passthrough: the numbers of concurrent downloads measured. */
     public final List<Integer> downloads = new ArrayList<>();
     public Path media;

@@ -62,6 +62,11 @@ public final class Passthrough extends Scenario {
     /** Warm-up iterations (the most concurrent downloads measured, at least 2, then 1 bare) at least and at most. */
     static final int MIN_WARMUP = 4;
     static final int MAX_WARMUP = 15;
+    /**
+     * Rounds unless {@code --rounds} says otherwise: CPU is read in 10 ms ticks, so one 50 MB download is +-0.2 ms/MB
+     * (+-5 %), and three rounds moved the like-for-like ratio by 0.1 from run to run (session 12).
+     */
+    static final int DEFAULT_ROUNDS = 10;
     /** The JIT has settled when the server's compiler threads took less than this per warm-up download, seconds. */
     static final double JIT_SETTLED_SECONDS = 0.010;
 
@@ -104,13 +109,14 @@ public final class Passthrough extends Scenario {
             String viaShort = "http://" + Server.HOST + ":" + server.httpPort() + "/api/passthrough/download?url="
                     + URLEncoder.encode(files.url(cut.getFileName().toString()) + "?d=", StandardCharsets.UTF_8);
             int warm = warmup(osprey, via, viaShort, ffmpeg, src, malloc, conc);
+            int rounds = o.rounds > 0 ? o.rounds : DEFAULT_ROUNDS;
             for (int n : o.downloads) {
                 List<Round> os = new ArrayList<>();
                 List<Round> ff = new ArrayList<>();
                 List<Round> fm = new ArrayList<>();
                 List<Round> fs = new ArrayList<>();
                 String load0 = Machine.loadAverage();
-                for (int round = 0; round < o.rounds; round++) {
+                for (int round = 0; round < rounds; round++) {
                     if (round % 2 == 0) { // alternate who goes first, so a burst of other load hits all alike
                         os.add(osprey(osprey, via, n));
                         ff.add(bare(ffmpeg, src, n, null));

@@ -35,7 +35,7 @@ public final class PushMemory extends Scenario {
     @Override
     public Result run(Server server) throws Exception {
         Result r = new Result(server.name(), name(), server.describe());
-        int rounds = Math.max(1, o.rounds);
+        int rounds = o.rounds > 0 ? o.rounds : 5;
         int n = Math.max(1, o.publishers);
         long bodyMs = (long) (o.duration * 1000);
         byte[] body = flv(bodyMs);

@@ -126,9 +126,10 @@ final class SourceServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // the reader went away
         }
+        // an IOException (the reader went away, ffmpeg killed) is left to the JDK's server, which then drops the
+        // connection; swallowed here, the failed close of the exchange left each one registered with its buffers
+        // (16 KB each: 1,000 aborted downloads grew this test JVM's heap by 17 MB, CleanupTest's leak check)
     }
 
     private static Map<String, String> query(String raw) {

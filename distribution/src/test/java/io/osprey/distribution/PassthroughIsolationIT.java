@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * A pass-through worker killed mid-download (as a native crash would end it) cuts that download only: a live
- * stream published over RTMP and watched over HTTP-FLV at the same time keeps flowing, and the server keeps serving.
+ * A pass-through worker killed mid-download (as a native crash would end it) cuts that download only, and so do a
+ * source that is not media (415 before any body), a truncated one and one that stalls (cut streams): a live stream
+ * published over RTMP and watched over HTTP-FLV at the same time keeps flowing, and the server keeps serving.
  */
 class PassthroughIsolationIT {
 
@@ -35,22 +36,34 @@ class PassthroughIsolationIT {
     void aKilledWorkerEndsOneDownloadAndTheLiveStreamDoesNotNotice() throws Exception {
         byte[] clip = Files.readAllBytes(TestMedia.h264Aac(6, 1000));
         HttpServer source = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-        source.createContext("/", ex -> { // the clip at ~100 KB/s
+        byte[] noise = new byte[65536];
+        new java.util.Random(18).nextBytes(noise);
+        source.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            byte[] body = path.equals("/noise.bin") ? noise : clip;
+            // /clip.flv at ~100 KB/s; /cut.flv ends after 40 % of it, /stall.flv holds the connection after 30 %
+            int limit = path.equals("/cut.flv") ? clip.length * 2 / 5 : path.equals("/stall.flv") ? clip.length * 3 / 10
+                    : body.length;
             try (ex; OutputStream out = ex.getResponseBody()) {
-                ex.sendResponseHeaders(200, clip.length);
-                for (int off = 0; off < clip.length; off += 8192) {
-                    out.write(clip, off, Math.min(8192, clip.length - off));
-                    Thread.sleep(80);
+                ex.sendResponseHeaders(200, body.length);
+                for (int off = 0; off < limit; off += 8192) {
+                    out.write(body, off, Math.min(8192, limit - off));
+                    out.flush();
+                    Thread.sleep(path.equals("/clip.flv") ? 80 : 0);
                 }
-            } catch (InterruptedException | IOException e) {
-                // the reader left
-            }
+                if (path.equals("/stall.flv")) {
+                    Thread.sleep(30_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } // an IOException (the reader left; /cut.flv's short body) goes to the JDK's server, which closes the connection
         });
         source.setExecutor(Executors.newCachedThreadPool());
         source.start();
         HttpClient http = HttpClient.newHttpClient();
         Process publisher = null;
-        try (TestServer server = TestServer.start("plugins.pass-through-muxer.allowPrivate=true")) {
+        try (TestServer server = TestServer.start("plugins.pass-through-muxer.allowPrivate=true",
+                "plugins.pass-through-muxer.ioTimeoutMs=1000")) {
             publisher = Ffmpeg.start(null, "-re", "-stream_loop", "-1", "-i", TestMedia.h264Aac(6, 1000).toString(),
                     "-c", "copy", "-f", "flv", server.rtmp("/live/iso"));
             Await.until("live/iso is live", Duration.ofSeconds(20), () -> server.status("/live/iso.flv") == 200);
@@ -82,11 +95,22 @@ class PassthroughIsolationIT {
             worker.destroyForcibly();
             assertThrows(IOException.class, () -> download.body().readAllBytes(), "a truncated download");
 
-            long before = viewed.get();
-            Thread.sleep(1500);
-            assertTrue(viewed.get() > before + 50_000, "the live viewer kept receiving: " + before + " -> "
-                    + viewed.get());
-            assertTrue(publisher.isAlive(), "the publisher is still connected");
+            liveFlows(viewed, publisher, "a worker killed");
+
+            // the other broken sources of issue 18: a status before any body, or a cut stream after it
+            String base = "/api/passthrough/download?url=" + URLEncoder.encode("http://127.0.0.1:"
+                    + source.getAddress().getPort(), StandardCharsets.UTF_8);
+            HttpResponse<String> notMedia = http.send(HttpRequest.newBuilder(URI.create(server.http(base
+                    + "%2Fnoise.bin"))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, notMedia.statusCode(), notMedia.body());
+            liveFlows(viewed, publisher, "a source that is not media");
+            for (String broken : new String[] {"%2Fcut.flv", "%2Fstall.flv"}) {
+                HttpResponse<InputStream> cut = http.send(HttpRequest.newBuilder(URI.create(server.http(base + broken)))
+                        .build(), HttpResponse.BodyHandlers.ofInputStream());
+                assertEquals(200, cut.statusCode(), broken);
+                assertThrows(IOException.class, () -> cut.body().readAllBytes(), "a cut stream: " + broken);
+                liveFlows(viewed, publisher, broken);
+            }
             HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(
                     server.http("/api/passthrough/status"))).header("Authorization", "Bearer " + TestServer.TOKEN)
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -96,5 +120,14 @@ class PassthroughIsolationIT {
             Ffmpeg.stop(publisher);
             source.stop(0);
         }
+    }
+
+    /** The live viewer kept receiving over the next second and the publisher is still connected. */
+    private static void liveFlows(AtomicLong viewed, Process publisher, String after) throws InterruptedException {
+        long before = viewed.get();
+        Thread.sleep(1000);
+        assertTrue(viewed.get() > before + 40_000, "after " + after + " the live viewer kept receiving: " + before
+                + " -> " + viewed.get());
+        assertTrue(publisher.isAlive(), "after " + after + " the publisher is still connected");
     }
 }

@@ -58,7 +58,8 @@ class PassthroughIsolationIT {
                 Thread.currentThread().interrupt();
             } // an IOException (the reader left; /cut.flv's short body) goes to the JDK's server, which closes the connection
         });
-        source.setExecutor(Executors.newCachedThreadPool());
+        java.util.concurrent.ExecutorService handlers = Executors.newCachedThreadPool();
+        source.setExecutor(handlers);
         source.start();
         HttpClient http = HttpClient.newHttpClient();
         Process publisher = null;
@@ -119,6 +120,7 @@ class PassthroughIsolationIT {
         } finally {
             Ffmpeg.stop(publisher);
             source.stop(0);
+            handlers.shutdownNow(); // ends /stall.flv's hold
         }
     }
 

@@ -11,7 +11,13 @@ import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,17 +69,17 @@ class CleanupTest {
         long fds0 = fds();
         long heap0 = heapAfterGc();
         long t0 = System.nanoTime();
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
         try {
-            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < ABORTS; i++) {
                 done.add(clients.submit(() -> {
                     abort(url);
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : done) {
-                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
             }
         } finally {
             clients.shutdownNow();
@@ -113,7 +119,8 @@ class CleanupTest {
         Object r = ManagementFactory.getPlatformMBeanServer().invoke(
                 new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        return String.join("\n", java.util.Arrays.asList(r.toString().split("\n")).subList(0, 30));
+        List<String> lines = Arrays.asList(r.toString().split("\n"));
+        return String.join("\n", lines.subList(0, Math.min(30, lines.size())));
     }
 
     private static long heapAfterGc() {

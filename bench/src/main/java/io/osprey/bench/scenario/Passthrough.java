@@ -163,16 +163,13 @@ public final class Passthrough extends Scenario {
     }
 
     private void report(Result r, int n, List<Round> os, List<Round> ff, List<Round> fm, List<Round> fs) {
-        double[] ratios = new double[os.size()];
-        for (int i = 0; i < ratios.length; i++) {
-            ratios[i] = os.get(i).msPerMb() / ff.get(i).msPerMb();
-        }
+        double[] ratios = perRound(os, ff);
         double osCpu = os.stream().mapToDouble(Round::cpu).sum();
         double ffCpu = ff.stream().mapToDouble(Round::cpu).sum();
         long osBytes = os.stream().mapToLong(Round::bytes).sum();
         long ffBytes = ff.stream().mapToLong(Round::bytes).sum();
-        double osMs = osCpu * 1000 / (osBytes / 1e6);
-        double ffMs = ffCpu * 1000 / (ffBytes / 1e6);
+        double osMs = msPerMb(os);
+        double ffMs = msPerMb(ff);
         String p = "N=" + n + " ";
         r.put(p + "MB/s osprey", Stats.round(osBytes / 1e6 / os.stream().mapToDouble(Round::wallSeconds).sum(), 1));
         r.put(p + "MB/s ffmpeg", Stats.round(ffBytes / 1e6 / ff.stream().mapToDouble(Round::wallSeconds).sum(), 1));
@@ -181,18 +178,13 @@ public final class Passthrough extends Scenario {
         r.put(p + "CPU ms/MB osprey", Stats.round(osMs, 2));
         r.put(p + "CPU ms/MB ffmpeg", Stats.round(ffMs, 2));
         r.put(p + "CPU ratio to the seed's command (shell env)", Stats.round(osMs / ffMs, 2));
-        double fmMs = fm.stream().mapToDouble(Round::cpu).sum() * 1000
-                / (fm.stream().mapToLong(Round::bytes).sum() / 1e6);
+        double fmMs = msPerMb(fm);
         r.put(p + "CPU ms/MB ffmpeg, server's malloc env", Stats.round(fmMs, 2));
         r.put(p + "CPU ratio to it (same malloc env; its stdout read at no cost to it)", Stats.round(osMs / fmMs, 2));
-        double fsMs = fs.stream().mapToDouble(Round::cpu).sum() * 1000
-                / (fs.stream().mapToLong(Round::bytes).sum() / 1e6);
+        double fsMs = msPerMb(fs);
         r.put(p + "CPU ms/MB ffmpeg serving the download itself", Stats.round(fsMs, 2));
         r.put(p + "CPU ratio LIKE FOR LIKE (ffmpeg serving it itself; target <= 1.1)", Stats.round(osMs / fsMs, 2));
-        double[] served = new double[os.size()];
-        for (int i = 0; i < served.length; i++) {
-            served[i] = os.get(i).msPerMb() / fs.get(i).msPerMb();
-        }
+        double[] served = perRound(os, fs);
         double jvmMs = os.stream().mapToDouble(Round::jvmCpu).sum() * 1000 / (osBytes / 1e6);
         r.put(p + "of which JVM ms/MB", Stats.round(jvmMs, 2));
         r.put(p + "of which JIT compiler threads ms/download", Stats.round(os.stream().mapToDouble(Round::jitCpu).sum()
@@ -208,6 +200,20 @@ public final class Passthrough extends Scenario {
         r.note(String.format(Locale.ROOT, "N=%d: CPU ratio per round to the seed's command %s, like for like %s", n,
                 Arrays.toString(Arrays.stream(ratios).map(v -> Stats.round(v, 2)).toArray()),
                 Arrays.toString(Arrays.stream(served).map(v -> Stats.round(v, 2)).toArray())));
+    }
+
+    /** CPU ms per MB over all rounds of one side. */
+    private static double msPerMb(List<Round> side) {
+        return side.stream().mapToDouble(Round::cpu).sum() * 1000 / (side.stream().mapToLong(Round::bytes).sum() / 1e6);
+    }
+
+    /** Osprey's CPU per MB over the other side's, round by round. */
+    private static double[] perRound(List<Round> os, List<Round> other) {
+        double[] ratios = new double[os.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = os.get(i).msPerMb() / other.get(i).msPerMb();
+        }
+        return ratios;
     }
 
     /** N concurrent downloads through the server. */
